@@ -1,0 +1,9 @@
+"""Test-wide setup: isolated data dir, synchronous tasks, fast hashing; fixtures from core.testing."""
+
+import os
+import tempfile
+
+os.environ.setdefault("GONGDAN_TESTING", "1")
+os.environ.setdefault("GONGDAN_DATA_DIR", tempfile.mkdtemp(prefix="gongdan-test-"))
+
+pytest_plugins = ["gongdan.core.testing"]

@@ -1,0 +1,151 @@
+"""Writes for users, teams and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongdan.accounts.choices import Role
+from gongdan.accounts.models import AgentProfile, ApiToken, Membership, Team, User
+from gongdan.audit.services import audit_record
+from gongdan.core.errors import Forbidden, ValidationFailed
+
+TOKEN_PREFIX = "gd"
+
+
+def _require_admin(actor: User | None) -> None:
+    if actor is not None and actor.role != Role.ADMIN:
+        raise Forbidden("permission.admin_only", _("Only administrators may do this."))
+
+
+def _check_unique(email: str, mobile: str, username: str) -> None:
+    errors: dict[str, str] = {}
+    if username and User.objects.filter(username=username).exists():
+        errors["username"] = _("This login name is taken.")
+    if email and User.objects.filter(email__iexact=email).exists():
+        errors["email"] = _("A user with this email address already exists.")
+    if mobile and User.objects.filter(mobile=mobile).exists():
+        errors["mobile"] = _("A user with this mobile number already exists.")
+    if errors:
+        raise ValidationFailed("user.exists", next(iter(errors.values())), fields=errors)
+
+
+def _check_password(password: str, user: User | None = None) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        message = " ".join(exc.messages)
+        raise ValidationFailed("user.weak_password", message, fields={"password": message}) from exc
+
+
+def user_create(  # noqa: PLR0913
+    *, actor: User | None, username: str, role: str, password: str | None = None,
+    email: str = "", mobile: str = "", display_name: str = "", language: str = "",
+    teams: Sequence[Team] = (),
+) -> User:
+    """Create a user (``actor`` None means a trusted script). Staff get an agent profile.
+
+    Only admins create users from the UI or API.
+    """
+    _require_admin(actor)
+    if role not in Role.values:
+        raise ValidationFailed("user.invalid", _("Unknown role."), fields={"role": role})
+    email, mobile, username = email.strip().lower(), mobile.strip(), username.strip()
+    if not username:
+        raise ValidationFailed("user.invalid", _("Please enter a login name."),
+                               fields={"username": _("This field is required.")})
+    _check_unique(email, mobile, username)
+    if password:
+        _check_password(password)
+    with transaction.atomic():
+        user = User(username=username, role=role, email=email, mobile=mobile,
+                    display_name=display_name, language=language,
+                    is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.full_clean(exclude=["password"])
+        user.save()
+        if role != Role.CUSTOMER:
+            AgentProfile.objects.create(user=user)
+        for team in teams:
+            Membership.objects.create(team=team, user=user)
+        if actor is not None:
+            audit_record(actor=actor, action="user.created", obj=user, data={"role": role})
+    return user
+
+
+def team_create(
+    *, actor: User | None, code: str, name: str, kind: str = "function", description: str = "",
+    lead: User | None = None,
+) -> Team:
+    """Create a team / service desk (admins only)."""
+    _require_admin(actor)
+    if Team.objects.filter(code=code).exists():
+        raise ValidationFailed("team.exists", _("A team with this code already exists."),
+                               fields={"code": _("A team with this code already exists.")})
+    team = Team(code=code, name=name, kind=kind, description=description, lead=lead)
+    try:
+        team.full_clean()
+    except ValidationError as exc:
+        raise ValidationFailed("team.invalid", _("Please correct the team's fields."),
+                               fields={k: " ".join(v) for k, v in exc.message_dict.items()}) from exc
+    with transaction.atomic():
+        team.save()
+        if lead is not None:
+            Membership.objects.get_or_create(team=team, user=lead)
+        if actor is not None:
+            audit_record(actor=actor, action="team.created", obj=team)
+    return team
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def token_create(*, user: User, name: str = "API") -> tuple[ApiToken, str]:
+    """Make a personal API token; the returned plain text is shown once and never stored."""
+    prefix = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(user=user, name=name[:100] or "API", prefix=prefix,
+                                        secret_hash=_hash(secret))
+        audit_record(actor=user, action="token.created", obj=token)
+    return token, f"{TOKEN_PREFIX}_{prefix}_{secret}"
+
+
+def token_authenticate(raw: str) -> User | None:
+    """The active user behind a bearer token, or None. Records the last-used time (≤1/min)."""
+    parts = raw.strip().split("_", 2)
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(prefix=parts[1], revoked_at__isnull=True).first()
+    )
+    if token is None or not secrets.compare_digest(token.secret_hash, _hash(parts[2])):
+        return None
+    if not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def token_revoke(*, actor: User, token: ApiToken) -> None:
+    """Revoke a token (its owner or an admin)."""
+    if token.user_id != actor.pk and actor.role != Role.ADMIN:
+        raise Forbidden("permission.denied", _("You may not revoke this token."))
+    with transaction.atomic():
+        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now())
+        audit_record(actor=actor, action="token.revoked", obj=token)

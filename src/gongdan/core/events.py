@@ -1,0 +1,30 @@
+"""Writing domain events to the outbox, and running work after the transaction commits."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+
+from gongdan.core.models import OutboxEvent
+
+logger = logging.getLogger(__name__)
+
+
+def _jsonable(payload: dict[str, Any]) -> dict[str, Any]:
+    import json
+
+    return json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+
+
+def emit(event_type: str, **payload: Any) -> OutboxEvent:
+    """Append a domain event to the outbox; call inside the transaction that made the change."""
+    return OutboxEvent.objects.create(event_type=event_type, payload=_jsonable(payload))
+
+
+def enqueue_on_commit(task: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """Enqueue a background task once the current transaction commits (never for a rollback)."""
+    transaction.on_commit(lambda: task(*args, **kwargs))

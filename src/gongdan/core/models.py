@@ -1,0 +1,33 @@
+"""Infrastructure tables shared by every app: the outbox of domain events."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboxEvent(models.Model):
+    """A domain event written in the same transaction as the change that caused it.
+
+    Consumers (notifications, webhooks, realtime hints) read unprocessed rows in id order and mark
+    them processed with a conditional UPDATE, so a retried or doubled consumer does no harm.
+    """
+
+    event_type = models.CharField(_("event type"), max_length=64, db_index=True)
+    payload = models.JSONField(_("payload"), default=dict)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox event")
+        verbose_name_plural = _("outbox events")
+        indexes = [
+            models.Index(
+                fields=["id"],
+                name="outbox_unprocessed_idx",
+                condition=models.Q(processed_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} #{self.pk}"

@@ -1,0 +1,89 @@
+"""Keyset (cursor) pagination: the cost of a page does not grow with its depth."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Model, Q, QuerySet
+from django.utils.dateparse import parse_datetime
+
+from gongdan.core.errors import DomainError
+
+
+@dataclass(frozen=True)
+class Page[T: Model]:
+    items: list[T]
+    next_cursor: str | None
+    prev_cursor: str | None
+
+
+def _encode(values: list[Any]) -> str:
+    raw = json.dumps([v.isoformat() if isinstance(v, datetime) else v for v in values])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, fields: list[str], model: type[Model]) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(values, list) or len(values) != len(fields):
+            raise ValueError("cursor shape")
+    except (ValueError, TypeError) as exc:
+        raise DomainError("pagination.bad_cursor", "Invalid cursor.") from exc
+    out = []
+    for field, value in zip(fields, values, strict=True):
+        internal = model._meta.get_field(field.lstrip("-")).get_internal_type()
+        if internal == "DateTimeField" and isinstance(value, str):
+            value = parse_datetime(value)
+        out.append(value)
+    return out
+
+
+def _after(ordering: list[str], values: list[Any], *, reverse: bool) -> Q:
+    """The rows strictly after ``values`` in ``ordering`` (or before, when ``reverse``)."""
+    condition = Q()
+    for i, field in enumerate(ordering):
+        name = field.lstrip("-")
+        descending = field.startswith("-") != reverse
+        lookup = "lt" if descending else "gt"
+        equal = Q(**{ordering[j].lstrip("-"): values[j] for j in range(i)})
+        condition |= equal & Q(**{f"{name}__{lookup}": values[i]})
+    return condition
+
+
+def keyset_page[T: Model](
+    queryset: QuerySet[T], *, ordering: list[str], size: int, cursor: str | None = None
+) -> Page[T]:
+    """Return one page of ``queryset`` ordered by ``ordering`` (its last field must be unique).
+
+    A cursor starting with ``-`` walks backwards (the "previous" link). Fields in ``ordering``
+    must be non-null.
+    """
+    model = queryset.model
+    backwards = bool(cursor and cursor.startswith("-"))
+    qs = queryset
+    if cursor:
+        values = _decode(cursor.lstrip("-"), ordering, model)
+        qs = qs.filter(_after(ordering, values, reverse=backwards))
+    order = [(f[1:] if f.startswith("-") else f"-{f}") for f in ordering] if backwards else ordering
+    rows = list(qs.order_by(*order)[: size + 1])
+    has_more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+
+    def key(row: T) -> str:
+        return _encode([getattr(row, f.lstrip("-")) for f in ordering])
+
+    next_cursor = prev_cursor = None
+    if rows:
+        # Walking forwards, "more" lies ahead; walking backwards, it lies behind.
+        if backwards or has_more:
+            next_cursor = key(rows[-1])
+        if (backwards and has_more) or (cursor and not backwards):
+            prev_cursor = "-" + key(rows[0])
+    return Page(items=rows, next_cursor=next_cursor, prev_cursor=prev_cursor)

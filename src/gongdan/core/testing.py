@@ -1,0 +1,112 @@
+"""Personas and helpers for tests (a pytest plugin, loaded by the root conftest).
+
+``world`` gives one of each: admin, supervisor, agent (team IT), other_agent (team Field),
+customer and org_admin (organization Acme), other_customer (organization Globex), two ticket
+types and a category — Healthchecks-style alice/bob/charlie, for a helpdesk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from gongdan.accounts.choices import Role
+from gongdan.accounts.models import Team, User
+from gongdan.accounts.services import team_create, token_create, user_create
+from gongdan.customers.models import Contact, Organization
+from gongdan.customers.services import contact_create, organization_create
+from gongdan.tickets import services
+from gongdan.tickets.models import Category, Ticket, TicketType
+
+PASSWORD = "Gongdan-test-2026"
+
+
+@dataclass
+class World:
+    admin: User
+    supervisor: User
+    agent: User
+    other_agent: User
+    customer: User
+    org_admin: User
+    other_customer: User
+    it_team: Team
+    field_team: Team
+    acme: Organization
+    globex: Organization
+    incident: TicketType
+    repair: TicketType
+    printer: Category
+
+    @property
+    def customer_contact(self) -> Contact:
+        return Contact.objects.get(user=self.customer)
+
+    @property
+    def other_contact(self) -> Contact:
+        return Contact.objects.get(user=self.other_customer)
+
+    def ticket(self, *, by: User | None = None, **kwargs: Any) -> Ticket:
+        """A ticket of the customer's in the IT team's queue (created by the customer)."""
+        kwargs.setdefault("title", "打印机无法打印 Printer offline")
+        kwargs.setdefault("ticket_type", self.incident)
+        by = by or self.customer
+        if by.role != Role.CUSTOMER:
+            kwargs.setdefault("requester", self.customer_contact)
+        return services.ticket_create(actor=by, **kwargs)
+
+    def client_for(self, user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    def token_for(self, user: User) -> str:
+        return token_create(user=user, name="test")[1]
+
+
+def make_world() -> World:
+    def staff(name: str, role: str, teams: list[Team]) -> User:
+        return user_create(actor=None, username=name, role=role, password=PASSWORD,
+                           email=f"{name}@gongdan.test", display_name=name, teams=teams)
+
+    it_team = team_create(actor=None, code="it", name="IT 运维 IT Ops")
+    field_team = team_create(actor=None, code="field", name="现场服务 Field Service")
+    acme = organization_create(actor=None, code="acme", name="艾克米 Acme")
+    globex = organization_create(actor=None, code="globex", name="环球 Globex")
+
+    def customer(name: str, org: Organization, *, org_admin: bool = False) -> User:
+        user = user_create(actor=None, username=name, role=Role.CUSTOMER, password=PASSWORD,
+                           email=f"{name}@customer.test", display_name=name)
+        contact_create(actor=None, name=name, email=user.email, organization=org,
+                       is_org_admin=org_admin, user=user)
+        return user
+
+    incident = TicketType.objects.create(code="incident", name="故障", name_en="Incident",
+                                         default_team=it_team, sort_order=1)
+    repair = TicketType.objects.create(code="repair", name="现场维修", name_en="Field repair",
+                                       default_team=field_team, is_onsite=True, sort_order=2)
+    return World(
+        admin=staff("admin", Role.ADMIN, []),
+        supervisor=staff("supervisor", Role.SUPERVISOR, []),
+        agent=staff("agent", Role.AGENT, [it_team]),
+        other_agent=staff("other_agent", Role.AGENT, [field_team]),
+        customer=customer("customer", acme),
+        org_admin=customer("org_admin", acme, org_admin=True),
+        other_customer=customer("other_customer", globex),
+        it_team=it_team, field_team=field_team, acme=acme, globex=globex,
+        incident=incident, repair=repair,
+        printer=Category.objects.create(name="打印机", name_en="Printer"),
+    )
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return make_world()
+
+
+def upload(name: str = "报告.pdf", content: bytes = b"%PDF-1.4 test", **kw: Any) -> Any:
+    return SimpleUploadedFile(name, content, **kw)

@@ -1,0 +1,30 @@
+"""Reading organizations and contacts: staff see all; a customer sees only their own."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from gongdan.accounts.models import User
+from gongdan.customers.models import Contact, Organization
+from gongdan.tickets.policies import contact_for, is_staff_user
+
+
+def organization_list(*, user: User) -> QuerySet[Organization]:
+    if is_staff_user(user):
+        return Organization.objects.all().order_by("name", "id")
+    contact = contact_for(user)
+    if contact is None or contact.organization_id is None:
+        return Organization.objects.none()
+    return Organization.objects.filter(pk=contact.organization_id)
+
+
+def contact_list(*, user: User) -> QuerySet[Contact]:
+    qs = Contact.objects.select_related("organization").order_by("name", "id")
+    if is_staff_user(user):
+        return qs
+    contact = contact_for(user)
+    if contact is None:
+        return Contact.objects.none()
+    if contact.is_org_admin and contact.organization_id:
+        return qs.filter(Q(organization_id=contact.organization_id) | Q(pk=contact.pk))
+    return qs.filter(pk=contact.pk)

@@ -1,0 +1,88 @@
+"""Writes for organizations and contacts, and customer self-registration."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from gongdan.accounts.choices import Role
+from gongdan.accounts.models import User
+from gongdan.accounts.services import user_create
+from gongdan.audit.services import audit_record
+from gongdan.core.errors import Forbidden, ValidationFailed
+from gongdan.customers.models import Contact, Organization
+
+
+def _require_staff(actor: User | None) -> None:
+    if actor is not None and actor.role not in {Role.ADMIN, Role.SUPERVISOR, Role.AGENT}:
+        raise Forbidden("permission.staff_only", _("Only service staff may do this."))
+
+
+def _clean(obj: Organization | Contact, code: str) -> None:
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        fields = {k: " ".join(v) for k, v in exc.message_dict.items()}
+        raise ValidationFailed(code, next(iter(fields.values())), fields=fields) from exc
+
+
+def organization_create(  # noqa: PLR0913
+    *, actor: User | None, code: str, name: str, email_domains: str = "", phone: str = "",
+    address: str = "", notes: str = "",
+) -> Organization:
+    """Create a customer organization (supervisors and admins)."""
+    if actor is not None and actor.role not in {Role.ADMIN, Role.SUPERVISOR}:
+        raise Forbidden("permission.denied", _("Only supervisors and administrators may do this."))
+    org = Organization(code=code, name=name, email_domains=email_domains, phone=phone,
+                       address=address, notes=notes)
+    _clean(org, "organization.invalid")
+    with transaction.atomic():
+        org.save()
+        if actor is not None:
+            audit_record(actor=actor, action="organization.created", obj=org)
+    return org
+
+
+def contact_create(  # noqa: PLR0913
+    *, actor: User | None, name: str, email: str = "", mobile: str = "",
+    organization: Organization | None = None, is_org_admin: bool = False,
+    user: User | None = None,
+) -> Contact:
+    """Create a contact (staff, e.g. for a phone caller, or a script)."""
+    _require_staff(actor)
+    contact = Contact(name=name.strip(), email=email.strip().lower(), mobile=mobile.strip(),
+                      organization=organization, is_org_admin=is_org_admin, user=user)
+    _clean(contact, "contact.invalid")
+    with transaction.atomic():
+        contact.save()
+        if actor is not None:
+            audit_record(actor=actor, action="contact.created", obj=contact)
+    return contact
+
+
+def customer_register(
+    *, name: str, password: str, email: str = "", mobile: str = "", language: str = "",
+) -> User:
+    """A customer signs up in the portal with an email address or a mobile number.
+
+    An existing contact with the same address (made by phone or email intake) is linked to the
+    new login, so the customer sees the tickets already opened for them.
+    """
+    email, mobile = email.strip().lower(), mobile.strip()
+    if not email and not mobile:
+        message = _("Enter an email address or a mobile number.")
+        raise ValidationFailed("user.invalid", message, fields={"email": message})
+    with transaction.atomic():
+        user = user_create(actor=None, username=email or mobile, role=Role.CUSTOMER,
+                           password=password, email=email, mobile=mobile, display_name=name,
+                           language=language)
+        existing = Contact.objects.filter(user__isnull=True).filter(
+            **({"email__iexact": email} if email else {"mobile": mobile})).order_by("id").first()
+        if existing is not None:
+            existing.user = user
+            existing.save(update_fields=["user"])
+            return user
+        contact_create(actor=None, name=name or email or mobile, email=email, mobile=mobile,
+                       user=user)
+    return user

@@ -1,0 +1,64 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    PENDING = "pending", _("Pending")
+    RESOLVED = "resolved", _("Resolved")
+    REOPENED = "reopened", _("Reopened")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_STATUSES = frozenset(
+    {Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING, Status.REOPENED}
+)
+FINAL_STATUSES = frozenset({Status.CLOSED, Status.CANCELLED})
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+PRIORITY_RANK = {Priority.LOW: 1, Priority.NORMAL: 2, Priority.HIGH: 3, Priority.URGENT: 4}
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Workspace")
+    PORTAL = "portal", _("Customer portal")
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone")
+    WECHAT = "wechat", _("WeChat / WeCom")
+    API = "api", _("API")
+    QR = "qr", _("QR code")
+
+
+class LinkKind(models.TextChoices):
+    RELATED = "related", _("Related to")
+    DUPLICATE_OF = "duplicate_of", _("Duplicate of")
+
+
+class TimelineKind(models.TextChoices):
+    CREATED = "ticket.created", _("Created")
+    STATUS_CHANGED = "ticket.status_changed", _("Status changed")
+    ASSIGNED = "ticket.assigned", _("Assignee changed")
+    TEAM_CHANGED = "ticket.team_changed", _("Team changed")
+    PRIORITY_CHANGED = "ticket.priority_changed", _("Priority changed")
+    TYPE_CHANGED = "ticket.type_changed", _("Type changed")
+    CATEGORY_CHANGED = "ticket.category_changed", _("Category changed")
+    FIELD_CHANGED = "ticket.field_changed", _("Field changed")
+    TAGS_CHANGED = "ticket.tags_changed", _("Tags changed")
+    REPLY = "comment.reply", _("Public reply")
+    NOTE = "comment.note", _("Internal note")
+    ATTACHMENT = "attachment.added", _("Attachment added")
+    CHILD_CREATED = "ticket.child_created", _("Child ticket created")
+    LINKED = "ticket.linked", _("Linked")
+    MERGED = "ticket.merged", _("Merged into another ticket")
+    MERGED_FROM = "ticket.merged_from", _("Another ticket merged in")
+    WATCHER_ADDED = "ticket.watcher_added", _("Watcher added")

@@ -1,0 +1,441 @@
+"""Tickets and everything that hangs off them: types, categories, comments, attachments, links,
+watchers, tags, the timeline and the number sequence."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from gongdan.accounts.models import Team
+from gongdan.customers.models import Contact, Organization
+from gongdan.tickets.choices import (
+    PRIORITY_RANK,
+    Channel,
+    LinkKind,
+    Priority,
+    Status,
+    TimelineKind,
+)
+
+
+class BilingualName(models.Model):
+    """Admin-defined labels kept in both UI languages (Chinese required, English optional)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def label(self) -> str:
+        if translation.get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class TicketType(BilingualName):
+    """What kind of request a ticket is: incident, service request, complaint, field repair…"""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    is_onsite = models.BooleanField(_("on-site work"), default=False)
+    default_team = models.ForeignKey(
+        Team, verbose_name=_("default team"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text=_("New tickets of this type go to this team's queue."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        verbose_name = _("ticket type")
+        verbose_name_plural = _("ticket types")
+        ordering = ["sort_order", "id"]
+
+
+class Category(BilingualName):
+    """A node of the category tree (硬件 › 打印机); optionally limited to one ticket type."""
+
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    ticket_type = models.ForeignKey(
+        TicketType, verbose_name=_("ticket type"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="categories",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["sort_order", "id"]
+
+
+class Tag(models.Model):
+    """A free label on tickets."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+_rank_cases = [models.When(priority=p, then=models.Value(r)) for p, r in PRIORITY_RANK.items()]
+
+
+class Ticket(models.Model):
+    """One request, from intake to close: an owner, a deadline and a history.
+
+    Written only through ``tickets.services``; ``version`` grows by one on every change so that
+    API clients can send ``If-Match`` and get 409 instead of overwriting someone else's edit.
+    """
+
+    number = models.CharField(_("number"), max_length=32, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    ticket_type = models.ForeignKey(
+        TicketType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    priority = models.CharField(
+        _("priority"), max_length=16, choices=Priority.choices, default=Priority.NORMAL
+    )
+    priority_rank = models.GeneratedField(
+        expression=models.Case(*_rank_cases, default=models.Value(0)),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.NEW
+    )
+    channel = models.CharField(
+        _("channel"), max_length=16, choices=Channel.choices, default=Channel.WEB
+    )
+    requester = models.ForeignKey(
+        Contact, verbose_name=_("requester"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="tickets",
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="assigned_tickets",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent ticket"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="merged_tickets",
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="tickets")
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-updated_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-updated_at", "-id"], name="ticket_status_upd_idx"),
+            models.Index(
+                fields=["team", "status", "-updated_at", "-id"], name="ticket_team_upd_idx"
+            ),
+            models.Index(
+                fields=["assignee", "status", "-updated_at", "-id"], name="ticket_assignee_upd_idx"
+            ),
+            models.Index(fields=["requester", "-updated_at", "-id"], name="ticket_requester_idx"),
+            models.Index(fields=["organization", "-updated_at", "-id"], name="ticket_org_idx"),
+            models.Index(fields=["-updated_at", "-id"], name="ticket_updated_idx"),
+            models.Index(fields=["-created_at", "-id"], name="ticket_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        from gongdan.tickets.choices import OPEN_STATUSES
+
+        return self.status in OPEN_STATUSES
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.version}"'
+
+
+class TicketWatcher(models.Model):
+    """Someone told about a ticket's progress: a staff user or a customer contact."""
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="watchers"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
+        on_delete=models.CASCADE,
+    )
+    contact = models.ForeignKey(
+        Contact, verbose_name=_("contact"), null=True, blank=True, on_delete=models.CASCADE
+    )
+
+    class Meta:
+        verbose_name = _("watcher")
+        verbose_name_plural = _("watchers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, contact__isnull=True)
+                | Q(user__isnull=True, contact__isnull=False),
+                name="tickets_watcher_one_of",
+                violation_error_message=_("A watcher is either a user or a contact."),
+            ),
+            models.UniqueConstraint(
+                fields=["ticket", "user"], condition=Q(user__isnull=False),
+                name="tickets_watcher_user_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["ticket", "contact"], condition=Q(contact__isnull=False),
+                name="tickets_watcher_contact_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user or self.contact)
+
+
+class TicketLink(models.Model):
+    """A relation between two tickets: related, or duplicate of."""
+
+    source = models.ForeignKey(
+        Ticket, verbose_name=_("from"), on_delete=models.CASCADE, related_name="links_out"
+    )
+    target = models.ForeignKey(
+        Ticket, verbose_name=_("to"), on_delete=models.CASCADE, related_name="links_in"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=LinkKind.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("ticket link")
+        verbose_name_plural = _("ticket links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "target", "kind"], name="tickets_link_unique",
+                violation_error_message=_("These tickets are already linked this way."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=models.F("target")), name="tickets_link_not_self",
+                violation_error_message=_("A ticket cannot be linked to itself."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.kind} {self.target_id}"
+
+
+class Comment(models.Model):
+    """A public reply (seen by the customer) or an internal note (never shown to customers)."""
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    author_contact = models.ForeignKey(
+        Contact, verbose_name=_("author (contact)"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    body = models.TextField(_("text"))
+    is_internal = models.BooleanField(_("internal note"), default=False)
+    channel = models.CharField(
+        _("channel"), max_length=16, choices=Channel.choices, default=Channel.WEB
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="comment_ticket_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.body[:40]}"
+
+    @property
+    def author_name(self) -> str:
+        return str(self.author or self.author_contact or _("System"))
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    """Files live under a random name; the user's (sanitised) name is kept in the row."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    today = timezone.now()
+    return f"attachments/{today:%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    """A file on a ticket, downloadable only through an authorised view."""
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    is_internal = models.BooleanField(_("internal"), default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TimelineEntry(models.Model):
+    """One step of a ticket's history, written by the service that made the change.
+
+    ``data`` holds what changed (``{"old": …, "new": …}`` and display labels). Entries with
+    ``is_internal`` are hidden from customers.
+    """
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="timeline"
+    )
+    kind = models.CharField(_("kind"), max_length=40, choices=TimelineKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    actor_label = models.CharField(_("actor name"), max_length=100, blank=True)
+    is_internal = models.BooleanField(_("internal"), default=False)
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )
+    data = models.JSONField(_("data"), default=dict)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at", "id"], name="timeline_ticket_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind}"
+
+
+class TicketSequence(models.Model):
+    """The last number handed out per prefix and day; incremented in the creating transaction."""
+
+    prefix = models.CharField(_("prefix"), max_length=16)
+    day = models.CharField(_("day"), max_length=8)
+    last_value = models.PositiveIntegerField(_("last value"), default=0)
+
+    class Meta:
+        verbose_name = _("ticket number sequence")
+        verbose_name_plural = _("ticket number sequences")
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "day"], name="tickets_sequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.day}: {self.last_value}"
+
+
+class SavedView(models.Model):
+    """A user's named set of workspace filters (stored as the list's query string)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+        related_name="saved_views",
+    )
+    name = models.CharField(_("name"), max_length=60)
+    query = models.CharField(_("filters"), max_length=1000)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "name"], name="tickets_savedview_unique",
+                violation_error_message=_("You already have a view with this name."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LookupCode(models.Model):
+    """A one-time code that lets the submitter of a ticket follow it without an account."""
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="+"
+    )
+    address = models.CharField(_("email or mobile"), max_length=254)
+    code_hash = models.CharField(_("code hash"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("progress lookup code")
+        verbose_name_plural = _("progress lookup codes")
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.address}"

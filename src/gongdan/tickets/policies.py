@@ -1,0 +1,83 @@
+"""Who may see which tickets and do what to them. Selectors and services both call these."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q
+
+from gongdan.accounts.choices import Role
+from gongdan.accounts.models import Membership, User
+from gongdan.customers.models import Contact
+from gongdan.tickets.models import Ticket, TicketWatcher
+
+
+def contact_for(user: User) -> Contact | None:
+    """The customer contact behind a customer login (None for staff or an unlinked login)."""
+    try:
+        return user.contact  # type: ignore[no-any-return,attr-defined]
+    except Contact.DoesNotExist:
+        return None
+
+
+def ticket_visibility(user: User) -> Q:
+    """The rows of ``Ticket`` that ``user`` may see, as a filter to put into every query.
+
+    - admins and supervisors: every ticket;
+    - agents: tickets of their teams, tickets with no team yet (triage), tickets assigned to them
+      and tickets they watch;
+    - customers: tickets they requested or watch, and — for an organization admin — every ticket
+      of their organization;
+    - anyone else: nothing.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.role in {Role.ADMIN, Role.SUPERVISOR}:
+        return Q()
+    if user.role == Role.AGENT:
+        my_teams = Membership.objects.filter(user=user).values("team_id")
+        watching = TicketWatcher.objects.filter(ticket=OuterRef("pk"), user=user)
+        return (
+            Q(team__in=my_teams) | Q(team__isnull=True) | Q(assignee=user) | Q(Exists(watching))
+        )
+    contact = contact_for(user)
+    if contact is None:
+        return Q(pk__in=[])
+    watching = TicketWatcher.objects.filter(ticket=OuterRef("pk"), contact=contact)
+    visible = Q(requester=contact) | Q(Exists(watching))
+    if contact.is_org_admin and contact.organization_id:
+        visible |= Q(organization_id=contact.organization_id)
+    return visible
+
+
+def can_see(user: User, ticket: Ticket) -> bool:
+    return Ticket.objects.filter(ticket_visibility(user), pk=ticket.pk).exists()
+
+
+def is_staff_user(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_staff_member)
+
+
+def may_work(user: User) -> bool:
+    """Staff may change a ticket they can see (status, fields, notes); customers may not."""
+    return is_staff_user(user)
+
+
+def is_requester_side(user: User, ticket: Ticket) -> bool:
+    """The customer who asked, or their organization admin: may reply, confirm, reopen, cancel."""
+    contact = contact_for(user)
+    if contact is None:
+        return False
+    if ticket.requester_id == contact.pk:
+        return True
+    return bool(
+        contact.is_org_admin and contact.organization_id
+        and contact.organization_id == ticket.organization_id
+    )
+
+
+def may_be_assigned(user: User, ticket: Ticket) -> bool:
+    """Assignees are active staff; when the ticket has a team, an agent must belong to it."""
+    if not is_staff_user(user):
+        return False
+    if ticket.team_id is None or user.role in {Role.ADMIN, Role.SUPERVISOR}:
+        return True
+    return Membership.objects.filter(user=user, team_id=ticket.team_id).exists()

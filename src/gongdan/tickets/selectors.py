@@ -1,0 +1,213 @@
+"""Reading tickets. Every selector takes the user and applies the visibility policy first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from gongdan.accounts.models import Membership, User
+from gongdan.core.errors import NotFound
+from gongdan.tickets import policies
+from gongdan.tickets.choices import OPEN_STATUSES, Status
+from gongdan.tickets.models import Attachment, Comment, Tag, Ticket, TimelineEntry
+
+
+class View:
+    """Named workspace views ("queues"); each is a fixed filter on top of visibility."""
+
+    MINE = "mine"
+    UNASSIGNED = "unassigned"
+    ALL_OPEN = "open"
+    PENDING = "pending"
+    RESOLVED = "resolved"
+    ALL = "all"
+
+
+STAFF_VIEWS = [View.MINE, View.UNASSIGNED, View.ALL_OPEN, View.PENDING, View.RESOLVED, View.ALL]
+
+SORTS: dict[str, list[str]] = {
+    "-updated": ["-updated_at", "-id"],
+    "updated": ["updated_at", "id"],
+    "-created": ["-created_at", "-id"],
+    "created": ["created_at", "id"],
+    "-priority": ["-priority_rank", "-updated_at", "-id"],
+    "priority": ["priority_rank", "updated_at", "id"],
+}
+DEFAULT_SORT = "-updated"
+
+
+@dataclass
+class TicketFilters:
+    """Everything a list can be narrowed by; empty means "any"."""
+
+    view: str = ""
+    status: list[str] = field(default_factory=list)
+    priority: list[str] = field(default_factory=list)
+    ticket_type: int | None = None
+    category: int | None = None
+    team: int | None = None
+    assignee: str = ""  # "me", "none" or a user id
+    channel: str = ""
+    tag: str = ""
+    organization: int | None = None
+    requester: int | None = None
+    number: str = ""
+    created_from: date | None = None
+    created_to: date | None = None
+    updated_from: date | None = None
+    updated_to: date | None = None
+    sort: str = DEFAULT_SORT
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _view_filter(user: User, view: str) -> Q:
+    if view == View.MINE:
+        return Q(assignee=user, status__in=OPEN_STATUSES)
+    if view == View.UNASSIGNED:
+        my_teams = Membership.objects.filter(user=user).values("team_id")
+        return Q(assignee__isnull=True, status__in=OPEN_STATUSES) & (
+            Q(team__in=my_teams) | Q(team__isnull=True)
+        )
+    if view == View.ALL_OPEN:
+        return Q(status__in=OPEN_STATUSES)
+    if view == View.PENDING:
+        return Q(status=Status.PENDING)
+    if view == View.RESOLVED:
+        return Q(status=Status.RESOLVED)
+    return Q()
+
+
+def _field_filters(user: User, f: TicketFilters) -> Q:  # noqa: C901 - one line per filter
+    q = Q()
+    if f.status:
+        q &= Q(status__in=f.status)
+    if f.priority:
+        q &= Q(priority__in=f.priority)
+    if f.ticket_type:
+        q &= Q(ticket_type_id=f.ticket_type)
+    if f.category:
+        q &= Q(category_id=f.category)
+    if f.team:
+        q &= Q(team_id=f.team)
+    if f.assignee == "me":
+        q &= Q(assignee=user)
+    elif f.assignee == "none":
+        q &= Q(assignee__isnull=True)
+    elif f.assignee.isdigit():
+        q &= Q(assignee_id=int(f.assignee))
+    if f.channel:
+        q &= Q(channel=f.channel)
+    if f.tag:
+        q &= Q(tags__name=f.tag)
+    if f.organization:
+        q &= Q(organization_id=f.organization)
+    if f.requester:
+        q &= Q(requester_id=f.requester)
+    if f.number:
+        q &= Q(number=f.number.strip().upper())
+    if f.created_from:
+        q &= Q(created_at__gte=_day_start(f.created_from))
+    if f.created_to:
+        q &= Q(created_at__lt=_day_start(f.created_to + timedelta(days=1)))
+    if f.updated_from:
+        q &= Q(updated_at__gte=_day_start(f.updated_from))
+    if f.updated_to:
+        q &= Q(updated_at__lt=_day_start(f.updated_to + timedelta(days=1)))
+    return q
+
+
+def ticket_list(*, user: User, filters: TicketFilters | None = None) -> QuerySet[Ticket]:
+    """Tickets ``user`` may see, narrowed by ``filters``, ordered by ``filters.sort``.
+
+    Related rows for list display are joined (``select_related``) and tags prefetched, so a page
+    costs a constant number of queries whatever its size.
+    """
+    f = filters or TicketFilters()
+    qs = Ticket.objects.filter(policies.ticket_visibility(user))
+    if f.view:
+        qs = qs.filter(_view_filter(user, f.view))
+    qs = qs.filter(_field_filters(user, f))
+    if f.tag:
+        qs = qs.distinct()
+    return (
+        qs.select_related("requester", "organization", "team", "assignee", "ticket_type",
+                          "category")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+        .order_by(*ordering_for(f.sort))
+    )
+
+
+def ordering_for(sort: str) -> list[str]:
+    return SORTS.get(sort, SORTS[DEFAULT_SORT])
+
+
+def view_counts(*, user: User) -> dict[str, int]:
+    """How many tickets each workspace view holds for ``user`` (one query)."""
+    visible = Ticket.objects.filter(policies.ticket_visibility(user))
+    return visible.aggregate(
+        **{view: Count("pk", filter=_view_filter(user, view)) for view in STAFF_VIEWS
+           if view != View.ALL}
+    )
+
+
+def ticket_get(*, user: User, number: str, for_update: bool = False) -> Ticket:
+    """One visible ticket by number, or ``NotFound`` (also for tickets the user may not see)."""
+    ticket = (
+        Ticket.objects.filter(policies.ticket_visibility(user), number=str(number).strip())
+        .select_related("requester", "organization", "team", "assignee", "ticket_type",
+                        "category", "parent", "merged_into", "created_by")
+        .first()
+    )
+    if ticket is None:
+        raise NotFound("ticket.not_found", "Ticket not found.")
+    return ticket
+
+
+def comment_list(*, user: User, ticket: Ticket) -> QuerySet[Comment]:
+    """Comments of a ticket the user can see; customers never get internal notes."""
+    qs = Comment.objects.filter(ticket=ticket).select_related("author", "author_contact")
+    if not policies.is_staff_user(user):
+        qs = qs.filter(is_internal=False)
+    return qs.prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
+    ).order_by("created_at", "id")
+
+
+def timeline_list(*, user: User, ticket: Ticket) -> QuerySet[TimelineEntry]:
+    """The ticket's history; internal entries and notes are only for staff."""
+    qs = TimelineEntry.objects.filter(ticket=ticket).select_related(
+        "actor", "comment", "comment__author", "comment__author_contact"
+    )
+    if not policies.is_staff_user(user):
+        qs = qs.filter(is_internal=False)
+    return qs.prefetch_related(
+        Prefetch("comment__attachments", queryset=Attachment.objects.order_by("id"))
+    ).order_by("created_at", "id")
+
+
+def attachment_get(*, user: User, pk: int) -> Attachment:
+    """An attachment on a visible ticket; internal files only for staff."""
+    qs = Attachment.objects.select_related("ticket").filter(
+        ticket__in=Ticket.objects.filter(policies.ticket_visibility(user)).values("pk"), pk=pk
+    )
+    if not policies.is_staff_user(user):
+        qs = qs.filter(is_internal=False)
+    attachment = qs.first()
+    if attachment is None:
+        raise NotFound("attachment.not_found", "Attachment not found.")
+    return attachment
+
+
+def children_progress(*, user: User, ticket: Ticket) -> dict[str, int]:
+    """How many of the visible child tickets are done, for the parent's progress bar."""
+    children = Ticket.objects.filter(policies.ticket_visibility(user), parent=ticket)
+    return children.aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=Q(status__in=[Status.RESOLVED, Status.CLOSED, Status.CANCELLED])),
+    )

@@ -1,0 +1,33 @@
+"""Ticket services: every write to tickets goes through these functions."""
+
+from gongdan.tickets.services.attachments import attachment_store, sanitize_filename
+from gongdan.tickets.services.comments import attachment_add, comment_create
+from gongdan.tickets.services.relations import (
+    ticket_create_child,
+    ticket_link,
+    ticket_merge,
+    watcher_add,
+)
+from gongdan.tickets.services.tickets import (
+    UNSET,
+    ticket_assign,
+    ticket_create,
+    ticket_transition,
+    ticket_update,
+)
+
+__all__ = [
+    "UNSET",
+    "attachment_add",
+    "attachment_store",
+    "comment_create",
+    "sanitize_filename",
+    "ticket_assign",
+    "ticket_create",
+    "ticket_create_child",
+    "ticket_link",
+    "ticket_merge",
+    "ticket_transition",
+    "ticket_update",
+    "watcher_add",
+]

@@ -1,0 +1,356 @@
+"""Creating and changing tickets: the one write path for the workspace, portal, API and scripts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongdan.accounts.choices import Role
+from gongdan.accounts.models import Team, User
+from gongdan.audit.services import audit_record
+from gongdan.core.errors import Forbidden, ValidationFailed
+from gongdan.core.events import emit
+from gongdan.customers.models import Contact
+from gongdan.tickets import policies, timeline
+from gongdan.tickets.choices import Channel, Priority, Status, TimelineKind
+from gongdan.tickets.models import Category, Tag, Ticket, TicketType
+from gongdan.tickets.numbering import next_ticket_number
+from gongdan.tickets.services._common import (
+    clean_text,
+    clean_title,
+    fail,
+    lock_ticket,
+    require_staff,
+    require_visible,
+    touch,
+)
+from gongdan.tickets.services.attachments import attachment_store
+from gongdan.tickets.workflow import NEEDS_ASSIGNEE, REASON_REQUIRED, Side, check_transition
+
+UNSET: Any = object()
+
+
+def _default_type() -> TicketType:
+    ticket_type = TicketType.objects.filter(is_active=True).order_by("sort_order", "id").first()
+    if ticket_type is None:
+        raise fail("ticket.no_type", _("No ticket type is configured yet."), field="ticket_type")
+    return ticket_type
+
+
+def _check_category(category: Category | None, ticket_type: TicketType) -> None:
+    if category is None:
+        return
+    if not category.is_active:
+        raise fail("ticket.invalid", _("This category is no longer in use."), field="category")
+    if category.ticket_type_id and category.ticket_type_id != ticket_type.pk:
+        raise fail("ticket.invalid", _("This category does not belong to the chosen type."),
+                   field="category")
+
+
+def _check_priority(priority: str) -> Priority:
+    if priority not in Priority.values:
+        raise fail("ticket.invalid", _("Unknown priority “%(p)s”.") % {"p": priority},
+                   field="priority")
+    return Priority(priority)
+
+
+def _check_assignee(assignee: User | None, ticket: Ticket) -> None:
+    if assignee is not None and not policies.may_be_assigned(assignee, ticket):
+        raise fail("ticket.invalid_assignee",
+                   _("%(name)s cannot be assigned to this ticket (not staff of its team).")
+                   % {"name": assignee}, field="assignee")
+
+
+def _tags(names: Sequence[str]) -> list[Tag]:
+    cleaned = sorted({name.strip()[:50] for name in names if name and name.strip()})
+    tags = []
+    for name in cleaned:
+        tag, _created = Tag.objects.get_or_create(name=name)
+        tags.append(tag)
+    return tags
+
+
+def _requester_for(actor: User, requester: Contact | None) -> Contact:
+    if actor.role == Role.CUSTOMER:
+        contact = policies.contact_for(actor)
+        if contact is None:
+            raise Forbidden("ticket.no_contact", _("Your login is not linked to a customer."))
+        return contact
+    if requester is None:
+        raise fail("ticket.invalid", _("Choose who the ticket is for."), field="requester")
+    return requester
+
+
+def ticket_create(  # noqa: C901, PLR0913 - one entry point with every optional field
+    *,
+    actor: User,
+    title: str,
+    description: str = "",
+    ticket_type: TicketType | None = None,
+    category: Category | None = None,
+    priority: str = Priority.NORMAL,
+    channel: str | None = None,
+    requester: Contact | None = None,
+    team: Team | None = UNSET,
+    assignee: User | None = None,
+    tags: Sequence[str] = (),
+    attachments: Sequence[UploadedFile] = (),
+    parent: Ticket | None = None,
+    created_at: datetime | None = None,
+) -> Ticket:
+    """Create a ticket with its number, timeline entry, audit event and ``ticket.created`` event.
+
+    Customers create tickets for themselves (team and assignee come from configuration); staff
+    create them on behalf of a requester contact. Raises ``ValidationFailed``/``Forbidden``.
+    Takes the day's number-sequence lock until commit.
+    """
+    is_customer = actor.role == Role.CUSTOMER
+    if not actor.is_authenticated or not actor.is_active:
+        raise Forbidden("permission.denied", _("Please sign in."))
+    if is_customer and (assignee is not None or tags or parent is not None):
+        raise Forbidden("permission.staff_only", _("Only service staff may do this."))
+    title = clean_title(title)
+    description = clean_text(description, field="description")
+    ticket_type = ticket_type or _default_type()
+    if not ticket_type.is_active:
+        raise fail("ticket.invalid", _("This ticket type is no longer in use."),
+                   field="ticket_type")
+    _check_category(category, ticket_type)
+    priority = _check_priority(priority)
+    channel = channel or (Channel.PORTAL if is_customer else Channel.WEB)
+    if channel not in Channel.values:
+        raise fail("ticket.invalid", _("Unknown channel."), field="channel")
+    contact = _requester_for(actor, requester)
+    if team is UNSET or is_customer:
+        team = ticket_type.default_team
+    now = created_at or timezone.now()
+    with transaction.atomic():
+        ticket = Ticket(
+            number=next_ticket_number(at=now), title=title, description=description,
+            ticket_type=ticket_type, category=category, priority=priority, channel=channel,
+            requester=contact, organization_id=contact.organization_id, team=team,
+            created_by=actor, parent=parent, created_at=now, updated_at=now,
+        )
+        _check_assignee(assignee, ticket)
+        if assignee is not None:
+            ticket.assignee = assignee
+            ticket.status = Status.ASSIGNED
+        ticket.save()
+        if tags:
+            ticket.tags.set(_tags(tags))
+        timeline.created(ticket, actor=actor)
+        if assignee is not None:
+            timeline.reference_changed(ticket, TimelineKind.ASSIGNED, actor=actor, old=None,
+                                       new=assignee)
+        for upload in attachments:
+            attachment_store(ticket=ticket, actor=actor, upload=upload, is_internal=False)
+        audit_record(actor=actor, action="ticket.created", obj=ticket,
+                     data={"number": ticket.number, "channel": channel})
+        emit("ticket.created", ticket=ticket.number, team=ticket.team_id)
+    return ticket
+
+
+def _apply_reference(
+    ticket: Ticket, field: str, value: Any, kind: TimelineKind, actor: User,
+    changed: list[str],
+) -> None:
+    old = getattr(ticket, field)
+    if (old.pk if old else None) == (value.pk if value else None):
+        return
+    setattr(ticket, field, value)
+    changed.append(field)
+    timeline.reference_changed(ticket, kind, actor=actor, old=old, new=value)
+
+
+def ticket_update(  # noqa: C901 - one branch per editable field
+    *,
+    actor: User,
+    ticket: Ticket,
+    expected_version: int | None = None,
+    title: str = UNSET,
+    description: str = UNSET,
+    priority: str = UNSET,
+    ticket_type: TicketType = UNSET,
+    category: Category | None = UNSET,
+    team: Team | None = UNSET,
+    tags: Sequence[str] = UNSET,
+) -> Ticket:
+    """Change a ticket's fields (staff only). Each change is a timeline entry; one version step.
+
+    Moving to a team the assignee does not belong to unassigns the ticket (back to the queue).
+    """
+    require_visible(actor, ticket)
+    require_staff(actor)
+    with transaction.atomic():
+        ticket = lock_ticket(ticket, expected_version=expected_version)
+        changed: list[str] = []
+        if title is not UNSET and (title := clean_title(title)) != ticket.title:
+            timeline.field_changed(ticket, actor=actor, field="title", old=ticket.title, new=title)
+            ticket.title = title
+            changed.append("title")
+        if description is not UNSET:
+            description = clean_text(description, field="description")
+            if description != ticket.description:
+                timeline.field_changed(ticket, actor=actor, field="description",
+                                       old=ticket.description[:200], new=description[:200])
+                ticket.description = description
+                changed.append("description")
+        if priority is not UNSET and (priority := _check_priority(priority)) != ticket.priority:
+            timeline.choice_changed(ticket, TimelineKind.PRIORITY_CHANGED, actor=actor,
+                                    old=ticket.priority, new=priority)
+            ticket.priority = priority
+            changed.append("priority")
+        if ticket_type is not UNSET:
+            _apply_reference(ticket, "ticket_type", ticket_type, TimelineKind.TYPE_CHANGED,
+                             actor, changed)
+        if category is not UNSET:
+            _check_category(category, ticket.ticket_type)
+            _apply_reference(ticket, "category", category, TimelineKind.CATEGORY_CHANGED,
+                             actor, changed)
+        if team is not UNSET:
+            _apply_reference(ticket, "team", team, TimelineKind.TEAM_CHANGED, actor, changed)
+            if "team" in changed and ticket.assignee and not policies.may_be_assigned(
+                ticket.assignee, ticket
+            ):
+                _unassign(ticket, actor, changed)
+        if tags is not UNSET:
+            _set_tags(ticket, tags, actor)
+            changed.append("tags")
+        if not changed:
+            return ticket
+        touch(ticket, *[f for f in changed if f != "tags"])
+        audit_record(actor=actor, action="ticket.updated", obj=ticket, data={"fields": changed})
+        emit("ticket.updated", ticket=ticket.number, fields=changed)
+    return ticket
+
+
+def _set_tags(ticket: Ticket, names: Sequence[str], actor: User) -> None:
+    before = set(ticket.tags.values_list("name", flat=True))
+    tags = _tags(names)
+    after = {tag.name for tag in tags}
+    if before != after:
+        ticket.tags.set(tags)
+        timeline.tags_changed(ticket, actor=actor, added=sorted(after - before),
+                              removed=sorted(before - after))
+
+
+def _unassign(ticket: Ticket, actor: User, changed: list[str]) -> None:
+    timeline.reference_changed(ticket, TimelineKind.ASSIGNED, actor=actor,
+                               old=ticket.assignee, new=None)
+    ticket.assignee = None
+    changed.append("assignee")
+    if ticket.status == Status.ASSIGNED:
+        timeline.status_changed(ticket, actor=actor, old=ticket.status, new=Status.NEW)
+        ticket.status = Status.NEW
+        changed.append("status")
+
+
+def ticket_assign(
+    *, actor: User, ticket: Ticket, assignee: User | None, expected_version: int | None = None,
+) -> Ticket:
+    """Give the ticket to ``assignee`` (or back to the queue with None).
+
+    Agents may take a ticket or hand it to a member of its team; supervisors and admins to any
+    staff member. A new ticket becomes ``assigned``; an unassigned ``assigned`` ticket ``new``.
+    """
+    require_visible(actor, ticket)
+    require_staff(actor)
+    with transaction.atomic():
+        ticket = lock_ticket(ticket, expected_version=expected_version)
+        if ticket.status in {Status.CLOSED, Status.CANCELLED}:
+            raise fail("ticket.closed", _("A closed or cancelled ticket cannot be assigned."))
+        if (assignee.pk if assignee else None) == ticket.assignee_id:
+            return ticket
+        _check_assignee(assignee, ticket)
+        changed: list[str] = []
+        if assignee is None:
+            _unassign(ticket, actor, changed)
+        else:
+            timeline.reference_changed(ticket, TimelineKind.ASSIGNED, actor=actor,
+                                       old=ticket.assignee, new=assignee)
+            ticket.assignee = assignee
+            changed.append("assignee")
+            if ticket.status == Status.NEW:
+                timeline.status_changed(ticket, actor=actor, old=ticket.status,
+                                        new=Status.ASSIGNED)
+                ticket.status = Status.ASSIGNED
+                changed.append("status")
+        touch(ticket, *changed)
+        audit_record(actor=actor, action="ticket.assigned", obj=ticket,
+                     data={"assignee": ticket.assignee_id})
+        emit("ticket.assigned", ticket=ticket.number, assignee=ticket.assignee_id)
+    return ticket
+
+
+def _side(actor: User, ticket: Ticket) -> Side:
+    if policies.is_staff_user(actor):
+        return Side.STAFF
+    if policies.is_requester_side(actor, ticket):
+        return Side.REQUESTER
+    raise Forbidden("permission.denied", _("You may not change this ticket."))
+
+
+def _stamp(ticket: Ticket, new: str, now: datetime) -> list[str]:
+    """Set the timestamps that belong to a status and return the fields that changed."""
+    if new == Status.RESOLVED:
+        ticket.resolved_at = now
+        return ["resolved_at"]
+    if new in {Status.CLOSED, Status.CANCELLED}:
+        ticket.closed_at = now
+        return ["closed_at"]
+    if new == Status.REOPENED:
+        ticket.resolved_at = None
+        return ["resolved_at"]
+    return []
+
+
+def ticket_transition(
+    *, actor: User, ticket: Ticket, to: str, comment: str = "",
+    expected_version: int | None = None,
+) -> Ticket:
+    """Move the ticket through the state machine (``tickets.workflow``).
+
+    An illegal move raises ``ValidationFailed`` (``ticket.illegal_transition``) and changes
+    nothing. Reopening and cancelling need a reason, stored as a public comment. A staff actor
+    who moves an unowned ticket into work takes it.
+    """
+    from gongdan.tickets.services.comments import comment_create
+
+    require_visible(actor, ticket)
+    side = _side(actor, ticket)
+    reason = clean_text(comment, field="comment")
+    with transaction.atomic():
+        ticket = lock_ticket(ticket, expected_version=expected_version)
+        refusal = check_transition(ticket.status, to, side)
+        if refusal:
+            raise ValidationFailed("ticket.illegal_transition", refusal, fields={"to": refusal})
+        if to in REASON_REQUIRED and not reason:
+            message = _("Please say why.")
+            raise ValidationFailed("ticket.reason_required", message, fields={"comment": message})
+        changed = ["status"]
+        if to in NEEDS_ASSIGNEE and ticket.assignee_id is None:
+            _check_assignee(actor, ticket)
+            timeline.reference_changed(ticket, TimelineKind.ASSIGNED, actor=actor, old=None,
+                                       new=actor)
+            ticket.assignee = actor
+            changed.append("assignee")
+        old = ticket.status
+        now = timezone.now()
+        changed += _stamp(ticket, to, now)
+        ticket.status = to
+        touch(ticket, *changed)
+        timeline.status_changed(ticket, actor=actor, old=old, new=to, reason=reason)
+        audit_record(actor=actor, action="ticket.status_changed", obj=ticket,
+                     data={"old": old, "new": to})
+        emit("ticket.status_changed", ticket=ticket.number, old=old, new=to)
+        if reason:
+            comment_create(actor=actor, ticket=ticket, body=reason, is_internal=False,
+                           _locked=True)
+    ticket.refresh_from_db()
+    return ticket

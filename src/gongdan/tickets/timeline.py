@@ -1,0 +1,104 @@
+"""One small constructor per kind of timeline entry (called by services, inside their transaction).
+
+``data`` keeps raw values (``old``/``new``) plus labels captured at the time of the change for
+objects that may later be renamed or deleted; templates translate kinds and choice values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model
+
+from gongdan.accounts.models import User
+from gongdan.tickets.choices import TimelineKind
+from gongdan.tickets.models import Comment, Ticket, TimelineEntry
+
+
+def _label(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _ref(value: Model | None) -> int | None:
+    return None if value is None else value.pk
+
+
+def record(
+    ticket: Ticket, kind: TimelineKind, *, actor: User | None, data: dict[str, Any] | None = None,
+    is_internal: bool = False, comment: Comment | None = None,
+) -> TimelineEntry:
+    return TimelineEntry.objects.create(
+        ticket=ticket, kind=kind, actor=actor, actor_label=_label(actor) or "",
+        is_internal=is_internal, comment=comment, data=data or {},
+        created_at=ticket.updated_at,
+    )
+
+
+def created(ticket: Ticket, *, actor: User | None) -> TimelineEntry:
+    return record(ticket, TimelineKind.CREATED, actor=actor, data={
+        "channel": ticket.channel, "requester": _label(ticket.requester),
+    })
+
+
+def status_changed(
+    ticket: Ticket, *, actor: User | None, old: str, new: str, reason: str = ""
+) -> TimelineEntry:
+    return record(ticket, TimelineKind.STATUS_CHANGED, actor=actor,
+                  data={"old": old, "new": new, "reason": reason})
+
+
+def choice_changed(
+    ticket: Ticket, kind: TimelineKind, *, actor: User | None, old: str, new: str
+) -> TimelineEntry:
+    """Priority (or another choice field) changed; values are translated when displayed."""
+    return record(ticket, kind, actor=actor, data={"old": old, "new": new})
+
+
+def reference_changed(
+    ticket: Ticket, kind: TimelineKind, *, actor: User | None, old: Model | None,
+    new: Model | None, is_internal: bool = False,
+) -> TimelineEntry:
+    """Assignee, team, type or category changed: ids plus the names they had at the time."""
+    return record(ticket, kind, actor=actor, is_internal=is_internal, data={
+        "old": _ref(old), "new": _ref(new), "old_label": _label(old), "new_label": _label(new),
+    })
+
+
+def field_changed(
+    ticket: Ticket, *, actor: User | None, field: str, old: str, new: str
+) -> TimelineEntry:
+    return record(ticket, TimelineKind.FIELD_CHANGED, actor=actor,
+                  data={"field": field, "old": old, "new": new})
+
+
+def tags_changed(
+    ticket: Ticket, *, actor: User | None, added: list[str], removed: list[str]
+) -> TimelineEntry:
+    return record(ticket, TimelineKind.TAGS_CHANGED, actor=actor, is_internal=True,
+                  data={"added": added, "removed": removed})
+
+
+def commented(ticket: Ticket, comment: Comment, *, actor: User | None) -> TimelineEntry:
+    kind = TimelineKind.NOTE if comment.is_internal else TimelineKind.REPLY
+    return record(ticket, kind, actor=actor, is_internal=comment.is_internal, comment=comment)
+
+
+def attachment_added(
+    ticket: Ticket, *, actor: User | None, name: str, attachment_id: int, is_internal: bool
+) -> TimelineEntry:
+    return record(ticket, TimelineKind.ATTACHMENT, actor=actor, is_internal=is_internal,
+                  data={"name": name, "attachment": attachment_id})
+
+
+def related(
+    ticket: Ticket, kind: TimelineKind, *, actor: User | None, other: Ticket,
+    extra: dict[str, Any] | None = None, is_internal: bool = True,
+) -> TimelineEntry:
+    """A relation to another ticket (child, link, merge), by number (numbers never change)."""
+    return record(ticket, kind, actor=actor, is_internal=is_internal,
+                  data={"number": other.number, "title": other.title, **(extra or {})})
+
+
+def watcher_added(ticket: Ticket, *, actor: User | None, who: str) -> TimelineEntry:
+    return record(ticket, TimelineKind.WATCHER_ADDED, actor=actor, is_internal=True,
+                  data={"who": who})
