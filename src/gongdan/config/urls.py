@@ -1,10 +1,15 @@
+"""URL map: / (redirects by role), /desk/ agent workspace, /portal/ customers, /api/v1/, /admin/."""
+
 from django.contrib import admin
 from django.urls import include, path
 
 from gongdan.config.api import api
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path("", include("gongdan.accounts.urls")),
+    path("desk/", include("gongdan.tickets.urls")),
+    path("portal/", include("gongdan.portal.urls")),
     path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,0 +1,78 @@
+"""Turning timeline entries into sentences, in the reader's language, at display time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from gongdan.tickets.choices import Channel, LinkKind, Priority, Status, TimelineKind
+from gongdan.tickets.models import TimelineEntry
+
+FIELD_LABELS = {"title": _("title"), "description": _("description")}
+
+
+def _choice(choices: Any, value: str | None) -> str:
+    if value is None or value == "":
+        return "—"
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
+
+
+def _ref(data: dict[str, Any], key: str) -> str:
+    return data.get(f"{key}_label") or "—"
+
+
+def describe(entry: TimelineEntry) -> str:  # noqa: C901 - one branch per entry kind
+    """A one-line, translated description of a timeline entry (plain text; templates escape)."""
+    d = entry.data or {}
+    kind = entry.kind
+    if kind == TimelineKind.CREATED:
+        return _("created the ticket via %(channel)s") % {
+            "channel": _choice(Channel, d.get("channel"))}
+    if kind == TimelineKind.STATUS_CHANGED:
+        return _("changed the status from %(old)s to %(new)s") % {
+            "old": _choice(Status, d.get("old")), "new": _choice(Status, d.get("new"))}
+    if kind == TimelineKind.ASSIGNED:
+        if d.get("new") is None:
+            return _("unassigned the ticket (was %(old)s)") % {"old": _ref(d, "old")}
+        return _("assigned the ticket to %(new)s") % {"new": _ref(d, "new")}
+    if kind == TimelineKind.TEAM_CHANGED:
+        return _("moved the ticket from team %(old)s to %(new)s") % {
+            "old": _ref(d, "old"), "new": _ref(d, "new")}
+    if kind == TimelineKind.PRIORITY_CHANGED:
+        return _("changed the priority from %(old)s to %(new)s") % {
+            "old": _choice(Priority, d.get("old")), "new": _choice(Priority, d.get("new"))}
+    if kind == TimelineKind.TYPE_CHANGED:
+        return _("changed the type from %(old)s to %(new)s") % {
+            "old": _ref(d, "old"), "new": _ref(d, "new")}
+    if kind == TimelineKind.CATEGORY_CHANGED:
+        return _("changed the category from %(old)s to %(new)s") % {
+            "old": _ref(d, "old"), "new": _ref(d, "new")}
+    if kind == TimelineKind.FIELD_CHANGED:
+        return _("edited the %(field)s") % {
+            "field": FIELD_LABELS.get(d.get("field", ""), d.get("field", ""))}
+    if kind == TimelineKind.TAGS_CHANGED:
+        return _("changed tags: added %(added)s; removed %(removed)s") % {
+            "added": ", ".join(d.get("added", [])) or "—",
+            "removed": ", ".join(d.get("removed", [])) or "—"}
+    if kind == TimelineKind.REPLY:
+        return _("replied")
+    if kind == TimelineKind.NOTE:
+        return _("added an internal note")
+    if kind == TimelineKind.ATTACHMENT:
+        return _("attached %(name)s") % {"name": d.get("name", "")}
+    if kind == TimelineKind.CHILD_CREATED:
+        return _("split off child ticket %(number)s") % {"number": d.get("number", "")}
+    if kind == TimelineKind.LINKED:
+        return _("linked this ticket (%(kind)s) to %(number)s") % {
+            "kind": _choice(LinkKind, d.get("kind")), "number": d.get("number", "")}
+    if kind == TimelineKind.MERGED:
+        return _("merged this ticket into %(number)s") % {"number": d.get("number", "")}
+    if kind == TimelineKind.MERGED_FROM:
+        return _("merged ticket %(number)s into this one") % {"number": d.get("number", "")}
+    if kind == TimelineKind.WATCHER_ADDED:
+        return _("added %(who)s as a watcher") % {"who": d.get("who", "")}
+    return str(kind)
