@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from gongdan.tickets.views.attachments import attachment_download
 
 app_name = "tickets"
-urlpatterns: list = []
+urlpatterns = [
+    path("attachments/<int:pk>/", attachment_download, name="attachment_download"),
+]
