@@ -110,3 +110,13 @@ def world(db: None) -> World:
 
 def upload(name: str = "报告.pdf", content: bytes = b"%PDF-1.4 test", **kw: Any) -> Any:
     return SimpleUploadedFile(name, content, **kw)
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings: Any) -> Any:
+    """Tests read English messages; the product default (zh-Hans) is tested explicitly."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

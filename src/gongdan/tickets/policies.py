@@ -13,7 +13,7 @@ from gongdan.tickets.models import Ticket, TicketWatcher
 def contact_for(user: User) -> Contact | None:
     """The customer contact behind a customer login (None for staff or an unlinked login)."""
     try:
-        return user.contact  # type: ignore[no-any-return,attr-defined]
+        return user.contact
     except Contact.DoesNotExist:
         return None
 

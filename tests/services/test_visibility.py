@@ -1,0 +1,48 @@
+"""Who sees which tickets, and what of them."""
+
+from gongdan.core.testing import World
+from gongdan.tickets import selectors, services
+from gongdan.tickets.selectors import TicketFilters, View
+
+
+def _numbers(world: World, user) -> set[str]:  # type: ignore[no-untyped-def]
+    return set(selectors.ticket_list(user=user).values_list("number", flat=True))
+
+
+def test_visibility_by_persona(world: World) -> None:
+    mine = world.ticket(by=world.customer)
+    colleague = world.ticket(by=world.org_admin)
+    foreign = world.ticket(by=world.other_customer)
+    field = world.ticket(by=world.customer, ticket_type=world.repair)
+
+    assert _numbers(world, world.customer) == {mine.number, field.number}
+    assert _numbers(world, world.org_admin) == {mine.number, colleague.number, field.number}
+    assert _numbers(world, world.other_customer) == {foreign.number}
+    assert _numbers(world, world.agent) == {mine.number, colleague.number, foreign.number}
+    assert _numbers(world, world.other_agent) == {field.number}
+    assert len(_numbers(world, world.supervisor)) == 4
+
+
+def test_internal_notes_never_reach_customers(world: World) -> None:
+    ticket = world.ticket()
+    services.comment_create(actor=world.agent, ticket=ticket, body="客户很急", is_internal=True)
+    services.comment_create(actor=world.agent, ticket=ticket, body="正在处理")
+
+    customer_bodies = [c.body for c in selectors.comment_list(user=world.customer, ticket=ticket)]
+    customer_kinds = [e.kind for e in selectors.timeline_list(user=world.customer, ticket=ticket)]
+
+    assert customer_bodies == ["正在处理"]
+    assert "comment.note" not in customer_kinds
+
+
+def test_views_and_counts(world: World) -> None:
+    unassigned = world.ticket()
+    taken = world.ticket()
+    services.ticket_assign(actor=world.agent, ticket=taken, assignee=world.agent)
+
+    counts = selectors.view_counts(user=world.agent)
+    mine = selectors.ticket_list(user=world.agent, filters=TicketFilters(view=View.MINE))
+
+    assert counts == {"mine": 1, "unassigned": 1, "open": 2, "pending": 0, "resolved": 0}
+    assert [t.number for t in mine] == [taken.number]
+    assert unassigned.number != taken.number
