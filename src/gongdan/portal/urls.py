@@ -1,4 +1,31 @@
-from django.urls import path  # noqa: F401
+"""The customer portal under /portal/ (namespace ``portal``)."""
+
+from django.contrib.auth.views import LogoutView
+from django.urls import path
+
+from gongdan.portal.views import auth, lookup, tickets
+from gongdan.tickets.choices import Status
 
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", auth.home, name="home"),
+    path("register/", auth.register, name="register"),
+    path("login/", auth.PortalLoginView.as_view(), name="login"),
+    path("logout/", LogoutView.as_view(next_page="portal:home"), name="logout"),
+    path("tickets/", tickets.tickets, name="tickets"),
+    path("tickets/new/", tickets.ticket_new, name="new"),
+    path("tickets/<str:number>/", tickets.ticket_detail, name="detail"),
+    path("tickets/<str:number>/reply/", tickets.ticket_reply, name="reply"),
+    path(
+        "tickets/<str:number>/confirm/", tickets.ticket_move, {"to": Status.CLOSED}, name="confirm"
+    ),
+    path(
+        "tickets/<str:number>/reopen/", tickets.ticket_move, {"to": Status.REOPENED}, name="reopen"
+    ),
+    path(
+        "tickets/<str:number>/cancel/", tickets.ticket_move, {"to": Status.CANCELLED}, name="cancel"
+    ),
+    path("lookup/", lookup.lookup, name="lookup"),
+    path("lookup/verify/", lookup.lookup_verify, name="lookup_verify"),
+    path("lookup/ticket/", lookup.lookup_ticket, name="lookup_ticket"),
+]

@@ -26,12 +26,15 @@ from gongdan.tickets.services._common import (
 from gongdan.tickets.services.attachments import attachment_store, validate_upload
 
 
-def _check_may_comment(actor: User, ticket: Ticket, is_internal: bool) -> None:
+def _check_may_comment(
+    actor: User, ticket: Ticket, is_internal: bool, *, by_transition: bool = False
+) -> None:
     if policies.is_staff_user(actor):
         return
     if is_internal:
         raise Forbidden("permission.staff_only", _("Only service staff may write internal notes."))
-    if ticket.status in FINAL_STATUSES:
+    # A customer's cancel reason is written by ticket_transition after the status became final.
+    if ticket.status in FINAL_STATUSES and not by_transition:
         raise ValidationFailed("ticket.closed", _("This ticket is closed; please open a new one."))
 
 
@@ -46,7 +49,7 @@ def comment_create(  # noqa: PLR0913
     it back to ``in_progress``. Files are validated before anything is written.
     """
     require_visible(actor, ticket)
-    _check_may_comment(actor, ticket, is_internal)
+    _check_may_comment(actor, ticket, is_internal, by_transition=_locked)
     text = clean_text(body, field="body", required=not attachments)
     for upload in attachments:
         validate_upload(upload)

@@ -30,7 +30,7 @@ from gongdan.tickets.services._common import (
     require_visible,
     touch,
 )
-from gongdan.tickets.services.attachments import attachment_store
+from gongdan.tickets.services.attachments import attachment_store, validate_upload
 from gongdan.tickets.workflow import NEEDS_ASSIGNEE, REASON_REQUIRED, Side, check_transition
 
 UNSET: Any = object()
@@ -129,6 +129,8 @@ def ticket_create(  # noqa: C901, PLR0913 - one entry point with every optional 
     contact = _requester_for(actor, requester)
     if team is UNSET or is_customer:
         team = ticket_type.default_team
+    for upload in attachments:  # refuse bad files before any row or file is written
+        validate_upload(upload)
     now = created_at or timezone.now()
     with transaction.atomic():
         ticket = Ticket(

@@ -1,0 +1,158 @@
+"""Portal forms: they parse input only; the services decide (their errors land on these forms)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from gongdan.accounts.models import mobile_validator
+from gongdan.core.errors import DomainError
+from gongdan.tickets.models import Category, TicketType
+
+# Service field names that a portal form shows under another name.
+FIELD_ALIASES = {"file": "attachments", "comment": "reason"}
+
+
+class BootstrapMixin:
+    """Give every widget Bootstrap's classes (the templates render fields one by one)."""
+
+    fields: dict[str, forms.Field]
+
+    def _style(self) -> None:
+        for field in self.fields.values():
+            widget = field.widget
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs.setdefault("class", css)
+
+
+def add_domain_error(form: forms.Form, exc: DomainError) -> None:
+    """Show a service's ``DomainError`` on ``form``: per field where the form has it."""
+    placed = False
+    for name, message in exc.fields.items():
+        target = FIELD_ALIASES.get(name, name)
+        if target in form.fields:
+            form.add_error(target, str(message))
+            placed = True
+    if not placed:
+        form.add_error(None, str(exc.message))
+
+
+class PortalLoginForm(BootstrapMixin, AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("The email address or mobile number and password do not match."),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Email or mobile number")
+        self.fields["username"].widget.attrs["autocomplete"] = "username"
+        self._style()
+
+
+class RegisterForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=100)
+    email = forms.EmailField(label=_("Email"), required=False, max_length=254)
+    mobile = forms.CharField(
+        label=_("Mobile number"), required=False, max_length=20, validators=[mobile_validator]
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].help_text = _("Give an email address, a mobile number or both.")
+        self._style()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("email") and not data.get("mobile") and not self.errors:
+            raise forms.ValidationError(_("Enter an email address or a mobile number."))
+        return data
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input (checked by the attachment service, not here)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files if f]
+
+
+class TicketForm(BootstrapMixin, forms.Form):
+    ticket_type = forms.ModelChoiceField(label=_("Type"), queryset=TicketType.objects.none())
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.none(), required=False
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # ModelChoiceField renders labels with str(), i.e. .label in the reader's language.
+        self.fields["ticket_type"].queryset = TicketType.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        self._style()
+
+
+class ReplyForm(BootstrapMixin, forms.Form):
+    body = forms.CharField(
+        label=_("Your reply"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class ReasonForm(BootstrapMixin, forms.Form):
+    """Why a resolution is rejected or a ticket cancelled (the service requires it)."""
+
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class LookupForm(BootstrapMixin, forms.Form):
+    number = forms.CharField(label=_("Ticket number"), max_length=32)
+    address = forms.CharField(label=_("Email or mobile number used for the ticket"), max_length=254)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class CodeForm(BootstrapMixin, forms.Form):
+    code = forms.CharField(
+        label=_("6-digit code"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._style()

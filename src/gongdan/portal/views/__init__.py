@@ -1,0 +1,1 @@
+"""Customer portal views: thin wrappers that parse input, call one service or selector, render."""

@@ -1,0 +1,169 @@
+"""Registering and signing in to the portal by email or mobile number."""
+
+from django.urls import reverse
+
+from gongdan.accounts.choices import Role
+from gongdan.accounts.models import User
+from gongdan.core.testing import PASSWORD, World
+from gongdan.customers.models import Contact
+
+
+def test_register_by_email_creates_a_customer_and_signs_in(client, db) -> None:
+    response = client.post(
+        reverse("portal:register"),
+        {"name": "王小明", "email": "Xiaoming@Example.COM", "mobile": "", "password": PASSWORD},
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("portal:tickets")
+    user = User.objects.get(email="xiaoming@example.com")
+    assert (user.role, user.display_name, user.mobile) == (Role.CUSTOMER, "王小明", "")
+    assert Contact.objects.get(user=user).email == "xiaoming@example.com"
+    assert client.get(reverse("portal:tickets")).status_code == 200
+
+
+def test_register_by_mobile(client, db) -> None:
+    response = client.post(
+        reverse("portal:register"),
+        {"name": "李雷", "email": "", "mobile": "13800138000", "password": PASSWORD},
+    )
+
+    assert response.status_code == 302
+    user = User.objects.get(mobile="13800138000")
+    assert (user.role, user.email, user.username) == (Role.CUSTOMER, "", "13800138000")
+    assert Contact.objects.get(user=user).mobile == "13800138000"
+
+
+def test_register_with_a_taken_email_shows_a_clear_error(client, world: World) -> None:
+    users_before = User.objects.count()
+
+    response = client.post(
+        reverse("portal:register"),
+        {"name": "X", "email": "customer@customer.test", "mobile": "", "password": PASSWORD},
+    )
+
+    assert response.status_code == 422
+    assert response.context["form"].errors == {
+        "email": ["A user with this email address already exists."]
+    }
+    assert User.objects.count() == users_before
+    assert "_auth_user_id" not in client.session
+
+
+def test_register_with_a_taken_mobile_shows_a_clear_error(client, db) -> None:
+    client.post(
+        reverse("portal:register"),
+        {"name": "A", "email": "", "mobile": "13900001111", "password": PASSWORD},
+    )
+    other = type(client)()
+
+    response = other.post(
+        reverse("portal:register"),
+        {"name": "B", "email": "", "mobile": "13900001111", "password": PASSWORD},
+    )
+
+    assert response.status_code == 422
+    assert response.context["form"].errors == {
+        "mobile": ["A user with this mobile number already exists."]
+    }
+    assert User.objects.filter(mobile="13900001111").count() == 1
+
+
+def test_register_without_email_or_mobile_is_refused(client, db) -> None:
+    response = client.post(
+        reverse("portal:register"), {"name": "A", "email": "", "mobile": "", "password": PASSWORD}
+    )
+
+    assert response.status_code == 422
+    assert response.context["form"].non_field_errors() == [
+        "Enter an email address or a mobile number."
+    ]
+    assert User.objects.count() == 0
+
+
+def test_register_with_a_weak_password_is_refused(client, db) -> None:
+    response = client.post(
+        reverse("portal:register"),
+        {"name": "A", "email": "a@example.com", "mobile": "", "password": "12345678"},
+    )
+
+    assert response.status_code == 422
+    assert list(response.context["form"].errors) == ["password"]
+    assert User.objects.count() == 0
+
+
+def test_login_by_email(client, world: World) -> None:
+    response = client.post(
+        reverse("portal:login"), {"username": "customer@customer.test", "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("portal:tickets")
+    assert int(client.session["_auth_user_id"]) == world.customer.pk
+
+
+def test_login_by_mobile(client, world: World) -> None:
+    User.objects.filter(pk=world.customer.pk).update(mobile="13700001234")
+
+    response = client.post(
+        reverse("portal:login"), {"username": "13700001234", "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == world.customer.pk
+
+
+def test_login_with_a_wrong_password_shows_an_error(client, world: World) -> None:
+    response = client.post(
+        reverse("portal:login"),
+        {"username": "customer@customer.test", "password": "wrong-password"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "The email address or mobile number and password do not match."
+    ]
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_follows_next(client, world: World) -> None:
+    response = client.post(
+        reverse("portal:login") + "?next=/portal/tickets/new/",
+        {
+            "username": "customer@customer.test",
+            "password": PASSWORD,
+            "next": "/portal/tickets/new/",
+        },
+    )
+
+    assert response.url == "/portal/tickets/new/"
+
+
+def test_staff_who_log_in_here_go_to_the_workspace(client, world: World) -> None:
+    from gongdan.portal.access import workspace_url
+
+    response = client.post(
+        reverse("portal:login"), {"username": "agent@gongdan.test", "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert response.url == workspace_url()
+
+
+def test_logout_is_post_only(client, world: World) -> None:
+    client.force_login(world.customer)
+
+    assert client.get(reverse("portal:logout")).status_code == 405
+    response = client.post(reverse("portal:logout"))
+
+    assert response.url == reverse("portal:home")
+    assert "_auth_user_id" not in client.session
+
+
+def test_home_is_public_and_offers_the_ways_in(client, db) -> None:
+    response = client.get(reverse("portal:home"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    for name in ["portal:new", "portal:lookup", "portal:login", "portal:register"]:
+        assert f'href="{reverse(name)}"' in html
