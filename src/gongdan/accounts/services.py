@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongdan.accounts.choices import Role
+from gongdan.accounts.choices import Language, Role
 from gongdan.accounts.models import AgentProfile, ApiToken, Membership, Team, User
 from gongdan.audit.services import audit_record
 from gongdan.core.errors import Forbidden, ValidationFailed
@@ -149,3 +149,25 @@ def token_revoke(*, actor: User, token: ApiToken) -> None:
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
             revoked_at=timezone.now())
         audit_record(actor=actor, action="token.revoked", obj=token)
+
+
+def user_profile_update(
+    *, user: User, display_name: str | None = None, language: str | None = None
+) -> User:
+    """A signed-in user changes their own display name and/or UI language (None: unchanged)."""
+    changed: list[str] = []
+    if display_name is not None and display_name.strip() != user.display_name:
+        user.display_name = display_name.strip()[:100]
+        changed.append("display_name")
+    if language is not None and language != user.language:
+        if language and language not in Language.values:
+            raise ValidationFailed("user.invalid", _("Unknown language."),
+                                   fields={"language": _("Unknown language.")})
+        user.language = language
+        changed.append("language")
+    if changed:
+        with transaction.atomic():
+            user.save(update_fields=changed)
+            audit_record(actor=user, action="user.profile_updated", obj=user,
+                         data={"fields": changed})
+    return user

@@ -12,7 +12,7 @@ from gongdan.accounts.models import Membership, User
 from gongdan.core.errors import NotFound
 from gongdan.tickets import policies
 from gongdan.tickets.choices import OPEN_STATUSES, Status
-from gongdan.tickets.models import Attachment, Comment, Tag, Ticket, TimelineEntry
+from gongdan.tickets.models import Attachment, Comment, SavedView, Tag, Ticket, TimelineEntry
 
 
 class View:
@@ -211,3 +211,8 @@ def children_progress(*, user: User, ticket: Ticket) -> dict[str, int]:
         total=Count("pk"),
         done=Count("pk", filter=Q(status__in=[Status.RESOLVED, Status.CLOSED, Status.CANCELLED])),
     )
+
+
+def saved_view_list(*, user: User) -> QuerySet[SavedView]:
+    """The user's own saved workspace views, by name."""
+    return SavedView.objects.filter(user=user).order_by("name", "id")

@@ -1,8 +1,24 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
+from gongdan.tickets.views import actions, create, detail, lists
 from gongdan.tickets.views.attachments import attachment_download
 
 app_name = "tickets"
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="tickets:list"), name="index"),
+    path("tickets/", lists.ticket_list_view, name="list"),
+    path("tickets/new/", create.ticket_new, name="new"),
+    path("contacts/search/", create.contact_search, name="contact_search"),
+    path("views/", lists.saved_view_create_view, name="saved_view_create"),
+    path("views/<int:pk>/delete/", lists.saved_view_delete_view, name="saved_view_delete"),
+    path("tickets/<str:number>/", detail.ticket_detail, name="detail"),
+    path("tickets/<str:number>/reply/", actions.ticket_reply, name="reply"),
+    path("tickets/<str:number>/assign/", actions.ticket_assign, name="assign"),
+    path("tickets/<str:number>/status/", actions.ticket_status, name="status"),
+    path("tickets/<str:number>/fields/", actions.ticket_fields, name="fields"),
+    path("tickets/<str:number>/split/", actions.ticket_split, name="split"),
+    path("tickets/<str:number>/link/", actions.ticket_link, name="link"),
+    path("tickets/<str:number>/merge/", actions.ticket_merge, name="merge"),
     path("attachments/<int:pk>/", attachment_download, name="attachment_download"),
 ]

@@ -14,4 +14,14 @@
       event.stopPropagation();
     }
   }, true);
+  // Validation errors come back as 422 with the form re-rendered: htmx must swap them in too.
+  if (window.htmx) {
+    window.htmx.config.responseHandling = [
+      {code: "204", swap: false},
+      {code: "[23]..", swap: true},
+      {code: "422", swap: true, error: false},
+      {code: "[45]..", swap: false, error: true},
+      {code: "...", swap: false}
+    ];
+  }
 })();

@@ -1,0 +1,75 @@
+"""Sign in and out, the role-based home redirect, the profile page and the language switch."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView, LogoutView
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.i18n import set_language
+
+from gongdan.accounts.choices import Language
+from gongdan.accounts.forms import LoginForm, ProfileForm
+from gongdan.accounts.models import User
+from gongdan.accounts.services import user_profile_update
+from gongdan.core.errors import DomainError
+
+
+def portal_home_url() -> str:
+    # The portal is built separately; until it names its home page, its root is the home.
+    try:
+        return reverse("portal:home")
+    except NoReverseMatch:
+        return "/portal/"
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponseRedirect:
+    """Staff land in the workspace, customers in the portal."""
+    user: User = request.user  # type: ignore[assignment]
+    if user.is_staff_member:
+        return redirect("tickets:list")
+    return HttpResponseRedirect(portal_home_url())
+
+
+class StaffLoginView(LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class SignOutView(LogoutView):
+    http_method_names = ["post", "options"]
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """Display name and UI language of the signed-in user."""
+    user: User = request.user  # type: ignore[assignment]
+    initial = {"display_name": user.display_name, "language": user.language}
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_profile_update(user=user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("Your profile was saved."))
+            return redirect("accounts:profile")
+    status = 422 if form.errors else 200
+    return render(request, "accounts/profile.html", {"form": form}, status=status)
+
+
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """Remember the choice on the signed-in user's profile, then switch like ``set_language``."""
+    code = request.POST.get("language", "")
+    if request.user.is_authenticated and code in Language.values:
+        user_profile_update(user=request.user, language=code)
+    return set_language(request)

@@ -1,0 +1,30 @@
+"""The outbox, read-only: rows are written by services and consumed by workers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from gongdan.core.models import OutboxEvent
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Viewable in the admin, never added, changed or deleted there."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(OutboxEvent)
+class OutboxEventAdmin(ReadOnlyAdmin):
+    list_display = ["id", "event_type", "created_at", "processed_at"]
+    list_filter = ["event_type"]
+    date_hierarchy = "created_at"

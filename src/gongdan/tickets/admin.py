@@ -1,0 +1,55 @@
+"""Ticket configuration (types, categories, tags) in the admin; tickets themselves are read-only
+here, because they change only through ``tickets.services`` (timeline, audit and events)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from gongdan.core.admin import ReadOnlyAdmin
+from gongdan.tickets.models import Category, SavedView, Tag, Ticket, TicketType
+
+
+@admin.register(TicketType)
+class TicketTypeAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "name",
+        "name_en",
+        "default_team",
+        "is_onsite",
+        "is_active",
+        "sort_order",
+    ]
+    list_editable = ["sort_order", "is_active"]
+    list_filter = ["is_active", "is_onsite"]
+    search_fields = ["code", "name", "name_en"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "parent", "ticket_type", "is_active", "sort_order"]
+    list_editable = ["sort_order", "is_active"]
+    list_filter = ["is_active", "ticket_type"]
+    list_select_related = ["parent", "ticket_type"]
+    search_fields = ["name", "name_en"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Ticket)
+class TicketAdmin(ReadOnlyAdmin):
+    list_display = ["number", "title", "status", "priority", "team", "assignee", "updated_at"]
+    list_filter = ["status", "priority", "channel", "ticket_type", "team"]
+    list_select_related = ["team", "assignee"]
+    search_fields = ["number", "title"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(SavedView)
+class SavedViewAdmin(ReadOnlyAdmin):
+    list_display = ["name", "user", "query", "created_at"]
+    list_select_related = ["user"]

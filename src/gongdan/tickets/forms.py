@@ -1,0 +1,376 @@
+"""Workspace forms. They parse and shape input only; services decide and their errors land here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from gongdan.accounts.forms import style_fields
+from gongdan.accounts.models import Team, User, mobile_validator
+from gongdan.accounts.selectors import assignable_staff, team_list
+from gongdan.core.errors import DomainError
+from gongdan.customers.models import Contact, Organization
+from gongdan.tickets.choices import Channel, LinkKind, Priority, Status
+from gongdan.tickets.models import Category, Ticket, TicketType
+from gongdan.tickets.selectors import DEFAULT_SORT, STAFF_VIEWS, TicketFilters, View
+
+# Service field names that a form shows under another name.
+FIELD_ALIASES = {"file": "attachments", "requester": "contact", "target": "number"}
+PAGE_SIZES = [10, 25, 50, 100]
+DEFAULT_PAGE_SIZE = 25
+SORT_CHOICES = [
+    ("-updated", _("Recently updated")),
+    ("updated", _("Least recently updated")),
+    ("-created", _("Newest")),
+    ("created", _("Oldest")),
+    ("-priority", _("Highest priority")),
+    ("priority", _("Lowest priority")),
+]
+
+
+def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
+    """Show a service's ``DomainError`` on ``form``: next to the field where the form has it."""
+    placed = False
+    for name, message in exc.fields.items():
+        target = FIELD_ALIASES.get(name, name)
+        if target in form.fields:
+            form.add_error(target, str(message))
+            placed = True
+    if not placed:
+        form.add_error(None, str(exc.message))
+
+
+def active_types() -> Any:
+    return TicketType.objects.filter(is_active=True).order_by("sort_order", "id")
+
+
+def active_categories() -> Any:
+    return Category.objects.filter(is_active=True).order_by("sort_order", "id")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one ``<input type=file multiple>`` (the service validates each)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        files = data if isinstance(data, list | tuple) else [data]
+        return [file for file in files if file]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class TicketFilterForm(forms.Form):
+    """The list's query string. Invalid values are dropped rather than refused."""
+
+    view = forms.ChoiceField(
+        required=False, choices=[(v, v) for v in STAFF_VIEWS], widget=forms.HiddenInput
+    )
+    number = forms.CharField(label=_("Number"), required=False, max_length=32)
+    status = forms.MultipleChoiceField(label=_("Status"), required=False, choices=Status.choices)
+    priority = forms.MultipleChoiceField(
+        label=_("Priority"), required=False, choices=Priority.choices
+    )
+    ticket_type = forms.ModelChoiceField(
+        label=_("Type"),
+        required=False,
+        queryset=TicketType.objects.none(),
+        empty_label=_("Any type"),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        required=False,
+        queryset=Category.objects.none(),
+        empty_label=_("Any category"),
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"), required=False, queryset=Team.objects.none(), empty_label=_("Any team")
+    )
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", _("Any channel")), *Channel.choices]
+    )
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=50)
+    created_from = forms.DateField(label=_("Created from"), required=False, widget=DateInput)
+    created_to = forms.DateField(label=_("Created to"), required=False, widget=DateInput)
+    updated_from = forms.DateField(label=_("Updated from"), required=False, widget=DateInput)
+    updated_to = forms.DateField(label=_("Updated to"), required=False, widget=DateInput)
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
+    size = forms.TypedChoiceField(
+        label=_("Per page"),
+        required=False,
+        coerce=int,
+        choices=[(n, n) for n in PAGE_SIZES],
+        empty_value=None,
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: dict[str, Any] = self.fields
+        fields["ticket_type"].queryset = active_types()
+        fields["category"].queryset = active_categories()
+        fields["team"].queryset = team_list(user=user)
+        staff = [(str(u.pk), str(u)) for u in assignable_staff(team=None)]
+        fields["assignee"].choices = [
+            ("", _("Anyone")),
+            ("me", _("Me")),
+            ("none", _("Unassigned")),
+            *staff,
+        ]
+        style_fields(self)
+        for name in ("status", "priority"):
+            fields[name].widget.attrs["size"] = 3
+
+    def value(self, name: str, default: Any = None) -> Any:
+        self.is_valid()  # cleans once; invalid fields are simply absent from cleaned_data
+        return self.cleaned_data.get(name) or default
+
+    def to_filters(self) -> TicketFilters:
+        """The selector's filters; the view defaults to the user's own open tickets."""
+        self.is_valid()
+        v = self.value
+        return TicketFilters(
+            view=v("view", "") if "view" in self.data else View.MINE,
+            status=v("status", []),
+            priority=v("priority", []),
+            ticket_type=getattr(v("ticket_type"), "pk", None),
+            category=getattr(v("category"), "pk", None),
+            team=getattr(v("team"), "pk", None),
+            assignee=v("assignee", ""),
+            channel=v("channel", ""),
+            tag=v("tag", "").strip(),
+            number=v("number", ""),
+            created_from=v("created_from"),
+            created_to=v("created_to"),
+            updated_from=v("updated_from"),
+            updated_to=v("updated_to"),
+            sort=v("sort", DEFAULT_SORT),
+        )
+
+    @property
+    def page_size(self) -> int:
+        return int(self.value("size", DEFAULT_PAGE_SIZE))
+
+
+class SavedViewForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=60)
+    query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "saved_%s")
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
+class ReplyForm(forms.Form):
+    REPLY, NOTE = "reply", "note"
+    body = forms.CharField(
+        label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        initial=REPLY,
+        widget=forms.RadioSelect,
+        choices=[(REPLY, _("Public reply")), (NOTE, _("Internal note"))],
+    )
+    attachments = MultipleFileField(label=_("Attachments"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "reply_%s")
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Assignee"),
+        required=False,
+        queryset=User.objects.none(),
+        empty_label=_("Unassigned (back to the queue)"),
+    )
+    take = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, ticket: Ticket, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"assignee": ticket.assignee_id})
+        kwargs.setdefault("auto_id", "assign_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = assignable_staff(team=ticket.team)  # type: ignore[attr-defined]
+        style_fields(self)
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(label=_("New status"), choices=Status.choices)
+    comment = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "status_%s")
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
+def _tag_names(text: str) -> list[str]:
+    return sorted({name.strip() for name in text.replace("，", ",").split(",") if name.strip()})
+
+
+class TicketFieldsForm(forms.Form):
+    """Priority, type, category, team and tags; only changed fields go to ``ticket_update``."""
+
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
+    ticket_type = forms.ModelChoiceField(
+        label=_("Type"), queryset=TicketType.objects.none(), empty_label=None
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        required=False,
+        queryset=Category.objects.none(),
+        empty_label=_("No category"),
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"), required=False, queryset=Team.objects.none(), empty_label=_("No team")
+    )
+    tags = forms.CharField(
+        label=_("Tags"), required=False, max_length=500, help_text=_("Separate tags with commas.")
+    )
+
+    def __init__(self, *args: Any, ticket: Ticket, user: User, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "priority": ticket.priority,
+                "ticket_type": ticket.ticket_type_id,
+                "category": ticket.category_id,
+                "team": ticket.team_id,
+                "tags": ", ".join(tag.name for tag in ticket.tags.all()),
+            },
+        )
+        kwargs.setdefault("auto_id", "fields_%s")
+        super().__init__(*args, **kwargs)
+        fields: dict[str, Any] = self.fields
+        fields["ticket_type"].queryset = active_types()
+        fields["category"].queryset = active_categories()
+        fields["team"].queryset = team_list(user=user)
+        style_fields(self)
+
+    def changes(self) -> dict[str, Any]:
+        """The ``ticket_update`` keyword arguments for what the user actually changed."""
+        out = {name: self.cleaned_data[name] for name in self.changed_data if name != "tags"}
+        if "tags" in self.changed_data:
+            out["tags"] = _tag_names(self.cleaned_data["tags"])
+        return out
+
+
+class ChildForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"), required=False, queryset=Team.objects.none(), empty_label=_("No team")
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "child_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = team_list(user=user)  # type: ignore[attr-defined]
+        style_fields(self)
+
+
+class LinkForm(forms.Form):
+    number = forms.CharField(label=_("Ticket number"), max_length=32)
+    kind = forms.ChoiceField(label=_("Relation"), choices=LinkKind.choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "link_%s")
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
+class MergeForm(forms.Form):
+    number = forms.CharField(label=_("Merge into ticket number"), max_length=32)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "merge_%s")
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
+class NewTicketForm(forms.Form):
+    """A ticket taken on the phone: an existing contact, or a new caller's name and number."""
+
+    contact = forms.ModelChoiceField(
+        label=_("Existing contact"),
+        required=False,
+        queryset=Contact.objects.all(),
+        widget=forms.HiddenInput,
+    )
+    new_name = forms.CharField(label=_("Caller's name"), required=False, max_length=100)
+    new_mobile = forms.CharField(
+        label=_("Mobile number"), required=False, max_length=20, validators=[mobile_validator]
+    )
+    new_email = forms.EmailField(label=_("Email"), required=False)
+    new_organization = forms.ModelChoiceField(
+        label=_("Organization"),
+        required=False,
+        empty_label=_("No organization"),
+        queryset=Organization.objects.filter(is_active=True).order_by("name", "id"),
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    ticket_type = forms.ModelChoiceField(
+        label=_("Type"), queryset=TicketType.objects.none(), empty_label=None
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        required=False,
+        queryset=Category.objects.none(),
+        empty_label=_("No category"),
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL
+    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
+    attachments = MultipleFileField(label=_("Attachments"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: dict[str, Any] = self.fields
+        fields["ticket_type"].queryset = active_types()
+        fields["category"].queryset = active_categories()
+        style_fields(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("contact") is None:
+            if not data.get("new_name"):
+                self.add_error("new_name", _("Pick a contact or enter the caller's name."))
+            if not (data.get("new_mobile") or data.get("new_email")):
+                self.add_error("new_mobile", _("Enter a mobile number or an email address."))
+        return data
+
+    def ticket_fields(self) -> dict[str, Any]:
+        names = (
+            "title",
+            "description",
+            "ticket_type",
+            "category",
+            "priority",
+            "channel",
+            "attachments",
+        )
+        return {name: self.cleaned_data[name] for name in names}

@@ -1,0 +1,95 @@
+"""The ticket page: header, timeline, composer and the action forms, rendered whole or as htmx
+partials. ``render_workspace`` is shared with the action endpoints in ``actions.py``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from gongdan.tickets.choices import TimelineKind
+from gongdan.tickets.forms import (
+    AssignForm,
+    ChildForm,
+    LinkForm,
+    MergeForm,
+    ReplyForm,
+    TicketFieldsForm,
+    TransitionForm,
+)
+from gongdan.tickets.models import Ticket, TimelineEntry
+from gongdan.tickets.selectors import children_progress, timeline_list
+from gongdan.tickets.views._common import actor, is_htmx, staff_required, visible_ticket
+from gongdan.tickets.workflow import REASON_REQUIRED, Side, allowed_targets
+
+TEMPLATE = "tickets/ticket_detail.html"
+
+
+def _entries(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """Drop "attached a file" lines for files already shown under their comment."""
+    shown = {a.pk for e in entries if e.comment_id for a in e.comment.attachments.all()}  # type: ignore[union-attr]
+    return [
+        e
+        for e in entries
+        if not (e.kind == TimelineKind.ATTACHMENT and e.data.get("attachment") in shown)
+    ]
+
+
+def _forms(request: HttpRequest, ticket: Ticket) -> dict[str, forms.Form]:
+    user = actor(request)
+    return {
+        "reply_form": ReplyForm(),
+        "assign_form": AssignForm(ticket=ticket),
+        "transition_form": TransitionForm(),
+        "fields_form": TicketFieldsForm(ticket=ticket, user=user),
+        "child_form": ChildForm(user=user, initial={"team": ticket.team_id}),
+        "link_form": LinkForm(),
+        "merge_form": MergeForm(),
+    }
+
+
+def workspace_context(
+    request: HttpRequest,
+    ticket: Ticket,
+    bound: dict[str, forms.Form] | None = None,
+    notice: str = "",
+) -> dict[str, Any]:
+    """Everything the ticket page shows, with flags computed here rather than in the template."""
+    user = actor(request)
+    targets = allowed_targets(ticket.status, Side.STAFF)
+    return {
+        "ticket": ticket,
+        "timeline": _entries(list(timeline_list(user=user, ticket=ticket))),
+        "progress": children_progress(user=user, ticket=ticket),
+        "quick_targets": [t for t in targets if t not in REASON_REQUIRED],
+        "reason_targets": [t for t in targets if t in REASON_REQUIRED],
+        "can_take": ticket.is_open and ticket.assignee_id != user.pk,
+        "can_merge": ticket.is_open and ticket.merged_into_id is None,
+        "notice": notice,
+        "kinds": TimelineKind,
+        **_forms(request, ticket),
+        **(bound or {}),
+    }
+
+
+def render_workspace(
+    request: HttpRequest,
+    ticket: Ticket,
+    bound: dict[str, forms.Form] | None = None,
+    *,
+    notice: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The whole page, or only ``#ticket-workspace`` for htmx."""
+    context = workspace_context(request, ticket, bound, notice)
+    name = f"{TEMPLATE}#workspace" if is_htmx(request) else TEMPLATE
+    return render(request, name, context, status=status)
+
+
+@require_GET
+@staff_required
+def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
+    return render_workspace(request, visible_ticket(request, number))
