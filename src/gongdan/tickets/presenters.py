@@ -38,6 +38,8 @@ def describe(entry: TimelineEntry) -> str:  # noqa: C901 - one branch per entry 
     if kind == TimelineKind.ASSIGNED:
         if d.get("new") is None:
             return _("unassigned the ticket (was %(old)s)") % {"old": _ref(d, "old")}
+        if d.get("new") == entry.actor_id:
+            return _("took the ticket")
         return _("assigned the ticket to %(new)s") % {"new": _ref(d, "new")}
     if kind == TimelineKind.TEAM_CHANGED:
         return _("moved the ticket from team %(old)s to %(new)s") % {
