@@ -118,7 +118,7 @@ class Membership(models.Model):
 
 
 class Skill(models.Model):
-    """Something an agent can do (打印机维修, VPN, SAP); ticket types and categories may require it."""
+    """Something an agent can do (打印机维修, VPN, SAP); types and categories may require it."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -196,7 +196,7 @@ class AgentSkill(models.Model):
 
 
 class ApiToken(models.Model):
-    """A personal API token. Only a SHA-256 hash of the secret is stored; the prefix finds the row."""
+    """A personal API token: only a SHA-256 of the secret is stored; the prefix finds the row."""
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"

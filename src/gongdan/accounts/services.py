@@ -45,7 +45,7 @@ def _check_password(password: str, user: User | None = None) -> None:
         raise ValidationFailed("user.weak_password", message, fields={"password": message}) from exc
 
 
-def user_create(  # noqa: PLR0913
+def user_create(
     *, actor: User | None, username: str, role: str, password: str | None = None,
     email: str = "", mobile: str = "", display_name: str = "", language: str = "",
     teams: Sequence[Team] = (),
@@ -96,8 +96,9 @@ def team_create(
     try:
         team.full_clean()
     except ValidationError as exc:
+        fields = {k: " ".join(v) for k, v in exc.message_dict.items()}
         raise ValidationFailed("team.invalid", _("Please correct the team's fields."),
-                               fields={k: " ".join(v) for k, v in exc.message_dict.items()}) from exc
+                               fields=fields) from exc
     with transaction.atomic():
         team.save()
         if lead is not None:

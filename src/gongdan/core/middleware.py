@@ -1,4 +1,4 @@
-"""Language choice: the user's profile first, then Accept-Language (LocaleMiddleware), then zh-Hans."""
+"""Language: the user's profile first, then Accept-Language (LocaleMiddleware), then zh-Hans."""
 
 from __future__ import annotations
 

@@ -28,3 +28,15 @@ def contact_list(*, user: User) -> QuerySet[Contact]:
     if contact.is_org_admin and contact.organization_id:
         return qs.filter(Q(organization_id=contact.organization_id) | Q(pk=contact.pk))
     return qs.filter(pk=contact.pk)
+
+
+def contact_search(*, user: User, q: str, limit: int = 10) -> list[Contact]:
+    """Contacts visible to ``user`` whose name, mobile number or email contains ``q``.
+
+    Used to pick a requester while taking a call; fewer than two characters match nothing.
+    """
+    q = q.strip()[:100]
+    if len(q) < 2:
+        return []
+    text = Q(name__icontains=q) | Q(mobile__contains=q) | Q(email__icontains=q)
+    return list(contact_list(user=user).filter(text)[:limit])

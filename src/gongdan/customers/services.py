@@ -27,7 +27,7 @@ def _clean(obj: Organization | Contact, code: str) -> None:
         raise ValidationFailed(code, next(iter(fields.values())), fields=fields) from exc
 
 
-def organization_create(  # noqa: PLR0913
+def organization_create(
     *, actor: User | None, code: str, name: str, email_domains: str = "", phone: str = "",
     address: str = "", notes: str = "",
 ) -> Organization:
@@ -44,7 +44,7 @@ def organization_create(  # noqa: PLR0913
     return org
 
 
-def contact_create(  # noqa: PLR0913
+def contact_create(
     *, actor: User | None, name: str, email: str = "", mobile: str = "",
     organization: Organization | None = None, is_org_admin: bool = False,
     user: User | None = None,
@@ -86,3 +86,17 @@ def customer_register(
         contact_create(actor=None, name=name or email or mobile, email=email, mobile=mobile,
                        user=user)
     return user
+
+
+def contact_get_or_create_caller(
+    *, actor: User, contact: Contact | None, name: str = "", mobile: str = "", email: str = "",
+    organization: Organization | None = None,
+) -> Contact:
+    """The requester of a ticket taken by phone: the chosen contact, or a new one for the caller.
+
+    Call inside the ticket's transaction so that a refused ticket leaves no orphan contact.
+    """
+    if contact is not None:
+        return contact
+    return contact_create(actor=actor, name=name, mobile=mobile, email=email,
+                          organization=organization)

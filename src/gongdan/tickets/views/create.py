@@ -5,16 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gongdan.accounts.models import User
 from gongdan.core.errors import DomainError
-from gongdan.customers.models import Contact
-from gongdan.customers.selectors import contact_list
-from gongdan.customers.services import contact_create
+from gongdan.customers import selectors as customer_selectors
+from gongdan.customers.services import contact_get_or_create_caller
 from gongdan.tickets.forms import NewTicketForm, add_domain_error
 from gongdan.tickets.models import Ticket
 from gongdan.tickets.services import ticket_create
@@ -28,11 +26,9 @@ SEARCH_LIMIT = 10
 def _create(user: User, data: dict[str, Any], fields: dict[str, Any]) -> Ticket:
     """A new caller becomes a contact in the same transaction as their ticket (both or neither)."""
     with transaction.atomic():
-        contact = data["contact"] or contact_create(
-            actor=user,
-            name=data["new_name"],
-            mobile=data["new_mobile"],
-            email=data["new_email"],
+        contact = contact_get_or_create_caller(
+            actor=user, contact=data["contact"], name=data["new_name"],
+            mobile=data["new_mobile"], email=data["new_email"],
             organization=data["new_organization"],
         )
         return ticket_create(actor=user, requester=contact, **fields)
@@ -54,19 +50,12 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     return render(request, TEMPLATE, {"form": form, "selected": selected}, status=status)
 
 
-def _matches(user: User, q: str) -> list[Contact]:
-    if len(q) < SEARCH_MIN:
-        return []
-    text = Q(name__icontains=q) | Q(mobile__contains=q) | Q(email__icontains=q)
-    return list(contact_list(user=user).filter(text)[:SEARCH_LIMIT])
-
-
 @require_GET
 @staff_required
 def contact_search(request: HttpRequest) -> HttpResponse:
     """htmx: contacts whose name, mobile number or email contains ``q``, to pick as requester."""
     q = request.GET.get("q", "").strip()[:100]
-    contacts = _matches(actor(request), q)
+    contacts = customer_selectors.contact_search(user=actor(request), q=q, limit=SEARCH_LIMIT)
     return render(
         request,
         f"{TEMPLATE}#contact_results",

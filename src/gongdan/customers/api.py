@@ -1,0 +1,65 @@
+"""/api/v1/organizations and /contacts: thin wrappers around the customers services."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja.responses import Status
+
+from gongdan.core.api_support import ERRORS, PageQuery, api_user, paginate, pick
+from gongdan.core.pagination import Page
+from gongdan.customers import selectors, services
+from gongdan.customers.models import Contact, Organization
+from gongdan.customers.schemas import (
+    ContactIn,
+    ContactOut,
+    ContactPage,
+    OrganizationIn,
+    OrganizationOut,
+    OrganizationPage,
+)
+
+router = Router(tags=["customers"])
+
+
+@router.get(
+    "/organizations", response={200: OrganizationPage, **ERRORS}, operation_id="organizations_list"
+)
+def organizations_list(request: HttpRequest, page: Query[PageQuery]) -> Page[Organization]:
+    """Customer organizations by name: all for staff, their own for a customer."""
+    qs = selectors.organization_list(user=api_user(request))
+    return paginate(qs, ordering=["name", "id"], size=page.size, cursor=page.cursor)
+
+
+@router.post(
+    "/organizations", response={201: OrganizationOut, **ERRORS}, operation_id="organizations_create"
+)
+def organizations_create(request: HttpRequest, payload: OrganizationIn) -> Status[Organization]:
+    """Create a customer organization (supervisors and administrators)."""
+    org = services.organization_create(actor=api_user(request), **payload.model_dump())
+    return Status(201, org)
+
+
+@router.get("/contacts", response={200: ContactPage, **ERRORS}, operation_id="contacts_list")
+def contacts_list(request: HttpRequest, page: Query[PageQuery]) -> Page[Contact]:
+    """Contacts by name: all for staff; a customer sees themselves (org admins: their org)."""
+    qs = selectors.contact_list(user=api_user(request))
+    return paginate(qs, ordering=["name", "id"], size=page.size, cursor=page.cursor)
+
+
+@router.post("/contacts", response={201: ContactOut, **ERRORS}, operation_id="contacts_create")
+def contacts_create(request: HttpRequest, payload: ContactIn) -> Status[Contact]:
+    """Create a contact, e.g. for a caller on the phone (staff only)."""
+    actor = api_user(request)
+    organization = pick(
+        selectors.organization_list(user=actor), payload.organization, field="organization"
+    )
+    contact = services.contact_create(
+        actor=actor,
+        name=payload.name,
+        email=payload.email,
+        mobile=payload.mobile,
+        organization=organization,
+        is_org_admin=payload.is_org_admin,
+    )
+    return Status(201, contact)
