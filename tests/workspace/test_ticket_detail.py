@@ -116,8 +116,27 @@ def test_ticket_page_costs_the_same_for_5_and_50_comments(
     ticket = _ticket_with_comments(world, n)
     client = world.client_for(world.agent)
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(15):
         response = client.get(_url(ticket))
 
     assert response.status_code == 200
     assert response.content.decode().count("gd-body") == n
+
+
+def test_relations_panel_follows_every_child_but_opens_only_visible_ones(world: World) -> None:
+    parent = world.ticket()
+    sibling = world.ticket(title="同一台打印机")
+    services.ticket_link(actor=world.agent, ticket=parent, target=sibling, kind="related")
+    own_child = services.ticket_create_child(actor=world.agent, parent=parent, title="换硒鼓")
+    hidden_child = services.ticket_create_child(
+        actor=world.supervisor, parent=parent, title="上门维修", ticket_type=world.repair,
+        team=world.field_team)
+
+    html = world.client_for(world.agent).get(f"/desk/tickets/{parent.number}/").content.decode()
+
+    assert f'href="/desk/tickets/{own_child.number}/"' in html
+    assert f'href="/desk/tickets/{sibling.number}/"' in html
+    assert f'<span class="gd-ticket-number">{hidden_child.number}</span>' in html
+    assert "Child tickets done: 0 of 2" in html
+    other = world.client_for(world.agent).get(f"/desk/tickets/{hidden_child.number}/")
+    assert other.status_code == 404

@@ -5,14 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from gongdan.accounts.models import Membership, User
 from gongdan.core.errors import NotFound
 from gongdan.tickets import policies
 from gongdan.tickets.choices import OPEN_STATUSES, Status
-from gongdan.tickets.models import Attachment, Comment, SavedView, Tag, Ticket, TimelineEntry
+from gongdan.tickets.models import (
+    Attachment,
+    Comment,
+    SavedView,
+    Tag,
+    Ticket,
+    TicketLink,
+    TimelineEntry,
+)
 
 
 class View:
@@ -216,3 +224,43 @@ def children_progress(*, user: User, ticket: Ticket) -> dict[str, int]:
 def saved_view_list(*, user: User) -> QuerySet[SavedView]:
     """The user's own saved workspace views, by name."""
     return SavedView.objects.filter(user=user).order_by("name", "id")
+
+
+@dataclass
+class Relations:
+    """What a ticket page shows about other tickets (only those the user may see)."""
+
+    children: list[Ticket]
+    links: list[tuple[str, Ticket]]  # (kind label key, other ticket), both directions
+    merged: list[Ticket]
+
+    @property
+    def progress(self) -> dict[str, int]:
+        done = {Status.RESOLVED, Status.CLOSED, Status.CANCELLED}
+        return {"total": len(self.children),
+                "done": sum(1 for c in self.children if c.status in done)}
+
+
+def ticket_relations(*, user: User, ticket: Ticket) -> Relations:
+    """Children, links (both directions) and merged duplicates of ``ticket``: three queries.
+
+    Whoever may see a ticket may follow all of its children (split off to other teams so that the
+    parent can track them): each child comes with ``can_open``, true only where the visibility
+    policy lets the user open it. Links and merged tickets are listed only where visible.
+    """
+    visible = Ticket.objects.filter(policies.ticket_visibility(user))
+    children = list(
+        Ticket.objects.filter(parent=ticket)
+        .annotate(can_open=Case(When(policies.ticket_visibility(user), then=Value(True)),
+                                default=Value(False), output_field=BooleanField()))
+        .select_related("team", "assignee").order_by("created_at", "id")
+    )
+    merged = list(visible.filter(merged_into=ticket).order_by("id"))
+    links: list[tuple[str, Ticket]] = []
+    rows = TicketLink.objects.filter(Q(source=ticket) | Q(target=ticket)).select_related(
+        "source", "target").filter(Q(source__in=visible) & Q(target__in=visible)).order_by("id")
+    for link in rows:
+        other = link.target if link.source_id == ticket.pk else link.source
+        direction = "out" if link.source_id == ticket.pk else "in"
+        links.append((f"{link.kind}:{direction}", other))
+    return Relations(children=children, links=links, merged=merged)

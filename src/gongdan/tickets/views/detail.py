@@ -21,7 +21,7 @@ from gongdan.tickets.forms import (
     TransitionForm,
 )
 from gongdan.tickets.models import Ticket, TimelineEntry
-from gongdan.tickets.selectors import children_progress, timeline_list
+from gongdan.tickets.selectors import ticket_relations, timeline_list
 from gongdan.tickets.views._common import actor, is_htmx, staff_required, visible_ticket
 from gongdan.tickets.workflow import REASON_REQUIRED, Side, allowed_targets
 
@@ -60,10 +60,12 @@ def workspace_context(
     """Everything the ticket page shows, with flags computed here rather than in the template."""
     user = actor(request)
     targets = allowed_targets(ticket.status, Side.STAFF)
+    relations = ticket_relations(user=user, ticket=ticket)
     return {
         "ticket": ticket,
         "timeline": _entries(list(timeline_list(user=user, ticket=ticket))),
-        "progress": children_progress(user=user, ticket=ticket),
+        "relations": relations,
+        "progress": relations.progress,
         "quick_targets": [t for t in targets if t not in REASON_REQUIRED],
         "reason_targets": [t for t in targets if t in REASON_REQUIRED],
         "can_take": ticket.is_open and ticket.assignee_id != user.pk,
