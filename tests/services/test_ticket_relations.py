@@ -17,7 +17,7 @@ def test_split_child_goes_to_another_team_and_parent_shows_progress(world: World
 
     assert (child.parent, child.team, child.requester) == (
         parent, world.field_team, parent.requester)
-    assert selectors.children_progress(user=world.supervisor, ticket=parent) == {
+    assert selectors.ticket_relations(user=world.supervisor, ticket=parent).progress == {
         "total": 1, "done": 0}
     assert parent.timeline.filter(kind=TimelineKind.CHILD_CREATED).count() == 1
 

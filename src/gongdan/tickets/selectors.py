@@ -212,15 +212,6 @@ def attachment_get(*, user: User, pk: int) -> Attachment:
     return attachment
 
 
-def children_progress(*, user: User, ticket: Ticket) -> dict[str, int]:
-    """How many of the visible child tickets are done, for the parent's progress bar."""
-    children = Ticket.objects.filter(policies.ticket_visibility(user), parent=ticket)
-    return children.aggregate(
-        total=Count("pk"),
-        done=Count("pk", filter=Q(status__in=[Status.RESOLVED, Status.CLOSED, Status.CANCELLED])),
-    )
-
-
 def saved_view_list(*, user: User) -> QuerySet[SavedView]:
     """The user's own saved workspace views, by name."""
     return SavedView.objects.filter(user=user).order_by("name", "id")
