@@ -239,11 +239,15 @@ def ticket_relations(*, user: User, ticket: Ticket) -> Relations:
     parent can track them): each child comes with ``can_open``, true only where the visibility
     policy lets the user open it. Links and merged tickets are listed only where visible.
     """
-    visible = Ticket.objects.filter(policies.ticket_visibility(user))
+    rule = policies.ticket_visibility(user)
+    visible = Ticket.objects.filter(rule)
+    can_open = (
+        Case(When(rule, then=Value(True)), default=Value(False), output_field=BooleanField())
+        if rule else Value(True)  # an empty rule means "everything"
+    )
     children = list(
         Ticket.objects.filter(parent=ticket)
-        .annotate(can_open=Case(When(policies.ticket_visibility(user), then=Value(True)),
-                                default=Value(False), output_field=BooleanField()))
+        .annotate(can_open=can_open)
         .select_related("team", "assignee").order_by("created_at", "id")
     )
     merged = list(visible.filter(merged_into=ticket).order_by("id"))
