@@ -1,5 +1,36 @@
-"""The one REST API: /api/v1, assembled from each app's router."""
+"""The one REST API: /api/v1, assembled from each app's router.
 
-from ninja import NinjaAPI
+OpenAPI 3.1 at ``/api/v1/openapi.json``; Swagger UI at ``/api/v1/docs``, served from ninja's
+bundled static files (no CDN) with its external init script, so it runs under the project's
+``script-src 'self'`` CSP. The online validator badge is switched off (it would load an image
+from the internet).
+"""
 
-api = NinjaAPI(title="gongdan API", version="1", urls_namespace="api")
+from ninja import NinjaAPI, Swagger
+
+from gongdan.accounts.api import router as accounts_router
+from gongdan.core.api_support import (
+    BearerAuth,
+    SessionAuth,
+    UserRateThrottle,
+    Utf8JSONRenderer,
+    install_error_handlers,
+)
+from gongdan.customers.api import router as customers_router
+from gongdan.tickets.api import router as tickets_router
+
+api = NinjaAPI(
+    title="gongdan API",
+    version="1",
+    description="Tickets (工单), comments, attachments, users, teams and customers. "
+    "Authenticate with `Authorization: Bearer <token>` or the browser session (with CSRF).",
+    urls_namespace="api",
+    auth=[BearerAuth(), SessionAuth(csrf=True)],
+    throttle=[UserRateThrottle()],
+    renderer=Utf8JSONRenderer(),
+    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
+)
+install_error_handlers(api)
+api.add_router("", accounts_router)
+api.add_router("", customers_router)
+api.add_router("", tickets_router)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
@@ -36,9 +37,16 @@ def _decode(cursor: str, fields: list[str], model: type[Model]) -> list[Any]:
         raise DomainError("pagination.bad_cursor", "Invalid cursor.") from exc
     out = []
     for field, value in zip(fields, values, strict=True):
-        internal = model._meta.get_field(field.lstrip("-")).get_internal_type()
-        if internal == "DateTimeField" and isinstance(value, str):
-            value = parse_datetime(value)
+        model_field = model._meta.get_field(field.lstrip("-"))
+        try:
+            if model_field.get_internal_type() == "DateTimeField" and isinstance(value, str):
+                value = parse_datetime(value)
+            # A forged cursor ("abc" for an id, a bad date) is a 400, not a failing query.
+            value = model_field.to_python(value)
+        except (ValueError, TypeError, ValidationError) as exc:
+            raise DomainError("pagination.bad_cursor", "Invalid cursor.") from exc
+        if value is None or isinstance(value, list | dict):
+            raise DomainError("pagination.bad_cursor", "Invalid cursor.")
         out.append(value)
     return out
 

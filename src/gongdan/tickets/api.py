@@ -1,0 +1,312 @@
+"""/api/v1/tickets and /attachments: parse, call one service or selector, render.
+
+Tickets are addressed by number. Visibility comes from the selectors (``ticket_get`` answers 404
+for a ticket the caller may not see); permissions from the services (403).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import File, Form, Header, Query, Router
+from ninja.files import UploadedFile
+from ninja.responses import Status
+
+from gongdan.accounts.models import User
+from gongdan.accounts.selectors import team_list, user_list
+from gongdan.core.api_support import (
+    ERRORS,
+    ErrorOut,
+    PageQuery,
+    api_user,
+    expected_version,
+    paginate,
+    pick,
+)
+from gongdan.core.errors import Forbidden, NotFound
+from gongdan.core.pagination import Page
+from gongdan.customers.selectors import contact_list
+from gongdan.tickets import policies, selectors, services
+from gongdan.tickets.choices import Channel
+from gongdan.tickets.models import Attachment, Category, Comment, Ticket, TicketLink, TicketType
+from gongdan.tickets.schemas import (
+    AttachmentOut,
+    ChildIn,
+    CommentIn,
+    CommentOut,
+    CommentPage,
+    LinkIn,
+    LinkOut,
+    MergeIn,
+    TicketIn,
+    TicketListQuery,
+    TicketOut,
+    TicketPage,
+    TicketPatch,
+    TransitionIn,
+)
+from gongdan.tickets.selectors import TicketFilters
+
+router = Router(tags=["tickets"])
+WRITE_ERRORS = {**ERRORS, 409: ErrorOut, 428: ErrorOut}
+UPLOAD_ERRORS = {**ERRORS, 413: ErrorOut}
+
+
+def _refs(actor: User, data: dict[str, Any]) -> dict[str, Any]:
+    """Turn the ids of a request body into rows the caller may use (unknown → 422)."""
+    resolvers = {
+        "ticket_type": TicketType.objects.all(),
+        "category": Category.objects.all(),
+        "team": team_list(user=actor),
+        "assignee": user_list(user=actor),
+        "requester": contact_list(user=actor),
+    }
+    return {
+        key: pick(resolvers[key], value, field=key) if key in resolvers else value
+        for key, value in data.items()
+    }
+
+
+def _with_etag(response: HttpResponse, ticket: Ticket) -> Ticket:
+    response["ETag"] = ticket.etag
+    return ticket
+
+
+@router.get("/tickets", response={200: TicketPage, **ERRORS}, operation_id="tickets_list")
+def tickets_list(request: HttpRequest, query: Query[TicketListQuery]) -> Page[Ticket]:
+    """Tickets the caller may see, filtered like the workspace; keyset-paged, stable order."""
+    params = query.model_dump(exclude={"cursor", "size"})
+    filters = TicketFilters(**params | {"channel": params["channel"] or ""})
+    qs = selectors.ticket_list(user=api_user(request), filters=filters)
+    # parent / merged_into are shown as numbers: join them so a page stays one query.
+    qs = qs.select_related("parent", "merged_into")
+    return paginate(
+        qs, ordering=selectors.ordering_for(query.sort), size=query.size, cursor=query.cursor
+    )
+
+
+@router.post("/tickets", response={201: TicketOut, **WRITE_ERRORS}, operation_id="tickets_create")
+def tickets_create(
+    request: HttpRequest, payload: TicketIn, response: HttpResponse
+) -> Status[Ticket]:
+    """Open a ticket. Customers open tickets for themselves; staff name the requester contact.
+
+    ``team``, ``assignee``, ``requester`` and ``tags`` are for staff only (403 for customers).
+    """
+    actor = api_user(request)
+    data = payload.model_dump(exclude_unset=True)
+    if not policies.is_staff_user(actor) and data.keys() & {
+        "requester",
+        "team",
+        "assignee",
+        "tags",
+    }:
+        raise Forbidden("permission.staff_only", _("Only service staff may set these fields."))
+    # An absent team means "the type's default team"; only a team that was sent is passed on.
+    kwargs = payload.model_dump(exclude={"team"}) | _refs(actor, data)
+    ticket = services.ticket_create(actor=actor, **kwargs)
+    return Status(201, _with_etag(response, ticket))
+
+
+@router.get("/tickets/{number}", response={200: TicketOut, **ERRORS}, operation_id="tickets_get")
+def tickets_get(request: HttpRequest, number: str, response: HttpResponse) -> Ticket:
+    """One ticket by number (404 when it does not exist or is not yours); sets ``ETag``."""
+    ticket = selectors.ticket_get(user=api_user(request), number=number)
+    return _with_etag(response, ticket)
+
+
+@router.patch(
+    "/tickets/{number}", response={200: TicketOut, **WRITE_ERRORS}, operation_id="tickets_update"
+)
+def tickets_update(
+    request: HttpRequest,
+    number: str,
+    payload: TicketPatch,
+    response: HttpResponse,
+    if_match: str | None = Header(None, alias="If-Match"),
+) -> Ticket:
+    """Change fields of a ticket (staff only; customers get 403).
+
+    The version is **required**: send the ``ETag`` of ``tickets_get`` as ``If-Match`` (or the
+    ticket's ``version`` in the body). A missing version is 428; a stale one is 409 and nothing
+    changes. ``If-Match: *`` deliberately overwrites whatever version is current.
+    ``assignee`` (null = back to the queue) is applied in the same transaction.
+    """
+    actor = api_user(request)
+    ticket = selectors.ticket_get(user=actor, number=number)
+    version = expected_version(if_match, payload.version, required=True)
+    changes = _refs(actor, payload.model_dump(exclude_unset=True, exclude={"version"}))
+    assign = "assignee" in changes
+    assignee = changes.pop("assignee", None)
+    with transaction.atomic():
+        ticket = services.ticket_update(
+            actor=actor, ticket=ticket, expected_version=version, **changes
+        )
+        if assign:
+            ticket = services.ticket_assign(
+                actor=actor, ticket=ticket, assignee=assignee, expected_version=ticket.version
+            )
+    # Not re-read through the selector: moving a ticket to another team may hide it from the
+    # agent who just made the change, and the answer still describes the saved ticket.
+    return _with_etag(response, ticket)
+
+
+@router.post(
+    "/tickets/{number}/transitions",
+    response={200: TicketOut, **WRITE_ERRORS},
+    operation_id="tickets_transition",
+)
+def tickets_transition(
+    request: HttpRequest,
+    number: str,
+    payload: TransitionIn,
+    response: HttpResponse,
+    if_match: str | None = Header(None, alias="If-Match"),
+) -> Ticket:
+    """Move a ticket through the workflow (``{"to": "resolved", "comment": "..."}``).
+
+    An illegal move is 422 ``ticket.illegal_transition``. A version (If-Match or ``version``) is
+    optional here; when sent, a stale one is 409.
+    """
+    actor = api_user(request)
+    ticket = selectors.ticket_get(user=actor, number=number)
+    ticket = services.ticket_transition(
+        actor=actor,
+        ticket=ticket,
+        to=payload.to,
+        comment=payload.comment,
+        expected_version=expected_version(if_match, payload.version, required=False),
+    )
+    return _with_etag(response, ticket)
+
+
+@router.get(
+    "/tickets/{number}/comments",
+    response={200: CommentPage, **ERRORS},
+    operation_id="comments_list",
+)
+def comments_list(request: HttpRequest, number: str, page: Query[PageQuery]) -> Page[Comment]:
+    """Replies (and, for staff, internal notes) oldest first; keyset-paged."""
+    actor = api_user(request)
+    ticket = selectors.ticket_get(user=actor, number=number)
+    qs = selectors.comment_list(user=actor, ticket=ticket)
+    return paginate(qs, ordering=["created_at", "id"], size=page.size, cursor=page.cursor)
+
+
+@router.post(
+    "/tickets/{number}/comments",
+    response={201: CommentOut, **WRITE_ERRORS},
+    operation_id="comments_create",
+)
+def comments_create(request: HttpRequest, number: str, payload: CommentIn) -> Status[Comment]:
+    """Add a public reply, or (``internal: true``, staff only) an internal note."""
+    actor = api_user(request)
+    ticket = selectors.ticket_get(user=actor, number=number)
+    comment = services.comment_create(
+        actor=actor,
+        ticket=ticket,
+        body=payload.body,
+        is_internal=payload.internal,
+        channel=Channel.API,
+    )
+    return Status(201, comment)
+
+
+@router.post(
+    "/tickets/{number}/attachments",
+    response={201: AttachmentOut, **UPLOAD_ERRORS},
+    operation_id="attachments_upload",
+)
+def attachments_upload(
+    request: HttpRequest,
+    number: str,
+    file: File[UploadedFile],
+    internal: Form[bool] = False,
+) -> Status[Attachment]:
+    """Upload one file (multipart ``file``); ``internal`` files are staff-only.
+
+    Too large: 413 ``attachment.too_large``; a type not allowed: 422
+    ``attachment.forbidden_type``.
+    """
+    actor = api_user(request)
+    ticket = selectors.ticket_get(user=actor, number=number)
+    attachment = services.attachment_add(
+        actor=actor, ticket=ticket, upload=file, is_internal=internal
+    )
+    return Status(201, attachment)
+
+
+@router.get(
+    "/attachments/{attachment_id}",
+    response=ERRORS,
+    operation_id="attachments_download",
+    url_name="attachments_download",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The file, as a download",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
+)
+def attachments_download(request: HttpRequest, attachment_id: int) -> FileResponse:
+    """Download a file of a ticket you can see; internal files only for staff (else 404)."""
+    attachment = selectors.attachment_get(user=api_user(request), pk=attachment_id)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise NotFound("attachment.missing", _("The file is missing from storage.")) from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@router.post(
+    "/tickets/{number}/children",
+    response={201: TicketOut, **WRITE_ERRORS},
+    operation_id="tickets_children_create",
+)
+def tickets_children_create(request: HttpRequest, number: str, payload: ChildIn) -> Status[Ticket]:
+    """Split part of the work into a child ticket (staff only), e.g. for another team."""
+    actor = api_user(request)
+    parent = selectors.ticket_get(user=actor, number=number)
+    child = services.ticket_create_child(
+        actor=actor, parent=parent, **_refs(actor, payload.model_dump())
+    )
+    return Status(201, child)
+
+
+@router.post(
+    "/tickets/{number}/links", response={201: LinkOut, **WRITE_ERRORS}, operation_id="tickets_link"
+)
+def tickets_link(request: HttpRequest, number: str, payload: LinkIn) -> Status[TicketLink]:
+    """Link this ticket to another one you can see (``related`` or ``duplicate_of``)."""
+    actor = api_user(request)
+    ticket = selectors.ticket_get(user=actor, number=number)
+    target = selectors.ticket_get(user=actor, number=payload.target)
+    link = services.ticket_link(actor=actor, ticket=ticket, target=target, kind=payload.kind)
+    return Status(201, link)
+
+
+@router.post(
+    "/tickets/{number}/merge",
+    response={200: TicketOut, **WRITE_ERRORS},
+    operation_id="tickets_merge",
+)
+def tickets_merge(
+    request: HttpRequest, number: str, payload: MergeIn, response: HttpResponse
+) -> Ticket:
+    """Merge this (duplicate) ticket into ``into``; answers with the surviving ticket."""
+    actor = api_user(request)
+    source = selectors.ticket_get(user=actor, number=number)
+    target = selectors.ticket_get(user=actor, number=payload.into)
+    return _with_etag(response, services.ticket_merge(actor=actor, source=source, target=target))

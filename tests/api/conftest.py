@@ -1,0 +1,118 @@
+"""Helpers for the API tests: a bearer-token client per persona, PostgreSQL-only markers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from gongdan.accounts.models import User
+from gongdan.core.testing import World
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://…)")
+    for item in items:
+        if item.get_closest_marker("postgres_only"):
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _local_cache(settings: Any) -> Iterator[None]:
+    """Throttling counts in the cache; the test database has no cache table."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "api-tests",
+        }
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+class Api:
+    """``api.as_(user).get("/tickets")`` with a bearer token; paths are under /api/v1."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self._tokens: dict[int, str] = {}
+
+    def token(self, user: User) -> str:
+        if user.pk not in self._tokens:
+            self._tokens[user.pk] = self.world.token_for(user)
+        return self._tokens[user.pk]
+
+    def as_(self, user: User | None) -> Caller:
+        return Caller(self.token(user) if user is not None else None)
+
+
+class Caller:
+    def __init__(self, token: str | None) -> None:
+        self.client = Client()
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        raw: str | bytes | None = None,
+        headers: dict[str, str] | None = None,
+        **kw: Any,
+    ) -> Any:
+        data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        call = getattr(self.client, method)
+        kwargs: dict[str, Any] = {"headers": {**self.headers, **(headers or {})}, **kw}
+        if data is not None:
+            kwargs.update(data=data, content_type="application/json")
+        return call(f"/api/v1{path}", **kwargs)
+
+    def get(self, path: str, **kw: Any) -> Any:
+        return self.client.get(f"/api/v1{path}", headers=self.headers, **kw)
+
+    def post(self, path: str, body: Any = None, **kw: Any) -> Any:
+        return self._send("post", path, body, **kw)
+
+    def patch(self, path: str, body: Any = None, **kw: Any) -> Any:
+        return self._send("patch", path, body, **kw)
+
+    def upload(self, path: str, upload: Any, **fields: Any) -> Any:
+        return self.client.post(
+            f"/api/v1{path}", data={"file": upload, **fields}, headers=self.headers
+        )
+
+
+@pytest.fixture
+def api(world: World) -> Api:
+    return Api(world)
+
+
+def state(ticket: Any) -> dict[str, Any]:
+    """Everything an outsider's request must leave alone, re-read from the database."""
+    from gongdan.tickets.models import Ticket, TicketLink
+
+    fresh = Ticket.objects.get(pk=ticket.pk)
+    return {
+        "version": fresh.version,
+        "status": fresh.status,
+        "title": fresh.title,
+        "priority": fresh.priority,
+        "team": fresh.team_id,
+        "assignee": fresh.assignee_id,
+        "merged_into": fresh.merged_into_id,
+        "comments": fresh.comments.count(),
+        "attachments": fresh.attachments.count(),
+        "timeline": fresh.timeline.count(),
+        "children": fresh.children.count(),
+        "links": TicketLink.objects.filter(source=fresh).count(),
+    }
