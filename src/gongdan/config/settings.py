@@ -245,6 +245,8 @@ SECURE_PROXY_SSL_HEADER = (
 )
 
 NINJA_PAGINATION_PER_PAGE = 50
+# Requests per API user (django-ninja rate syntax); read by core.api_support.UserRateThrottle.
+GONGDAN_API_RATE = os.environ.get("GONGDAN_API_RATE", "1200/min")
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from gongdan.core.errors import DomainError
 
@@ -34,7 +35,7 @@ def _decode(cursor: str, fields: list[str], model: type[Model]) -> list[Any]:
         if not isinstance(values, list) or len(values) != len(fields):
             raise ValueError("cursor shape")
     except (ValueError, TypeError) as exc:
-        raise DomainError("pagination.bad_cursor", "Invalid cursor.") from exc
+        raise DomainError("pagination.bad_cursor", _("Invalid cursor.")) from exc
     out = []
     for field, value in zip(fields, values, strict=True):
         model_field = model._meta.get_field(field.lstrip("-"))
@@ -44,9 +45,9 @@ def _decode(cursor: str, fields: list[str], model: type[Model]) -> list[Any]:
             # A forged cursor ("abc" for an id, a bad date) is a 400, not a failing query.
             value = model_field.to_python(value)
         except (ValueError, TypeError, ValidationError) as exc:
-            raise DomainError("pagination.bad_cursor", "Invalid cursor.") from exc
+            raise DomainError("pagination.bad_cursor", _("Invalid cursor.")) from exc
         if value is None or isinstance(value, list | dict):
-            raise DomainError("pagination.bad_cursor", "Invalid cursor.")
+            raise DomainError("pagination.bad_cursor", _("Invalid cursor."))
         out.append(value)
     return out
 

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import BooleanField, Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongdan.accounts.models import Membership, User
 from gongdan.core.errors import NotFound
@@ -173,7 +174,7 @@ def ticket_get(*, user: User, number: str, for_update: bool = False) -> Ticket:
         .first()
     )
     if ticket is None:
-        raise NotFound("ticket.not_found", "Ticket not found.")
+        raise NotFound("ticket.not_found", _("Ticket not found."))
     return ticket
 
 
@@ -208,7 +209,7 @@ def attachment_get(*, user: User, pk: int) -> Attachment:
         qs = qs.filter(is_internal=False)
     attachment = qs.first()
     if attachment is None:
-        raise NotFound("attachment.not_found", "Attachment not found.")
+        raise NotFound("attachment.not_found", _("Attachment not found."))
     return attachment
 
 

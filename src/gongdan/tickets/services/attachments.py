@@ -7,6 +7,7 @@ import mimetypes
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ def sanitize_filename(raw: str) -> str:
     base = "".join(ch for ch in base if ch.isprintable())
     try:
         name = get_valid_filename(base)
-    except Exception:  # noqa: BLE001 - Django raises SuspiciousFileOperation for "", ".", ".."
+    except SuspiciousFileOperation:  # "", "." and ".." have no valid name
         name = ""
     name = name.lstrip(".") or "file"
     if len(name) > NAME_MAX:

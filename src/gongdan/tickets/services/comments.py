@@ -38,7 +38,7 @@ def _check_may_comment(
         raise ValidationFailed("ticket.closed", _("This ticket is closed; please open a new one."))
 
 
-def comment_create(  # noqa: PLR0913
+def comment_create(
     *, actor: User, ticket: Ticket, body: str, is_internal: bool = False,
     attachments: Sequence[UploadedFile] = (), channel: str | None = None,
     expected_version: int | None = None, _locked: bool = False,

@@ -26,7 +26,7 @@ from gongdan.tickets.services._common import lock_ticket, require_staff, require
 from gongdan.tickets.services.tickets import ticket_create
 
 
-def ticket_create_child(  # noqa: PLR0913
+def ticket_create_child(
     *, actor: User, parent: Ticket, title: str, description: str = "",
     ticket_type: TicketType | None = None, team: Team | None = None,
     assignee: User | None = None, priority: str | None = None,

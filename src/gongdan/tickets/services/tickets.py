@@ -87,7 +87,7 @@ def _requester_for(actor: User, requester: Contact | None) -> Contact:
     return requester
 
 
-def ticket_create(  # noqa: C901, PLR0913 - one entry point with every optional field
+def ticket_create(  # noqa: C901 - one entry point with every optional field
     *,
     actor: User,
     title: str,
