@@ -146,3 +146,21 @@ def test_merge_is_refused_for_an_outsider(world: World, api: Api, outsider: str)
 
     assert response.status_code == (403 if outsider == "customer" else 404)
     assert (state(duplicate), state(target)) == before
+
+
+def test_timeline_gives_staff_everything_and_customers_only_public_entries(world) -> None:  # type: ignore[no-untyped-def]
+    from gongdan.tickets import services as ticket_services
+
+    ticket = world.ticket()
+    ticket_services.comment_create(actor=world.agent, ticket=ticket, body="内部", is_internal=True)
+    ticket_services.comment_create(actor=world.agent, ticket=ticket, body="公开回复")
+    staff = world.client_for(world.agent).get(f"/api/v1/tickets/{ticket.number}/timeline")
+    customer = world.client_for(world.customer).get(f"/api/v1/tickets/{ticket.number}/timeline")
+    outsider = world.client_for(world.other_customer).get(
+        f"/api/v1/tickets/{ticket.number}/timeline")
+
+    assert [e["kind"] for e in staff.json()["items"]] == [
+        "ticket.created", "comment.note", "comment.reply"]
+    assert [(e["kind"], e["text"]) for e in customer.json()["items"]] == [
+        ("ticket.created", "created the ticket via Customer portal"), ("comment.reply", "replied")]
+    assert (outsider.status_code, outsider.json()["code"]) == (404, "ticket.not_found")

@@ -31,7 +31,15 @@ from gongdan.core.pagination import Page
 from gongdan.customers.selectors import contact_list
 from gongdan.tickets import policies, selectors, services
 from gongdan.tickets.choices import Channel
-from gongdan.tickets.models import Attachment, Category, Comment, Ticket, TicketLink, TicketType
+from gongdan.tickets.models import (
+    Attachment,
+    Category,
+    Comment,
+    Ticket,
+    TicketLink,
+    TicketType,
+    TimelineEntry,
+)
 from gongdan.tickets.schemas import (
     AttachmentOut,
     ChildIn,
@@ -46,6 +54,7 @@ from gongdan.tickets.schemas import (
     TicketOut,
     TicketPage,
     TicketPatch,
+    TimelinePage,
     TransitionIn,
 )
 from gongdan.tickets.selectors import TicketFilters
@@ -193,6 +202,22 @@ def comments_list(request: HttpRequest, number: str, page: Query[PageQuery]) -> 
     actor = api_user(request)
     ticket = selectors.ticket_get(user=actor, number=number)
     qs = selectors.comment_list(user=actor, ticket=ticket)
+    return paginate(qs, ordering=["created_at", "id"], size=page.size, cursor=page.cursor)
+
+
+@router.get(
+    "/tickets/{number}/timeline",
+    response={200: TimelinePage, **ERRORS},
+    operation_id="tickets_timeline",
+)
+def tickets_timeline(
+    request: HttpRequest, number: str, page: Query[PageQuery]
+) -> Page[TimelineEntry]:
+    """The ticket's history oldest first: changes, replies, notes and files. Customers get only
+    the public entries; keyset-paged."""
+    actor = api_user(request)
+    ticket = selectors.ticket_get(user=actor, number=number)
+    qs = selectors.timeline_list(user=actor, ticket=ticket)
     return paginate(qs, ordering=["created_at", "id"], size=page.size, cursor=page.cursor)
 
 

@@ -13,7 +13,8 @@ from gongdan.accounts.schemas import TeamRef, UserRef
 from gongdan.core.api_support import PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, InputSchema
 from gongdan.customers.schemas import OrganizationRef
 from gongdan.tickets.choices import Channel, LinkKind, Priority, Status
-from gongdan.tickets.models import Attachment, Ticket
+from gongdan.tickets.models import Attachment, Ticket, TimelineEntry
+from gongdan.tickets.presenters import describe
 from gongdan.tickets.selectors import DEFAULT_SORT
 
 Title = Annotated[str, Field(min_length=1, max_length=200)]
@@ -186,6 +187,27 @@ class CommentOut(Schema):
 
 class CommentPage(Schema):
     items: list[CommentOut]
+    next_cursor: str | None
+    prev_cursor: str | None
+
+
+class TimelineEntryOut(Schema):
+    id: int
+    kind: str = Field(description="Stable dotted type, e.g. ticket.status_changed, comment.reply.")
+    text: str = Field(description="The entry as a sentence in the caller's language.")
+    actor: str = Field(alias="actor_label")
+    internal: bool = Field(alias="is_internal")
+    comment_id: int | None
+    data: dict[str, Any] = Field(description="What changed: old/new values and their labels.")
+    created_at: datetime
+
+    @staticmethod
+    def resolve_text(obj: TimelineEntry) -> str:
+        return describe(obj)
+
+
+class TimelinePage(Schema):
+    items: list[TimelineEntryOut]
     next_cursor: str | None
     prev_cursor: str | None
 
