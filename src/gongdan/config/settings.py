@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "gongdan.customers",
     "gongdan.tickets",
     "gongdan.audit",
+    "gongdan.sla",
     "gongdan.portal",
 ]
 

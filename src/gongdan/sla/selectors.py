@@ -1,0 +1,73 @@
+"""Reads of business calendars, and the calendar → :class:`CalendarSpec` bridge for the clock."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from datetime import date, datetime
+
+from django.utils.translation import gettext as _
+
+from gongdan.core.errors import NotFound
+from gongdan.sla.clock import CalendarSpec, DayKind, Interval, SpecialDate
+from gongdan.sla.models import BusinessCalendar
+from gongdan.sla.validation import parse_intervals
+
+_CACHE_SIZE = 64
+_cache: OrderedDict[tuple[int, int, datetime], CalendarSpec] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def calendar_get(*, code: str) -> BusinessCalendar:
+    """The calendar with ``code``; raises :class:`NotFound`."""
+    calendar = BusinessCalendar.objects.filter(code=code).first()
+    if calendar is None:
+        raise NotFound(
+            "calendar.not_found",
+            _("No business calendar has the code “%(code)s”.") % {"code": code},
+        )
+    return calendar
+
+
+def calendar_default() -> BusinessCalendar | None:
+    """The default calendar, if one is marked."""
+    return BusinessCalendar.objects.filter(is_default=True).first()
+
+
+def calendar_spec(calendar: BusinessCalendar) -> CalendarSpec:
+    """The clock's view of ``calendar`` (two queries), cached per calendar version.
+
+    Services bump ``version`` and ``updated_at`` on every edit, so a calendar instance loaded
+    after an edit gets a fresh spec; an instance loaded before it still sees the old one (reload
+    it to see edits). ``updated_at`` is part of the key because a rolled-back transaction can
+    hand the same primary key and version to another calendar. The cache is per process and
+    holds the last few dozen specs.
+    """
+    key = (calendar.pk, calendar.version, calendar.updated_at)
+    with _cache_lock:
+        spec = _cache.get(key)
+        if spec is not None:
+            _cache.move_to_end(key)
+            return spec
+    spec = _build_spec(calendar)
+    with _cache_lock:
+        _cache[key] = spec
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return spec
+
+
+def _build_spec(calendar: BusinessCalendar) -> CalendarSpec:
+    weekly: list[list[Interval]] = [[] for _ in range(7)]
+    for start, end, weekday in calendar.working_hours.values_list("start", "end", "weekday"):
+        weekly[weekday].append((start, end))
+    special: dict[date, SpecialDate] = {}
+    for day, kind, intervals in calendar.special_days.values_list("date", "kind", "intervals"):
+        parsed = parse_intervals(intervals or []) or None
+        special[day] = SpecialDate(DayKind(kind), None if kind == DayKind.HOLIDAY else parsed)
+    return CalendarSpec(
+        tz_name=calendar.time_zone,
+        weekly=tuple(tuple(sorted(day)) for day in weekly),
+        is_24x7=calendar.is_24x7,
+        special=special,
+    )
