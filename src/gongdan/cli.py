@@ -1,0 +1,262 @@
+"""The ``gongdan`` command: run the server in each deployment shape, make tokens, manage Django.
+
+    gongdan serve [--host H] [--port P] [--demo]   embedded shape: migrate, web + task consumer
+    gongdan web [--host H] [--port P] [--workers N] production web processes (uvicorn, ASGI)
+    gongdan worker [--workers N]                   production task consumer (Huey)
+    gongdan token create --user LOGIN [--name N]   print a new personal API token
+    gongdan manage <command> [...]                 any Django management command
+
+Configuration comes from the environment only (see ``gongdan.config.settings``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+SETTINGS_MODULE = "gongdan.config.settings"
+ASGI_APP = "gongdan.config.asgi:application"
+STOP_GRACE_SECONDS = 15.0
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed as one line, exit status 2."""
+
+
+def _setup_django() -> None:
+    """Load settings and apps, turning configuration errors into a one-line ``CliError``."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:
+        raise CliError(str(exc)) from exc
+    from django.conf import settings
+
+    # whitenoise warns about a missing STATIC_ROOT on every start; assets come from the finders.
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+# --- serve: the embedded shape ------------------------------------------------------------------
+
+
+def _prepare_database(*, demo: bool, verbosity: int) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+    call_command("createcachetable", verbosity=verbosity)
+    if demo:
+        call_command("seed_demo", if_empty=True)
+
+
+class _Supervisor:
+    """Runs the web server and the task consumer as children; stops both when either ends."""
+
+    def __init__(self, commands: dict[str, list[str]]) -> None:
+        self.commands = commands
+        self.children: dict[str, subprocess.Popen[bytes]] = {}
+        self.stopping = 0  # the signal that asked us to stop
+
+    def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
+        self.stopping = signum
+
+    def run(self) -> int:
+        signal.signal(signal.SIGTERM, self._on_signal)
+        signal.signal(signal.SIGINT, self._on_signal)
+        for name, command in self.commands.items():
+            self.children[name] = subprocess.Popen(command)  # noqa: S603 - our own argv
+            print(f"gongdan: started {name} (pid {self.children[name].pid})", flush=True)
+        failed = ""
+        while not self.stopping:
+            failed = next((n for n, p in self.children.items() if p.poll() is not None), "")
+            if failed:
+                break
+            time.sleep(0.2)
+        self._stop_all(self.stopping)
+        if failed:
+            code = self.children[failed].returncode
+            print(
+                f"gongdan: {failed} exited with status {code}; stopped the rest.",
+                file=sys.stderr,
+                flush=True,
+            )
+            return code or 1
+        print("gongdan: stopped.", flush=True)
+        return 0
+
+    def _stop_all(self, signum: int) -> None:
+        if signum == signal.SIGINT:
+            # Ctrl-C in a terminal reaches the whole process group: give the children a moment
+            # to stop by themselves, since a second SIGINT makes uvicorn drop open requests.
+            self._wait(2.0)
+        # SIGINT is the graceful stop for both uvicorn and Huey (Huey treats SIGTERM as "now").
+        for child in self.children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGINT)
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for name, child in self.children.items():
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                print(f"gongdan: {name} did not stop in time; killing it.", file=sys.stderr)
+                child.kill()
+                child.wait()
+
+    def _wait(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and any(p.poll() is None for p in self.children.values()):
+            time.sleep(0.05)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    # Links printed (demo logins) and sent (notifications) point at where we actually listen.
+    os.environ.setdefault("GONGDAN_SITE_URL", f"http://{args.host}:{args.port}")
+    _setup_django()
+    from django.conf import settings
+
+    # Children must see the same data dir even if started from another directory.
+    os.environ["GONGDAN_DATA_DIR"] = str(settings.DATA_DIR)
+    _prepare_database(demo=args.demo, verbosity=args.verbosity)
+    me = [sys.executable, "-m", "gongdan.cli"]
+    web = [*me, "web", "--host", args.host, "--port", str(args.port), "--workers", "1"]
+    if not args.access_log:
+        web.append("--no-access-log")
+    worker = [*me, "worker", "--workers", str(args.task_workers)]
+    print(
+        f"gongdan: serving http://{args.host}:{args.port}/ (data in {settings.DATA_DIR}); "
+        "Ctrl-C stops.",
+        flush=True,
+    )
+    return _Supervisor({"web": web, "worker": worker}).run()
+
+
+# --- production processes -----------------------------------------------------------------------
+
+
+def cmd_web(args: argparse.Namespace) -> int:
+    _setup_django()  # fail fast, with one line, on a bad configuration (e.g. no SECRET_KEY)
+    import uvicorn
+
+    uvicorn.run(
+        ASGI_APP,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        lifespan="off",
+        access_log=args.access_log,
+        proxy_headers=True,
+        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        timeout_graceful_shutdown=10,
+    )
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.management import call_command
+
+    # run_huey adds its own handler unless "huey" has one; ours propagates to the root logger.
+    logging.getLogger("huey").addHandler(logging.NullHandler())
+    call_command("run_huey", workers=args.workers)
+    return 0
+
+
+# --- tokens and management commands --------------------------------------------------------------
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    _setup_django()
+    from gongdan.accounts.models import User
+    from gongdan.accounts.services import token_create
+
+    user = User.objects.filter(username=args.user).first()
+    if user is None or not user.is_active:
+        raise CliError(f"no active user with the login {args.user!r}")
+    _token, plaintext = token_create(user=user, name=args.name)
+    print(plaintext)
+    return 0
+
+
+def cmd_manage(argv: Sequence[str]) -> int:
+    _setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["gongdan manage", *argv])
+    return 0
+
+
+# --- argument parsing ---------------------------------------------------------------------------
+
+
+def _port(value: str) -> int:
+    port = int(value)
+    if not 0 < port < 65536:
+        raise argparse.ArgumentTypeError("a port is between 1 and 65535")
+    return port
+
+
+def _add_address(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=os.environ.get("GONGDAN_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=_port, default=int(os.environ.get("GONGDAN_PORT", "8000")))
+    parser.add_argument(
+        "--no-access-log", dest="access_log", action="store_false", help="do not log every request"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gongdan", description="gongdan (工单) work-order system")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="embedded shape: migrate, then web + task consumer")
+    _add_address(serve)
+    serve.add_argument("--demo", action="store_true", help="load demo data into an empty database")
+    serve.add_argument("--task-workers", type=int, default=2, help="consumer threads (default 2)")
+    serve.add_argument("-v", "--verbosity", type=int, default=1, choices=[0, 1, 2, 3])
+    serve.set_defaults(func=cmd_serve)
+
+    web = sub.add_parser("web", help="web server only (uvicorn, ASGI); several workers")
+    _add_address(web)
+    web.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")))
+    web.set_defaults(func=cmd_web)
+
+    worker = sub.add_parser("worker", help="task consumer only (Huey)")
+    worker.add_argument("--workers", type=int, default=int(os.environ.get("GONGDAN_WORKERS", "2")))
+    worker.set_defaults(func=cmd_worker)
+
+    token = sub.add_parser("token", help="personal API tokens")
+    token_sub = token.add_subparsers(dest="token_command", required=True, metavar="ACTION")
+    create = token_sub.add_parser("create", help="print a new personal API token")
+    create.add_argument("--user", required=True, metavar="LOGIN", help="the user's login name")
+    create.add_argument("--name", default="CLI", help="a name to recognise the token by")
+    create.set_defaults(func=cmd_token_create)
+
+    sub.add_parser("manage", help="any Django management command (gongdan manage help)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv[:1] == ["manage"]:
+            return cmd_manage(argv[1:])
+        args = build_parser().parse_args(argv)
+        return int(args.func(args))
+    except CliError as exc:
+        print(f"gongdan: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""Ops tests: CLI, seed commands, embedded server, settings; PostgreSQL proofs skip on SQLite."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://…)")
+    for item in items:
+        if item.get_closest_marker("postgres_only") and "tests/ops" in str(item.fspath):
+            item.add_marker(skip)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def child_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment of a real (non-test) gongdan process in the embedded shape."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "PYTEST_VERSION",
+            "GONGDAN_TESTING",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "SECRET_KEY",
+            "PYTEST_CURRENT_TEST",
+        }
+    }
+    env.update(GONGDAN_DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1", **extra)
+    return env
+
+
+def gongdan_argv(*args: str) -> list[str]:
+    return [sys.executable, "-m", "gongdan.cli", *args]
