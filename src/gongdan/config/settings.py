@@ -32,7 +32,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("GONGDAN_DATA_DIR", Path.cwd() / "var")).resolve()
+# An empty GONGDAN_DATA_DIR means "not set" (never the current directory).
+DATA_DIR = Path(os.environ.get("GONGDAN_DATA_DIR") or Path.cwd() / "var").resolve()
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL", "")
 EMBEDDED = not DATABASE_URL or DATABASE_URL.startswith("sqlite")
@@ -136,9 +137,10 @@ if EMBEDDED:
                 # BEGIN, so two writers queue instead of failing with "database is locked".
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
+                # journal_mode=WAL is a property of the file, set once after migrate
+                # (core.apps); setting it on every new connection takes a lock each time.
                 "init_command": (
-                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
-                    "PRAGMA foreign_keys=ON;PRAGMA busy_timeout=20000;"
+                    "PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
                     "PRAGMA cache_size=-65536;PRAGMA mmap_size=268435456;"
                 ),
             },
@@ -146,17 +148,32 @@ if EMBEDDED:
         }
     }
 else:
-    DATABASES = {"default": dict(dj_database_url.parse(DATABASE_URL, conn_max_age=60))}
-    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES = {"default": dict(dj_database_url.parse(DATABASE_URL))}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # A connection pool per process: under ASGI each request runs in its own thread, and
+        # persistent per-thread connections would pile up until max_connections.
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(os.environ.get("GONGDAN_DB_POOL_MIN", "2")),
+            "max_size": int(os.environ.get("GONGDAN_DB_POOL_MAX", "10")),
+            "timeout": 10,
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache --------------------------------------------------------------------------------------
+# --- Cache ---------------------------------------------------------------------------------------
+# "default" is shared by every process (rate limits that must hold across processes, e.g. the
+# portal's progress lookup). "local" holds hot, per-process counters (API throttling): with Redis it
+# is Redis too; without, it stays in memory rather than writing the database on every request.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL, "KEY_PREFIX": "gongdan"}}
+    _redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+              "KEY_PREFIX": "gongdan"}
+    CACHES = {"default": _redis, "local": _redis}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                          "LOCATION": "gongdan_cache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                    "LOCATION": "gongdan_cache"},
+        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                  "LOCATION": "gongdan-local"},
+    }
 
 # --- Tasks (Huey) -------------------------------------------------------------------------------
 _huey_common: dict[str, Any] = {
