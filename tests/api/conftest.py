@@ -27,16 +27,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def _local_cache(settings: Any) -> Iterator[None]:
     """Throttling counts in the cache; the test database has no cache table."""
     settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "api-tests",
-        }
+        alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": f"api-tests-{alias}"}
+        for alias in ("default", "local")
     }
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "local"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "local"):
+        caches[alias].clear()
 
 
 class Api:

@@ -111,6 +111,8 @@ def test_list_costs_the_same_queries_whatever_the_page_size(
             title=f"T{i}",
             tags=["打印机", f"t{i % 3}"],
             parent=parent if i % 2 else None,
+            category=world.printer,
+            assignee=world.agent,
         )
         assert ticket.pk
     caller = api.as_(world.agent)
@@ -121,8 +123,9 @@ def test_list_costs_the_same_queries_whatever_the_page_size(
 
     assert response.status_code == 200
     assert len(response.json()["items"]) == size
-    # token lookup, page of tickets (with visibility, joins), tags prefetch
-    assert len(queries) == 3
+    # token lookup, page of tickets (visibility, requester joined), one IN query each for
+    # organization, team, assignee, type and category, and one for tags
+    assert len(queries) == 8
 
 
 # --- tickets_create -----------------------------------------------------------------------------

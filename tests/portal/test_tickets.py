@@ -280,7 +280,7 @@ def test_list_page_query_count_is_constant(world: World, django_assert_num_queri
         world.ticket(title=f"t{i}")
     client = world.client_for(world.customer)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(8):
         response = client.get(reverse("portal:tickets"))
 
     assert len(response.context["page"].items) == 12

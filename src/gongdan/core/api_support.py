@@ -14,6 +14,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import BaseCache, caches
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -96,6 +97,8 @@ class UserRateThrottle(SimpleRateThrottle):
         super().__init__(rate=THROTTLE_RATE_DEFAULT)
 
     def allow_request(self, request: HttpRequest) -> bool:
+        # Per-process counters (Redis when configured): no database write per API request.
+        self.cache: BaseCache = caches["local"]
         self.rate = getattr(settings, "GONGDAN_API_RATE", THROTTLE_RATE_DEFAULT)
         self.num_requests, self.duration = self.parse_rate(self.rate)
         return super().allow_request(request)

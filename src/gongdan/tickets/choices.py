@@ -13,10 +13,9 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-OPEN_STATUSES = frozenset(
-    {Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING, Status.REOPENED}
-)
-FINAL_STATUSES = frozenset({Status.CLOSED, Status.CANCELLED})
+# Tuples, not sets: the order is fixed, so generated SQL (and the is_open column) is stable.
+OPEN_STATUSES = (Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING, Status.REOPENED)
+FINAL_STATUSES = (Status.CLOSED, Status.CANCELLED)
 
 
 class Priority(models.TextChoices):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from gongdan.accounts.models import Team
 from gongdan.customers.models import Contact, Organization
 from gongdan.tickets.choices import (
+    OPEN_STATUSES,
     PRIORITY_RANK,
     Channel,
     LinkKind,
@@ -127,6 +128,15 @@ class Ticket(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.NEW
     )
+    # Derived by the database, so that queues of open tickets have plain equality indexes.
+    is_open = models.GeneratedField(
+        expression=models.Case(
+            models.When(status__in=[s.value for s in OPEN_STATUSES], then=models.Value(True)),
+            default=models.Value(False),
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
     channel = models.CharField(
         _("channel"), max_length=16, choices=Channel.choices, default=Channel.WEB
     )
@@ -171,11 +181,17 @@ class Ticket(models.Model):
         ordering = ["-updated_at", "-id"]
         indexes = [
             models.Index(fields=["status", "-updated_at", "-id"], name="ticket_status_upd_idx"),
+            models.Index(fields=["is_open", "-updated_at", "-id"], name="ticket_open_upd_idx"),
             models.Index(
-                fields=["team", "status", "-updated_at", "-id"], name="ticket_team_upd_idx"
+                fields=["is_open", "-priority_rank", "-updated_at", "-id"],
+                name="ticket_open_prio_idx",
             ),
             models.Index(
-                fields=["assignee", "status", "-updated_at", "-id"], name="ticket_assignee_upd_idx"
+                fields=["team", "is_open", "-updated_at", "-id"], name="ticket_team_open_idx"
+            ),
+            models.Index(
+                fields=["assignee", "is_open", "-updated_at", "-id"],
+                name="ticket_assignee_open_idx",
             ),
             models.Index(fields=["requester", "-updated_at", "-id"], name="ticket_requester_idx"),
             models.Index(fields=["organization", "-updated_at", "-id"], name="ticket_org_idx"),
@@ -185,12 +201,6 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
-
-    @property
-    def is_open(self) -> bool:
-        from gongdan.tickets.choices import OPEN_STATUSES
-
-        return self.status in OPEN_STATUSES
 
     @property
     def etag(self) -> str:

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from gongdan.tickets.choices import TimelineKind
+from gongdan.tickets.choices import OPEN_STATUSES, TimelineKind
 from gongdan.tickets.forms import (
     AssignForm,
     ChildForm,
@@ -68,8 +68,8 @@ def workspace_context(
         "progress": relations.progress,
         "quick_targets": [t for t in targets if t not in REASON_REQUIRED],
         "reason_targets": [t for t in targets if t in REASON_REQUIRED],
-        "can_take": ticket.is_open and ticket.assignee_id != user.pk,
-        "can_merge": ticket.is_open and ticket.merged_into_id is None,
+        "can_take": ticket.status in OPEN_STATUSES and ticket.assignee_id != user.pk,
+        "can_merge": ticket.status in OPEN_STATUSES and ticket.merged_into_id is None,
         "notice": notice,
         "kinds": TimelineKind,
         **_forms(request, ticket),
