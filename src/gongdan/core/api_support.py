@@ -27,7 +27,8 @@ from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.throttling import SimpleRateThrottle
 from ninja.utils import check_csrf
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from gongdan.accounts.models import User
 from gongdan.accounts.services import token_authenticate
@@ -303,9 +304,16 @@ def expected_version(
 
 
 class InputSchema(Schema):
-    """Request bodies: an unknown field is a 422, not silently ignored."""
+    """Request bodies: an unknown field is a 422, not silently ignored; so is a NUL character."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise PydanticCustomError("null_character", str(_("Null characters are not allowed.")))
+        return value
 
 
 def pick[T: Model](queryset: QuerySet[T], pk: int | None, *, field: str) -> T | None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Field, Model, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -39,12 +39,15 @@ def _decode(cursor: str, fields: list[str], model: type[Model]) -> list[Any]:
     out = []
     for field, value in zip(fields, values, strict=True):
         model_field = model._meta.get_field(field.lstrip("-"))
+        assert isinstance(model_field, Field), "order by concrete fields only"
         try:
             if model_field.get_internal_type() == "DateTimeField" and isinstance(value, str):
                 value = parse_datetime(value)
+                if value is not None:
+                    value.astimezone(UTC)  # a forged far-future offset overflows here, not in SQL
             # A forged cursor ("abc" for an id, a bad date) is a 400, not a failing query.
             value = model_field.to_python(value)
-        except (ValueError, TypeError, ValidationError) as exc:
+        except (ValueError, TypeError, OverflowError, ValidationError) as exc:
             raise DomainError("pagination.bad_cursor", _("Invalid cursor.")) from exc
         if value is None or isinstance(value, list | dict):
             raise DomainError("pagination.bad_cursor", _("Invalid cursor."))

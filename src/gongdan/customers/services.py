@@ -49,8 +49,15 @@ def contact_create(
     organization: Organization | None = None, is_org_admin: bool = False,
     user: User | None = None,
 ) -> Contact:
-    """Create a contact (staff, e.g. for a phone caller, or a script)."""
+    """Create a contact (staff, e.g. for a phone caller, or a script).
+
+    Only supervisors and admins may make a contact an organization admin: that grants sight of
+    every ticket of the organization.
+    """
     _require_staff(actor)
+    if is_org_admin and actor is not None and actor.role not in {Role.ADMIN, Role.SUPERVISOR}:
+        raise Forbidden("permission.denied",
+                        _("Only supervisors and administrators may appoint organization admins."))
     contact = Contact(name=name.strip(), email=email.strip().lower(), mobile=mobile.strip(),
                       organization=organization, is_org_admin=is_org_admin, user=user)
     _clean(contact, "contact.invalid")
@@ -66,8 +73,11 @@ def customer_register(
 ) -> User:
     """A customer signs up in the portal with an email address or a mobile number.
 
-    An existing contact with the same address (made by phone or email intake) is linked to the
-    new login, so the customer sees the tickets already opened for them.
+    The new login gets a contact of its own. It is never linked to an existing contact with the
+    same address (one made by a phone call or email intake): nobody has proved they own that
+    address yet, and linking would show them someone else's tickets — or a whole organization's.
+    Staff link such contacts in the admin; self-service linking needs a verified address (a code
+    sent through the email/SMS channel).
     """
     email, mobile = email.strip().lower(), mobile.strip()
     if not email and not mobile:
@@ -77,15 +87,10 @@ def customer_register(
         user = user_create(actor=None, username=email or mobile, role=Role.CUSTOMER,
                            password=password, email=email, mobile=mobile, display_name=name,
                            language=language)
-        existing = Contact.objects.filter(user__isnull=True).filter(
-            **({"email__iexact": email} if email else {"mobile": mobile})).order_by("id").first()
-        if existing is not None:
-            existing.user = user
-            existing.save(update_fields=["user"])
-            return user
         contact_create(actor=None, name=name or email or mobile, email=email, mobile=mobile,
                        user=user)
     return user
+
 
 
 def contact_get_or_create_caller(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -71,8 +72,29 @@ class TicketFilters:
     sort: str = DEFAULT_SORT
 
 
+# Dates outside this range are clamped: the far ends of the calendar overflow once converted to
+# UTC or moved by a day, and no ticket lives there.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+MAX_ID = 2**63 - 1
+
+
 def _day_start(day: date) -> datetime:
+    day = min(max(day, FIRST_DAY), LAST_DAY)
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _clean_ids(f: TicketFilters) -> bool:
+    """False when an id filter cannot match any row (negative or beyond a 64-bit key)."""
+    ids = [f.ticket_type, f.category, f.team, f.organization, f.requester]
+    if f.assignee.isdigit():
+        ids.append(int(f.assignee))
+    return all(i is None or 0 < i <= MAX_ID for i in ids)
+
+
+def _clean_text(f: TicketFilters) -> None:
+    """NUL characters cannot be sent to PostgreSQL and are never part of a real value."""
+    for name in ("tag", "number", "channel", "assignee", "view", "sort"):
+        setattr(f, name, str(getattr(f, name) or "").replace("\x00", ""))
 
 
 def _view_filter(user: User, view: str) -> Q:
@@ -123,11 +145,11 @@ def _field_filters(user: User, f: TicketFilters) -> Q:  # noqa: C901 - one line 
     if f.created_from:
         q &= Q(created_at__gte=_day_start(f.created_from))
     if f.created_to:
-        q &= Q(created_at__lt=_day_start(f.created_to + timedelta(days=1)))
+        q &= Q(created_at__lt=_day_start(min(f.created_to, LAST_DAY) + timedelta(days=1)))
     if f.updated_from:
         q &= Q(updated_at__gte=_day_start(f.updated_from))
     if f.updated_to:
-        q &= Q(updated_at__lt=_day_start(f.updated_to + timedelta(days=1)))
+        q &= Q(updated_at__lt=_day_start(min(f.updated_to, LAST_DAY) + timedelta(days=1)))
     return q
 
 
@@ -141,6 +163,9 @@ def ticket_list(*, user: User, filters: TicketFilters | None = None) -> QuerySet
     prefetched, so a page costs a constant number of queries whatever its size.
     """
     f = filters or TicketFilters()
+    _clean_text(f)
+    if not _clean_ids(f):
+        return Ticket.objects.none()
     qs = Ticket.objects.filter(policies.ticket_visibility(user))
     if f.view:
         qs = qs.filter(_view_filter(user, f.view))
@@ -226,7 +251,7 @@ def saved_view_list(*, user: User) -> QuerySet[SavedView]:
 class Relations:
     """What a ticket page shows about other tickets (only those the user may see)."""
 
-    children: list[Ticket]
+    children: Sequence[Ticket]
     links: list[tuple[str, Ticket]]  # (kind label key, other ticket), both directions
     merged: list[Ticket]
 

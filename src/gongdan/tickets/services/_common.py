@@ -54,8 +54,15 @@ def require_staff(actor: User) -> None:
         raise Forbidden("permission.staff_only", _("Only service staff may do this."))
 
 
+def _no_nul(text: str, field: str) -> str:
+    if "\x00" in text:
+        message = _("Null characters are not allowed.")
+        raise ValidationFailed("invalid", message, fields={field: message})
+    return text
+
+
 def clean_title(title: Any) -> str:
-    text = str(title or "").strip()
+    text = _no_nul(str(title or "").strip(), "title")
     if not text:
         raise ValidationFailed("ticket.invalid", _("Please enter a title."),
                                fields={"title": _("This field is required.")})
@@ -67,7 +74,7 @@ def clean_title(title: Any) -> str:
 
 
 def clean_text(text: Any, *, field: str, required: bool = False) -> str:
-    value = str(text or "").strip()
+    value = _no_nul(str(text or "").strip(), field)
     if required and not value:
         raise ValidationFailed("invalid", _("Please enter some text."),
                                fields={field: _("This field is required.")})

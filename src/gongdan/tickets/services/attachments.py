@@ -44,6 +44,9 @@ def validate_upload(upload: UploadedFile) -> str:
             _("The file is too large (limit %(mb)d MB).") % {"mb": limit // (1024 * 1024)},
             fields={"file": _("File too large.")}, status=413,
         )
+    if upload.size == 0:
+        message = _("The file is empty.")
+        raise ValidationFailed("attachment.empty", message, fields={"file": message})
     name = sanitize_filename(upload.name or "file")
     suffix = PurePosixPath(name).suffix.lower()
     allowed = [ext.lower() for ext in settings.GONGDAN_ATTACHMENT_ALLOWED]
