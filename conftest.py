@@ -1,4 +1,4 @@
-"""Test-wide setup: isolated data dir, synchronous tasks, fast hashing; fixtures from core.testing."""
+"""Test-wide setup: an isolated data dir, then the fixtures from gongdan.core.testing."""
 
 import os
 import tempfile

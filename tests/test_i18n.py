@@ -47,9 +47,20 @@ def test_every_source_string_is_in_the_catalogue(tmp_path: Path) -> None:
     (copy / "locale").mkdir()
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "--no-location", "-lzh_Hans",
-         "--ignore=tests/*", "--ignore=*/tests/*"],
-        cwd=copy, env=env, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "--no-location",
+            "-lzh_Hans",
+            "--ignore=tests/*",
+            "--ignore=*/tests/*",
+        ],
+        cwd=copy,
+        env=env,
+        check=True,
+        capture_output=True,
     )
     extracted = {e.msgid for e in polib.pofile(str(copy / "locale/zh_Hans/LC_MESSAGES/django.po"))}
     committed = {e.msgid for e in _catalogue("zh_Hans")}

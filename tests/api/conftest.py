@@ -27,8 +27,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def _local_cache(settings: Any) -> Iterator[None]:
     """Throttling counts in the cache; the test database has no cache table."""
     settings.CACHES = {
-        alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                "LOCATION": f"api-tests-{alias}"}
+        alias: {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"api-tests-{alias}",
+        }
         for alias in ("default", "local")
     }
     from django.core.cache import caches

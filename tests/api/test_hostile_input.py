@@ -5,10 +5,15 @@ import pytest
 from gongdan.core.testing import World
 
 
-@pytest.mark.parametrize("query", [
-    "created_to=9999-12-31", "created_from=0001-01-01", "updated_to=9999-12-31",
-    "updated_from=0001-01-01&updated_to=9999-12-31",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "created_to=9999-12-31",
+        "created_from=0001-01-01",
+        "updated_to=9999-12-31",
+        "updated_from=0001-01-01&updated_to=9999-12-31",
+    ],
+)
 def test_calendar_edge_dates_are_clamped(world: World, query: str) -> None:
     world.ticket()
 
@@ -44,8 +49,9 @@ def test_a_cursor_with_an_overflowing_date_is_a_bad_cursor(world: World) -> None
 def test_null_characters_are_refused_in_bodies(world: World) -> None:
     client = world.client_for(world.customer)
 
-    response = client.post("/api/v1/tickets", {"title": "a\u0000b"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/tickets", {"title": "a\u0000b"}, content_type="application/json"
+    )
 
     assert response.status_code == 422
     assert response.json()["fields"] == {"title": "Null characters are not allowed."}
@@ -64,7 +70,8 @@ def test_an_empty_upload_is_refused(world: World) -> None:
     empty = SimpleUploadedFile("empty.txt", b"")
 
     response = world.client_for(world.customer).post(
-        f"/api/v1/tickets/{ticket.number}/attachments", {"file": empty})
+        f"/api/v1/tickets/{ticket.number}/attachments", {"file": empty}
+    )
 
     assert (response.status_code, response.json()["code"]) == (422, "attachment.empty")
     assert ticket.attachments.count() == 0
@@ -72,6 +79,7 @@ def test_an_empty_upload_is_refused(world: World) -> None:
 
 def test_workspace_list_survives_edge_dates(world: World) -> None:
     response = world.client_for(world.agent).get(
-        "/desk/tickets/?view=all&created_to=9999-12-31&created_from=0001-01-01")
+        "/desk/tickets/?view=all&created_to=9999-12-31&created_from=0001-01-01"
+    )
 
     assert response.status_code == 200

@@ -157,10 +157,16 @@ def test_timeline_gives_staff_everything_and_customers_only_public_entries(world
     staff = world.client_for(world.agent).get(f"/api/v1/tickets/{ticket.number}/timeline")
     customer = world.client_for(world.customer).get(f"/api/v1/tickets/{ticket.number}/timeline")
     outsider = world.client_for(world.other_customer).get(
-        f"/api/v1/tickets/{ticket.number}/timeline")
+        f"/api/v1/tickets/{ticket.number}/timeline"
+    )
 
     assert [e["kind"] for e in staff.json()["items"]] == [
-        "ticket.created", "comment.note", "comment.reply"]
+        "ticket.created",
+        "comment.note",
+        "comment.reply",
+    ]
     assert [(e["kind"], e["text"]) for e in customer.json()["items"]] == [
-        ("ticket.created", "created the ticket via Customer portal"), ("comment.reply", "replied")]
+        ("ticket.created", "created the ticket via Customer portal"),
+        ("comment.reply", "replied"),
+    ]
     assert (outsider.status_code, outsider.json()["code"]) == (404, "ticket.not_found")

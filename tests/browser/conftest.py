@@ -16,8 +16,13 @@ import pytest
 CHROMIUM = os.environ.get("GONGDAN_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--disable-dev-shm-usage",
 ]
 
@@ -35,8 +40,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[object]:
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.fail(f"Debian's chromium is required for browser tests ({CHROMIUM} not found); "
-                    "run scripts/test as root or apt-get install chromium.")
+        pytest.fail(
+            f"Debian's chromium is required for browser tests ({CHROMIUM} not found); "
+            "run scripts/test as root or apt-get install chromium."
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

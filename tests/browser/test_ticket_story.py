@@ -35,8 +35,11 @@ def _customer_registers_and_submits(page: Page, base: str, shot) -> Ticket:  # t
     page.get_by_label("Type").select_option(label="Incident")
     page.get_by_label("Title").fill("三楼打印机无法打印 Printer on 3F offline")
     page.get_by_label("Description").fill("<script>alert('x')</script> 打印任务一直排队。")
-    page.get_by_label("Attachments").set_input_files(files=[{
-        "name": "错误截图.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n fake"}])
+    page.get_by_label("Attachments").set_input_files(
+        files=[
+            {"name": "错误截图.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n fake"}
+        ]
+    )
     shot(page, "01-portal-new-ticket")
     page.get_by_role("button", name="Submit").click()
     ticket = Ticket.objects.get(title__startswith="三楼打印机")
@@ -75,7 +78,9 @@ def _agent_resolves(page: Page) -> None:
 
 
 def test_customer_and_agent_carry_a_ticket_from_submission_to_close(
-    live_server, new_page, shot  # type: ignore[no-untyped-def]
+    live_server,
+    new_page,
+    shot,  # type: ignore[no-untyped-def]
 ) -> None:
     make_world()
     base = live_server.url

@@ -10,12 +10,18 @@ from gongdan.tickets import selectors
 
 
 def test_registering_with_a_known_address_does_not_take_over_the_contact(world: World) -> None:
-    manager = contact_create(actor=world.supervisor, name="IT 经理", email="it@acme.example.cn",
-                             organization=world.acme, is_org_admin=True)
+    manager = contact_create(
+        actor=world.supervisor,
+        name="IT 经理",
+        email="it@acme.example.cn",
+        organization=world.acme,
+        is_org_admin=True,
+    )
     caller_ticket = world.ticket(by=world.agent, requester=manager)
 
-    stranger = customer_register(name="陌生人", email="IT@acme.example.cn",
-                                 password="Stranger-2026-pw")
+    stranger = customer_register(
+        name="陌生人", email="IT@acme.example.cn", password="Stranger-2026-pw"
+    )
 
     manager.refresh_from_db()
     assert manager.user is None
@@ -27,14 +33,24 @@ def test_registering_with_a_known_address_does_not_take_over_the_contact(world: 
 
 def test_an_agent_cannot_appoint_an_organization_admin(world: World) -> None:
     with pytest.raises(Forbidden):
-        contact_create(actor=world.agent, name="x", email="x@acme.example.cn",
-                       organization=world.acme, is_org_admin=True)
+        contact_create(
+            actor=world.agent,
+            name="x",
+            email="x@acme.example.cn",
+            organization=world.acme,
+            is_org_admin=True,
+        )
 
     assert not Contact.objects.filter(email="x@acme.example.cn").exists()
 
 
 def test_a_supervisor_can_appoint_an_organization_admin(world: World) -> None:
-    contact = contact_create(actor=world.supervisor, name="y", email="y@acme.example.cn",
-                             organization=world.acme, is_org_admin=True)
+    contact = contact_create(
+        actor=world.supervisor,
+        name="y",
+        email="y@acme.example.cn",
+        organization=world.acme,
+        is_org_admin=True,
+    )
 
     assert contact.is_org_admin is True

@@ -6,7 +6,6 @@ import pytest
 
 from gongdan.core.errors import DomainError
 from gongdan.core.testing import World, upload
-from gongdan.tickets import services
 from gongdan.tickets.choices import Channel, Status
 from gongdan.tickets.models import Attachment, Ticket
 
@@ -25,7 +24,10 @@ def test_customer_ticket_goes_to_the_type_default_team_via_the_portal(world: Wor
     ticket = world.ticket(by=world.customer)
 
     assert (ticket.team, ticket.channel, ticket.status) == (
-        world.it_team, Channel.PORTAL, Status.NEW)
+        world.it_team,
+        Channel.PORTAL,
+        Status.NEW,
+    )
     assert ticket.requester == world.customer_contact
     assert ticket.organization == world.acme
 
@@ -34,7 +36,10 @@ def test_staff_creates_on_behalf_of_a_caller_and_assigns(world: World) -> None:
     ticket = world.ticket(by=world.agent, channel=Channel.PHONE, assignee=world.agent)
 
     assert (ticket.status, ticket.assignee, ticket.channel) == (
-        Status.ASSIGNED, world.agent, Channel.PHONE)
+        Status.ASSIGNED,
+        world.agent,
+        Channel.PHONE,
+    )
 
 
 def test_a_ten_thousand_character_title_is_refused_and_nothing_is_written(world: World) -> None:
@@ -42,7 +47,8 @@ def test_a_ten_thousand_character_title_is_refused_and_nothing_is_written(world:
         world.ticket(title="长" * 10_000)
 
     assert error.value.fields == {
-        "title": "Ensure this value has at most 200 characters (it has 10000)."}
+        "title": "Ensure this value has at most 200 characters (it has 10000)."
+    }
     assert Ticket.objects.count() == 0
 
 

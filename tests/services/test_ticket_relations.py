@@ -12,13 +12,23 @@ from gongdan.tickets.models import TicketWatcher
 def test_split_child_goes_to_another_team_and_parent_shows_progress(world: World) -> None:
     parent = world.ticket()
 
-    child = services.ticket_create_child(actor=world.agent, parent=parent, title="上门更换硒鼓",
-                                         ticket_type=world.repair, team=world.field_team)
+    child = services.ticket_create_child(
+        actor=world.agent,
+        parent=parent,
+        title="上门更换硒鼓",
+        ticket_type=world.repair,
+        team=world.field_team,
+    )
 
     assert (child.parent, child.team, child.requester) == (
-        parent, world.field_team, parent.requester)
+        parent,
+        world.field_team,
+        parent.requester,
+    )
     assert selectors.ticket_relations(user=world.supervisor, ticket=parent).progress == {
-        "total": 1, "done": 0}
+        "total": 1,
+        "done": 0,
+    }
     assert parent.timeline.filter(kind=TimelineKind.CHILD_CREATED).count() == 1
 
 
@@ -49,12 +59,14 @@ def test_link_twice_is_refused(world: World) -> None:
 
 def test_stale_version_gets_a_conflict_and_changes_nothing(world: World) -> None:
     ticket = world.ticket()
-    services.ticket_update(actor=world.agent, ticket=ticket, priority="high",
-                           expected_version=ticket.version)
+    services.ticket_update(
+        actor=world.agent, ticket=ticket, priority="high", expected_version=ticket.version
+    )
 
     with pytest.raises(Conflict):
-        services.ticket_update(actor=world.agent, ticket=ticket, priority="urgent",
-                               expected_version=ticket.version)
+        services.ticket_update(
+            actor=world.agent, ticket=ticket, priority="urgent", expected_version=ticket.version
+        )
 
     ticket.refresh_from_db()
     assert (ticket.priority, ticket.version) == ("high", 2)

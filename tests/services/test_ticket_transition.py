@@ -50,8 +50,9 @@ def test_reopen_needs_a_reason_and_refusal_changes_nothing(world: World) -> None
 def test_reopen_with_reason_stores_a_public_comment(world: World) -> None:
     ticket = _resolved(world)
 
-    ticket = services.ticket_transition(actor=world.customer, ticket=ticket, to=Status.REOPENED,
-                                        comment="打印还是失败")
+    ticket = services.ticket_transition(
+        actor=world.customer, ticket=ticket, to=Status.REOPENED, comment="打印还是失败"
+    )
 
     assert ticket.status == Status.REOPENED
     assert ticket.resolved_at is None
@@ -86,8 +87,9 @@ def test_other_customer_cannot_even_see_the_ticket(world: World) -> None:
     ticket = world.ticket()
 
     with pytest.raises(NotFound):
-        services.ticket_transition(actor=world.other_customer, ticket=ticket,
-                                   to=Status.CANCELLED, comment="x")
+        services.ticket_transition(
+            actor=world.other_customer, ticket=ticket, to=Status.CANCELLED, comment="x"
+        )
 
     ticket.refresh_from_db()
     assert ticket.status == Status.NEW
@@ -112,7 +114,6 @@ def test_customer_reply_brings_a_pending_ticket_back_to_work(world: World) -> No
 
 
 def test_allowed_targets_per_side() -> None:
-    assert allowed_targets(Status.RESOLVED, Side.REQUESTER) == [
-        Status.CLOSED, Status.REOPENED]
+    assert allowed_targets(Status.RESOLVED, Side.REQUESTER) == [Status.CLOSED, Status.REOPENED]
     assert Status.CANCELLED in allowed_targets(Status.PENDING, Side.REQUESTER)
     assert allowed_targets(Status.CLOSED, Side.STAFF) == []

@@ -116,7 +116,8 @@ def test_ticket_page_costs_the_same_for_5_and_50_comments(
     ticket = _ticket_with_comments(world, n)
     client = world.client_for(world.agent)
 
-    with django_assert_num_queries(15):
+    # 15 + 2 for the watchers panel (its watchers and the team's members).
+    with django_assert_num_queries(17):
         response = client.get(_url(ticket))
 
     assert response.status_code == 200
@@ -129,8 +130,12 @@ def test_relations_panel_follows_every_child_but_opens_only_visible_ones(world: 
     services.ticket_link(actor=world.agent, ticket=parent, target=sibling, kind="related")
     own_child = services.ticket_create_child(actor=world.agent, parent=parent, title="换硒鼓")
     hidden_child = services.ticket_create_child(
-        actor=world.supervisor, parent=parent, title="上门维修", ticket_type=world.repair,
-        team=world.field_team)
+        actor=world.supervisor,
+        parent=parent,
+        title="上门维修",
+        ticket_type=world.repair,
+        team=world.field_team,
+    )
 
     html = world.client_for(world.agent).get(f"/desk/tickets/{parent.number}/").content.decode()
 
@@ -140,3 +145,23 @@ def test_relations_panel_follows_every_child_but_opens_only_visible_ones(world: 
     assert "Child tickets done: 0 of 2" in html
     other = world.client_for(world.agent).get(f"/desk/tickets/{hidden_child.number}/")
     assert other.status_code == 404
+
+
+def test_ticket_page_costs_the_same_with_or_without_watchers(world: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    quiet, watched = world.ticket(), world.ticket()
+    for person in (world.agent, world.supervisor):
+        services.watcher_add(actor=world.agent, ticket=watched, user=person)
+    services.watcher_add(actor=world.agent, ticket=watched, contact=world.customer_contact)
+    client = world.client_for(world.agent)
+    client.get(f"/desk/tickets/{quiet.number}/")  # warm the session
+
+    with CaptureQueriesContext(connection) as without:
+        client.get(f"/desk/tickets/{quiet.number}/")
+    with CaptureQueriesContext(connection) as with_three:
+        response = client.get(f"/desk/tickets/{watched.number}/")
+
+    assert len(with_three) == len(without)
+    assert response.content.decode().count('class="text-body-secondary">Staff</span>') == 2

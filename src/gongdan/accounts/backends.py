@@ -13,8 +13,11 @@ from gongdan.accounts.models import User
 
 class EmailOrMobileBackend(ModelBackend):
     def authenticate(
-        self, request: HttpRequest | None, username: str | None = None,
-        password: str | None = None, **kwargs: Any,
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
     ) -> User | None:
         login = (username or kwargs.get("email") or "").strip()
         if not login or password is None:

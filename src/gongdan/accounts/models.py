@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -30,8 +30,6 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=10, choices=Language.choices, blank=True, default=""
     )
-
-    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")
@@ -78,7 +76,11 @@ class Team(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     lead = models.ForeignKey(
-        User, verbose_name=_("team lead"), null=True, blank=True, on_delete=models.SET_NULL,
+        User,
+        verbose_name=_("team lead"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="led_teams",
     )
     members = models.ManyToManyField(
@@ -108,7 +110,8 @@ class Membership(models.Model):
         verbose_name_plural = _("team memberships")
         constraints = [
             models.UniqueConstraint(
-                fields=["team", "user"], name="accounts_membership_unique",
+                fields=["team", "user"],
+                name="accounts_membership_unique",
                 violation_error_message=_("This user is already a member of the team."),
             )
         ]
@@ -140,20 +143,32 @@ class AgentProfile(models.Model):
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="agent_profile"
     )
     capacity = models.PositiveSmallIntegerField(
-        _("capacity"), default=10, validators=[MaxValueValidator(500)],
+        _("capacity"),
+        default=10,
+        validators=[MaxValueValidator(500)],
         help_text=_("How many open tickets, weighted by priority, the agent can carry."),
     )
     availability = models.CharField(
-        _("availability"), max_length=16, choices=Availability.choices,
+        _("availability"),
+        max_length=16,
+        choices=Availability.choices,
         default=Availability.OFFLINE,
     )
     location_name = models.CharField(_("location"), max_length=200, blank=True)
     latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     skills = models.ManyToManyField(
@@ -182,11 +197,13 @@ class AgentSkill(models.Model):
         verbose_name_plural = _("agent skills")
         constraints = [
             models.UniqueConstraint(
-                fields=["profile", "skill"], name="accounts_agentskill_unique",
+                fields=["profile", "skill"],
+                name="accounts_agentskill_unique",
                 violation_error_message=_("The agent already has this skill."),
             ),
             models.CheckConstraint(
-                condition=Q(level__gte=1, level__lte=5), name="accounts_agentskill_level_range",
+                condition=Q(level__gte=1, level__lte=5),
+                name="accounts_agentskill_level_range",
                 violation_error_message=_("A skill level is between 1 and 5."),
             ),
         ]

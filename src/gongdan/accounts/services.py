@@ -46,8 +46,15 @@ def _check_password(password: str, user: User | None = None) -> None:
 
 
 def user_create(
-    *, actor: User | None, username: str, role: str, password: str | None = None,
-    email: str = "", mobile: str = "", display_name: str = "", language: str = "",
+    *,
+    actor: User | None,
+    username: str,
+    role: str,
+    password: str | None = None,
+    email: str = "",
+    mobile: str = "",
+    display_name: str = "",
+    language: str = "",
     teams: Sequence[Team] = (),
 ) -> User:
     """Create a user (``actor`` None means a trusted script). Staff get an agent profile.
@@ -59,15 +66,25 @@ def user_create(
         raise ValidationFailed("user.invalid", _("Unknown role."), fields={"role": role})
     email, mobile, username = email.strip().lower(), mobile.strip(), username.strip()
     if not username:
-        raise ValidationFailed("user.invalid", _("Please enter a login name."),
-                               fields={"username": _("This field is required.")})
+        raise ValidationFailed(
+            "user.invalid",
+            _("Please enter a login name."),
+            fields={"username": _("This field is required.")},
+        )
     _check_unique(email, mobile, username)
     if password:
         _check_password(password)
     with transaction.atomic():
-        user = User(username=username, role=role, email=email, mobile=mobile,
-                    display_name=display_name, language=language,
-                    is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
+        user = User(
+            username=username,
+            role=role,
+            email=email,
+            mobile=mobile,
+            display_name=display_name,
+            language=language,
+            is_staff=role == Role.ADMIN,
+            is_superuser=role == Role.ADMIN,
+        )
         if password:
             user.set_password(password)
         else:
@@ -84,21 +101,30 @@ def user_create(
 
 
 def team_create(
-    *, actor: User | None, code: str, name: str, kind: str = "function", description: str = "",
+    *,
+    actor: User | None,
+    code: str,
+    name: str,
+    kind: str = "function",
+    description: str = "",
     lead: User | None = None,
 ) -> Team:
     """Create a team / service desk (admins only)."""
     _require_admin(actor)
     if Team.objects.filter(code=code).exists():
-        raise ValidationFailed("team.exists", _("A team with this code already exists."),
-                               fields={"code": _("A team with this code already exists.")})
+        raise ValidationFailed(
+            "team.exists",
+            _("A team with this code already exists."),
+            fields={"code": _("A team with this code already exists.")},
+        )
     team = Team(code=code, name=name, kind=kind, description=description, lead=lead)
     try:
         team.full_clean()
     except ValidationError as exc:
         fields = {k: " ".join(v) for k, v in exc.message_dict.items()}
-        raise ValidationFailed("team.invalid", _("Please correct the team's fields."),
-                               fields=fields) from exc
+        raise ValidationFailed(
+            "team.invalid", _("Please correct the team's fields."), fields=fields
+        ) from exc
     with transaction.atomic():
         team.save()
         if lead is not None:
@@ -117,8 +143,9 @@ def token_create(*, user: User, name: str = "API") -> tuple[ApiToken, str]:
     prefix = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
     with transaction.atomic():
-        token = ApiToken.objects.create(user=user, name=name[:100] or "API", prefix=prefix,
-                                        secret_hash=_hash(secret))
+        token = ApiToken.objects.create(
+            user=user, name=name[:100] or "API", prefix=prefix, secret_hash=_hash(secret)
+        )
         audit_record(actor=user, action="token.created", obj=token)
     return token, f"{TOKEN_PREFIX}_{prefix}_{secret}"
 
@@ -130,7 +157,8 @@ def token_authenticate(raw: str) -> User | None:
         return None
     token = (
         ApiToken.objects.select_related("user")
-        .filter(prefix=parts[1], revoked_at__isnull=True).first()
+        .filter(prefix=parts[1], revoked_at__isnull=True)
+        .first()
     )
     if token is None or not secrets.compare_digest(token.secret_hash, _hash(parts[2])):
         return None
@@ -148,7 +176,8 @@ def token_revoke(*, actor: User, token: ApiToken) -> None:
         raise Forbidden("permission.denied", _("You may not revoke this token."))
     with transaction.atomic():
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
-            revoked_at=timezone.now())
+            revoked_at=timezone.now()
+        )
         audit_record(actor=actor, action="token.revoked", obj=token)
 
 
@@ -162,13 +191,15 @@ def user_profile_update(
         changed.append("display_name")
     if language is not None and language != user.language:
         if language and language not in Language.values:
-            raise ValidationFailed("user.invalid", _("Unknown language."),
-                                   fields={"language": _("Unknown language.")})
+            raise ValidationFailed(
+                "user.invalid", _("Unknown language."), fields={"language": _("Unknown language.")}
+            )
         user.language = language
         changed.append("language")
     if changed:
         with transaction.atomic():
             user.save(update_fields=changed)
-            audit_record(actor=user, action="user.profile_updated", obj=user,
-                         data={"fields": changed})
+            audit_record(
+                actor=user, action="user.profile_updated", obj=user, data={"fields": changed}
+            )
     return user

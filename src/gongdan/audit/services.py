@@ -23,11 +23,14 @@ def audit_record(
     actor_label = str(actor)[:150] if actor is not None else ""
     content = json.dumps(
         [occurred_at.isoformat(), actor_id, action, obj._meta.label, str(obj.pk), payload],
-        sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder,
+        sort_keys=True,
+        ensure_ascii=False,
+        cls=DjangoJSONEncoder,
     )
     return AuditEvent.objects.create(
         occurred_at=occurred_at,
-        actor_id=actor_id if getattr(actor, "_meta", None) and actor._meta.label == "accounts.User"
+        actor_id=actor_id
+        if getattr(actor, "_meta", None) and actor._meta.label == "accounts.User"
         else None,
         actor_label=actor_label,
         action=action,

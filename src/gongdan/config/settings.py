@@ -164,15 +164,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # portal's progress lookup). "local" holds hot, per-process counters (API throttling): with Redis it
 # is Redis too; without, it stays in memory rather than writing the database on every request.
 if REDIS_URL:
-    _redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-              "KEY_PREFIX": "gongdan"}
+    _redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "gongdan",
+    }
     CACHES = {"default": _redis, "local": _redis}
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                    "LOCATION": "gongdan_cache"},
-        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                  "LOCATION": "gongdan-local"},
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "gongdan_cache",
+        },
+        "local": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "gongdan-local",
+        },
     }
 
 # --- Tasks (Huey) -------------------------------------------------------------------------------
@@ -180,16 +187,19 @@ _huey_common: dict[str, Any] = {
     "name": "gongdan",
     "immediate": env_bool("GONGDAN_TASKS_IMMEDIATE", default=TESTING),
     "results": False,
-    "consumer": {"workers": int(os.environ.get("GONGDAN_WORKERS", "2")), "worker_type": "thread",
-                 "periodic": True, "check_worker_health": True},
+    "consumer": {
+        "workers": int(os.environ.get("GONGDAN_WORKERS", "2")),
+        "worker_type": "thread",
+        "periodic": True,
+        "check_worker_health": True,
+    },
 }
 if REDIS_URL:
     HUEY = {**_huey_common, "huey_class": "huey.RedisHuey", "url": REDIS_URL}
 else:
     # One host without Redis (embedded, or PostgreSQL on one machine): the queue is a SQLite file
     # in the data dir. Several hosts need REDIS_URL so that every consumer sees one queue.
-    HUEY = {**_huey_common, "huey_class": "huey.SqliteHuey",
-            "filename": str(DATA_DIR / "tasks.db")}
+    HUEY = {**_huey_common, "huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "tasks.db")}
 
 # --- Auth ---------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -201,8 +211,10 @@ PASSWORD_HASHERS = [
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 8}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

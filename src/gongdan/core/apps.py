@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 def _sqlite_wal(using: str = "default", **kwargs: Any) -> None:
     """Put a SQLite database file in WAL mode (persistent): readers run beside the writer."""
     connection = connections[using]
-    if connection.vendor == "sqlite" and not connection.is_in_memory_db():
+    if connection.vendor == "sqlite" and not connection.is_in_memory_db():  # type: ignore[attr-defined]
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA journal_mode=WAL")
 

@@ -70,8 +70,15 @@ class World:
 
 def make_world() -> World:
     def staff(name: str, role: str, teams: list[Team]) -> User:
-        return user_create(actor=None, username=name, role=role, password=PASSWORD,
-                           email=f"{name}@gongdan.test", display_name=name, teams=teams)
+        return user_create(
+            actor=None,
+            username=name,
+            role=role,
+            password=PASSWORD,
+            email=f"{name}@gongdan.test",
+            display_name=name,
+            teams=teams,
+        )
 
     it_team = team_create(actor=None, code="it", name="IT 运维 IT Ops")
     field_team = team_create(actor=None, code="field", name="现场服务 Field Service")
@@ -79,16 +86,35 @@ def make_world() -> World:
     globex = organization_create(actor=None, code="globex", name="环球 Globex")
 
     def customer(name: str, org: Organization, *, org_admin: bool = False) -> User:
-        user = user_create(actor=None, username=name, role=Role.CUSTOMER, password=PASSWORD,
-                           email=f"{name}@customer.test", display_name=name)
-        contact_create(actor=None, name=name, email=user.email, organization=org,
-                       is_org_admin=org_admin, user=user)
+        user = user_create(
+            actor=None,
+            username=name,
+            role=Role.CUSTOMER,
+            password=PASSWORD,
+            email=f"{name}@customer.test",
+            display_name=name,
+        )
+        contact_create(
+            actor=None,
+            name=name,
+            email=user.email,
+            organization=org,
+            is_org_admin=org_admin,
+            user=user,
+        )
         return user
 
-    incident = TicketType.objects.create(code="incident", name="故障", name_en="Incident",
-                                         default_team=it_team, sort_order=1)
-    repair = TicketType.objects.create(code="repair", name="现场维修", name_en="Field repair",
-                                       default_team=field_team, is_onsite=True, sort_order=2)
+    incident = TicketType.objects.create(
+        code="incident", name="故障", name_en="Incident", default_team=it_team, sort_order=1
+    )
+    repair = TicketType.objects.create(
+        code="repair",
+        name="现场维修",
+        name_en="Field repair",
+        default_team=field_team,
+        is_onsite=True,
+        sort_order=2,
+    )
     return World(
         admin=staff("admin", Role.ADMIN, []),
         supervisor=staff("supervisor", Role.SUPERVISOR, []),
@@ -97,8 +123,12 @@ def make_world() -> World:
         customer=customer("customer", acme),
         org_admin=customer("org_admin", acme, org_admin=True),
         other_customer=customer("other_customer", globex),
-        it_team=it_team, field_team=field_team, acme=acme, globex=globex,
-        incident=incident, repair=repair,
+        it_team=it_team,
+        field_team=field_team,
+        acme=acme,
+        globex=globex,
+        incident=incident,
+        repair=repair,
         printer=Category.objects.create(name="打印机", name_en="Printer"),
     )
 

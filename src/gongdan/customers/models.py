@@ -16,7 +16,9 @@ class Organization(models.Model):
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=200)
     email_domains = models.CharField(
-        _("email domains"), max_length=500, blank=True,
+        _("email domains"),
+        max_length=500,
+        blank=True,
         help_text=_("Comma-separated domains whose senders belong to this organization."),
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -38,12 +40,20 @@ class Contact(models.Model):
     """A person who asks for service. May exist without a login (phone, email intake)."""
 
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="contacts",
+        Organization,
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contacts",
     )
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("login"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="contact",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contact",
     )
     name = models.CharField(_("name"), max_length=100)
     email = models.EmailField(_("email"), blank=True)
@@ -51,7 +61,8 @@ class Contact(models.Model):
         _("mobile number"), max_length=20, blank=True, validators=[mobile_validator]
     )
     is_org_admin = models.BooleanField(
-        _("organization admin"), default=False,
+        _("organization admin"),
+        default=False,
         help_text=_("Sees every ticket of the organization in the portal."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

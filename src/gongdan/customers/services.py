@@ -28,14 +28,21 @@ def _clean(obj: Organization | Contact, code: str) -> None:
 
 
 def organization_create(
-    *, actor: User | None, code: str, name: str, email_domains: str = "", phone: str = "",
-    address: str = "", notes: str = "",
+    *,
+    actor: User | None,
+    code: str,
+    name: str,
+    email_domains: str = "",
+    phone: str = "",
+    address: str = "",
+    notes: str = "",
 ) -> Organization:
     """Create a customer organization (supervisors and admins)."""
     if actor is not None and actor.role not in {Role.ADMIN, Role.SUPERVISOR}:
         raise Forbidden("permission.denied", _("Only supervisors and administrators may do this."))
-    org = Organization(code=code, name=name, email_domains=email_domains, phone=phone,
-                       address=address, notes=notes)
+    org = Organization(
+        code=code, name=name, email_domains=email_domains, phone=phone, address=address, notes=notes
+    )
     _clean(org, "organization.invalid")
     with transaction.atomic():
         org.save()
@@ -45,8 +52,13 @@ def organization_create(
 
 
 def contact_create(
-    *, actor: User | None, name: str, email: str = "", mobile: str = "",
-    organization: Organization | None = None, is_org_admin: bool = False,
+    *,
+    actor: User | None,
+    name: str,
+    email: str = "",
+    mobile: str = "",
+    organization: Organization | None = None,
+    is_org_admin: bool = False,
     user: User | None = None,
 ) -> Contact:
     """Create a contact (staff, e.g. for a phone caller, or a script).
@@ -56,10 +68,18 @@ def contact_create(
     """
     _require_staff(actor)
     if is_org_admin and actor is not None and actor.role not in {Role.ADMIN, Role.SUPERVISOR}:
-        raise Forbidden("permission.denied",
-                        _("Only supervisors and administrators may appoint organization admins."))
-    contact = Contact(name=name.strip(), email=email.strip().lower(), mobile=mobile.strip(),
-                      organization=organization, is_org_admin=is_org_admin, user=user)
+        raise Forbidden(
+            "permission.denied",
+            _("Only supervisors and administrators may appoint organization admins."),
+        )
+    contact = Contact(
+        name=name.strip(),
+        email=email.strip().lower(),
+        mobile=mobile.strip(),
+        organization=organization,
+        is_org_admin=is_org_admin,
+        user=user,
+    )
     _clean(contact, "contact.invalid")
     with transaction.atomic():
         contact.save()
@@ -69,7 +89,12 @@ def contact_create(
 
 
 def customer_register(
-    *, name: str, password: str, email: str = "", mobile: str = "", language: str = "",
+    *,
+    name: str,
+    password: str,
+    email: str = "",
+    mobile: str = "",
+    language: str = "",
 ) -> User:
     """A customer signs up in the portal with an email address or a mobile number.
 
@@ -84,17 +109,29 @@ def customer_register(
         message = _("Enter an email address or a mobile number.")
         raise ValidationFailed("user.invalid", message, fields={"email": message})
     with transaction.atomic():
-        user = user_create(actor=None, username=email or mobile, role=Role.CUSTOMER,
-                           password=password, email=email, mobile=mobile, display_name=name,
-                           language=language)
-        contact_create(actor=None, name=name or email or mobile, email=email, mobile=mobile,
-                       user=user)
+        user = user_create(
+            actor=None,
+            username=email or mobile,
+            role=Role.CUSTOMER,
+            password=password,
+            email=email,
+            mobile=mobile,
+            display_name=name,
+            language=language,
+        )
+        contact_create(
+            actor=None, name=name or email or mobile, email=email, mobile=mobile, user=user
+        )
     return user
 
 
-
 def contact_get_or_create_caller(
-    *, actor: User, contact: Contact | None, name: str = "", mobile: str = "", email: str = "",
+    *,
+    actor: User,
+    contact: Contact | None,
+    name: str = "",
+    mobile: str = "",
+    email: str = "",
     organization: Organization | None = None,
 ) -> Contact:
     """The requester of a ticket taken by phone: the chosen contact, or a new one for the caller.
@@ -103,5 +140,6 @@ def contact_get_or_create_caller(
     """
     if contact is not None:
         return contact
-    return contact_create(actor=actor, name=name, mobile=mobile, email=email,
-                          organization=organization)
+    return contact_create(
+        actor=actor, name=name, mobile=mobile, email=email, organization=organization
+    )

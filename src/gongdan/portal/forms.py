@@ -95,9 +95,14 @@ class MultipleFileField(forms.FileField):
 
 
 class TicketForm(BootstrapMixin, forms.Form):
-    ticket_type = forms.ModelChoiceField(label=_("Type"), queryset=TicketType.objects.none())
+    ticket_type = forms.ModelChoiceField(
+        label=_("Type"), queryset=TicketType.objects.none(), empty_label=_("Choose a type")
+    )
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.none(), required=False
+        empty_label=_("No category"),
+        label=_("Category"),
+        queryset=Category.objects.none(),
+        required=False,
     )
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(

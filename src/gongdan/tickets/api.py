@@ -38,6 +38,7 @@ from gongdan.tickets.models import (
     Ticket,
     TicketLink,
     TicketType,
+    TicketWatcher,
     TimelineEntry,
 )
 from gongdan.tickets.schemas import (
@@ -56,6 +57,8 @@ from gongdan.tickets.schemas import (
     TicketPatch,
     TimelinePage,
     TransitionIn,
+    WatcherIn,
+    WatcherOut,
 )
 from gongdan.tickets.selectors import TicketFilters
 
@@ -335,3 +338,58 @@ def tickets_merge(
     source = selectors.ticket_get(user=actor, number=number)
     target = selectors.ticket_get(user=actor, number=payload.into)
     return _with_etag(response, services.ticket_merge(actor=actor, source=source, target=target))
+
+
+@router.get(
+    "/tickets/{number}/watchers",
+    response={200: list[WatcherOut], **ERRORS},
+    operation_id="tickets_watchers_list",
+)
+def tickets_watchers_list(request: HttpRequest, number: str) -> list[TicketWatcher]:
+    """Who is told about the ticket's progress: staff users and customer contacts."""
+    actor = api_user(request)
+    ticket = selectors.ticket_get(user=actor, number=number)
+    return selectors.watcher_list(user=actor, ticket=ticket)
+
+
+@router.post(
+    "/tickets/{number}/watchers",
+    response={200: WatcherOut, 201: WatcherOut, **ERRORS},
+    operation_id="tickets_watchers_add",
+)
+def tickets_watchers_add(
+    request: HttpRequest, number: str, payload: WatcherIn
+) -> Status[TicketWatcher]:
+    """Add a watcher (staff only): ``{"user": id}`` for staff or ``{"contact": id}``.
+
+    201 with the new watcher; 200 with the existing one when they already watch the ticket.
+    A watcher may see the ticket from then on.
+    """
+    actor = api_user(request)
+    ticket = selectors.ticket_get(user=actor, number=number)
+    if not policies.is_staff_user(actor):
+        raise Forbidden("permission.staff_only", _("Only service staff may do this."))
+    user = pick(user_list(user=actor), payload.user, field="user")
+    contact = pick(contact_list(user=actor), payload.contact, field="contact")
+    watcher = services.watcher_add(actor=actor, ticket=ticket, user=user, contact=contact)
+    if watcher is not None:
+        return Status(201, watcher)
+    existing = next(
+        w
+        for w in selectors.watcher_list(user=actor, ticket=ticket)
+        if (w.user_id, w.contact_id) == (getattr(user, "pk", None), getattr(contact, "pk", None))
+    )
+    return Status(200, existing)
+
+
+@router.delete(
+    "/tickets/{number}/watchers/{watcher_id}",
+    response={204: None, **ERRORS},
+    operation_id="tickets_watchers_remove",
+)
+def tickets_watchers_remove(request: HttpRequest, number: str, watcher_id: int) -> Status[None]:
+    """Stop someone watching the ticket (staff only); 404 for a watcher of another ticket."""
+    actor = api_user(request)
+    ticket = selectors.ticket_get(user=actor, number=number)
+    services.watcher_remove(actor=actor, ticket=ticket, watcher_id=watcher_id)
+    return Status(204, None)

@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from gongdan.accounts.forms import style_fields
 from gongdan.accounts.models import Team, User, mobile_validator
-from gongdan.accounts.selectors import assignable_staff, team_list
+from gongdan.accounts.selectors import assignable_staff, team_list, user_list
 from gongdan.core.errors import DomainError
 from gongdan.customers.models import Contact, Organization
+from gongdan.customers.selectors import contact_list
 from gongdan.tickets.choices import Channel, LinkKind, Priority, Status
 from gongdan.tickets.models import Category, Ticket, TicketType
 from gongdan.tickets.selectors import DEFAULT_SORT, STAFF_VIEWS, TicketFilters, View
@@ -279,7 +280,10 @@ class ChildForm(forms.Form):
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     team = forms.ModelChoiceField(
-        label=_("Team"), required=False, queryset=Team.objects.none(), empty_label=_("No team")
+        label=_("Team"),
+        required=False,
+        queryset=Team.objects.none(),
+        empty_label=_("The type's default team"),
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -306,6 +310,62 @@ class MergeForm(forms.Form):
         kwargs.setdefault("auto_id", "merge_%s")
         super().__init__(*args, **kwargs)
         style_fields(self)
+
+
+class WatcherForm(forms.Form):
+    """Who should watch: the current user ("me"), a team member, or a user or contact by id."""
+
+    me = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    user = forms.ModelChoiceField(
+        label=_("Team member"),
+        required=False,
+        queryset=User.objects.none(),
+        empty_label=_("Choose a team member"),
+    )
+    user_id = forms.IntegerField(label=_("Staff user id"), required=False, min_value=1)
+    contact_id = forms.IntegerField(label=_("Contact id"), required=False, min_value=1)
+
+    def __init__(self, *args: Any, ticket: Ticket, actor: User, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "watcher_%s")
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.fields["user"].queryset = team_members(ticket)  # type: ignore[attr-defined]
+        style_fields(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        given = [name for name in ("me", "user", "user_id", "contact_id") if data.get(name)]
+        if len(given) != 1:
+            raise forms.ValidationError(
+                _("Choose one: yourself, a team member, a user id or a contact id.")
+            )
+        if (
+            data.get("user_id")
+            and not user_list(user=self.actor).filter(pk=data["user_id"]).exists()
+        ):
+            self.add_error("user_id", _("No active user with this id."))
+        if (
+            data.get("contact_id")
+            and not contact_list(user=self.actor).filter(pk=data["contact_id"]).exists()
+        ):
+            self.add_error("contact_id", _("No contact with this id."))
+        return data
+
+    def watcher(self) -> dict[str, Any]:
+        """The ``watcher_add`` keyword arguments: ``user`` or ``contact``."""
+        data = self.cleaned_data
+        if data.get("contact_id"):
+            return {"contact": contact_list(user=self.actor).get(pk=data["contact_id"])}
+        if data.get("user_id"):
+            return {"user": user_list(user=self.actor).get(pk=data["user_id"])}
+        return {"user": self.actor if data.get("me") else data["user"]}
+
+
+def team_members(ticket: Ticket) -> Any:
+    """The active members of the ticket's team (the watchers panel offers them)."""
+    if ticket.team_id is None:
+        return User.objects.none()
+    return User.objects.filter(teams=ticket.team_id, is_active=True).order_by("username", "id")
 
 
 class NewTicketForm(forms.Form):

@@ -51,8 +51,13 @@ class TicketType(BilingualName):
     description = models.TextField(_("description"), blank=True)
     is_onsite = models.BooleanField(_("on-site work"), default=False)
     default_team = models.ForeignKey(
-        Team, verbose_name=_("default team"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", help_text=_("New tickets of this type go to this team's queue."),
+        Team,
+        verbose_name=_("default team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("New tickets of this type go to this team's queue."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
@@ -67,12 +72,20 @@ class Category(BilingualName):
     """A node of the category tree (硬件 › 打印机); optionally limited to one ticket type."""
 
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     ticket_type = models.ForeignKey(
-        TicketType, verbose_name=_("ticket type"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="categories",
+        TicketType,
+        verbose_name=_("ticket type"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="categories",
     )
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
@@ -114,7 +127,11 @@ class Ticket(models.Model):
         TicketType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="tickets"
     )
     category = models.ForeignKey(
-        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT,
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="tickets",
     )
     priority = models.CharField(
@@ -144,27 +161,51 @@ class Ticket(models.Model):
         Contact, verbose_name=_("requester"), on_delete=models.PROTECT, related_name="tickets"
     )
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="tickets",
+        Organization,
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
     )
     team = models.ForeignKey(
-        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.PROTECT,
+        Team,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="tickets",
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="assigned_tickets",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_tickets",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent ticket"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="merged_tickets",
     )
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="tickets")
@@ -214,7 +255,10 @@ class TicketWatcher(models.Model):
         Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="watchers"
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
     )
     contact = models.ForeignKey(
@@ -232,11 +276,13 @@ class TicketWatcher(models.Model):
                 violation_error_message=_("A watcher is either a user or a contact."),
             ),
             models.UniqueConstraint(
-                fields=["ticket", "user"], condition=Q(user__isnull=False),
+                fields=["ticket", "user"],
+                condition=Q(user__isnull=False),
                 name="tickets_watcher_user_unique",
             ),
             models.UniqueConstraint(
-                fields=["ticket", "contact"], condition=Q(contact__isnull=False),
+                fields=["ticket", "contact"],
+                condition=Q(contact__isnull=False),
                 name="tickets_watcher_contact_unique",
             ),
         ]
@@ -257,8 +303,11 @@ class TicketLink(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=LinkKind.choices)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -266,11 +315,13 @@ class TicketLink(models.Model):
         verbose_name_plural = _("ticket links")
         constraints = [
             models.UniqueConstraint(
-                fields=["source", "target", "kind"], name="tickets_link_unique",
+                fields=["source", "target", "kind"],
+                name="tickets_link_unique",
                 violation_error_message=_("These tickets are already linked this way."),
             ),
             models.CheckConstraint(
-                condition=~Q(source=models.F("target")), name="tickets_link_not_self",
+                condition=~Q(source=models.F("target")),
+                name="tickets_link_not_self",
                 violation_error_message=_("A ticket cannot be linked to itself."),
             ),
         ]
@@ -286,12 +337,20 @@ class Comment(models.Model):
         Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="comments"
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     author_contact = models.ForeignKey(
-        Contact, verbose_name=_("author (contact)"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        Contact,
+        verbose_name=_("author (contact)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     body = models.TextField(_("text"))
     is_internal = models.BooleanField(_("internal note"), default=False)
@@ -328,7 +387,11 @@ class Attachment(models.Model):
         Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="attachments"
     )
     comment = models.ForeignKey(
-        Comment, verbose_name=_("comment"), null=True, blank=True, on_delete=models.CASCADE,
+        Comment,
+        verbose_name=_("comment"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="attachments",
     )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
@@ -338,8 +401,12 @@ class Attachment(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     is_internal = models.BooleanField(_("internal"), default=False)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
@@ -364,13 +431,21 @@ class TimelineEntry(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=40, choices=TimelineKind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     actor_label = models.CharField(_("actor name"), max_length=100, blank=True)
     is_internal = models.BooleanField(_("internal"), default=False)
     comment = models.ForeignKey(
-        Comment, verbose_name=_("comment"), null=True, blank=True, on_delete=models.CASCADE,
+        Comment,
+        verbose_name=_("comment"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="+",
     )
     data = models.JSONField(_("data"), default=dict)
@@ -408,7 +483,9 @@ class SavedView(models.Model):
     """A user's named set of workspace filters (stored as the list's query string)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
         related_name="saved_views",
     )
     name = models.CharField(_("name"), max_length=60)
@@ -421,7 +498,8 @@ class SavedView(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "name"], name="tickets_savedview_unique",
+                fields=["user", "name"],
+                name="tickets_savedview_unique",
                 violation_error_message=_("You already have a view with this name."),
             )
         ]

@@ -35,9 +35,7 @@ def ticket_visibility(user: User) -> Q:
     if user.role == Role.AGENT:
         my_teams = Membership.objects.filter(user=user).values("team_id")
         watching = TicketWatcher.objects.filter(ticket=OuterRef("pk"), user=user)
-        return (
-            Q(team__in=my_teams) | Q(team__isnull=True) | Q(assignee=user) | Q(Exists(watching))
-        )
+        return Q(team__in=my_teams) | Q(team__isnull=True) | Q(assignee=user) | Q(Exists(watching))
     contact = contact_for(user)
     if contact is None:
         return Q(pk__in=[])
@@ -69,7 +67,8 @@ def is_requester_side(user: User, ticket: Ticket) -> bool:
     if ticket.requester_id == contact.pk:
         return True
     return bool(
-        contact.is_org_admin and contact.organization_id
+        contact.is_org_admin
+        and contact.organization_id
         and contact.organization_id == ticket.organization_id
     )
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongdan.tickets.choices import Channel, LinkKind, Priority, Status, TimelineKind
 from gongdan.tickets.models import TimelineEntry
 
-FIELD_LABELS = {"title": _("title"), "description": _("description")}
+FIELD_LABELS = {"title": gettext_lazy("title"), "description": gettext_lazy("description")}
 
 
 def _choice(choices: Any, value: str | None) -> str:
@@ -25,16 +26,29 @@ def _ref(data: dict[str, Any], key: str) -> str:
     return data.get(f"{key}_label") or "—"
 
 
+def _link_sentence(d: dict[str, Any]) -> str:
+    number = d.get("number", "")
+    incoming = d.get("direction") == "from"
+    if d.get("kind") == LinkKind.DUPLICATE_OF:
+        if incoming:
+            return _("marked %(number)s as a duplicate of this ticket") % {"number": number}
+        return _("marked this ticket as a duplicate of %(number)s") % {"number": number}
+    return _("linked this ticket and %(number)s as related") % {"number": number}
+
+
 def describe(entry: TimelineEntry) -> str:  # noqa: C901 - one branch per entry kind
     """A one-line, translated description of a timeline entry (plain text; templates escape)."""
     d = entry.data or {}
     kind = entry.kind
     if kind == TimelineKind.CREATED:
         return _("created the ticket via %(channel)s") % {
-            "channel": _choice(Channel, d.get("channel"))}
+            "channel": _choice(Channel, d.get("channel"))
+        }
     if kind == TimelineKind.STATUS_CHANGED:
         return _("changed the status from %(old)s to %(new)s") % {
-            "old": _choice(Status, d.get("old")), "new": _choice(Status, d.get("new"))}
+            "old": _choice(Status, d.get("old")),
+            "new": _choice(Status, d.get("new")),
+        }
     if kind == TimelineKind.ASSIGNED:
         if d.get("new") is None:
             return _("unassigned the ticket (was %(old)s)") % {"old": _ref(d, "old")}
@@ -43,34 +57,50 @@ def describe(entry: TimelineEntry) -> str:  # noqa: C901 - one branch per entry 
         return _("assigned the ticket to %(new)s") % {"new": _ref(d, "new")}
     if kind == TimelineKind.TEAM_CHANGED:
         return _("moved the ticket from team %(old)s to %(new)s") % {
-            "old": _ref(d, "old"), "new": _ref(d, "new")}
+            "old": _ref(d, "old"),
+            "new": _ref(d, "new"),
+        }
     if kind == TimelineKind.PRIORITY_CHANGED:
         return _("changed the priority from %(old)s to %(new)s") % {
-            "old": _choice(Priority, d.get("old")), "new": _choice(Priority, d.get("new"))}
+            "old": _choice(Priority, d.get("old")),
+            "new": _choice(Priority, d.get("new")),
+        }
     if kind == TimelineKind.TYPE_CHANGED:
         return _("changed the type from %(old)s to %(new)s") % {
-            "old": _ref(d, "old"), "new": _ref(d, "new")}
+            "old": _ref(d, "old"),
+            "new": _ref(d, "new"),
+        }
     if kind == TimelineKind.CATEGORY_CHANGED:
         return _("changed the category from %(old)s to %(new)s") % {
-            "old": _ref(d, "old"), "new": _ref(d, "new")}
+            "old": _ref(d, "old"),
+            "new": _ref(d, "new"),
+        }
+    if kind == TimelineKind.FIELD_CHANGED and d.get("field") == "watchers":
+        return _("removed %(who)s as a watcher") % {"who": d.get("who", "")}
     if kind == TimelineKind.FIELD_CHANGED:
         return _("edited the %(field)s") % {
-            "field": FIELD_LABELS.get(d.get("field", ""), d.get("field", ""))}
+            "field": FIELD_LABELS.get(d.get("field", ""), d.get("field", ""))
+        }
     if kind == TimelineKind.TAGS_CHANGED:
         return _("changed tags: added %(added)s; removed %(removed)s") % {
             "added": ", ".join(d.get("added", [])) or "—",
-            "removed": ", ".join(d.get("removed", [])) or "—"}
+            "removed": ", ".join(d.get("removed", [])) or "—",
+        }
     if kind == TimelineKind.REPLY:
         return _("replied")
     if kind == TimelineKind.NOTE:
         return _("added an internal note")
     if kind == TimelineKind.ATTACHMENT:
         return _("attached %(name)s") % {"name": d.get("name", "")}
+    if kind == TimelineKind.CHILD_CREATED and d.get("moved_from"):
+        return _("took over child ticket %(number)s from merged ticket %(source)s") % {
+            "number": d.get("number", ""),
+            "source": d["moved_from"],
+        }
     if kind == TimelineKind.CHILD_CREATED:
         return _("split off child ticket %(number)s") % {"number": d.get("number", "")}
     if kind == TimelineKind.LINKED:
-        return _("linked this ticket (%(kind)s) to %(number)s") % {
-            "kind": _choice(LinkKind, d.get("kind")), "number": d.get("number", "")}
+        return _link_sentence(d)
     if kind == TimelineKind.MERGED:
         return _("merged this ticket into %(number)s") % {"number": d.get("number", "")}
     if kind == TimelineKind.MERGED_FROM:

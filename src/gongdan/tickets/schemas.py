@@ -13,7 +13,7 @@ from gongdan.accounts.schemas import TeamRef, UserRef
 from gongdan.core.api_support import PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, InputSchema
 from gongdan.customers.schemas import OrganizationRef
 from gongdan.tickets.choices import Channel, LinkKind, Priority, Status
-from gongdan.tickets.models import Attachment, Ticket, TimelineEntry
+from gongdan.tickets.models import Attachment, Ticket, TicketWatcher, TimelineEntry
 from gongdan.tickets.presenters import describe
 from gongdan.tickets.selectors import DEFAULT_SORT
 
@@ -248,3 +248,21 @@ class LinkOut(Schema):
 
 class MergeIn(InputSchema):
     into: Number = Field(description="Number of the ticket that absorbs this one.")
+
+
+class WatcherIn(InputSchema):
+    """Exactly one of ``user`` (an active staff user) or ``contact``."""
+
+    user: int | None = Field(default=None, description="Staff user id.")
+    contact: int | None = Field(default=None, description="Contact id.")
+
+
+class WatcherOut(Schema):
+    id: int
+    user: UserRef | None
+    contact: ContactRef | None
+    name: str = Field(description="The watching user's or contact's name.")
+
+    @staticmethod
+    def resolve_name(obj: TicketWatcher) -> str:
+        return str(obj)

@@ -21,6 +21,7 @@ from gongdan.tickets.models import (
     Tag,
     Ticket,
     TicketLink,
+    TicketWatcher,
     TimelineEntry,
 )
 
@@ -189,8 +190,11 @@ def view_counts(*, user: User) -> dict[str, int]:
     """How many tickets each workspace view holds for ``user`` (one query)."""
     visible = Ticket.objects.filter(policies.ticket_visibility(user))
     return visible.aggregate(
-        **{view: Count("pk", filter=_view_filter(user, view)) for view in STAFF_VIEWS
-           if view != View.ALL}
+        **{
+            view: Count("pk", filter=_view_filter(user, view))
+            for view in STAFF_VIEWS
+            if view != View.ALL
+        }
     )
 
 
@@ -198,8 +202,17 @@ def ticket_get(*, user: User, number: str, for_update: bool = False) -> Ticket:
     """One visible ticket by number, or ``NotFound`` (also for tickets the user may not see)."""
     ticket = (
         Ticket.objects.filter(policies.ticket_visibility(user), number=str(number).strip())
-        .select_related("requester", "organization", "team", "assignee", "ticket_type",
-                        "category", "parent", "merged_into", "created_by")
+        .select_related(
+            "requester",
+            "organization",
+            "team",
+            "assignee",
+            "ticket_type",
+            "category",
+            "parent",
+            "merged_into",
+            "created_by",
+        )
         .first()
     )
     if ticket is None:
@@ -258,8 +271,10 @@ class Relations:
     @property
     def progress(self) -> dict[str, int]:
         done = {Status.RESOLVED, Status.CLOSED, Status.CANCELLED}
-        return {"total": len(self.children),
-                "done": sum(1 for c in self.children if c.status in done)}
+        return {
+            "total": len(self.children),
+            "done": sum(1 for c in self.children if c.status in done),
+        }
 
 
 def ticket_relations(*, user: User, ticket: Ticket) -> Relations:
@@ -273,19 +288,37 @@ def ticket_relations(*, user: User, ticket: Ticket) -> Relations:
     visible = Ticket.objects.filter(rule)
     can_open = (
         Case(When(rule, then=Value(True)), default=Value(False), output_field=BooleanField())
-        if rule else Value(True)  # an empty rule means "everything"
+        if rule
+        else Value(True)  # an empty rule means "everything"
     )
     children = list(
         Ticket.objects.filter(parent=ticket)
         .annotate(can_open=can_open)
-        .select_related("team", "assignee").order_by("created_at", "id")
+        .select_related("team", "assignee")
+        .order_by("created_at", "id")
     )
     merged = list(visible.filter(merged_into=ticket).order_by("id"))
     links: list[tuple[str, Ticket]] = []
-    rows = TicketLink.objects.filter(Q(source=ticket) | Q(target=ticket)).select_related(
-        "source", "target").filter(Q(source__in=visible) & Q(target__in=visible)).order_by("id")
+    rows = (
+        TicketLink.objects.filter(Q(source=ticket) | Q(target=ticket))
+        .select_related("source", "target")
+        .filter(Q(source__in=visible) & Q(target__in=visible))
+        .order_by("id")
+    )
     for link in rows:
         other = link.target if link.source_id == ticket.pk else link.source
         direction = "out" if link.source_id == ticket.pk else "in"
         links.append((f"{link.kind}:{direction}", other))
     return Relations(children=children, links=links, merged=merged)
+
+
+def watcher_list(*, user: User, ticket: Ticket) -> list[TicketWatcher]:
+    """Watchers of a visible ticket, in one query. Staff see all; customers see staff watchers
+    and contacts of the ticket's own customer (requester or organization), never others."""
+    qs = TicketWatcher.objects.filter(ticket=ticket).select_related("user", "contact")
+    if not policies.is_staff_user(user):
+        own = Q(contact__isnull=True) | Q(contact_id=ticket.requester_id)
+        if ticket.organization_id:
+            own |= Q(contact__organization_id=ticket.organization_id)
+        qs = qs.filter(own)
+    return list(qs.order_by("id"))

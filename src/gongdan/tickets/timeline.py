@@ -24,27 +24,47 @@ def _ref(value: Model | None) -> int | None:
 
 
 def record(
-    ticket: Ticket, kind: TimelineKind, *, actor: User | None, data: dict[str, Any] | None = None,
-    is_internal: bool = False, comment: Comment | None = None,
+    ticket: Ticket,
+    kind: TimelineKind,
+    *,
+    actor: User | None,
+    data: dict[str, Any] | None = None,
+    is_internal: bool = False,
+    comment: Comment | None = None,
 ) -> TimelineEntry:
     return TimelineEntry.objects.create(
-        ticket=ticket, kind=kind, actor=actor, actor_label=_label(actor) or "",
-        is_internal=is_internal, comment=comment, data=data or {},
+        ticket=ticket,
+        kind=kind,
+        actor=actor,
+        actor_label=_label(actor) or "",
+        is_internal=is_internal,
+        comment=comment,
+        data=data or {},
         created_at=ticket.updated_at,
     )
 
 
 def created(ticket: Ticket, *, actor: User | None) -> TimelineEntry:
-    return record(ticket, TimelineKind.CREATED, actor=actor, data={
-        "channel": ticket.channel, "requester": _label(ticket.requester),
-    })
+    return record(
+        ticket,
+        TimelineKind.CREATED,
+        actor=actor,
+        data={
+            "channel": ticket.channel,
+            "requester": _label(ticket.requester),
+        },
+    )
 
 
 def status_changed(
     ticket: Ticket, *, actor: User | None, old: str, new: str, reason: str = ""
 ) -> TimelineEntry:
-    return record(ticket, TimelineKind.STATUS_CHANGED, actor=actor,
-                  data={"old": old, "new": new, "reason": reason})
+    return record(
+        ticket,
+        TimelineKind.STATUS_CHANGED,
+        actor=actor,
+        data={"old": old, "new": new, "reason": reason},
+    )
 
 
 def choice_changed(
@@ -55,27 +75,50 @@ def choice_changed(
 
 
 def reference_changed(
-    ticket: Ticket, kind: TimelineKind, *, actor: User | None, old: Model | None,
-    new: Model | None, is_internal: bool = False,
+    ticket: Ticket,
+    kind: TimelineKind,
+    *,
+    actor: User | None,
+    old: Model | None,
+    new: Model | None,
+    is_internal: bool = False,
 ) -> TimelineEntry:
     """Assignee, team, type or category changed: ids plus the names they had at the time."""
-    return record(ticket, kind, actor=actor, is_internal=is_internal, data={
-        "old": _ref(old), "new": _ref(new), "old_label": _label(old), "new_label": _label(new),
-    })
+    return record(
+        ticket,
+        kind,
+        actor=actor,
+        is_internal=is_internal,
+        data={
+            "old": _ref(old),
+            "new": _ref(new),
+            "old_label": _label(old),
+            "new_label": _label(new),
+        },
+    )
 
 
 def field_changed(
     ticket: Ticket, *, actor: User | None, field: str, old: str, new: str
 ) -> TimelineEntry:
-    return record(ticket, TimelineKind.FIELD_CHANGED, actor=actor,
-                  data={"field": field, "old": old, "new": new})
+    return record(
+        ticket,
+        TimelineKind.FIELD_CHANGED,
+        actor=actor,
+        data={"field": field, "old": old, "new": new},
+    )
 
 
 def tags_changed(
     ticket: Ticket, *, actor: User | None, added: list[str], removed: list[str]
 ) -> TimelineEntry:
-    return record(ticket, TimelineKind.TAGS_CHANGED, actor=actor, is_internal=True,
-                  data={"added": added, "removed": removed})
+    return record(
+        ticket,
+        TimelineKind.TAGS_CHANGED,
+        actor=actor,
+        is_internal=True,
+        data={"added": added, "removed": removed},
+    )
 
 
 def commented(ticket: Ticket, comment: Comment, *, actor: User | None) -> TimelineEntry:
@@ -86,19 +129,49 @@ def commented(ticket: Ticket, comment: Comment, *, actor: User | None) -> Timeli
 def attachment_added(
     ticket: Ticket, *, actor: User | None, name: str, attachment_id: int, is_internal: bool
 ) -> TimelineEntry:
-    return record(ticket, TimelineKind.ATTACHMENT, actor=actor, is_internal=is_internal,
-                  data={"name": name, "attachment": attachment_id})
+    return record(
+        ticket,
+        TimelineKind.ATTACHMENT,
+        actor=actor,
+        is_internal=is_internal,
+        data={"name": name, "attachment": attachment_id},
+    )
 
 
 def related(
-    ticket: Ticket, kind: TimelineKind, *, actor: User | None, other: Ticket,
-    extra: dict[str, Any] | None = None, is_internal: bool = True,
+    ticket: Ticket,
+    kind: TimelineKind,
+    *,
+    actor: User | None,
+    other: Ticket,
+    extra: dict[str, Any] | None = None,
+    is_internal: bool = True,
 ) -> TimelineEntry:
-    """A relation to another ticket (child, link, merge), by number (numbers never change)."""
-    return record(ticket, kind, actor=actor, is_internal=is_internal,
-                  data={"number": other.number, "title": other.title, **(extra or {})})
+    """A relation to another ticket (child, link, merge), by number (numbers never change).
+
+    Only internal entries keep the other ticket's title: a public entry is read by the ticket's
+    customer, who may not be allowed to see the other ticket.
+    """
+    data: dict[str, Any] = {"number": other.number}
+    if is_internal:
+        data["title"] = other.title
+    return record(
+        ticket, kind, actor=actor, is_internal=is_internal, data={**data, **(extra or {})}
+    )
 
 
 def watcher_added(ticket: Ticket, *, actor: User | None, who: str) -> TimelineEntry:
-    return record(ticket, TimelineKind.WATCHER_ADDED, actor=actor, is_internal=True,
-                  data={"who": who})
+    return record(
+        ticket, TimelineKind.WATCHER_ADDED, actor=actor, is_internal=True, data={"who": who}
+    )
+
+
+def watcher_removed(ticket: Ticket, *, actor: User | None, who: str) -> TimelineEntry:
+    """There is no kind of its own: a change of the "watchers" field, described as a removal."""
+    return record(
+        ticket,
+        TimelineKind.FIELD_CHANGED,
+        actor=actor,
+        is_internal=True,
+        data={"field": "watchers", "old": who, "new": "", "who": who},
+    )

@@ -20,5 +20,11 @@ urlpatterns = [
     path("tickets/<str:number>/split/", actions.ticket_split, name="split"),
     path("tickets/<str:number>/link/", actions.ticket_link, name="link"),
     path("tickets/<str:number>/merge/", actions.ticket_merge, name="merge"),
+    path("tickets/<str:number>/watchers/", actions.ticket_watch, name="watch"),
+    path(
+        "tickets/<str:number>/watchers/<int:watcher_id>/remove/",
+        actions.ticket_unwatch,
+        name="unwatch",
+    ),
     path("attachments/<int:pk>/", attachment_download, name="attachment_download"),
 ]

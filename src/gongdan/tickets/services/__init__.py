@@ -7,6 +7,7 @@ from gongdan.tickets.services.relations import (
     ticket_link,
     ticket_merge,
     watcher_add,
+    watcher_remove,
 )
 from gongdan.tickets.services.tickets import (
     UNSET,
@@ -30,4 +31,5 @@ __all__ = [
     "ticket_transition",
     "ticket_update",
     "watcher_add",
+    "watcher_remove",
 ]

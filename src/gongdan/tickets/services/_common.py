@@ -31,8 +31,11 @@ def lock_ticket(ticket: Ticket | int, *, expected_version: int | None = None) ->
     if expected_version is not None and locked.version != expected_version:
         raise Conflict(
             "ticket.version_conflict",
-            _("The ticket was changed by someone else (version %(current)s, you sent %(sent)s). "
-              "Reload it and try again.") % {"current": locked.version, "sent": expected_version},
+            _(
+                "The ticket was changed by someone else (version %(current)s, you sent %(sent)s). "
+                "Reload it and try again."
+            )
+            % {"current": locked.version, "sent": expected_version},
         )
     return locked
 
@@ -64,11 +67,16 @@ def _no_nul(text: str, field: str) -> str:
 def clean_title(title: Any) -> str:
     text = _no_nul(str(title or "").strip(), "title")
     if not text:
-        raise ValidationFailed("ticket.invalid", _("Please enter a title."),
-                               fields={"title": _("This field is required.")})
+        raise ValidationFailed(
+            "ticket.invalid",
+            _("Please enter a title."),
+            fields={"title": _("This field is required.")},
+        )
     if len(text) > TITLE_MAX:
         message = _("Ensure this value has at most %(max)d characters (it has %(n)d).") % {
-            "max": TITLE_MAX, "n": len(text)}
+            "max": TITLE_MAX,
+            "n": len(text),
+        }
         raise ValidationFailed("ticket.invalid", message, fields={"title": message})
     return text
 
@@ -76,11 +84,14 @@ def clean_title(title: Any) -> str:
 def clean_text(text: Any, *, field: str, required: bool = False) -> str:
     value = _no_nul(str(text or "").strip(), field)
     if required and not value:
-        raise ValidationFailed("invalid", _("Please enter some text."),
-                               fields={field: _("This field is required.")})
+        raise ValidationFailed(
+            "invalid", _("Please enter some text."), fields={field: _("This field is required.")}
+        )
     if len(value) > TEXT_MAX:
         message = _("Ensure this value has at most %(max)d characters (it has %(n)d).") % {
-            "max": TEXT_MAX, "n": len(value)}
+            "max": TEXT_MAX,
+            "n": len(value),
+        }
         raise ValidationFailed("invalid", message, fields={field: message})
     return value
 

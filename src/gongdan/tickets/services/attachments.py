@@ -42,7 +42,8 @@ def validate_upload(upload: UploadedFile) -> str:
         raise DomainError(
             "attachment.too_large",
             _("The file is too large (limit %(mb)d MB).") % {"mb": limit // (1024 * 1024)},
-            fields={"file": _("File too large.")}, status=413,
+            fields={"file": _("File too large.")},
+            status=413,
         )
     if upload.size == 0:
         message = _("The file is empty.")
@@ -52,13 +53,19 @@ def validate_upload(upload: UploadedFile) -> str:
     allowed = [ext.lower() for ext in settings.GONGDAN_ATTACHMENT_ALLOWED]
     if suffix not in allowed:
         message = _("Files of type “%(ext)s” are not accepted. Allowed: %(allowed)s.") % {
-            "ext": suffix or _("(none)"), "allowed": " ".join(allowed)}
+            "ext": suffix or _("(none)"),
+            "allowed": " ".join(allowed),
+        }
         raise ValidationFailed("attachment.forbidden_type", message, fields={"file": message})
     return name
 
 
 def attachment_store(
-    *, ticket: Ticket, actor: User | None, upload: UploadedFile, is_internal: bool,
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    upload: UploadedFile,
+    is_internal: bool,
     comment: Comment | None = None,
 ) -> Attachment:
     """Save one validated file and its timeline entry; call inside the ticket's transaction."""
@@ -69,13 +76,19 @@ def attachment_store(
     upload.seek(0)
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     attachment = Attachment(
-        ticket=ticket, comment=comment, name=name, size=upload.size or 0,
-        content_type=content_type, sha256=digest.hexdigest(), is_internal=is_internal,
+        ticket=ticket,
+        comment=comment,
+        name=name,
+        size=upload.size or 0,
+        content_type=content_type,
+        sha256=digest.hexdigest(),
+        is_internal=is_internal,
         uploaded_by=actor if actor is not None and actor.is_authenticated else None,
         created_at=ticket.updated_at,
     )
     attachment.file.save(name, upload, save=False)
     attachment.save()
-    timeline.attachment_added(ticket, actor=actor, name=name, attachment_id=attachment.pk,
-                              is_internal=is_internal)
+    timeline.attachment_added(
+        ticket, actor=actor, name=name, attachment_id=attachment.pk, is_internal=is_internal
+    )
     return attachment

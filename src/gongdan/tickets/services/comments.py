@@ -39,9 +39,15 @@ def _check_may_comment(
 
 
 def comment_create(
-    *, actor: User, ticket: Ticket, body: str, is_internal: bool = False,
-    attachments: Sequence[UploadedFile] = (), channel: str | None = None,
-    expected_version: int | None = None, _locked: bool = False,
+    *,
+    actor: User,
+    ticket: Ticket,
+    body: str,
+    is_internal: bool = False,
+    attachments: Sequence[UploadedFile] = (),
+    channel: str | None = None,
+    expected_version: int | None = None,
+    _locked: bool = False,
 ) -> Comment:
     """Add a public reply or (staff only) an internal note, with optional files.
 
@@ -60,21 +66,30 @@ def comment_create(
         now = timezone.now()
         ticket.updated_at = now
         comment = Comment.objects.create(
-            ticket=ticket, author=actor, author_contact=None if is_staff else
-            policies.contact_for(actor), body=text, is_internal=is_internal,
-            channel=channel or (Channel.WEB if is_staff else Channel.PORTAL), created_at=now,
+            ticket=ticket,
+            author=actor,
+            author_contact=None if is_staff else policies.contact_for(actor),
+            body=text,
+            is_internal=is_internal,
+            channel=channel or (Channel.WEB if is_staff else Channel.PORTAL),
+            created_at=now,
         )
         timeline.commented(ticket, comment, actor=actor)
         for upload in attachments:
-            attachment_store(ticket=ticket, actor=actor, upload=upload, is_internal=is_internal,
-                             comment=comment)
+            attachment_store(
+                ticket=ticket, actor=actor, upload=upload, is_internal=is_internal, comment=comment
+            )
         changed = _status_after_comment(ticket, actor, is_staff=is_staff, is_internal=is_internal)
         if not _locked:
             touch(ticket, *changed)
         elif changed:
             ticket.save(update_fields=changed)
-        audit_record(actor=actor, action="comment.created", obj=ticket,
-                     data={"comment": comment.pk, "internal": is_internal})
+        audit_record(
+            actor=actor,
+            action="comment.created",
+            obj=ticket,
+            data={"comment": comment.pk, "internal": is_internal},
+        )
         emit("comment.created", ticket=ticket.number, comment=comment.pk, internal=is_internal)
     return comment
 
@@ -87,9 +102,15 @@ def _status_after_comment(
         ticket.first_response_at = ticket.updated_at
         changed.append("first_response_at")
     if not is_staff and ticket.status == Status.PENDING:
-        timeline.status_changed(ticket, actor=actor, old=ticket.status, new=Status.IN_PROGRESS)
-        ticket.status = Status.IN_PROGRESS
+        # The customer answered: the same move as ticket_transition, with its audit and event.
+        old, new = ticket.status, Status.IN_PROGRESS
+        timeline.status_changed(ticket, actor=actor, old=old, new=new)
+        ticket.status = new
         changed.append("status")
+        audit_record(
+            actor=actor, action="ticket.status_changed", obj=ticket, data={"old": old, "new": new}
+        )
+        emit("ticket.status_changed", ticket=ticket.number, old=old, new=new)
     return changed
 
 
@@ -105,10 +126,15 @@ def attachment_add(
     with transaction.atomic():
         ticket = lock_ticket(ticket)
         ticket.updated_at = timezone.now()
-        attachment = attachment_store(ticket=ticket, actor=actor, upload=upload,
-                                      is_internal=is_internal)
+        attachment = attachment_store(
+            ticket=ticket, actor=actor, upload=upload, is_internal=is_internal
+        )
         touch(ticket)
-        audit_record(actor=actor, action="attachment.added", obj=ticket,
-                     data={"attachment": attachment.pk, "name": attachment.name})
+        audit_record(
+            actor=actor,
+            action="attachment.added",
+            obj=ticket,
+            data={"attachment": attachment.pk, "name": attachment.name},
+        )
         emit("attachment.added", ticket=ticket.number, attachment=attachment.pk)
     return attachment

@@ -49,22 +49,34 @@ def _check_category(category: Category | None, ticket_type: TicketType) -> None:
     if not category.is_active:
         raise fail("ticket.invalid", _("This category is no longer in use."), field="category")
     if category.ticket_type_id and category.ticket_type_id != ticket_type.pk:
-        raise fail("ticket.invalid", _("This category does not belong to the chosen type."),
-                   field="category")
+        raise fail(
+            "ticket.invalid",
+            _("This category does not belong to the chosen type."),
+            field="category",
+        )
+
+
+def _category_fits(category: Category | None, ticket_type: TicketType) -> bool:
+    """No category, a category for every type, or one of ``ticket_type``'s own."""
+    return category is None or category.ticket_type_id in (None, ticket_type.pk)
 
 
 def _check_priority(priority: str) -> Priority:
     if priority not in Priority.values:
-        raise fail("ticket.invalid", _("Unknown priority “%(p)s”.") % {"p": priority},
-                   field="priority")
+        raise fail(
+            "ticket.invalid", _("Unknown priority “%(p)s”.") % {"p": priority}, field="priority"
+        )
     return Priority(priority)
 
 
 def _check_assignee(assignee: User | None, ticket: Ticket) -> None:
     if assignee is not None and not policies.may_be_assigned(assignee, ticket):
-        raise fail("ticket.invalid_assignee",
-                   _("%(name)s cannot be assigned to this ticket (not staff of its team).")
-                   % {"name": assignee}, field="assignee")
+        raise fail(
+            "ticket.invalid_assignee",
+            _("%(name)s cannot be assigned to this ticket (not staff of its team).")
+            % {"name": assignee},
+            field="assignee",
+        )
 
 
 def _tags(names: Sequence[str]) -> list[Tag]:
@@ -119,8 +131,9 @@ def ticket_create(  # noqa: C901 - one entry point with every optional field
     description = clean_text(description, field="description")
     ticket_type = ticket_type or _default_type()
     if not ticket_type.is_active:
-        raise fail("ticket.invalid", _("This ticket type is no longer in use."),
-                   field="ticket_type")
+        raise fail(
+            "ticket.invalid", _("This ticket type is no longer in use."), field="ticket_type"
+        )
     _check_category(category, ticket_type)
     priority = _check_priority(priority)
     channel = channel or (Channel.PORTAL if is_customer else Channel.WEB)
@@ -134,10 +147,20 @@ def ticket_create(  # noqa: C901 - one entry point with every optional field
     now = created_at or timezone.now()
     with transaction.atomic():
         ticket = Ticket(
-            number=next_ticket_number(at=now), title=title, description=description,
-            ticket_type=ticket_type, category=category, priority=priority, channel=channel,
-            requester=contact, organization_id=contact.organization_id, team=team,
-            created_by=actor, parent=parent, created_at=now, updated_at=now,
+            number=next_ticket_number(at=now),
+            title=title,
+            description=description,
+            ticket_type=ticket_type,
+            category=category,
+            priority=priority,
+            channel=channel,
+            requester=contact,
+            organization_id=contact.organization_id,
+            team=team,
+            created_by=actor,
+            parent=parent,
+            created_at=now,
+            updated_at=now,
         )
         _check_assignee(assignee, ticket)
         if assignee is not None:
@@ -148,18 +171,27 @@ def ticket_create(  # noqa: C901 - one entry point with every optional field
             ticket.tags.set(_tags(tags))
         timeline.created(ticket, actor=actor)
         if assignee is not None:
-            timeline.reference_changed(ticket, TimelineKind.ASSIGNED, actor=actor, old=None,
-                                       new=assignee)
+            timeline.reference_changed(
+                ticket, TimelineKind.ASSIGNED, actor=actor, old=None, new=assignee
+            )
         for upload in attachments:
             attachment_store(ticket=ticket, actor=actor, upload=upload, is_internal=False)
-        audit_record(actor=actor, action="ticket.created", obj=ticket,
-                     data={"number": ticket.number, "channel": channel})
+        audit_record(
+            actor=actor,
+            action="ticket.created",
+            obj=ticket,
+            data={"number": ticket.number, "channel": channel},
+        )
         emit("ticket.created", ticket=ticket.number, team=ticket.team_id)
     return ticket
 
 
 def _apply_reference(
-    ticket: Ticket, field: str, value: Any, kind: TimelineKind, actor: User,
+    ticket: Ticket,
+    field: str,
+    value: Any,
+    kind: TimelineKind,
+    actor: User,
     changed: list[str],
 ) -> None:
     old = getattr(ticket, field)
@@ -186,6 +218,8 @@ def ticket_update(  # noqa: C901 - one branch per editable field
     """Change a ticket's fields (staff only). Each change is a timeline entry; one version step.
 
     Moving to a team the assignee does not belong to unassigns the ticket (back to the queue).
+    Changing the type clears a category of another type unless a fitting ``category`` is given.
+    Setting the tags it already has changes nothing.
     """
     require_visible(actor, ticket)
     require_staff(actor)
@@ -199,30 +233,48 @@ def ticket_update(  # noqa: C901 - one branch per editable field
         if description is not UNSET:
             description = clean_text(description, field="description")
             if description != ticket.description:
-                timeline.field_changed(ticket, actor=actor, field="description",
-                                       old=ticket.description[:200], new=description[:200])
+                timeline.field_changed(
+                    ticket,
+                    actor=actor,
+                    field="description",
+                    old=ticket.description[:200],
+                    new=description[:200],
+                )
                 ticket.description = description
                 changed.append("description")
         if priority is not UNSET and (priority := _check_priority(priority)) != ticket.priority:
-            timeline.choice_changed(ticket, TimelineKind.PRIORITY_CHANGED, actor=actor,
-                                    old=ticket.priority, new=priority)
+            timeline.choice_changed(
+                ticket,
+                TimelineKind.PRIORITY_CHANGED,
+                actor=actor,
+                old=ticket.priority,
+                new=priority,
+            )
             ticket.priority = priority
             changed.append("priority")
         if ticket_type is not UNSET:
-            _apply_reference(ticket, "ticket_type", ticket_type, TimelineKind.TYPE_CHANGED,
-                             actor, changed)
+            _apply_reference(
+                ticket, "ticket_type", ticket_type, TimelineKind.TYPE_CHANGED, actor, changed
+            )
         if category is not UNSET:
             _check_category(category, ticket.ticket_type)
-            _apply_reference(ticket, "category", category, TimelineKind.CATEGORY_CHANGED,
-                             actor, changed)
+            _apply_reference(
+                ticket, "category", category, TimelineKind.CATEGORY_CHANGED, actor, changed
+            )
+        elif "ticket_type" in changed and not _category_fits(ticket.category, ticket.ticket_type):
+            # The current category belongs to the old type: it no longer applies.
+            _apply_reference(
+                ticket, "category", None, TimelineKind.CATEGORY_CHANGED, actor, changed
+            )
         if team is not UNSET:
             _apply_reference(ticket, "team", team, TimelineKind.TEAM_CHANGED, actor, changed)
-            if "team" in changed and ticket.assignee and not policies.may_be_assigned(
-                ticket.assignee, ticket
+            if (
+                "team" in changed
+                and ticket.assignee
+                and not policies.may_be_assigned(ticket.assignee, ticket)
             ):
                 _unassign(ticket, actor, changed)
-        if tags is not UNSET:
-            _set_tags(ticket, tags, actor)
+        if tags is not UNSET and _set_tags(ticket, tags, actor):
             changed.append("tags")
         if not changed:
             return ticket
@@ -232,34 +284,48 @@ def ticket_update(  # noqa: C901 - one branch per editable field
     return ticket
 
 
-def _set_tags(ticket: Ticket, names: Sequence[str], actor: User) -> None:
+def _set_tags(ticket: Ticket, names: Sequence[str], actor: User) -> bool:
+    """Replace the ticket's tags; True when that changed anything."""
     before = set(ticket.tags.values_list("name", flat=True))
     tags = _tags(names)
     after = {tag.name for tag in tags}
-    if before != after:
-        ticket.tags.set(tags)
-        timeline.tags_changed(ticket, actor=actor, added=sorted(after - before),
-                              removed=sorted(before - after))
+    if before == after:
+        return False
+    ticket.tags.set(tags)
+    timeline.tags_changed(
+        ticket, actor=actor, added=sorted(after - before), removed=sorted(before - after)
+    )
+    return True
+
+
+# Statuses that only make sense with an owner: losing it puts the ticket back in the queue.
+_OWNED_STATUSES = frozenset({Status.ASSIGNED, Status.IN_PROGRESS})
 
 
 def _unassign(ticket: Ticket, actor: User, changed: list[str]) -> None:
-    timeline.reference_changed(ticket, TimelineKind.ASSIGNED, actor=actor,
-                               old=ticket.assignee, new=None)
+    timeline.reference_changed(
+        ticket, TimelineKind.ASSIGNED, actor=actor, old=ticket.assignee, new=None
+    )
     ticket.assignee = None
     changed.append("assignee")
-    if ticket.status == Status.ASSIGNED:
+    if ticket.status in _OWNED_STATUSES:
         timeline.status_changed(ticket, actor=actor, old=ticket.status, new=Status.NEW)
         ticket.status = Status.NEW
         changed.append("status")
 
 
 def ticket_assign(
-    *, actor: User, ticket: Ticket, assignee: User | None, expected_version: int | None = None,
+    *,
+    actor: User,
+    ticket: Ticket,
+    assignee: User | None,
+    expected_version: int | None = None,
 ) -> Ticket:
     """Give the ticket to ``assignee`` (or back to the queue with None).
 
     Agents may take a ticket or hand it to a member of its team; supervisors and admins to any
-    staff member. A new ticket becomes ``assigned``; an unassigned ``assigned`` ticket ``new``.
+    staff member. A new ticket becomes ``assigned``; an ``assigned`` or ``in_progress`` ticket
+    that loses its owner becomes ``new``.
     """
     require_visible(actor, ticket)
     require_staff(actor)
@@ -274,18 +340,19 @@ def ticket_assign(
         if assignee is None:
             _unassign(ticket, actor, changed)
         else:
-            timeline.reference_changed(ticket, TimelineKind.ASSIGNED, actor=actor,
-                                       old=ticket.assignee, new=assignee)
+            timeline.reference_changed(
+                ticket, TimelineKind.ASSIGNED, actor=actor, old=ticket.assignee, new=assignee
+            )
             ticket.assignee = assignee
             changed.append("assignee")
             if ticket.status == Status.NEW:
-                timeline.status_changed(ticket, actor=actor, old=ticket.status,
-                                        new=Status.ASSIGNED)
+                timeline.status_changed(ticket, actor=actor, old=ticket.status, new=Status.ASSIGNED)
                 ticket.status = Status.ASSIGNED
                 changed.append("status")
         touch(ticket, *changed)
-        audit_record(actor=actor, action="ticket.assigned", obj=ticket,
-                     data={"assignee": ticket.assignee_id})
+        audit_record(
+            actor=actor, action="ticket.assigned", obj=ticket, data={"assignee": ticket.assignee_id}
+        )
         emit("ticket.assigned", ticket=ticket.number, assignee=ticket.assignee_id)
     return ticket
 
@@ -313,14 +380,19 @@ def _stamp(ticket: Ticket, new: str, now: datetime) -> list[str]:
 
 
 def ticket_transition(
-    *, actor: User, ticket: Ticket, to: str, comment: str = "",
+    *,
+    actor: User,
+    ticket: Ticket,
+    to: str,
+    comment: str = "",
     expected_version: int | None = None,
 ) -> Ticket:
     """Move the ticket through the state machine (``tickets.workflow``).
 
     An illegal move raises ``ValidationFailed`` (``ticket.illegal_transition``) and changes
     nothing. Reopening and cancelling need a reason, stored as a public comment. A staff actor
-    who moves an unowned ticket into work takes it.
+    who moves an unowned ticket into work takes it (audited as ``ticket.assigned``); a customer's
+    move never assigns anyone.
     """
     from gongdan.tickets.services.comments import comment_create
 
@@ -336,10 +408,13 @@ def ticket_transition(
             message = _("Please say why.")
             raise ValidationFailed("ticket.reason_required", message, fields={"comment": message})
         changed = ["status"]
-        if to in NEEDS_ASSIGNEE and ticket.assignee_id is None:
+        # Staff moving an unowned ticket into work take it; a customer's move never assigns.
+        takes = side == Side.STAFF and to in NEEDS_ASSIGNEE and ticket.assignee_id is None
+        if takes:
             _check_assignee(actor, ticket)
-            timeline.reference_changed(ticket, TimelineKind.ASSIGNED, actor=actor, old=None,
-                                       new=actor)
+            timeline.reference_changed(
+                ticket, TimelineKind.ASSIGNED, actor=actor, old=None, new=actor
+            )
             ticket.assignee = actor
             changed.append("assignee")
         old = ticket.status
@@ -348,11 +423,16 @@ def ticket_transition(
         ticket.status = to
         touch(ticket, *changed)
         timeline.status_changed(ticket, actor=actor, old=old, new=to, reason=reason)
-        audit_record(actor=actor, action="ticket.status_changed", obj=ticket,
-                     data={"old": old, "new": to})
+        if takes:
+            audit_record(
+                actor=actor, action="ticket.assigned", obj=ticket, data={"assignee": actor.pk}
+            )
+            emit("ticket.assigned", ticket=ticket.number, assignee=actor.pk)
+        audit_record(
+            actor=actor, action="ticket.status_changed", obj=ticket, data={"old": old, "new": to}
+        )
         emit("ticket.status_changed", ticket=ticket.number, old=old, new=to)
         if reason:
-            comment_create(actor=actor, ticket=ticket, body=reason, is_internal=False,
-                           _locked=True)
+            comment_create(actor=actor, ticket=ticket, body=reason, is_internal=False, _locked=True)
     ticket.refresh_from_db()
     return ticket

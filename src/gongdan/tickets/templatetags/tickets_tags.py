@@ -10,12 +10,19 @@ from gongdan.tickets.presenters import describe
 register = template.Library()
 
 STATUS_BADGES = {
-    "new": "text-bg-primary", "assigned": "text-bg-info", "in_progress": "text-bg-warning",
-    "pending": "text-bg-secondary", "resolved": "text-bg-success", "reopened": "text-bg-danger",
-    "closed": "text-bg-dark", "cancelled": "text-bg-light border",
+    "new": "text-bg-primary",
+    "assigned": "text-bg-info",
+    "in_progress": "text-bg-warning",
+    "pending": "text-bg-secondary",
+    "resolved": "text-bg-success",
+    "reopened": "text-bg-danger",
+    "closed": "text-bg-dark",
+    "cancelled": "text-bg-light border",
 }
 PRIORITY_BADGES = {
-    "low": "text-bg-light border", "normal": "text-bg-secondary", "high": "text-bg-warning",
+    "low": "text-bg-light border",
+    "normal": "text-bg-secondary",
+    "high": "text-bg-warning",
     "urgent": "text-bg-danger",
 }
 

@@ -27,6 +27,7 @@ from gongdan.tickets.forms import (
     ReplyForm,
     TicketFieldsForm,
     TransitionForm,
+    WatcherForm,
     add_domain_error,
 )
 from gongdan.tickets.models import Ticket
@@ -192,3 +193,39 @@ def ticket_merge(request: HttpRequest, number: str) -> HttpResponse:
         return _go(request, reverse("tickets:detail", args=[target.number]))
 
     return run_action(request, number, "merge_form", lambda t: MergeForm(request.POST), perform)
+
+
+@require_POST
+@staff_required
+def ticket_watch(request: HttpRequest, number: str) -> HttpResponse:
+    form: WatcherForm | None = None
+
+    def make(ticket: Ticket) -> WatcherForm:
+        nonlocal form
+        form = WatcherForm(request.POST, ticket=ticket, actor=actor(request))
+        return form
+
+    def perform(user: User, ticket: Ticket, data: dict[str, Any]) -> str:
+        assert form is not None
+        who = form.watcher()
+        watcher = services.watcher_add(actor=user, ticket=ticket, **who)
+        name = who.get("user") or who.get("contact")
+        if watcher is None:
+            if data["me"]:
+                return _("You already watch this ticket.")
+            return _("%(name)s already watches this ticket.") % {"name": name}
+        if data["me"]:
+            return _("You now watch this ticket.")
+        return _("%(name)s now watches this ticket.") % {"name": name}
+
+    return run_action(request, number, "watcher_form", make, perform)
+
+
+@require_POST
+@staff_required
+def ticket_unwatch(request: HttpRequest, number: str, watcher_id: int) -> HttpResponse:
+    def perform(user: User, ticket: Ticket, data: dict[str, Any]) -> str:
+        services.watcher_remove(actor=user, ticket=ticket, watcher_id=watcher_id)
+        return _("Watcher removed.")
+
+    return run_action(request, number, "watcher_form", lambda t: forms.Form(request.POST), perform)

@@ -27,8 +27,11 @@ def _create(user: User, data: dict[str, Any], fields: dict[str, Any]) -> Ticket:
     """A new caller becomes a contact in the same transaction as their ticket (both or neither)."""
     with transaction.atomic():
         contact = contact_get_or_create_caller(
-            actor=user, contact=data["contact"], name=data["new_name"],
-            mobile=data["new_mobile"], email=data["new_email"],
+            actor=user,
+            contact=data["contact"],
+            name=data["new_name"],
+            mobile=data["new_mobile"],
+            email=data["new_email"],
             organization=data["new_organization"],
         )
         return ticket_create(actor=user, requester=contact, **fields)

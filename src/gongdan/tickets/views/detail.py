@@ -21,7 +21,7 @@ from gongdan.tickets.forms import (
     TransitionForm,
 )
 from gongdan.tickets.models import Ticket, TimelineEntry
-from gongdan.tickets.selectors import ticket_relations, timeline_list
+from gongdan.tickets.selectors import ticket_relations, timeline_list, watcher_list
 from gongdan.tickets.views._common import actor, is_htmx, staff_required, visible_ticket
 from gongdan.tickets.workflow import REASON_REQUIRED, Side, allowed_targets
 
@@ -65,6 +65,7 @@ def workspace_context(
         "ticket": ticket,
         "timeline": _entries(list(timeline_list(user=user, ticket=ticket))),
         "relations": relations,
+        "watchers": watcher_list(user=user, ticket=ticket),
         "progress": relations.progress,
         "quick_targets": [t for t in targets if t not in REASON_REQUIRED],
         "reason_targets": [t for t in targets if t in REASON_REQUIRED],
