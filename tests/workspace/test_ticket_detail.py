@@ -165,3 +165,30 @@ def test_ticket_page_costs_the_same_with_or_without_watchers(world: World) -> No
 
     assert len(with_three) == len(without)
     assert response.content.decode().count('class="text-body-secondary">Staff</span>') == 2
+
+
+def test_an_edit_from_a_stale_page_is_refused_and_changes_nothing(world: World) -> None:
+    ticket = world.ticket()
+    stale_version = ticket.version
+    services.ticket_update(actor=world.supervisor, ticket=ticket, priority="urgent")
+    client = world.client_for(world.agent)
+
+    response = client.post(
+        f"/desk/tickets/{ticket.number}/fields/",
+        {"version": str(stale_version), "priority": "low", "ticket_type": world.incident.pk,
+         "team": world.it_team.pk, "tags": ""},
+        HTTP_HX_REQUEST="true",
+    )
+
+    ticket.refresh_from_db()
+    assert response.status_code == 422
+    assert "changed by someone else" in response.content.decode()
+    assert (ticket.priority, ticket.version) == ("urgent", stale_version + 1)
+
+
+def test_the_page_posts_its_version_with_every_edit(world: World) -> None:
+    ticket = world.ticket()
+
+    html = world.client_for(world.agent).get(f"/desk/tickets/{ticket.number}/").content.decode()
+
+    assert html.count(f'name="version" value="{ticket.version}"') >= 4

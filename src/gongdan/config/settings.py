@@ -8,6 +8,7 @@ embedded shape the server refuses to start without ``SECRET_KEY``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -233,6 +234,8 @@ USE_TZ = True
 # --- Static and uploaded files ------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+with contextlib.suppress(OSError):  # whitenoise warns on every request when it is missing
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [("bootstrap", bootstrap_wrapper.get_bootstrap_dir())]
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(os.environ.get("GONGDAN_MEDIA_DIR", DATA_DIR / "media"))

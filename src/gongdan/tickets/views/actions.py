@@ -55,6 +55,13 @@ def _succeeded(request: HttpRequest, number: str, notice: str) -> HttpResponse:
     return redirect("tickets:detail", number=ticket.number)
 
 
+def _posted_version(request: HttpRequest) -> int | None:
+    """The version the page was rendered with: an edit based on a stale page is refused by the
+    service (Conflict) instead of silently overwriting someone else's change."""
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
 def run_action(
     request: HttpRequest,
     number: str,
@@ -108,7 +115,12 @@ def ticket_reply(request: HttpRequest, number: str) -> HttpResponse:
 def ticket_assign(request: HttpRequest, number: str) -> HttpResponse:
     def perform(user: User, ticket: Ticket, data: dict[str, Any]) -> str:
         assignee = user if data["take"] else data["assignee"]
-        ticket = services.ticket_assign(actor=user, ticket=ticket, assignee=assignee)
+        ticket = services.ticket_assign(
+            actor=user,
+            ticket=ticket,
+            assignee=assignee,
+            expected_version=_posted_version(request),
+        )
         if ticket.assignee is None:
             return _("The ticket is back in the queue.")
         return _("Assigned to %(name)s.") % {"name": ticket.assignee}
@@ -123,7 +135,11 @@ def ticket_assign(request: HttpRequest, number: str) -> HttpResponse:
 def ticket_status(request: HttpRequest, number: str) -> HttpResponse:
     def perform(user: User, ticket: Ticket, data: dict[str, Any]) -> str:
         ticket = services.ticket_transition(
-            actor=user, ticket=ticket, to=data["to"], comment=data["comment"]
+            actor=user,
+            ticket=ticket,
+            to=data["to"],
+            comment=data["comment"],
+            expected_version=_posted_version(request),
         )
         return _("Status changed to %(status)s.") % {"status": ticket.get_status_display()}
 
@@ -147,7 +163,9 @@ def ticket_fields(request: HttpRequest, number: str) -> HttpResponse:
         changes = form.changes()
         if not changes:
             return _("Nothing changed.")
-        services.ticket_update(actor=user, ticket=ticket, **changes)
+        services.ticket_update(
+            actor=user, ticket=ticket, expected_version=_posted_version(request), **changes
+        )
         return _("Ticket updated.")
 
     return run_action(request, number, "fields_form", make, perform)
