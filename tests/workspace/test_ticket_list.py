@@ -197,3 +197,13 @@ def test_list_costs_the_same_whatever_the_page_size(
         response = client.get(URL, {"view": "all", "size": str(size)})
 
     assert len(_numbers(response.content.decode())) == size
+
+
+def test_filter_panel_opens_only_when_a_filter_is_set(world: World) -> None:
+    client = world.client_for(world.agent)
+
+    tab = client.get(URL, {"view": "open", "sort": "-created"}).content.decode()
+    filtered = client.get(URL, {"view": "open", "priority": "urgent"}).content.decode()
+
+    assert '<details class="mb-3 gd-filters">' in tab
+    assert '<details class="mb-3 gd-filters" open>' in filtered

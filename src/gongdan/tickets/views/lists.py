@@ -73,7 +73,13 @@ def ticket_list_view(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "filters": filters, "page": page, "query": query.urlencode()}
     if is_htmx(request) and request.htmx.target == "ticket-results":  # type: ignore[attr-defined]
         return render(request, f"{TEMPLATE}#results", context)
-    context |= {"tabs": _tabs(user, filters.view), **_sidebar(user)}
+    # The filter panel opens only when a filter narrows the list (not for a tab or a page).
+    narrowing = {k for k, v in request.GET.items() if v} - {"view", "cursor", "sort", "size"}
+    context |= {
+        "tabs": _tabs(user, filters.view),
+        "filters_open": bool(narrowing),
+        **_sidebar(user),
+    }
     return render(request, TEMPLATE, context)
 
 
