@@ -175,8 +175,13 @@ def test_an_edit_from_a_stale_page_is_refused_and_changes_nothing(world: World) 
 
     response = client.post(
         f"/desk/tickets/{ticket.number}/fields/",
-        {"version": str(stale_version), "priority": "low", "ticket_type": world.incident.pk,
-         "team": world.it_team.pk, "tags": ""},
+        {
+            "version": str(stale_version),
+            "priority": "low",
+            "ticket_type": world.incident.pk,
+            "team": world.it_team.pk,
+            "tags": "",
+        },
         HTTP_HX_REQUEST="true",
     )
 
