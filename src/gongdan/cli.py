@@ -4,6 +4,8 @@
     gongdan web [--host H] [--port P] [--workers N] production web processes (uvicorn, ASGI)
     gongdan worker [--workers N]                   production task consumer (Huey)
     gongdan token create --user LOGIN [--name N]   print a new personal API token
+    gongdan token list --user LOGIN                 the user's tokens (prefix, state, last use)
+    gongdan token revoke PREFIX                     revoke a token (by the prefix list shows)
     gongdan manage <command> [...]                 any Django management command
 
 Configuration comes from the environment only (see ``gongdan.config.settings``).
@@ -187,6 +189,39 @@ def cmd_token_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_token_list(args: argparse.Namespace) -> int:
+    _setup_django()
+    from gongdan.accounts.models import ApiToken, User
+
+    user = User.objects.filter(username=args.user).first()
+    if user is None:
+        raise CliError(f"no user with the login {args.user!r}")
+    for token in ApiToken.objects.filter(user=user).order_by("created_at", "id"):
+        state = "revoked" if token.revoked_at else "active"
+        used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never"
+        print(
+            f"{token.prefix}  {state:<7}  created {token.created_at:%Y-%m-%d %H:%M}  "
+            f"last used {used}  {token.name}"
+        )
+    return 0
+
+
+def cmd_token_revoke(args: argparse.Namespace) -> int:
+    _setup_django()
+    from gongdan.accounts.models import ApiToken
+    from gongdan.accounts.services import token_revoke
+
+    token = ApiToken.objects.select_related("user").filter(prefix=args.prefix).first()
+    if token is None:
+        raise CliError(f"no token with the prefix {args.prefix!r}")
+    if token.revoked_at is not None:
+        print(f"{token.prefix} was already revoked")
+        return 0
+    token_revoke(actor=None, token=token)  # an operator on the server: audited as the system
+    print(f"revoked {token.prefix} ({token.name}) of {token.user.username}")
+    return 0
+
+
 def cmd_manage(argv: Sequence[str]) -> int:
     _setup_django()
     from django.core.management import execute_from_command_line
@@ -239,6 +274,12 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--user", required=True, metavar="LOGIN", help="the user's login name")
     create.add_argument("--name", default="CLI", help="a name to recognise the token by")
     create.set_defaults(func=cmd_token_create)
+    listing = token_sub.add_parser("list", help="a user's tokens and their state")
+    listing.add_argument("--user", required=True, metavar="LOGIN", help="the user's login name")
+    listing.set_defaults(func=cmd_token_list)
+    revoke = token_sub.add_parser("revoke", help="revoke a token by its prefix")
+    revoke.add_argument("prefix", help="the token's prefix, as `token list` shows it")
+    revoke.set_defaults(func=cmd_token_revoke)
 
     sub.add_parser("manage", help="any Django management command (gongdan manage help)")
     return parser

@@ -170,9 +170,9 @@ def token_authenticate(raw: str) -> User | None:
     return token.user
 
 
-def token_revoke(*, actor: User, token: ApiToken) -> None:
-    """Revoke a token (its owner or an admin)."""
-    if token.user_id != actor.pk and actor.role != Role.ADMIN:
+def token_revoke(*, actor: User | None, token: ApiToken) -> None:
+    """Revoke a token: its owner, an admin, or a trusted script (``actor`` None, the CLI)."""
+    if actor is not None and token.user_id != actor.pk and actor.role != Role.ADMIN:
         raise Forbidden("permission.denied", _("You may not revoke this token."))
     with transaction.atomic():
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
