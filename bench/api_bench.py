@@ -398,7 +398,8 @@ def parse_args() -> argparse.Namespace:
         default=None,
         help="GONGDAN_DATA_DIR (default: a new temporary directory)",
     )
-    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument("--workers", type=int, default=2, help="web processes (granian)")
+    parser.add_argument("--threads", type=int, default=1, help="Python threads per web process")
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients")
     parser.add_argument("--creates", type=int, default=3000, help="POSTs to time")
     parser.add_argument("--reads", type=int, default=200, help="GETs per read scenario")
@@ -423,7 +424,17 @@ def main() -> None:
     token = gongdan(env, "token", "create", "--user", "admin", "--name", "bench").strip()
     port = free_port()
     web = subprocess.Popen(
-        [*GONGDAN, "web", "--port", str(port), "--workers", str(args.workers), "--no-access-log"],
+        [
+            *GONGDAN,
+            "web",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "--no-access-log",
+        ],
         env=env,
         cwd=REPO,
     )

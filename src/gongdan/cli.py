@@ -1,7 +1,7 @@
 """The ``gongdan`` command: run the server in each deployment shape, make tokens, manage Django.
 
     gongdan serve [--host H] [--port P] [--demo]   embedded shape: migrate, web + task consumer
-    gongdan web [--host H] [--port P] [--workers N] production web processes (uvicorn, ASGI)
+    gongdan web [--host H] [--port P] [--workers N] [--threads T]  production web (granian, WSGI)
     gongdan worker [--workers N]                   production task consumer (Huey)
     gongdan token create --user LOGIN [--name N]   print a new personal API token
     gongdan token list --user LOGIN                 the user's tokens (prefix, state, last use)
@@ -25,7 +25,7 @@ from pathlib import Path
 from types import FrameType
 
 SETTINGS_MODULE = "gongdan.config.settings"
-ASGI_APP = "gongdan.config.asgi:application"
+WSGI_APP = "gongdan.config.wsgi:application"
 STOP_GRACE_SECONDS = 15.0
 
 
@@ -99,9 +99,9 @@ class _Supervisor:
     def _stop_all(self, signum: int) -> None:
         if signum == signal.SIGINT:
             # Ctrl-C in a terminal reaches the whole process group: give the children a moment
-            # to stop by themselves, since a second SIGINT makes uvicorn drop open requests.
+            # to stop by themselves, since a second SIGINT may cut open requests short.
             self._wait(2.0)
-        # SIGINT is the graceful stop for both uvicorn and Huey (Huey treats SIGTERM as "now").
+        # SIGINT is the graceful stop for both granian and Huey (Huey treats SIGTERM as "now").
         for child in self.children.values():
             if child.poll() is None:
                 child.send_signal(signal.SIGINT)
@@ -130,7 +130,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     os.environ["GONGDAN_DATA_DIR"] = str(settings.DATA_DIR)
     _prepare_database(demo=args.demo, verbosity=args.verbosity)
     me = [sys.executable, "-m", "gongdan.cli"]
-    web = [*me, "web", "--host", args.host, "--port", str(args.port), "--workers", "1"]
+    web = [*me, "web", "--host", args.host, "--port", str(args.port)]
+    web += ["--workers", str(args.web_workers), "--threads", "1"]
     if not args.access_log:
         web.append("--no-access-log")
     worker = [*me, "worker", "--workers", str(args.task_workers)]
@@ -147,19 +148,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_web(args: argparse.Namespace) -> int:
     _setup_django()  # fail fast, with one line, on a bad configuration (e.g. no SECRET_KEY)
-    import uvicorn
+    from granian import Granian
+    from granian.constants import Interfaces
 
-    uvicorn.run(
-        ASGI_APP,
-        host=args.host,
+    # WSGI on a fixed pool of threads per process: each thread keeps its database connection
+    # (SQLite) or borrows from the process's pool (PostgreSQL); no thread is made per request.
+    Granian(
+        WSGI_APP,
+        address=args.host,
         port=args.port,
+        interface=Interfaces.WSGI,
         workers=args.workers,
-        lifespan="off",
-        access_log=args.access_log,
-        proxy_headers=True,
-        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
-        timeout_graceful_shutdown=10,
-    )
+        blocking_threads=args.threads,
+        websockets=False,
+        log_access=args.access_log,
+        workers_kill_timeout=int(STOP_GRACE_SECONDS),
+        respawn_failed_workers=True,
+    ).serve()
     return 0
 
 
@@ -255,13 +260,30 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="embedded shape: migrate, then web + task consumer")
     _add_address(serve)
     serve.add_argument("--demo", action="store_true", help="load demo data into an empty database")
+    serve.add_argument(
+        "--web-workers",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="web processes (default: 2, or 1 on a single core)",
+    )
     serve.add_argument("--task-workers", type=int, default=2, help="consumer threads (default 2)")
     serve.add_argument("-v", "--verbosity", type=int, default=1, choices=[0, 1, 2, 3])
     serve.set_defaults(func=cmd_serve)
 
-    web = sub.add_parser("web", help="web server only (uvicorn, ASGI); several workers")
+    web = sub.add_parser("web", help="web server only (granian, WSGI); several workers")
     _add_address(web)
-    web.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")))
+    web.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("WEB_CONCURRENCY", "1")),
+        help="processes (default 1; about one per core)",
+    )
+    web.add_argument(
+        "--threads",
+        type=int,
+        default=int(os.environ.get("GONGDAN_WEB_THREADS", "1")),
+        help="Python threads per process (default 1: granian buffers slow clients itself)",
+    )
     web.set_defaults(func=cmd_web)
 
     worker = sub.add_parser("worker", help="task consumer only (Huey)")

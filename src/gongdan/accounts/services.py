@@ -155,12 +155,13 @@ def token_authenticate(raw: str) -> User | None:
     parts = raw.strip().split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(prefix=parts[1], revoked_at__isnull=True)
-        .first()
-    )
-    if token is None or not secrets.compare_digest(token.secret_hash, _hash(parts[2])):
+    try:
+        token = ApiToken.objects.select_related("user").get(
+            prefix=parts[1], revoked_at__isnull=True
+        )
+    except ApiToken.DoesNotExist:
+        return None
+    if not secrets.compare_digest(token.secret_hash, _hash(parts[2])):
         return None
     if not token.user.is_active:
         return None

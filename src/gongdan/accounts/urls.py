@@ -9,4 +9,6 @@ urlpatterns = [
     path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/language/", views.language, name="language"),
+    path("accounts/tokens/", views.tokens, name="tokens"),
+    path("accounts/tokens/<str:prefix>/revoke/", views.token_revoke_view, name="token_revoke"),
 ]

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, LogoutView
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,8 +14,8 @@ from django.views.i18n import set_language
 
 from gongdan.accounts.choices import Language
 from gongdan.accounts.forms import LoginForm, ProfileForm
-from gongdan.accounts.models import User
-from gongdan.accounts.services import user_profile_update
+from gongdan.accounts.models import ApiToken, User
+from gongdan.accounts.services import token_create, token_revoke, user_profile_update
 from gongdan.core.errors import DomainError
 
 
@@ -64,6 +64,29 @@ def profile(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:profile")
     status = 422 if form.errors else 200
     return render(request, "accounts/profile.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    """The user's personal API tokens; a new token's secret is shown once, on this response."""
+    user: User = request.user  # type: ignore[assignment]
+    created = ""
+    if request.method == "POST":
+        name = request.POST.get("name", "").strip()[:100] or _("API token")
+        _token, created = token_create(user=user, name=name)
+    rows = ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+    return render(request, "accounts/tokens.html", {"tokens": rows, "created": created})
+
+
+@require_POST
+@login_required
+def token_revoke_view(request: HttpRequest, prefix: str) -> HttpResponse:
+    """Revoke one of the user's own tokens (another user's prefix is a 404)."""
+    token = get_object_or_404(ApiToken, user=request.user, prefix=prefix)
+    token_revoke(actor=request.user, token=token)  # type: ignore[arg-type]
+    messages.success(request, _("The token was revoked."))
+    return redirect("accounts:tokens")
 
 
 @require_POST

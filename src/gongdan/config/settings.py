@@ -131,7 +131,7 @@ if EMBEDDED:
     )
     DATABASES: dict[str, dict[str, Any]] = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "gongdan.core.db.sqlite3",
             "NAME": _sqlite_path,
             "OPTIONS": {
                 # WAL lets readers run beside the single writer; IMMEDIATE takes the write lock at
@@ -146,13 +146,15 @@ if EMBEDDED:
                 ),
             },
             "TEST": {"NAME": str(DATA_DIR / "test.db") if env_bool("GONGDAN_TEST_DB_FILE") else ""},
+            # Persistent: the web server's threads are a fixed pool, each keeps its connection
+            # (opening and closing a WAL database costs more than most requests).
+            "CONN_MAX_AGE": None,
         }
     }
 else:
     DATABASES = {"default": dict(dj_database_url.parse(DATABASE_URL))}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # A connection pool per process: under ASGI each request runs in its own thread, and
-        # persistent per-thread connections would pile up until max_connections.
+        # A connection pool per process, shared by its request threads and the task consumer's.
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": int(os.environ.get("GONGDAN_DB_POOL_MIN", "2")),
             "max_size": int(os.environ.get("GONGDAN_DB_POOL_MAX", "10")),

@@ -143,6 +143,16 @@ def upload(name: str = "报告.pdf", content: bytes = b"%PDF-1.4 test", **kw: An
 
 
 @pytest.fixture(autouse=True)
+def _fresh_process_caches() -> Any:
+    """Per-process caches must not carry rows from one test's (rolled back) data to the next."""
+    from gongdan.tickets import refdata
+
+    refdata.invalidate()
+    yield
+    refdata.invalidate()
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default(settings: Any) -> Any:
     """Tests read English messages; the product default (zh-Hans) is tested explicitly."""
     from django.utils import translation

@@ -6,9 +6,11 @@ for a ticket the caller may not see); permissions from the services (403).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Header, Query, Router
@@ -26,10 +28,10 @@ from gongdan.core.api_support import (
     paginate,
     pick,
 )
-from gongdan.core.errors import Forbidden, NotFound
+from gongdan.core.errors import Forbidden, NotFound, ValidationFailed
 from gongdan.core.pagination import Page
 from gongdan.customers.selectors import contact_list
-from gongdan.tickets import policies, selectors, services
+from gongdan.tickets import policies, refdata, selectors, services
 from gongdan.tickets.choices import Channel
 from gongdan.tickets.models import (
     Attachment,
@@ -37,7 +39,6 @@ from gongdan.tickets.models import (
     Comment,
     Ticket,
     TicketLink,
-    TicketType,
     TicketWatcher,
     TimelineEntry,
 )
@@ -69,17 +70,22 @@ UPLOAD_ERRORS = {**ERRORS, 413: ErrorOut}
 
 def _refs(actor: User, data: dict[str, Any]) -> dict[str, Any]:
     """Turn the ids of a request body into rows the caller may use (unknown → 422)."""
-    resolvers = {
-        "ticket_type": TicketType.objects.all(),
-        "category": Category.objects.all(),
-        "team": team_list(user=actor),
-        "assignee": user_list(user=actor),
-        "requester": contact_list(user=actor),
+    resolvers: dict[str, Callable[[], QuerySet[Any]]] = {
+        "category": Category.objects.all,
+        "team": lambda: team_list(user=actor),
+        "assignee": lambda: user_list(user=actor),
+        "requester": lambda: contact_list(user=actor),
     }
-    return {
-        key: pick(resolvers[key], value, field=key) if key in resolvers else value
+    refs = {
+        key: pick(resolvers[key](), value, field=key) if key in resolvers else value
         for key, value in data.items()
     }
+    if data.get("ticket_type") is not None:  # types are few and read by every creation: cached
+        refs["ticket_type"] = refdata.ticket_type_get(data["ticket_type"])
+        if refs["ticket_type"] is None:
+            message = _("Unknown or inaccessible id %(id)s.") % {"id": data["ticket_type"]}
+            raise ValidationFailed("invalid_reference", message, fields={"ticket_type": message})
+    return refs
 
 
 def _with_etag(response: HttpResponse, ticket: Ticket) -> Ticket:

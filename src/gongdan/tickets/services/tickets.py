@@ -16,8 +16,9 @@ from gongdan.accounts.models import Team, User
 from gongdan.audit.services import audit_record
 from gongdan.core.errors import Forbidden, ValidationFailed
 from gongdan.core.events import emit
+from gongdan.core.orm import prime_prefetch
 from gongdan.customers.models import Contact
-from gongdan.tickets import policies, timeline
+from gongdan.tickets import policies, refdata, timeline
 from gongdan.tickets.choices import Channel, Priority, Status, TimelineKind
 from gongdan.tickets.models import Category, Tag, Ticket, TicketType
 from gongdan.tickets.numbering import next_ticket_number
@@ -37,7 +38,7 @@ UNSET: Any = object()
 
 
 def _default_type() -> TicketType:
-    ticket_type = TicketType.objects.filter(is_active=True).order_by("sort_order", "id").first()
+    ticket_type = refdata.default_ticket_type()
     if ticket_type is None:
         raise fail("ticket.no_type", _("No ticket type is configured yet."), field="ticket_type")
     return ticket_type
@@ -155,7 +156,8 @@ def ticket_create(  # noqa: C901 - one entry point with every optional field
             priority=priority,
             channel=channel,
             requester=contact,
-            organization_id=contact.organization_id,
+            # The contact's organization was fetched with it (selectors join it): reuse the row.
+            organization=contact.organization if contact.organization_id else None,
             team=team,
             created_by=actor,
             parent=parent,
@@ -167,8 +169,10 @@ def ticket_create(  # noqa: C901 - one entry point with every optional field
             ticket.assignee = assignee
             ticket.status = Status.ASSIGNED
         ticket.save()
-        if tags:
-            ticket.tags.set(_tags(tags))
+        tag_rows = _tags(tags) if tags else []
+        if tag_rows:
+            ticket.tags.set(tag_rows)
+        prime_prefetch(ticket, "tags", tag_rows)  # the response lists them without a query
         timeline.created(ticket, actor=actor)
         if assignee is not None:
             timeline.reference_changed(
