@@ -89,6 +89,9 @@ class Caller:
     def patch(self, path: str, body: Any = None, **kw: Any) -> Any:
         return self._send("patch", path, body, **kw)
 
+    def put(self, path: str, body: Any = None, **kw: Any) -> Any:
+        return self._send("put", path, body, **kw)
+
     def upload(self, path: str, upload: Any, **fields: Any) -> Any:
         return self.client.post(
             f"/api/v1{path}", data={"file": upload, **fields}, headers=self.headers

@@ -139,6 +139,11 @@ def test_openapi_is_3_1_with_every_operation_id(world: World) -> None:
     operation_ids = {op["operationId"] for path in schema["paths"].values() for op in path.values()}
     assert schema["openapi"] == "3.1.0"
     assert operation_ids == {
+        "notifications_list",
+        "notifications_mark_read",
+        "notifications_mark_all_read",
+        "notifications_preferences_get",
+        "notifications_preferences_update",
         "tickets_list",
         "tickets_create",
         "tickets_get",

@@ -17,6 +17,7 @@ from gongdan.core.api_support import (
     install_error_handlers,
 )
 from gongdan.customers.api import router as customers_router
+from gongdan.notifications.api import router as notifications_router
 from gongdan.tickets.api import router as tickets_router
 
 api = NinjaAPI(
@@ -34,3 +35,4 @@ install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", customers_router)
 api.add_router("", tickets_router)
+api.add_router("", notifications_router)

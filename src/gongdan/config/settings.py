@@ -79,11 +79,13 @@ INSTALLED_APPS = [
     "ninja",
     "huey.contrib.djhuey",
     "gongdan.core",
+    "gongdan.jobs",
     "gongdan.accounts",
     "gongdan.customers",
     "gongdan.tickets",
     "gongdan.audit",
     "gongdan.sla",
+    "gongdan.notifications",
     "gongdan.portal",
 ]
 
@@ -198,11 +200,20 @@ _huey_common: dict[str, Any] = {
     },
 }
 if REDIS_URL:
-    HUEY = {**_huey_common, "huey_class": "huey.RedisHuey", "url": REDIS_URL}
+    HUEY = {**_huey_common, "huey_class": "gongdan.jobs.huey.RedisHuey", "url": REDIS_URL}
 else:
     # One host without Redis (embedded, or PostgreSQL on one machine): the queue is a SQLite file
     # in the data dir. Several hosts need REDIS_URL so that every consumer sees one queue.
-    HUEY = {**_huey_common, "huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "tasks.db")}
+    HUEY = {
+        **_huey_common,
+        "huey_class": "gongdan.jobs.huey.SqliteHuey",
+        "filename": str(DATA_DIR / "tasks.db"),
+    }
+
+# Outbox dispatch (gongdan.jobs.outbox): how long a consumer's claim on a batch lasts before
+# another may take it over, and how long processed events are kept.
+GONGDAN_OUTBOX_CLAIM_SECONDS = int(os.environ.get("GONGDAN_OUTBOX_CLAIM_SECONDS", "60"))
+GONGDAN_OUTBOX_RETENTION_DAYS = int(os.environ.get("GONGDAN_OUTBOX_RETENTION_DAYS", "30"))
 
 # --- Auth ---------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

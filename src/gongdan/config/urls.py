@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("gongdan.accounts.urls")),
     path("desk/", include("gongdan.tickets.urls")),
     path("portal/", include("gongdan.portal.urls")),
+    path("notifications/", include("gongdan.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -25,6 +25,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(OutboxEvent)
 class OutboxEventAdmin(ReadOnlyAdmin):
-    list_display = ["id", "event_type", "created_at", "processed_at"]
+    list_display = ["id", "event_type", "created_at", "processed_at", "attempts", "last_error"]
     list_filter = ["event_type"]
     date_hierarchy = "created_at"

@@ -21,8 +21,16 @@ def _jsonable(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def emit(event_type: str, **payload: Any) -> OutboxEvent:
-    """Append a domain event to the outbox; call inside the transaction that made the change."""
-    return OutboxEvent.objects.create(event_type=event_type, payload=_jsonable(payload))
+    """Append a domain event to the outbox; call inside the transaction that made the change.
+
+    Once the transaction commits, a consumer is asked to dispatch it to its subscribers
+    (``gongdan.jobs.outbox``); a rollback discards both the event and the request.
+    """
+    from gongdan.jobs.tasks import kick_outbox
+
+    event = OutboxEvent.objects.create(event_type=event_type, payload=_jsonable(payload))
+    transaction.on_commit(kick_outbox)
+    return event
 
 
 def enqueue_on_commit(task: Callable[..., Any], *args: Any, **kwargs: Any) -> None:

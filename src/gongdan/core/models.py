@@ -17,6 +17,13 @@ class OutboxEvent(models.Model):
     payload = models.JSONField(_("payload"), default=dict)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    # Dispatch bookkeeping (gongdan.jobs.outbox): a claim is a token plus a time after which
+    # another consumer may take the row over (a crashed consumer's claim simply expires); a
+    # failing subscriber pushes that time out with backoff.
+    available_at = models.DateTimeField(_("available at"), null=True, blank=True)
+    claim = models.CharField(_("claim"), max_length=32, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         verbose_name = _("outbox event")

@@ -90,7 +90,13 @@ def comment_create(
             obj=ticket,
             data={"comment": comment.pk, "internal": is_internal},
         )
-        emit("comment.created", ticket=ticket.number, comment=comment.pk, internal=is_internal)
+        emit(
+            "comment.created",
+            ticket=ticket.number,
+            comment=comment.pk,
+            internal=is_internal,
+            actor=actor.pk,
+        )
     return comment
 
 
@@ -110,7 +116,7 @@ def _status_after_comment(
         audit_record(
             actor=actor, action="ticket.status_changed", obj=ticket, data={"old": old, "new": new}
         )
-        emit("ticket.status_changed", ticket=ticket.number, old=old, new=new)
+        emit("ticket.status_changed", ticket=ticket.number, old=old, new=new, actor=actor.pk)
     return changed
 
 

@@ -186,7 +186,13 @@ def ticket_create(  # noqa: C901 - one entry point with every optional field
             obj=ticket,
             data={"number": ticket.number, "channel": channel},
         )
-        emit("ticket.created", ticket=ticket.number, team=ticket.team_id)
+        emit(
+            "ticket.created",
+            ticket=ticket.number,
+            team=ticket.team_id,
+            assignee=ticket.assignee_id,
+            actor=actor.pk,
+        )
     return ticket
 
 
@@ -284,7 +290,7 @@ def ticket_update(  # noqa: C901 - one branch per editable field
             return ticket
         touch(ticket, *[f for f in changed if f != "tags"])
         audit_record(actor=actor, action="ticket.updated", obj=ticket, data={"fields": changed})
-        emit("ticket.updated", ticket=ticket.number, fields=changed)
+        emit("ticket.updated", ticket=ticket.number, fields=changed, actor=actor.pk)
     return ticket
 
 
@@ -357,7 +363,7 @@ def ticket_assign(
         audit_record(
             actor=actor, action="ticket.assigned", obj=ticket, data={"assignee": ticket.assignee_id}
         )
-        emit("ticket.assigned", ticket=ticket.number, assignee=ticket.assignee_id)
+        emit("ticket.assigned", ticket=ticket.number, assignee=ticket.assignee_id, actor=actor.pk)
     return ticket
 
 
@@ -431,11 +437,11 @@ def ticket_transition(
             audit_record(
                 actor=actor, action="ticket.assigned", obj=ticket, data={"assignee": actor.pk}
             )
-            emit("ticket.assigned", ticket=ticket.number, assignee=actor.pk)
+            emit("ticket.assigned", ticket=ticket.number, assignee=actor.pk, actor=actor.pk)
         audit_record(
             actor=actor, action="ticket.status_changed", obj=ticket, data={"old": old, "new": to}
         )
-        emit("ticket.status_changed", ticket=ticket.number, old=old, new=to)
+        emit("ticket.status_changed", ticket=ticket.number, old=old, new=to, actor=actor.pk)
         if reason:
             comment_create(actor=actor, ticket=ticket, body=reason, is_internal=False, _locked=True)
     ticket.refresh_from_db()

@@ -1,0 +1,117 @@
+"""/api/v1/notifications: the caller's own notifications and preferences, nobody else's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+
+from gongdan.core.api_support import ERRORS, api_user, paginate
+from gongdan.core.errors import NotFound, ValidationFailed
+from gongdan.notifications import selectors, services
+from gongdan.notifications.choices import ChannelName, Kind
+from gongdan.notifications.presenters import notification_text
+from gongdan.notifications.schemas import (
+    MarkedOut,
+    NotificationPage,
+    NotificationQuery,
+    PreferenceOut,
+    PreferencesIn,
+)
+
+router = Router(tags=["notifications"])
+
+
+@router.get(
+    "/notifications",
+    response={200: NotificationPage, **ERRORS},
+    operation_id="notifications_list",
+)
+def notifications_list(request: HttpRequest, query: Query[NotificationQuery]) -> dict[str, Any]:
+    """My notifications, newest first (``unread=true`` for the unread ones), keyset-paged."""
+    user = api_user(request)
+    qs = selectors.notification_list(user=user, unread_only=query.unread)
+    page = paginate(qs, ordering=["-id"], size=query.size, cursor=query.cursor)
+    return {
+        "items": [
+            {
+                "id": n.pk,
+                "kind": n.kind,
+                "text": notification_text(n),
+                "ticket": n.data.get("number"),
+                "created_at": n.created_at,
+                "read_at": n.read_at,
+            }
+            for n in page.items
+        ],
+        "next_cursor": page.next_cursor,
+        "prev_cursor": page.prev_cursor,
+        "unread": selectors.unread_count(user=user),
+    }
+
+
+@router.post(
+    "/notifications/{notification_id}/read",
+    response={200: MarkedOut, **ERRORS},
+    operation_id="notifications_mark_read",
+)
+def notifications_mark_read(request: HttpRequest, notification_id: int) -> dict[str, int]:
+    """Mark one of my notifications read (404 for anyone else's)."""
+    if not services.notification_mark_read(user=api_user(request), notification_id=notification_id):
+        raise NotFound("notification.not_found", _("No such notification."))
+    return {"marked": 1}
+
+
+@router.post(
+    "/notifications/read-all",
+    response={200: MarkedOut, **ERRORS},
+    operation_id="notifications_mark_all_read",
+)
+def notifications_mark_all_read(request: HttpRequest) -> dict[str, int]:
+    """Mark all my notifications read."""
+    return {"marked": services.notification_mark_all_read(user=api_user(request))}
+
+
+def _preferences(request: HttpRequest) -> list[dict[str, Any]]:
+    table = selectors.preference_table(user=api_user(request))
+    return [
+        {"kind": kind.value, "label": str(kind.label), "channel": str(channel), "enabled": on}
+        for kind, cells in table
+        for channel, on in cells
+    ]
+
+
+@router.get(
+    "/notifications/preferences",
+    response={200: list[PreferenceOut], **ERRORS},
+    operation_id="notifications_preferences_get",
+)
+def notifications_preferences_get(request: HttpRequest) -> list[dict[str, Any]]:
+    """What I am told about, per kind and live channel."""
+    return _preferences(request)
+
+
+@router.put(
+    "/notifications/preferences",
+    response={200: list[PreferenceOut], **ERRORS},
+    operation_id="notifications_preferences_update",
+)
+def notifications_preferences_update(
+    request: HttpRequest, payload: PreferencesIn
+) -> list[dict[str, Any]]:
+    """Turn kinds on or off per channel; unknown kinds or channels are a 422."""
+    fields: dict[str, str] = {}
+    for index, item in enumerate(payload.items):
+        if item.kind not in Kind.values:
+            fields[f"items.{index}.kind"] = _("Unknown notification kind.")
+        if item.channel not in ChannelName.values:
+            fields[f"items.{index}.channel"] = _("Unknown channel.")
+    if fields:
+        raise ValidationFailed("invalid", _("Please correct the marked fields."), fields=fields)
+    services.preferences_set(
+        user=api_user(request),
+        choices={(item.kind, item.channel): item.enabled for item in payload.items},
+    )
+    return _preferences(request)

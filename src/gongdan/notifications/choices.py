@@ -1,0 +1,29 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    """What a notification is about; users choose per kind and channel whether to get it."""
+
+    TICKET_ASSIGNED = "ticket.assigned", _("A ticket was assigned to me")
+    CUSTOMER_REPLIED = "ticket.customer_replied", _("A customer replied on my ticket")
+    NOTE_ADDED = "ticket.note_added", _("A colleague added an internal note on my ticket")
+    STAFF_REPLIED = "ticket.staff_replied", _("The service desk replied on my ticket")
+    STATUS_CHANGED = "ticket.status_changed", _("The status of my ticket changed")
+    CUSTOMER_ACTED = "ticket.customer_acted", _("A customer confirmed, reopened or cancelled")
+
+
+class ChannelName(models.TextChoices):
+    """Where a notification goes. In-app is built in; the others register when configured."""
+
+    IN_APP = "in_app", _("In the app")
+    EMAIL = "email", _("Email")
+    WECOM = "wecom", _("WeCom")
+    DINGTALK = "dingtalk", _("DingTalk")
+    FEISHU = "feishu", _("Feishu")
+    SMS = "sms", _("SMS")
+    WEBHOOK = "webhook", _("Webhook")
+
+
+STAFF_KINDS = [Kind.TICKET_ASSIGNED, Kind.CUSTOMER_REPLIED, Kind.NOTE_ADDED, Kind.CUSTOMER_ACTED]
+CUSTOMER_KINDS = [Kind.STAFF_REPLIED, Kind.STATUS_CHANGED]

@@ -1,0 +1,73 @@
+"""Notifications as sentences in the reader's language, with a link to the right page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from gongdan.accounts.models import User
+from gongdan.notifications.choices import Kind
+from gongdan.notifications.models import Notification
+from gongdan.tickets.choices import Status
+
+
+@dataclass(frozen=True)
+class Shown:
+    id: int
+    text: str
+    url: str
+    created_at: object
+    unread: bool
+
+
+def _status_label(value: object) -> str:
+    try:
+        return str(Status(str(value)).label)
+    except ValueError:
+        return str(value or "")
+
+
+def notification_text(n: Notification) -> str:
+    d = n.data
+    values = {
+        "actor": n.actor_label or _("Someone"),
+        "number": d.get("number", ""),
+        "title": d.get("title", ""),
+        "status": _status_label(d.get("new")),
+    }
+    sentences = {
+        Kind.TICKET_ASSIGNED: _("%(actor)s assigned %(number)s to you: %(title)s"),
+        Kind.CUSTOMER_REPLIED: _("%(actor)s replied on %(number)s: %(title)s"),
+        Kind.NOTE_ADDED: _("%(actor)s added an internal note on %(number)s: %(title)s"),
+        Kind.STAFF_REPLIED: _("The service desk replied on your ticket %(number)s: %(title)s"),
+        Kind.STATUS_CHANGED: _("Your ticket %(number)s is now “%(status)s”: %(title)s"),
+        Kind.CUSTOMER_ACTED: _("%(actor)s set %(number)s to “%(status)s”: %(title)s"),
+    }
+    template = sentences.get(n.kind)  # type: ignore[call-overload]
+    if template is None:
+        return f"{n.kind} {values['number']}"
+    return template % values
+
+
+def notification_url(n: Notification, user: User) -> str:
+    number = n.data.get("number")
+    if not number:
+        return ""
+    if user.is_staff_member:
+        return reverse("tickets:detail", args=[number])
+    return reverse("portal:detail", args=[number])
+
+
+def present(rows: list[Notification], user: User) -> list[Shown]:
+    return [
+        Shown(
+            id=n.pk,
+            text=notification_text(n),
+            url=notification_url(n, user),
+            created_at=n.created_at,
+            unread=n.read_at is None,
+        )
+        for n in rows
+    ]

@@ -1,0 +1,37 @@
+"""Reading notifications: always the signed-in user's own, never anyone else's."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from gongdan.accounts.models import User
+from gongdan.notifications.choices import CUSTOMER_KINDS, STAFF_KINDS, ChannelName, Kind
+from gongdan.notifications.models import Notification, NotificationPreference
+from gongdan.notifications.services import live_channels
+
+
+def notification_list(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
+    qs = Notification.objects.filter(recipient=user).order_by("-id")
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return qs
+
+
+def unread_count(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def kinds_for(user: User) -> list[Kind]:
+    return list(STAFF_KINDS if user.is_staff_member else CUSTOMER_KINDS)
+
+
+def preference_table(*, user: User) -> list[tuple[Kind, list[tuple[str, bool]]]]:
+    """Rows of (kind, [(channel, enabled)]) for the kinds that concern this user."""
+    saved = {
+        (p.kind, p.channel): p.enabled for p in NotificationPreference.objects.filter(user=user)
+    }
+    channels = live_channels()
+    return [
+        (kind, [(ChannelName(c), saved.get((kind.value, c), True)) for c in channels])
+        for kind in kinds_for(user)
+    ]

@@ -1,0 +1,118 @@
+"""Ticket events (from the outbox) turned into notifications: who hears about what.
+
+- assigned (or created already assigned) → the assignee;
+- a customer's public reply → the assignee, or the agents of the ticket's team while unassigned;
+- a colleague's internal note → the assignee (internal notes never reach customers);
+- a staff public reply → the requester's login (customers never see who wrote internal notes);
+- a status change made by staff that customers care about → the requester's login;
+- a customer confirming, reopening or cancelling → the assignee.
+The actor is never told about their own action (``notify`` drops them).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gongdan.accounts.choices import Role
+from gongdan.accounts.models import User
+from gongdan.core.models import OutboxEvent
+from gongdan.jobs.outbox import subscriber
+from gongdan.notifications.choices import Kind
+from gongdan.notifications.services import notify
+from gongdan.tickets.choices import Status
+from gongdan.tickets.models import Comment, Ticket
+
+CUSTOMER_STATUSES = {Status.PENDING, Status.RESOLVED, Status.CLOSED, Status.CANCELLED}
+CUSTOMER_MOVES = {Status.CLOSED, Status.REOPENED, Status.CANCELLED}
+
+
+def _ticket(payload: dict[str, Any]) -> Ticket | None:
+    return (
+        Ticket.objects.select_related("assignee", "requester__user", "team")
+        .filter(number=payload.get("ticket"))
+        .first()
+    )
+
+
+def _user(pk: Any) -> User | None:
+    return User.objects.filter(pk=pk).first() if pk else None
+
+
+def _requester_login(ticket: Ticket) -> User | None:
+    return ticket.requester.user if ticket.requester_id else None
+
+
+def _team_agents(ticket: Ticket) -> list[User]:
+    if ticket.team_id is None:
+        return []
+    return list(
+        User.objects.filter(teams=ticket.team_id, is_active=True).exclude(role=Role.CUSTOMER)
+    )
+
+
+@subscriber("ticket.assigned", "ticket.created", name="notifications.assigned")
+def on_assigned(event: OutboxEvent) -> None:
+    payload = event.payload
+    if not payload.get("assignee"):
+        return
+    ticket = _ticket(payload)
+    if ticket is None or ticket.assignee_id != payload["assignee"]:
+        return  # reassigned again since: the newer event tells the newer assignee
+    notify(
+        recipients=[ticket.assignee],
+        kind=Kind.TICKET_ASSIGNED,
+        ticket=ticket,
+        actor=_user(payload.get("actor")),
+    )
+
+
+@subscriber("comment.created", name="notifications.comment")
+def on_comment(event: OutboxEvent) -> None:
+    payload = event.payload
+    ticket = _ticket(payload)
+    comment = Comment.objects.select_related("author").filter(pk=payload.get("comment")).first()
+    if ticket is None or comment is None:
+        return
+    actor = comment.author
+    by_staff = actor is not None and actor.is_staff_member
+    if comment.is_internal:
+        notify(recipients=[ticket.assignee], kind=Kind.NOTE_ADDED, ticket=ticket, actor=actor)
+    elif by_staff:
+        notify(
+            recipients=[_requester_login(ticket)],
+            kind=Kind.STAFF_REPLIED,
+            ticket=ticket,
+            actor=actor,
+        )
+    else:
+        staff = [ticket.assignee] if ticket.assignee_id else _team_agents(ticket)
+        notify(recipients=staff, kind=Kind.CUSTOMER_REPLIED, ticket=ticket, actor=actor)
+
+
+@subscriber("ticket.status_changed", name="notifications.status")
+def on_status(event: OutboxEvent) -> None:
+    payload = event.payload
+    ticket = _ticket(payload)
+    actor = _user(payload.get("actor"))
+    if ticket is None:
+        return
+    new = payload.get("new")
+    data = {"old": payload.get("old"), "new": new}
+    if actor is not None and not actor.is_staff_member:
+        if new in CUSTOMER_MOVES:
+            notify(
+                recipients=[ticket.assignee],
+                kind=Kind.CUSTOMER_ACTED,
+                ticket=ticket,
+                actor=actor,
+                data=data,
+            )
+        return
+    if new in CUSTOMER_STATUSES:
+        notify(
+            recipients=[_requester_login(ticket)],
+            kind=Kind.STATUS_CHANGED,
+            ticket=ticket,
+            actor=actor,
+            data=data,
+        )

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from gongdan.notifications import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("badge/", views.badge, name="badge"),
+    path("read-all/", views.read_all, name="read_all"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("<int:pk>/open/", views.open_one, name="open"),
+]

@@ -1,0 +1,92 @@
+"""The notification centre (workspace and portal), the unread badge and the preferences page."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gongdan.accounts.models import User
+from gongdan.notifications import selectors, services
+from gongdan.notifications.presenters import present
+
+PAGE_SIZE = 50
+
+
+def _base(user: User) -> str:
+    return "accounts/base.html" if user.is_staff_member else "portal/base.html"
+
+
+@require_GET
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's notifications, newest first, 50 a page (``?before=<id>``)."""
+    user: User = request.user  # type: ignore[assignment]
+    unread_only = request.GET.get("unread") == "1"
+    qs = selectors.notification_list(user=user, unread_only=unread_only)
+    before = request.GET.get("before", "")
+    if before.isdigit():
+        qs = qs.filter(pk__lt=int(before))
+    rows = list(qs[: PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    context = {
+        "base_template": _base(user),
+        "items": present(rows, user),
+        "older": rows[-1].pk if more else None,
+        "unread_only": unread_only,
+        "unread": selectors.unread_count(user=user),
+    }
+    return render(request, "notifications/inbox.html", context)
+
+
+@require_GET
+@login_required
+def badge(request: HttpRequest) -> HttpResponse:
+    """The unread count for the top bar (polled by htmx)."""
+    count = selectors.unread_count(user=request.user)  # type: ignore[arg-type]
+    return render(request, "notifications/_badge.html", {"count": count})
+
+
+@require_POST
+@login_required
+def open_one(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one of my notifications read and go where it points (404 for anyone else's)."""
+    user: User = request.user  # type: ignore[assignment]
+    if not services.notification_mark_read(user=user, notification_id=pk):
+        raise Http404
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("notifications:inbox")
+
+
+@require_POST
+@login_required
+def read_all(request: HttpRequest) -> HttpResponse:
+    services.notification_mark_all_read(user=request.user)  # type: ignore[arg-type]
+    return redirect("notifications:inbox")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    """Per kind and channel: on or off. A box left unticked turns that pair off."""
+    user: User = request.user  # type: ignore[assignment]
+    table = selectors.preference_table(user=user)
+    if request.method == "POST":
+        chosen = set(request.POST.getlist("on"))
+        choices = {
+            (kind.value, channel): f"{kind.value}:{channel}" in chosen
+            for kind, cells in table
+            for channel, _enabled in cells
+        }
+        services.preferences_set(user=user, choices=choices)
+        return redirect("notifications:preferences")
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"base_template": _base(user), "table": table},
+    )
