@@ -174,6 +174,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     # run_huey adds its own handler unless "huey" has one; ours propagates to the root logger.
     logging.getLogger("huey").addHandler(logging.NullHandler())
+    from gongdan.jobs.tasks import dispatch_outbox_job
+
+    # Catch up at start: events whose dispatch was lost while no consumer ran (or one crashed).
+    dispatch_outbox_job()
     call_command("run_huey", workers=args.workers)
     return 0
 
