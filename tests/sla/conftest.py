@@ -40,3 +40,14 @@ def official_spec() -> CalendarSpec:
 @pytest.fixture
 def china(db: None) -> BusinessCalendar:
     return seed_china_calendar().calendar
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://…)")
+    for item in items:
+        if item.get_closest_marker("postgres_only") and "tests/sla" in str(item.fspath):
+            item.add_marker(skip)

@@ -145,11 +145,14 @@ def upload(name: str = "报告.pdf", content: bytes = b"%PDF-1.4 test", **kw: An
 @pytest.fixture(autouse=True)
 def _fresh_process_caches() -> Any:
     """Per-process caches must not carry rows from one test's (rolled back) data to the next."""
+    from gongdan.sla import engine
     from gongdan.tickets import refdata
 
     refdata.invalidate()
+    engine.invalidate()
     yield
     refdata.invalidate()
+    engine.invalidate()
 
 
 @pytest.fixture(autouse=True)

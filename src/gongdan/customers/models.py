@@ -24,6 +24,12 @@ class Organization(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    tier = models.SlugField(
+        _("contract tier"),
+        max_length=30,
+        blank=True,
+        help_text=_("For example standard, silver or gold; SLA policies can match on it."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -11,6 +11,8 @@ class Kind(models.TextChoices):
     STAFF_REPLIED = "ticket.staff_replied", _("The service desk replied on my ticket")
     STATUS_CHANGED = "ticket.status_changed", _("The status of my ticket changed")
     CUSTOMER_ACTED = "ticket.customer_acted", _("A customer confirmed, reopened or cancelled")
+    SLA_WARNING = "sla.warning", _("An SLA target of my ticket is close to being missed")
+    SLA_ESCALATED = "sla.escalated", _("An SLA escalation reached me")
 
 
 class ChannelName(models.TextChoices):
@@ -25,5 +27,12 @@ class ChannelName(models.TextChoices):
     WEBHOOK = "webhook", _("Webhook")
 
 
-STAFF_KINDS = [Kind.TICKET_ASSIGNED, Kind.CUSTOMER_REPLIED, Kind.NOTE_ADDED, Kind.CUSTOMER_ACTED]
+STAFF_KINDS = [
+    Kind.TICKET_ASSIGNED,
+    Kind.CUSTOMER_REPLIED,
+    Kind.NOTE_ADDED,
+    Kind.CUSTOMER_ACTED,
+    Kind.SLA_WARNING,
+    Kind.SLA_ESCALATED,
+]
 CUSTOMER_KINDS = [Kind.STAFF_REPLIED, Kind.STATUS_CHANGED]

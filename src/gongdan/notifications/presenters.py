@@ -29,6 +29,15 @@ def _status_label(value: object) -> str:
         return str(value or "")
 
 
+def _target_label(value: object) -> str:
+    from gongdan.sla.choices import SlaTarget
+
+    try:
+        return str(SlaTarget(str(value)).label)
+    except ValueError:
+        return str(value or "")
+
+
 def notification_text(n: Notification) -> str:
     d = n.data
     values = {
@@ -36,6 +45,9 @@ def notification_text(n: Notification) -> str:
         "number": d.get("number", ""),
         "title": d.get("title", ""),
         "status": _status_label(d.get("new")),
+        "percent": d.get("percent", ""),
+        "level": d.get("level", ""),
+        "target": _target_label(d.get("target")),
     }
     sentences = {
         Kind.TICKET_ASSIGNED: _("%(actor)s assigned %(number)s to you: %(title)s"),
@@ -44,6 +56,8 @@ def notification_text(n: Notification) -> str:
         Kind.STAFF_REPLIED: _("The service desk replied on your ticket %(number)s: %(title)s"),
         Kind.STATUS_CHANGED: _("Your ticket %(number)s is now “%(status)s”: %(title)s"),
         Kind.CUSTOMER_ACTED: _("%(actor)s set %(number)s to “%(status)s”: %(title)s"),
+        Kind.SLA_WARNING: _("%(number)s: %(percent)s%% of the %(target)s time is used: %(title)s"),
+        Kind.SLA_ESCALATED: _("%(number)s escalated (level %(level)s, %(target)s): %(title)s"),
     }
     template = sentences.get(n.kind)  # type: ignore[call-overload]
     if template is None:

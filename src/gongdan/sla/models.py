@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from datetime import time
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from gongdan.sla.choices import SpecialDayKind, Weekday
+from gongdan.sla.choices import SlaTarget, SpecialDayKind, Weekday
 from gongdan.sla.validation import (
     check_intervals,
     check_special_day,
@@ -177,3 +178,176 @@ class SpecialDay(models.Model):
 
 
 _SPECIAL_DAY_ERROR_FIELDS = {"bad_kind": "kind", "makeup_not_weekend": "date"}
+
+
+class SlaPolicy(models.Model):
+    """A service promise: the first active policy (by position) whose conditions all match applies.
+
+    An empty condition matches anything. Targets are in minutes, measured in business time on
+    ``calendar`` when ``business_time`` is set (and a calendar is chosen), else in calendar time.
+    Clocks pause while the ticket is in one of ``pause_statuses`` (waiting on the customer).
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveIntegerField(
+        _("position"), default=100, help_text=_("Lower positions are tried first.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    organizations = models.ManyToManyField(
+        "customers.Organization", verbose_name=_("organizations"), blank=True, related_name="+"
+    )
+    tiers = models.JSONField(
+        _("contract tiers"), default=list, blank=True, help_text=_("Organization tiers, e.g. gold.")
+    )
+    ticket_types = models.ManyToManyField(
+        "tickets.TicketType", verbose_name=_("ticket types"), blank=True, related_name="+"
+    )
+    categories = models.ManyToManyField(
+        "tickets.Category", verbose_name=_("categories"), blank=True, related_name="+"
+    )
+    priorities = models.JSONField(_("priorities"), default=list, blank=True)
+    channels = models.JSONField(_("channels"), default=list, blank=True)
+    calendar = models.ForeignKey(
+        BusinessCalendar,
+        verbose_name=_("business calendar"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="policies",
+    )
+    business_time = models.BooleanField(
+        _("count business time"),
+        default=True,
+        help_text=_("Off: targets run around the clock, on every day."),
+    )
+    first_response_minutes = models.PositiveIntegerField(
+        _("first response (minutes)"), null=True, blank=True
+    )
+    next_response_minutes = models.PositiveIntegerField(
+        _("next response (minutes)"), null=True, blank=True
+    )
+    resolution_minutes = models.PositiveIntegerField(
+        _("resolution (minutes)"), null=True, blank=True
+    )
+    pause_statuses = models.JSONField(
+        _("pause in statuses"), default=list, blank=True, help_text=_('For example ["pending"].')
+    )
+    warn_percents = models.JSONField(
+        _("warn at (% of target)"), default=list, blank=True, help_text=_("For example [75, 90].")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def minutes_for(self, target: str) -> int | None:
+        return {
+            "first_response": self.first_response_minutes,
+            "next_response": self.next_response_minutes,
+            "resolution": self.resolution_minutes,
+        }.get(target)
+
+    @property
+    def counts_business_time(self) -> bool:
+        return self.business_time and self.calendar_id is not None
+
+
+class EscalationLevel(models.Model):
+    """What happens once a target is breached: at the breach (0 minutes) and later levels."""
+
+    policy = models.ForeignKey(
+        SlaPolicy, verbose_name=_("policy"), on_delete=models.CASCADE, related_name="levels"
+    )
+    after_minutes = models.PositiveIntegerField(
+        _("after the breach (minutes)"), default=0, help_text=_("In the policy's time.")
+    )
+    notify_assignee = models.BooleanField(_("notify the assignee"), default=True)
+    notify_team_lead = models.BooleanField(_("notify the team lead"), default=True)
+    notify_supervisors = models.BooleanField(_("notify supervisors"), default=False)
+    raise_priority = models.BooleanField(_("raise the priority one step"), default=False)
+    move_to_team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("move to team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    add_watchers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("add watchers"), blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("escalation level")
+        verbose_name_plural = _("escalation levels")
+        ordering = ["policy", "after_minutes"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "after_minutes"],
+                name="escalation_level_once",
+                violation_error_message=_("This policy already has a level at that time."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy}: +{self.after_minutes} min"
+
+
+class SlaClock(models.Model):
+    """One target of one ticket: how much time it has used, when it is due, what has fired.
+
+    ``elapsed_seconds`` is the time used before ``running_since``; while the clock runs, the
+    time since then counts too. A paused or stopped clock has no ``running_since`` and no
+    ``due_at``. ``warn_at`` and ``escalate_at`` are the next moments the sweep acts on; the sweep
+    claims them with conditional UPDATEs so that each fires once.
+    """
+
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("ticket"),
+        on_delete=models.CASCADE,
+        related_name="sla_clocks",
+    )
+    policy = models.ForeignKey(
+        SlaPolicy, verbose_name=_("policy"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    target = models.CharField(_("target"), max_length=20, choices=SlaTarget.choices)
+    target_minutes = models.PositiveIntegerField(_("target (minutes)"))
+    business_time = models.BooleanField(_("business time"), default=True)
+    started_at = models.DateTimeField(_("started at"))
+    running_since = models.DateTimeField(_("running since"), null=True, blank=True)
+    elapsed_seconds = models.FloatField(_("time used before"), default=0)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    warn_at = models.DateTimeField(_("next warning at"), null=True, blank=True)
+    warned_percent = models.PositiveSmallIntegerField(_("warned at (%)"), default=0)
+    escalate_at = models.DateTimeField(_("next escalation at"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    met_at = models.DateTimeField(_("met at"), null=True, blank=True)
+    breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SLA clock")
+        verbose_name_plural = _("SLA clocks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "target"],
+                name="sla_clock_once",
+                violation_error_message=_("This ticket already has a clock for this target."),
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_at"], name="sla_clock_due_idx", condition=Q(breached_at__isnull=True)
+            ),
+            models.Index(fields=["warn_at"], name="sla_clock_warn_idx"),
+            models.Index(fields=["escalate_at"], name="sla_clock_escalate_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.target}"

@@ -68,6 +68,11 @@ def _touch(calendar: BusinessCalendar) -> None:
         version=F("version") + 1, updated_at=timezone.now()
     )
     calendar.refresh_from_db(fields=["version", "updated_at"])
+    # Open tickets' due times follow the calendar: re-aimed in the background after commit.
+    from gongdan.core.events import enqueue_on_commit
+    from gongdan.sla.tasks import recompute_calendar
+
+    enqueue_on_commit(recompute_calendar, calendar.pk)
 
 
 def calendar_create(

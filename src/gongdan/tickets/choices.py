@@ -61,3 +61,17 @@ class TimelineKind(models.TextChoices):
     MERGED = "ticket.merged", _("Merged into another ticket")
     MERGED_FROM = "ticket.merged_from", _("Another ticket merged in")
     WATCHER_ADDED = "ticket.watcher_added", _("Watcher added")
+    SLA_WARNING = "sla.warning", _("SLA warning")
+    SLA_BREACHED = "sla.breached", _("SLA breached")
+    SLA_ESCALATED = "sla.escalated", _("SLA escalated")
+
+
+class EscalationAction(models.TextChoices):
+    """What an SLA escalation did (kept on its timeline entry)."""
+
+    NOTIFIED_ASSIGNEE = "notified_assignee", _("notified the assignee")
+    NOTIFIED_LEAD = "notified_lead", _("notified the team lead")
+    NOTIFIED_SUPERVISORS = "notified_supervisors", _("notified the supervisors")
+    RAISED_PRIORITY = "raised_priority", _("raised the priority")
+    MOVED_TEAM = "moved_team", _("moved the ticket to another team")
+    ADDED_WATCHERS = "added_watchers", _("added watchers")

@@ -215,6 +215,12 @@ class Ticket(models.Model):
     first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # SLA due times, kept by gongdan.sla.engine from the ticket's clocks (None: no running clock).
+    first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
+    next_response_due_at = models.DateTimeField(_("next response due"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    sla_due_at = models.DateTimeField(_("next SLA due time"), null=True, blank=True)
+    sla_breached_at = models.DateTimeField(_("SLA breached at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("ticket")
@@ -238,6 +244,16 @@ class Ticket(models.Model):
             models.Index(fields=["organization", "-updated_at", "-id"], name="ticket_org_idx"),
             models.Index(fields=["-updated_at", "-id"], name="ticket_updated_idx"),
             models.Index(fields=["-created_at", "-id"], name="ticket_created_idx"),
+            models.Index(
+                fields=["sla_due_at", "id"],
+                name="ticket_sla_due_idx",
+                condition=models.Q(sla_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["-sla_breached_at", "-id"],
+                name="ticket_sla_breached_idx",
+                condition=models.Q(sla_breached_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,14 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gongdan.tickets.choices import Channel, LinkKind, Priority, Status, TimelineKind
+from gongdan.tickets.choices import (
+    Channel,
+    EscalationAction,
+    LinkKind,
+    Priority,
+    Status,
+    TimelineKind,
+)
 from gongdan.tickets.models import TimelineEntry
 
 FIELD_LABELS = {"title": gettext_lazy("title"), "description": gettext_lazy("description")}
@@ -107,4 +114,23 @@ def describe(entry: TimelineEntry) -> str:  # noqa: C901 - one branch per entry 
         return _("merged ticket %(number)s into this one") % {"number": d.get("number", "")}
     if kind == TimelineKind.WATCHER_ADDED:
         return _("added %(who)s as a watcher") % {"who": d.get("who", "")}
+    if kind in (TimelineKind.SLA_WARNING, TimelineKind.SLA_BREACHED, TimelineKind.SLA_ESCALATED):
+        return _sla_sentence(kind, d)
     return str(kind)
+
+
+def _sla_sentence(kind: str, d: dict[str, Any]) -> str:
+    from gongdan.sla.choices import SlaTarget
+
+    values = {
+        "target": _choice(SlaTarget, d.get("target")),
+        "percent": d.get("percent", ""),
+        "due": d.get("due", ""),
+        "level": d.get("level", ""),
+        "actions": ", ".join(str(_choice(EscalationAction, a)) for a in d.get("actions", [])),
+    }
+    if kind == TimelineKind.SLA_WARNING:
+        return _("SLA warning: %(percent)s%% of the %(target)s time is used (due %(due)s)") % values
+    if kind == TimelineKind.SLA_BREACHED:
+        return _("SLA breached: the %(target)s target was due %(due)s") % values
+    return _("SLA escalation level %(level)s (%(target)s): %(actions)s") % values

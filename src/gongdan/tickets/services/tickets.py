@@ -18,6 +18,7 @@ from gongdan.core.errors import Forbidden, ValidationFailed
 from gongdan.core.events import emit
 from gongdan.core.orm import prime_prefetch
 from gongdan.customers.models import Contact
+from gongdan.sla import engine as sla_engine
 from gongdan.tickets import policies, refdata, timeline
 from gongdan.tickets.choices import Channel, Priority, Status, TimelineKind
 from gongdan.tickets.models import Category, Tag, Ticket, TicketType
@@ -168,7 +169,9 @@ def ticket_create(  # noqa: C901 - one entry point with every optional field
         if assignee is not None:
             ticket.assignee = assignee
             ticket.status = Status.ASSIGNED
+        clocks = sla_engine.plan_new(ticket, now)  # sets the due columns before the insert
         ticket.save()
+        sla_engine.start_new(ticket, clocks)
         tag_rows = _tags(tags) if tags else []
         if tag_rows:
             ticket.tags.set(tag_rows)
@@ -289,6 +292,8 @@ def ticket_update(  # noqa: C901 - one branch per editable field
         if not changed:
             return ticket
         touch(ticket, *[f for f in changed if f != "tags"])
+        if {"priority", "ticket_type", "category"} & set(changed):
+            sla_engine.retarget(ticket, now=ticket.updated_at)
         audit_record(actor=actor, action="ticket.updated", obj=ticket, data={"fields": changed})
         emit("ticket.updated", ticket=ticket.number, fields=changed, actor=actor.pk)
     return ticket
@@ -432,6 +437,7 @@ def ticket_transition(
         changed += _stamp(ticket, to, now)
         ticket.status = to
         touch(ticket, *changed)
+        sla_engine.on_status(ticket, old=old, new=to, now=now)
         timeline.status_changed(ticket, actor=actor, old=old, new=to, reason=reason)
         if takes:
             audit_record(
