@@ -57,6 +57,7 @@ def _prepare_database(*, demo: bool, verbosity: int) -> None:
 
     call_command("migrate", interactive=False, verbosity=verbosity)
     call_command("createcachetable", verbosity=verbosity)
+    call_command("seed_calendars", verbosity=verbosity)  # idempotent: adds only missing days
     if demo:
         call_command("seed_demo", if_empty=True)
 

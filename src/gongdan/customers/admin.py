@@ -16,8 +16,8 @@ class ContactInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "phone", "is_active"]
-    list_filter = ["is_active"]
+    list_display = ["code", "name", "tier", "phone", "is_active"]
+    list_filter = ["is_active", "tier"]
     search_fields = ["code", "name", "email_domains", "phone"]
     inlines = [ContactInline]
 

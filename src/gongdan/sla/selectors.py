@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -71,3 +73,56 @@ def _build_spec(calendar: BusinessCalendar) -> CalendarSpec:
         is_24x7=calendar.is_24x7,
         special=special,
     )
+
+
+@dataclass(frozen=True)
+class ClockView:
+    """One SLA clock as the ticket page shows it."""
+
+    target: str
+    label: str
+    state: str  # running, paused, met, breached, stopped
+    due_at: datetime | None
+    met_at: datetime | None
+    breached_at: datetime | None
+    remaining_minutes: int | None  # on the clock's own (business) time; negative: overdue
+
+
+def ticket_clocks(*, ticket: Any) -> list[ClockView]:
+    """The ticket's SLA clocks (one query), in target order. Staff only: callers check."""
+    from django.utils import timezone
+
+    from gongdan.sla import engine
+    from gongdan.sla.choices import SlaTarget
+    from gongdan.sla.models import SlaClock
+
+    order = {t: i for i, t in enumerate(SlaTarget.values)}
+    now = timezone.now()
+    views = []
+    for clock in sorted(
+        SlaClock.objects.filter(ticket=ticket).select_related("policy__calendar"),
+        key=lambda c: order.get(c.target, 9),
+    ):
+        remaining = engine.remaining_seconds(clock, now)
+        if clock.met_at is not None:
+            state = "met"
+        elif clock.breached_at is not None:
+            state = "breached"
+        elif clock.running_since is not None:
+            state = "running"
+        elif ticket.is_open:
+            state = "paused"
+        else:
+            state = "stopped"
+        views.append(
+            ClockView(
+                target=clock.target,
+                label=str(SlaTarget(clock.target).label),
+                state=state,
+                due_at=clock.due_at,
+                met_at=clock.met_at,
+                breached_at=clock.breached_at,
+                remaining_minutes=None if remaining is None else int(remaining // 60),
+            )
+        )
+    return views

@@ -101,8 +101,9 @@ def tickets_list(request: HttpRequest, query: Query[TicketListQuery]) -> Page[Ti
     qs = selectors.ticket_list(user=api_user(request), filters=filters)
     # parent / merged_into are shown as numbers: join them so a page stays one query.
     qs = qs.select_related("parent", "merged_into")
+    # ticket_list may settle the sort (the "due" view is sorted by due time unless told otherwise).
     return paginate(
-        qs, ordering=selectors.ordering_for(query.sort), size=query.size, cursor=query.cursor
+        qs, ordering=selectors.ordering_for(filters.sort), size=query.size, cursor=query.cursor
     )
 
 

@@ -29,6 +29,7 @@ SORT_CHOICES = [
     ("created", _("Oldest")),
     ("-priority", _("Highest priority")),
     ("priority", _("Lowest priority")),
+    ("due", _("SLA due soonest")),
 ]
 
 

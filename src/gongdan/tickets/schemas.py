@@ -21,7 +21,7 @@ Title = Annotated[str, Field(min_length=1, max_length=200)]
 Text = Annotated[str, Field(max_length=50_000)]
 TagName = Annotated[str, Field(min_length=1, max_length=50)]
 Number = Annotated[str, Field(min_length=1, max_length=32)]
-SortKey = Literal["-updated", "updated", "-created", "created", "-priority", "priority"]
+SortKey = Literal["-updated", "updated", "-created", "created", "-priority", "priority", "due"]
 
 
 class LabelRef(Schema):
@@ -129,7 +129,9 @@ class TicketPatch(InputSchema):
 class TicketListQuery(Schema):
     """The workspace's filters (``tickets.selectors.TicketFilters``) plus paging."""
 
-    view: Literal["mine", "unassigned", "open", "pending", "resolved", "all", ""] = ""
+    view: Literal[
+        "mine", "unassigned", "open", "due", "breached", "pending", "resolved", "all", ""
+    ] = ""
     status: list[Status] = Field(default_factory=list)
     priority: list[Priority] = Field(default_factory=list)
     ticket_type: int | None = None

@@ -34,10 +34,21 @@ class View:
     ALL_OPEN = "open"
     PENDING = "pending"
     RESOLVED = "resolved"
+    DUE = "due"  # open tickets with a running SLA clock, soonest due first
+    BREACHED = "breached"  # open tickets that missed an SLA target
     ALL = "all"
 
 
-STAFF_VIEWS = [View.MINE, View.UNASSIGNED, View.ALL_OPEN, View.PENDING, View.RESOLVED, View.ALL]
+STAFF_VIEWS = [
+    View.MINE,
+    View.UNASSIGNED,
+    View.ALL_OPEN,
+    View.DUE,
+    View.BREACHED,
+    View.PENDING,
+    View.RESOLVED,
+    View.ALL,
+]
 
 SORTS: dict[str, list[str]] = {
     "-updated": ["-updated_at", "-id"],
@@ -46,6 +57,8 @@ SORTS: dict[str, list[str]] = {
     "created": ["created_at", "id"],
     "-priority": ["-priority_rank", "-updated_at", "-id"],
     "priority": ["priority_rank", "updated_at", "id"],
+    # Only tickets with a running SLA clock (the ticket_sla_due_idx partial index).
+    "due": ["sla_due_at", "id"],
 }
 DEFAULT_SORT = "-updated"
 
@@ -112,6 +125,10 @@ def _view_filter(user: User, view: str) -> Q:
         return Q(status=Status.PENDING)
     if view == View.RESOLVED:
         return Q(status=Status.RESOLVED)
+    if view == View.DUE:
+        return Q(is_open=True, sla_due_at__isnull=False)
+    if view == View.BREACHED:
+        return Q(is_open=True, sla_breached_at__isnull=False)
     return Q()
 
 
@@ -167,7 +184,11 @@ def ticket_list(*, user: User, filters: TicketFilters | None = None) -> QuerySet
     _clean_text(f)
     if not _clean_ids(f):
         return Ticket.objects.none()
+    if f.view == View.DUE and f.sort == DEFAULT_SORT:
+        f.sort = "due"
     qs = Ticket.objects.filter(policies.ticket_visibility(user))
+    if f.sort == "due":
+        qs = qs.filter(sla_due_at__isnull=False)
     if f.view:
         qs = qs.filter(_view_filter(user, f.view))
     qs = qs.filter(_field_filters(user, f))

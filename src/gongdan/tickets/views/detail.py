@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from gongdan.sla.selectors import ticket_clocks
 from gongdan.tickets.choices import OPEN_STATUSES, TimelineKind
 from gongdan.tickets.forms import (
     AssignForm,
@@ -67,6 +68,7 @@ def workspace_context(
         "relations": relations,
         "watchers": watcher_list(user=user, ticket=ticket),
         "progress": relations.progress,
+        "sla_clocks": ticket_clocks(ticket=ticket),
         "quick_targets": [t for t in targets if t not in REASON_REQUIRED],
         "reason_targets": [t for t in targets if t in REASON_REQUIRED],
         "can_take": ticket.status in OPEN_STATUSES and ticket.assignee_id != user.pk,

@@ -32,6 +32,8 @@ VIEW_LABELS = {
     View.ALL_OPEN: _("All open"),
     View.PENDING: _("Pending"),
     View.RESOLVED: _("Resolved"),
+    View.DUE: _("SLA due soonest"),
+    View.BREACHED: _("SLA breached"),
     View.ALL: _("All"),
 }
 

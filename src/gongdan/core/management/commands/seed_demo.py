@@ -111,6 +111,7 @@ class DemoBuilder:
         self._staff()
         self._types_and_categories()
         self._customers()
+        self._service_levels()
         # One (slow, argon2) hash shared by every demo login instead of one per user.
         demo_users = [*self.staff.values(), *(c.user for _s, _o, cs in self.orgs for c in cs)]
         User.objects.filter(pk__in=[u.pk for u in demo_users if u is not None]).update(
@@ -194,6 +195,58 @@ class DemoBuilder:
                     sort_order=child_order,
                     ticket_type=parent.ticket_type,
                 )
+
+    def _service_levels(self) -> None:
+        """China mainland calendar, a gold-tier customer and three SLA policies with escalation."""
+        from gongdan.sla.models import EscalationLevel, SlaPolicy
+        from gongdan.sla.seeding import seed_calendars
+
+        china = seed_calendars()[0].calendar
+        _spec, first_org, _contacts = self.orgs[0]
+        first_org.tier = "gold"
+        first_org.save(update_fields=["tier"])
+        urgent = SlaPolicy.objects.create(
+            name="紧急 Urgent (7×24)",
+            position=10,
+            priorities=["urgent"],
+            business_time=False,
+            first_response_minutes=30,
+            next_response_minutes=60,
+            resolution_minutes=4 * 60,
+            pause_statuses=["pending"],
+            warn_percents=[75, 90],
+        )
+        gold = SlaPolicy.objects.create(
+            name="金牌客户 Gold customers",
+            position=20,
+            tiers=["gold"],
+            calendar=china,
+            first_response_minutes=60,
+            next_response_minutes=2 * 60,
+            resolution_minutes=8 * 60,
+            pause_statuses=["pending"],
+            warn_percents=[75, 90],
+        )
+        standard = SlaPolicy.objects.create(
+            name="标准 Standard",
+            position=100,
+            calendar=china,
+            first_response_minutes=2 * 60,
+            next_response_minutes=4 * 60,
+            resolution_minutes=16 * 60,
+            pause_statuses=["pending"],
+            warn_percents=[75, 90],
+        )
+        for policy in (urgent, gold, standard):
+            EscalationLevel.objects.create(
+                policy=policy, after_minutes=0, notify_assignee=True, notify_team_lead=True
+            )
+            EscalationLevel.objects.create(
+                policy=policy,
+                after_minutes=120,
+                notify_supervisors=True,
+                raise_priority=policy is not urgent,
+            )
 
     def _customers(self) -> None:
         chinese, english = iter(content.CHINESE_PEOPLE * 2), iter(content.ENGLISH_PEOPLE * 2)

@@ -18,14 +18,18 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         years = official_years()
-        self.stdout.write(
-            f"chinesecalendar knows the official schedule of {years.start}–{years.stop - 1}."
-        )
+        quiet = options["verbosity"] < 1
+        if not quiet:
+            self.stdout.write(
+                f"chinesecalendar knows the official schedule of {years.start}–{years.stop - 1}."
+            )
         for result in seed_calendars():
             state = "created" if result.created else "already there"
-            self.stdout.write(
-                f"{result.calendar.code}: {state}, {result.special_days_added} special days added."
-            )
+            if not quiet:
+                self.stdout.write(
+                    f"{result.calendar.code}: {state}, "
+                    f"{result.special_days_added} special days added."
+                )
         next_year = timezone.localdate().year + 1
         if not next_year_schedule_present():
             self.stdout.write(
