@@ -43,6 +43,14 @@ def test_views_and_counts(world: World) -> None:
     counts = selectors.view_counts(user=world.agent)
     mine = selectors.ticket_list(user=world.agent, filters=TicketFilters(view=View.MINE))
 
-    assert counts == {"mine": 1, "unassigned": 1, "open": 2, "pending": 0, "resolved": 0}
+    assert counts == {
+        "mine": 1,
+        "unassigned": 1,
+        "open": 2,
+        "due": 0,
+        "breached": 0,
+        "pending": 0,
+        "resolved": 0,
+    }
     assert [t.number for t in mine] == [taken.number]
     assert unassigned.number != taken.number

@@ -17,6 +17,22 @@ def audit_record(
     *, actor: Any, action: str, obj: Model, data: dict[str, Any] | None = None
 ) -> AuditEvent:
     """Append one audit event for ``obj``; ``action`` is a stable dotted string."""
+    event = audit_event(actor=actor, action=action, obj=obj, data=data)
+    event.save()
+    return event
+
+
+def audit_record_many(events: list[AuditEvent]) -> None:
+    """Append several events built with :func:`audit_event` in one statement (sweeps)."""
+    from gongdan.core.orm import insert_rows
+
+    insert_rows(events)
+
+
+def audit_event(
+    *, actor: Any, action: str, obj: Model, data: dict[str, Any] | None = None
+) -> AuditEvent:
+    """An unsaved audit event for ``obj`` (see :func:`audit_record`)."""
     occurred_at = timezone.now()
     payload = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder, ensure_ascii=False))
     actor_id = getattr(actor, "pk", None)
@@ -27,7 +43,7 @@ def audit_record(
         ensure_ascii=False,
         cls=DjangoJSONEncoder,
     )
-    return AuditEvent.objects.create(
+    return AuditEvent(
         occurred_at=occurred_at,
         actor_id=actor_id
         if getattr(actor, "_meta", None) and actor._meta.label == "accounts.User"

@@ -33,6 +33,17 @@ def emit(event_type: str, **payload: Any) -> OutboxEvent:
     return event
 
 
+def emit_many(event_type: str, payloads: list[dict[str, Any]]) -> None:
+    """Append several events of one type in one INSERT (sweeps); one dispatch kick on commit."""
+    if not payloads:
+        return
+    from gongdan.core.orm import insert_rows
+    from gongdan.jobs.tasks import kick_outbox
+
+    insert_rows([OutboxEvent(event_type=event_type, payload=_jsonable(p)) for p in payloads])
+    transaction.on_commit(kick_outbox)
+
+
 def enqueue_on_commit(task: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
     """Enqueue a background task once the current transaction commits (never for a rollback)."""
     transaction.on_commit(lambda: task(*args, **kwargs))

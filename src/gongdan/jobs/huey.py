@@ -22,18 +22,23 @@ PERIODIC_LEASE_TTL = timedelta(seconds=150)
 
 class _PeriodicLeaseMixin:
     def read_periodic(self, timestamp: Any) -> list[Any]:
-        from django.db import close_old_connections
+        from django.db import close_old_connections, connection
 
         from gongdan.jobs.lease import lease_hold
 
+        # The scheduler thread lives long: like Huey's db tasks, start and end with a healthy
+        # connection (never inside a transaction, as in tests, where closing would lose it).
+        tidy = not connection.in_atomic_block
         try:
-            close_old_connections()
+            if tidy:
+                close_old_connections()
             held = lease_hold(PERIODIC_LEASE, ttl=PERIODIC_LEASE_TTL)
         except Exception:  # the database is away: enqueue nothing this tick, try again next
             logger.exception("could not take the periodic-scheduler lease")
             return []
         finally:
-            close_old_connections()
+            if tidy:
+                close_old_connections()
         if not held:
             return []
         return super().read_periodic(timestamp)  # type: ignore[misc]

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from gongdan.accounts.models import User
 from gongdan.core.events import enqueue_on_commit
+from gongdan.core.orm import insert_rows
 from gongdan.notifications.choices import ChannelName, Kind
 from gongdan.notifications.models import Notification, NotificationPreference
 from gongdan.tickets.models import Ticket
@@ -87,6 +88,41 @@ def notify(
                     _channels[channel], user.pk, kind, ticket.pk if ticket else None, payload
                 )
     return Notification.objects.bulk_create(rows)
+
+
+def notify_many(
+    requests: list[tuple[list[User | None], str, Ticket | None, dict[str, Any]]],
+) -> int:
+    """Many ``notify`` calls at once (sweeps): one preference query, one INSERT.
+
+    Each request is ``(recipients, kind, ticket, data)``; there is no actor to leave out.
+    """
+    audiences = [(_audience(recipients, None), kind, t, d) for recipients, kind, t, d in requests]
+    users = {u.pk: u for users, _k, _t, _d in audiences for u in users}
+    kinds = {k for _u, k, _t, _d in audiences}
+    prefs: dict[tuple[int, str, str], bool] = {
+        (p.user_id, p.kind, p.channel): p.enabled
+        for p in NotificationPreference.objects.filter(user_id__in=users, kind__in=kinds)
+    }
+    rows = []
+    for people, kind, ticket, data in audiences:
+        payload = dict(data)
+        if ticket is not None:
+            payload.setdefault("number", ticket.number)
+            payload.setdefault("title", ticket.title)
+        for user in people:
+            mine = {(k, c): v for (uid, k, c), v in prefs.items() if uid == user.pk}
+            for channel in enabled_channels(user, kind, mine):
+                if channel == ChannelName.IN_APP:
+                    rows.append(
+                        Notification(recipient=user, kind=kind, ticket=ticket, data=payload)
+                    )
+                else:
+                    enqueue_on_commit(
+                        _channels[channel], user.pk, kind, ticket.pk if ticket else None, payload
+                    )
+    insert_rows(rows)
+    return len(rows)
 
 
 def notification_mark_read(*, user: User, notification_id: int) -> bool:

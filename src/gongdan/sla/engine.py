@@ -87,7 +87,12 @@ def _load_rules() -> list[_Rule]:
                 "organizations",
                 "ticket_types",
                 "categories",
-                Prefetch("levels", queryset=EscalationLevel.objects.order_by("after_minutes")),
+                Prefetch(
+                    "levels",
+                    queryset=EscalationLevel.objects.select_related("move_to_team")
+                    .prefetch_related("add_watchers")
+                    .order_by("after_minutes"),
+                ),
             )
             .order_by("position", "id")
         )

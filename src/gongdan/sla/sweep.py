@@ -4,37 +4,50 @@ One ``sweep`` pass (the periodic ``sla_sweep`` job, every minute on the schedule
 looks only at clocks whose ``warn_at``, ``due_at`` or ``escalate_at`` has passed — three index
 range scans, so its cost grows with the work that is due, not with the number of tickets.
 
-Each firing claims its clock with a conditional UPDATE (``… WHERE warned_percent < 90``,
-``… WHERE breached_at IS NULL``, ``… WHERE escalation_level = 1``) in the same transaction as
-its effects (timeline entry, notifications, escalation actions). Two consumers sweeping at once,
-or a sweep retried after a crash, can only repeat the claim, which then matches no row: every
-warning, breach and escalation happens once per clock and level.
+Work is done in batches, each in one transaction: the batch's clocks are read with
+``SELECT … FOR UPDATE SKIP LOCKED`` (PostgreSQL; on SQLite the transaction holds the database's
+write lock), their conditions are checked again on the locked rows, and every effect — clock
+updates, timeline entries, audit events, notifications, outbox events, escalation actions — is
+written with a few set-based statements in the same transaction. A second sweeper skips the
+locked rows or finds them already handled; a sweep that crashes rolls back and is redone. So
+each warning, breach and escalation happens once per clock and level.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from gongdan.accounts.choices import Role
 from gongdan.accounts.models import User
-from gongdan.audit.services import audit_record
+from gongdan.audit.services import audit_event, audit_record_many
+from gongdan.core.events import emit_many
+from gongdan.core.orm import insert_rows, update_rows
+from gongdan.notifications.services import notify_many
 from gongdan.sla import engine
 from gongdan.sla.models import EscalationLevel, SlaClock
 from gongdan.tickets import timeline
-from gongdan.tickets.choices import PRIORITY_RANK, EscalationAction, Priority, TimelineKind
-from gongdan.tickets.models import Ticket, TicketWatcher
-from gongdan.tickets.services._common import lock_ticket, touch
+from gongdan.tickets.choices import EscalationAction, Priority, TimelineKind
+from gongdan.tickets.models import Ticket, TicketWatcher, TimelineEntry
 
 logger = logging.getLogger(__name__)
 
-BATCH = 1000
+BATCH = 500
+# What the firings read of a ticket (the rest of the row is not loaded).
+TICKET_FIELDS = ["number", "title", "priority", "team", "assignee", "version", "updated_at"]
+PRIORITY_UP: dict[str, str] = {
+    Priority.LOW: Priority.NORMAL,
+    Priority.NORMAL: Priority.HIGH,
+    Priority.HIGH: Priority.URGENT,
+}
 
 
 @dataclass
@@ -45,177 +58,239 @@ class SweepResult:
     errors: list[str] = field(default_factory=list)
 
 
+@dataclass
+class _Effects:
+    """What a batch writes, gathered first and then written set-wise."""
+
+    entries: list[TimelineEntry] = field(default_factory=list)
+    audits: list[Any] = field(default_factory=list)
+    notes: list[tuple[list[User | None], str, Ticket | None, dict[str, Any]]] = field(
+        default_factory=list
+    )
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    def write(self) -> None:
+        insert_rows(self.entries)
+        audit_record_many(self.audits)
+        notify_many(self.notes)
+        emit_many("sla.breached", self.events)
+
+
 def _due_label(value: datetime | None) -> str:
     if value is None:
         return ""
     return date_format(timezone.localtime(value), "Y-m-d H:i")
 
 
-def _notify(
-    recipients: list[User | None], kind: str, ticket: Ticket, data: dict[str, object]
-) -> None:
-    from gongdan.notifications.services import notify
+def _locked(queryset: QuerySet[SlaClock], order: str, limit: int) -> list[SlaClock]:
+    qs = (
+        queryset.select_related("ticket__assignee", "ticket__team__lead")
+        .only(
+            *[f.name for f in SlaClock._meta.concrete_fields],
+            *[f"ticket__{name}" for name in TICKET_FIELDS],
+            "ticket__assignee__is_active",
+            "ticket__team__name",
+            "ticket__team__lead__is_active",
+        )
+        .order_by(order, "pk")
+    )
+    if connection.features.has_select_for_update_skip_locked:
+        qs = qs.select_for_update(skip_locked=True, of=("self",))
+    return list(qs[:limit])
 
-    notify(recipients=recipients, kind=kind, ticket=ticket, data=data)
+
+# --- warnings ---------------------------------------------------------------------------------
 
 
-def _fire_warning(clock_id: int, now: datetime) -> bool:
-    with transaction.atomic():
-        clock = SlaClock.objects.select_related("ticket__assignee").filter(pk=clock_id).first()
-        if clock is None or clock.warn_at is None or clock.warn_at > now:
-            return False
+def _warn(clocks: list[SlaClock], now: datetime, fx: _Effects) -> int:
+    fired = []
+    for clock in clocks:
         spec = engine._clock_spec(clock)
+        left = engine.remaining_seconds(clock, now)
         percents = [p for p in engine._warn_percents(clock) if p > clock.warned_percent]
-        if not percents or clock.running_since is None:
-            SlaClock.objects.filter(pk=clock.pk).update(warn_at=None)
-            return False
-        # The highest threshold already passed (a late sweep warns once, at the higher level).
-        used_pct = 100 * (
-            1 - (engine.remaining_seconds(clock, now) or 0) / engine._target_seconds(clock)
-        )
-        reached = [p for p in percents if p <= used_pct + 1e-6] or percents[:1]
-        level = reached[-1]
+        if left is None or not percents:
+            clock.warn_at = None
+            continue
+        used = 100 * (1 - left / engine._target_seconds(clock))
+        # The highest threshold already passed: a late sweep warns once, at the higher level.
+        level = ([p for p in percents if p <= used + 1e-6] or percents[:1])[-1]
         clock.warned_percent = level
-        next_warn = engine._next_warning(clock, spec)
-        claimed = SlaClock.objects.filter(
-            pk=clock.pk, warned_percent__lt=level, warn_at__isnull=False
-        ).update(warned_percent=level, warn_at=next_warn)
-        if not claimed:
-            return False
-        ticket = clock.ticket
+        clock.warn_at = engine._next_warning(clock, spec)
         data = {"target": clock.target, "percent": level, "due": _due_label(clock.due_at)}
-        timeline.record(ticket, TimelineKind.SLA_WARNING, actor=None, data=data, is_internal=True)
-        _notify([ticket.assignee], "sla.warning", ticket, data)
-        return True
-
-
-def _fire_breach(clock_id: int, now: datetime) -> bool:
-    with transaction.atomic():
-        clock = SlaClock.objects.select_related("ticket__assignee").filter(pk=clock_id).first()
-        if clock is None or clock.due_at is None or clock.due_at > now:
-            return False
-        clock.breached_at = now
-        escalate_at = engine.next_escalation(clock, engine._clock_spec(clock))
-        claimed = SlaClock.objects.filter(
-            pk=clock.pk, breached_at__isnull=True, met_at__isnull=True
-        ).update(breached_at=now, warn_at=None, escalate_at=escalate_at)
-        if not claimed:
-            return False
         ticket = clock.ticket
-        Ticket.objects.filter(pk=ticket.pk, sla_breached_at__isnull=True).update(
-            sla_breached_at=now
+        fx.entries.append(
+            timeline.build(
+                ticket, TimelineKind.SLA_WARNING, actor=None, data=data, is_internal=True, at=now
+            )
         )
+        fx.notes.append(([ticket.assignee], "sla.warning", ticket, data))
+        fired.append(clock)
+    update_rows(clocks, ["warned_percent", "warn_at"])
+    return len(fired)
+
+
+# --- breaches ---------------------------------------------------------------------------------
+
+
+def _breach(clocks: list[SlaClock], now: datetime, fx: _Effects) -> int:
+    for clock in clocks:
+        clock.breached_at = now
+        clock.warn_at = None
+        clock.escalate_at = engine.next_escalation(clock, engine._clock_spec(clock))
+        ticket = clock.ticket
         data = {"target": clock.target, "due": _due_label(clock.due_at)}
-        timeline.record(ticket, TimelineKind.SLA_BREACHED, actor=None, data=data, is_internal=True)
-        audit_record(actor=None, action="sla.breached", obj=ticket, data=data)
-        from gongdan.core.events import emit
+        fx.entries.append(
+            timeline.build(
+                ticket, TimelineKind.SLA_BREACHED, actor=None, data=data, is_internal=True, at=now
+            )
+        )
+        fx.audits.append(audit_event(actor=None, action="sla.breached", obj=ticket, data=data))
+        fx.events.append({"ticket": ticket.number, "target": clock.target})
+    update_rows(clocks, ["breached_at", "warn_at", "escalate_at"])
+    Ticket.objects.filter(
+        pk__in={c.ticket_id for c in clocks}, sla_breached_at__isnull=True
+    ).update(sla_breached_at=now)
+    return len(clocks)
 
-        emit("sla.breached", ticket=ticket.number, target=clock.target)
-        return True
+
+# --- escalations ------------------------------------------------------------------------------
 
 
-def _lead_and_supervisors(ticket: Ticket, level: EscalationLevel) -> list[User | None]:
-    people: list[User | None] = []
-    if level.notify_team_lead and ticket.team_id and ticket.team and ticket.team.lead_id:
-        people.append(ticket.team.lead)
+def _supervisors() -> list[User]:
+    return list(User.objects.filter(role=Role.SUPERVISOR, is_active=True))
+
+
+def _told(
+    ticket: Ticket, level: EscalationLevel, supervisors: list[User]
+) -> tuple[list[User | None], list[str]]:
+    """Who a level notifies about ``ticket``, and the actions that records."""
+    recipients: list[User | None] = []
+    actions: list[str] = []
+    if level.notify_assignee and ticket.assignee_id:
+        recipients.append(ticket.assignee)
+        actions.append(EscalationAction.NOTIFIED_ASSIGNEE)
+    team = ticket.team
+    if level.notify_team_lead and team is not None and team.lead_id:
+        recipients.append(team.lead)
+        actions.append(EscalationAction.NOTIFIED_LEAD)
     if level.notify_supervisors:
-        people += list(User.objects.filter(role=Role.SUPERVISOR, is_active=True))
-    return people
+        recipients += supervisors
+        actions.append(EscalationAction.NOTIFIED_SUPERVISORS)
+    return recipients, actions
 
 
-def _apply_level(ticket: Ticket, level: EscalationLevel) -> list[str]:
-    """Run a level's actions on the (locked) ticket; returns what was done."""
-    done: list[str] = []
-    changed: list[str] = []
-    if level.raise_priority and ticket.priority != Priority.URGENT:
-        order = sorted(PRIORITY_RANK, key=PRIORITY_RANK.__getitem__)
-        new = order[order.index(Priority(ticket.priority)) + 1]
-        timeline.choice_changed(
-            ticket, TimelineKind.PRIORITY_CHANGED, actor=None, old=ticket.priority, new=new
-        )
-        ticket.priority = new
-        changed.append("priority")
-        done.append(EscalationAction.RAISED_PRIORITY)
-    if level.move_to_team_id and level.move_to_team_id != ticket.team_id:
-        timeline.reference_changed(
-            ticket, TimelineKind.TEAM_CHANGED, actor=None, old=ticket.team, new=level.move_to_team
-        )
-        ticket.team = level.move_to_team
-        changed.append("team")
-        done.append(EscalationAction.MOVED_TEAM)
-    watchers = list(level.add_watchers.all())
-    if watchers:
-        for user in watchers:
-            TicketWatcher.objects.get_or_create(ticket=ticket, user=user)
-        done.append(EscalationAction.ADDED_WATCHERS)
-    if changed:
-        touch(ticket, *changed)
-    return done
-
-
-def _fire_escalation(clock_id: int, now: datetime) -> bool:
-    with transaction.atomic():
-        clock = SlaClock.objects.filter(pk=clock_id).first()
-        if clock is None or clock.escalate_at is None or clock.escalate_at > now:
-            return False
+def _escalate(clocks: list[SlaClock], now: datetime, fx: _Effects) -> int:
+    """Fire the next level of each clock; ticket changes are grouped into a few UPDATEs."""
+    fired = 0
+    supervisors: list[User] | None = None
+    raise_from: dict[str, set[int]] = defaultdict(set)  # old priority -> ticket ids
+    move_to: dict[int, set[int]] = defaultdict(set)  # team id -> ticket ids
+    watchers: list[TicketWatcher] = []
+    for clock in clocks:
         levels = engine.levels_of(clock)
         index = clock.escalation_level
         if index >= len(levels):
-            SlaClock.objects.filter(pk=clock.pk).update(escalate_at=None)
-            return False
-        level = levels[index]
+            clock.escalate_at = None
+            continue
+        level: EscalationLevel = levels[index]
         clock.escalation_level = index + 1
-        next_at = engine.next_escalation(clock, engine._clock_spec(clock))
-        claimed = SlaClock.objects.filter(pk=clock.pk, escalation_level=index).update(
-            escalation_level=index + 1, escalate_at=next_at
+        clock.escalate_at = engine.next_escalation(clock, engine._clock_spec(clock))
+        ticket = clock.ticket
+        if level.notify_supervisors and supervisors is None:
+            supervisors = _supervisors()
+        recipients, actions = _told(ticket, level, supervisors or [])
+        priority: list[str] = []
+        if level.raise_priority and ticket.priority in PRIORITY_UP:
+            # Recorded on the escalation's own entry (old → new), not as a second entry.
+            new = PRIORITY_UP[ticket.priority]
+            raise_from[ticket.priority].add(ticket.pk)
+            priority = [ticket.priority, new]
+            ticket.priority = new
+            actions.append(EscalationAction.RAISED_PRIORITY)
+        if level.move_to_team_id and level.move_to_team_id != ticket.team_id:
+            move_to[level.move_to_team_id].add(ticket.pk)
+            fx.entries.append(
+                timeline.build(
+                    ticket,
+                    TimelineKind.TEAM_CHANGED,
+                    actor=None,
+                    data={
+                        "old": ticket.team_id,
+                        "old_label": str(ticket.team) if ticket.team_id else None,
+                        "new": level.move_to_team_id,
+                        "new_label": str(level.move_to_team),
+                    },
+                    at=now,
+                )
+            )
+            actions.append(EscalationAction.MOVED_TEAM)
+        added = list(level.add_watchers.all())
+        if added:
+            watchers += [TicketWatcher(ticket=ticket, user=user) for user in added]
+            actions.append(EscalationAction.ADDED_WATCHERS)
+        data = {
+            "target": clock.target,
+            "level": index + 1,
+            "actions": [str(a) for a in actions],
+            **({"priority": priority} if priority else {}),
+        }
+        fx.entries.append(
+            timeline.build(
+                ticket, TimelineKind.SLA_ESCALATED, actor=None, data=data, is_internal=True, at=now
+            )
         )
-        if not claimed:
-            return False
-        ticket = lock_ticket(clock.ticket_id)
-        actions = _apply_level(ticket, level)
-        recipients: list[User | None] = []
-        if level.notify_assignee:
-            recipients.append(ticket.assignee)
-            actions.insert(0, EscalationAction.NOTIFIED_ASSIGNEE)
-        others = _lead_and_supervisors(ticket, level)
-        if level.notify_team_lead and any(others):
-            actions.append(EscalationAction.NOTIFIED_LEAD)
-        if level.notify_supervisors:
-            actions.append(EscalationAction.NOTIFIED_SUPERVISORS)
-        data = {"target": clock.target, "level": index + 1, "actions": [str(a) for a in actions]}
-        timeline.record(ticket, TimelineKind.SLA_ESCALATED, actor=None, data=data, is_internal=True)
-        audit_record(actor=None, action="sla.escalated", obj=ticket, data=data)
-        _notify(recipients + others, "sla.escalated", ticket, data)
-        return True
+        fx.audits.append(audit_event(actor=None, action="sla.escalated", obj=ticket, data=data))
+        fx.notes.append((recipients, "sla.escalated", ticket, data))
+        fired += 1
+    update_rows(clocks, ["escalation_level", "escalate_at"])
+    bump = {"version": F("version") + 1, "updated_at": now}
+    for old, ids in raise_from.items():
+        Ticket.objects.filter(pk__in=ids, priority=old).update(priority=PRIORITY_UP[old], **bump)
+    for team_id, ids in move_to.items():
+        Ticket.objects.filter(pk__in=ids).update(team_id=team_id, **bump)
+    TicketWatcher.objects.bulk_create(watchers, ignore_conflicts=True)
+    return fired
 
 
-def sweep(*, now: datetime | None = None, limit: int = BATCH) -> SweepResult:
-    """Fire every due warning, breach and escalation (at most ``limit`` of each per pass)."""
+# --- the pass ---------------------------------------------------------------------------------
+
+
+def _step(
+    name: str,
+    queryset: QuerySet[SlaClock],
+    order: str,
+    fire: Any,
+    now: datetime,
+    limit: int,
+    result: SweepResult,
+) -> None:
+    done = 0
+    while done < limit:
+        try:
+            with transaction.atomic():
+                clocks = _locked(queryset, order, min(BATCH, limit - done))
+                if not clocks:
+                    return
+                fx = _Effects()
+                fired = fire(clocks, now, fx)
+                fx.write()
+        except Exception as exc:  # a bad batch is logged and retried on the next tick
+            logger.exception("SLA %s failed", name)
+            result.errors.append(f"{name}: {exc!r}")
+            return
+        setattr(result, name, getattr(result, name) + fired)
+        done += len(clocks)
+
+
+def sweep(*, now: datetime | None = None, limit: int = 10_000) -> SweepResult:
+    """Fire every due warning, breach and escalation (up to ``limit`` of each per pass)."""
     now = now or timezone.now()
     result = SweepResult()
     running = Q(running_since__isnull=False, met_at__isnull=True)
-    steps = [
-        ("warnings", SlaClock.objects.filter(running, warn_at__lte=now), "warn_at", _fire_warning),
-        (
-            "breaches",
-            SlaClock.objects.filter(running, breached_at__isnull=True, due_at__lte=now),
-            "due_at",
-            _fire_breach,
-        ),
-        (
-            "escalations",
-            SlaClock.objects.filter(running, escalate_at__lte=now),
-            "escalate_at",
-            _fire_escalation,
-        ),
-    ]
-    for name, queryset, order, fire in steps:
-        ids = list(queryset.order_by(order).values_list("pk", flat=True)[:limit])
-        for clock_id in ids:
-            try:
-                if fire(clock_id, now):
-                    setattr(result, name, getattr(result, name) + 1)
-            except Exception as exc:  # one bad clock never stops the sweep
-                logger.exception("SLA %s failed for clock %s", name, clock_id)
-                result.errors.append(f"{name} {clock_id}: {exc!r}")
+    due_warning = SlaClock.objects.filter(running, warn_at__lte=now)
+    due_breach = SlaClock.objects.filter(running, breached_at__isnull=True, due_at__lte=now)
+    due_level = SlaClock.objects.filter(running, escalate_at__lte=now)
+    _step("warnings", due_warning, "warn_at", _warn, now, limit, result)
+    _step("breaches", due_breach, "due_at", _breach, now, limit, result)
+    _step("escalations", due_level, "escalate_at", _escalate, now, limit, result)
     return result

@@ -133,4 +133,11 @@ def _sla_sentence(kind: str, d: dict[str, Any]) -> str:
         return _("SLA warning: %(percent)s%% of the %(target)s time is used (due %(due)s)") % values
     if kind == TimelineKind.SLA_BREACHED:
         return _("SLA breached: the %(target)s target was due %(due)s") % values
-    return _("SLA escalation level %(level)s (%(target)s): %(actions)s") % values
+    sentence = _("SLA escalation level %(level)s (%(target)s): %(actions)s") % values
+    if d.get("priority"):
+        old, new = d["priority"]
+        sentence += " " + _("(priority %(old)s → %(new)s)") % {
+            "old": _choice(Priority, old),
+            "new": _choice(Priority, new),
+        }
+    return sentence

@@ -32,7 +32,23 @@ def record(
     is_internal: bool = False,
     comment: Comment | None = None,
 ) -> TimelineEntry:
-    return TimelineEntry.objects.create(
+    entry = build(ticket, kind, actor=actor, data=data, is_internal=is_internal, comment=comment)
+    entry.save()
+    return entry
+
+
+def build(
+    ticket: Ticket,
+    kind: TimelineKind,
+    *,
+    actor: User | None,
+    data: dict[str, Any] | None = None,
+    is_internal: bool = False,
+    comment: Comment | None = None,
+    at: Any = None,
+) -> TimelineEntry:
+    """An unsaved entry (for ``bulk_create`` by sweeps); ``record`` saves one."""
+    return TimelineEntry(
         ticket=ticket,
         kind=kind,
         actor=actor,
@@ -40,7 +56,7 @@ def record(
         is_internal=is_internal,
         comment=comment,
         data=data or {},
-        created_at=ticket.updated_at,
+        created_at=at or ticket.updated_at,
     )
 
 
