@@ -83,10 +83,10 @@ def generate(n: int, due: int) -> None:
     # Due: the first D tickets were due a minute ago; the rest are due within the next week.
     due_expr = (
         "CASE WHEN s.i <= %s THEN %s::timestamptz - interval '1 minute' "
-        "ELSE %s::timestamptz + (s.i %% 10000) * interval '1 minute' END"
+        "ELSE %s::timestamptz + (1 + s.i %% 10000) * interval '1 minute' END"
         if vendor == "postgresql"
         else "CASE WHEN s.i <= %s THEN datetime(%s, '-1 minute') "
-        "ELSE datetime(%s, '+' || (s.i %% 10000) || ' minutes') END"
+        "ELSE datetime(%s, '+' || (1 + s.i %% 10000) || ' minutes') END"
     )
     stamp = now.isoformat() if vendor == "postgresql" else now.strftime("%Y-%m-%d %H:%M:%S")
     with transaction.atomic(), connection.cursor() as cursor:

@@ -54,10 +54,10 @@ def update_rows(objects: Sequence[Model], fields: Sequence[str]) -> None:
 
 
 def insert_rows(objects: Sequence[Model]) -> None:
-    """Insert many new rows with one prepared ``INSERT`` (executemany); ids are not read back.
+    """Insert many new rows with multi-row ``INSERT … VALUES``; ids are not read back.
 
     For append-only rows written in bulk by sweeps (timeline entries, audit events, notifications,
-    outbox events): ``bulk_create`` compiles the SQL of every row, this compiles it once. Field
+    outbox events): ``bulk_create`` compiles the SQL of every row, this builds it once. Field
     defaults and ``auto_now_add`` are applied as ``save()`` would.
     """
     if not objects:
@@ -67,14 +67,25 @@ def insert_rows(objects: Sequence[Model]) -> None:
         f for f in meta.concrete_fields if not f.primary_key and not getattr(f, "generated", False)
     ]
     quote = connection.ops.quote_name
-    # Identifiers come from the model's metadata (quoted); every value is a parameter.
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    params = [
+    values = [
         [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
         for obj in objects
     ]
+    # Identifiers come from the model's metadata (quoted); every value is a parameter.
+    head = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "
+    )
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if connection.vendor == "postgresql":
+            # One statement whatever the number of rows: a typed array per column, unnested.
+            arrays = ", ".join(f"%s::{f.cast_db_type(connection)}[]" for f in fields)
+            columns = [list(column) for column in zip(*values, strict=True)]
+            cursor.execute(head + f"SELECT * FROM unnest({arrays})", columns)  # noqa: S608
+            return
+        # SQLite: multi-row VALUES in chunks that stay under the bound-parameter limit.
+        one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        chunk = max(1, 4000 // len(fields))
+        for start in range(0, len(values), chunk):
+            rows = values[start : start + chunk]
+            params = [value for row in rows for value in row]
+            cursor.execute(head + "VALUES " + ", ".join([one] * len(rows)), params)

@@ -144,7 +144,6 @@ def _breach(clocks: list[SlaClock], now: datetime, fx: _Effects) -> int:
                 ticket, TimelineKind.SLA_BREACHED, actor=None, data=data, is_internal=True, at=now
             )
         )
-        fx.audits.append(audit_event(actor=None, action="sla.breached", obj=ticket, data=data))
         fx.events.append({"ticket": ticket.number, "target": clock.target})
     update_rows(clocks, ["breached_at", "warn_at", "escalate_at"])
     Ticket.objects.filter(
