@@ -11,6 +11,7 @@ class Kind(models.TextChoices):
     STAFF_REPLIED = "ticket.staff_replied", _("The service desk replied on my ticket")
     STATUS_CHANGED = "ticket.status_changed", _("The status of my ticket changed")
     CUSTOMER_ACTED = "ticket.customer_acted", _("A customer confirmed, reopened or cancelled")
+    HURRIED = "ticket.hurried", _("A customer asked to hurry up (催办)")
     SLA_WARNING = "sla.warning", _("An SLA target of my ticket is close to being missed")
     SLA_ESCALATED = "sla.escalated", _("An SLA escalation reached me")
 
@@ -32,6 +33,7 @@ STAFF_KINDS = [
     Kind.CUSTOMER_REPLIED,
     Kind.NOTE_ADDED,
     Kind.CUSTOMER_ACTED,
+    Kind.HURRIED,
     Kind.SLA_WARNING,
     Kind.SLA_ESCALATED,
 ]

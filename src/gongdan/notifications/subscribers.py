@@ -89,6 +89,20 @@ def on_comment(event: OutboxEvent) -> None:
         notify(recipients=staff, kind=Kind.CUSTOMER_REPLIED, ticket=ticket, actor=actor)
 
 
+@subscriber("ticket.hurried", name="notifications.hurried")
+def on_hurried(event: OutboxEvent) -> None:
+    payload = event.payload
+    ticket = _ticket(payload)
+    if ticket is None:
+        return
+    people: list[User | None] = (
+        [ticket.assignee] if ticket.assignee_id else list(_team_agents(ticket))
+    )
+    if ticket.team_id and ticket.team and ticket.team.lead_id:
+        people.append(ticket.team.lead)
+    notify(recipients=people, kind=Kind.HURRIED, ticket=ticket, actor=_user(payload.get("actor")))
+
+
 @subscriber("ticket.status_changed", name="notifications.status")
 def on_status(event: OutboxEvent) -> None:
     payload = event.payload

@@ -25,6 +25,7 @@ urlpatterns = [
     path(
         "tickets/<str:number>/cancel/", tickets.ticket_move, {"to": Status.CANCELLED}, name="cancel"
     ),
+    path("tickets/<str:number>/hurry/", tickets.ticket_hurry_view, name="hurry"),
     path("lookup/", lookup.lookup, name="lookup"),
     path("lookup/verify/", lookup.lookup_verify, name="lookup_verify"),
     path("lookup/ticket/", lookup.lookup_ticket, name="lookup_ticket"),

@@ -48,6 +48,7 @@ from gongdan.tickets.schemas import (
     CommentIn,
     CommentOut,
     CommentPage,
+    HurryIn,
     LinkIn,
     LinkOut,
     MergeIn,
@@ -170,6 +171,24 @@ def tickets_update(
             )
     # Not re-read through the selector: moving a ticket to another team may hide it from the
     # agent who just made the change, and the answer still describes the saved ticket.
+    return _with_etag(response, ticket)
+
+
+@router.post(
+    "/tickets/{number}/hurry",
+    response={200: TicketOut, **WRITE_ERRORS},
+    operation_id="tickets_hurry",
+)
+def tickets_hurry(
+    request: HttpRequest, number: str, payload: HurryIn, response: HttpResponse
+) -> Ticket:
+    """催办: the customer asks the service desk to hurry up (open tickets, once per interval).
+
+    Too soon after the last request: 429 ``ticket.hurry_too_soon``; staff get 403.
+    """
+    actor = api_user(request)
+    ticket = selectors.ticket_get(user=actor, number=number)
+    ticket = services.ticket_hurry(actor=actor, ticket=ticket, note=payload.note)
     return _with_etag(response, ticket)
 
 

@@ -61,6 +61,7 @@ class TimelineKind(models.TextChoices):
     MERGED = "ticket.merged", _("Merged into another ticket")
     MERGED_FROM = "ticket.merged_from", _("Another ticket merged in")
     WATCHER_ADDED = "ticket.watcher_added", _("Watcher added")
+    HURRIED = "ticket.hurried", _("Hurry request (催办)")
     SLA_WARNING = "sla.warning", _("SLA warning")
     SLA_BREACHED = "sla.breached", _("SLA breached")
     SLA_ESCALATED = "sla.escalated", _("SLA escalated")

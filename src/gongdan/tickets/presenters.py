@@ -114,6 +114,10 @@ def describe(entry: TimelineEntry) -> str:  # noqa: C901 - one branch per entry 
         return _("merged ticket %(number)s into this one") % {"number": d.get("number", "")}
     if kind == TimelineKind.WATCHER_ADDED:
         return _("added %(who)s as a watcher") % {"who": d.get("who", "")}
+    if kind == TimelineKind.HURRIED:
+        if d.get("note"):
+            return _("asked to hurry up (催办): %(note)s") % {"note": d["note"]}
+        return _("asked to hurry up (催办)")
     if kind in (TimelineKind.SLA_WARNING, TimelineKind.SLA_BREACHED, TimelineKind.SLA_ESCALATED):
         return _sla_sentence(kind, d)
     return str(kind)

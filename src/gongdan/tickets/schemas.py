@@ -160,6 +160,10 @@ class TransitionIn(InputSchema):
     version: int | None = Field(default=None, ge=1, description="Optional; or If-Match.")
 
 
+class HurryIn(InputSchema):
+    note: str = Field(default="", max_length=500, description="Why it is urgent (optional).")
+
+
 class AttachmentOut(Schema):
     id: int
     name: str

@@ -30,7 +30,8 @@ from gongdan.tickets.selectors import (
     ticket_list,
     timeline_list,
 )
-from gongdan.tickets.services import comment_create, ticket_create, ticket_transition
+from gongdan.tickets.services import comment_create, ticket_create, ticket_hurry, ticket_transition
+from gongdan.tickets.services.hurry import next_hurry_at
 from gongdan.tickets.workflow import Side, allowed_targets
 
 PAGE_SIZE = 20
@@ -150,6 +151,8 @@ def _detail(
         "reply_form": forms.get("reply") or ReplyForm(),
         "reopen_form": forms.get("reopen") or _reason_form("reopen"),
         "cancel_form": forms.get("cancel") or _reason_form("cancel"),
+        "can_hurry": ticket.status in OPEN_STATUSES,
+        "hurry_again_at": next_hurry_at(ticket) if ticket.status in OPEN_STATUSES else None,
     }
     return render(request, "portal/ticket_detail.html", context, status=status)
 
@@ -180,6 +183,20 @@ def ticket_reply(request: HttpRequest, number: str) -> HttpResponse:
             messages.success(request, _("Your reply was added."))
             return redirect("portal:detail", number=ticket.number)
     return _detail(request, ticket, status=422, reply=form)
+
+
+@customer_required
+@require_POST
+def ticket_hurry_view(request: HttpRequest, number: str) -> HttpResponse:
+    """催办: ask the service desk to hurry up (once per interval, for open tickets)."""
+    ticket = _ticket(request, number)
+    try:
+        ticket_hurry(actor=_user(request), ticket=ticket, note=request.POST.get("note", ""))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return _detail(request, ticket, status=exc.status)
+    messages.success(request, _("We have asked the service team to hurry up."))
+    return redirect("portal:detail", number=ticket.number)
 
 
 SUCCESS = {

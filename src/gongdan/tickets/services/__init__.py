@@ -2,6 +2,7 @@
 
 from gongdan.tickets.services.attachments import attachment_store, sanitize_filename
 from gongdan.tickets.services.comments import attachment_add, comment_create
+from gongdan.tickets.services.hurry import ticket_hurry
 from gongdan.tickets.services.relations import (
     ticket_create_child,
     ticket_link,
@@ -26,6 +27,7 @@ __all__ = [
     "ticket_assign",
     "ticket_create",
     "ticket_create_child",
+    "ticket_hurry",
     "ticket_link",
     "ticket_merge",
     "ticket_transition",
