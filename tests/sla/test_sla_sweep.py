@@ -159,3 +159,35 @@ def test_two_concurrent_sweeps_fire_each_event_once(world: World, policy: SlaPol
     assert TimelineEntry.objects.filter(kind=TimelineKind.SLA_BREACHED).count() == 20
     assert TimelineEntry.objects.filter(kind=TimelineKind.SLA_ESCALATED).count() == 20
     assert all(not r.errors for r in results)
+
+
+def test_the_policy_reminds_the_assignee_n_business_minutes_before_the_due_time(
+    world: World, policy: SlaPolicy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Remind 4 business hours before: a Friday 16:00 ticket with 8 business hours is due Monday
+    16:00 (Fri 16–18, Mon 9–12 and 13–16); 4 business hours before that is Monday 11:00 —
+    counted back across the lunch break, never in the weekend or the break."""
+    policy.remind_before_minutes = 240
+    policy.warn_percents = []
+    policy.save()
+    monkeypatch.setattr(timezone, "now", lambda: sh(2026, 11, 20, 16))  # Friday 16:00
+    ticket = world.ticket(by=world.supervisor, assignee=world.agent)
+    clock = SlaClock.objects.get(ticket=ticket, target="resolution")
+    assert clock.due_at == sh(2026, 11, 23, 16)
+    assert clock.remind_at == sh(2026, 11, 23, 11)
+
+    assert sweep(now=sh(2026, 11, 23, 10, 59)).reminders == 0
+    assert sweep(now=sh(2026, 11, 23, 11, 1)).reminders == 1
+    assert sweep(now=sh(2026, 11, 23, 11, 2)).reminders == 0  # once
+
+    assert _notes(world.agent, "sla.reminder") == 1
+    assert [k for k, _d in _sla_entries(ticket)] == ["sla.reminder"]
+    clock.refresh_from_db()
+    assert clock.reminded and clock.remind_at is None
+
+
+def test_a_policy_without_lead_time_sets_no_reminder(world: World, ticket: Ticket) -> None:
+    clock = SlaClock.objects.get(ticket=ticket, target="resolution")
+
+    assert clock.remind_at is None
+    assert sweep(now=sh(2026, 11, 23, 17, 59)).reminders == 0

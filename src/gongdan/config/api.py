@@ -20,6 +20,7 @@ from gongdan.customers.api import router as customers_router
 from gongdan.notifications.api import router as notifications_router
 from gongdan.sla.api import router as sla_router
 from gongdan.tickets.api import router as tickets_router
+from gongdan.tickets.api_followups import router as followups_router
 
 api = NinjaAPI(
     title="gongdan API",
@@ -36,5 +37,6 @@ install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", customers_router)
 api.add_router("", tickets_router)
+api.add_router("", followups_router)
 api.add_router("", notifications_router)
 api.add_router("", sla_router)

@@ -14,6 +14,18 @@ class Kind(models.TextChoices):
     HURRIED = "ticket.hurried", _("A customer asked to hurry up (催办)")
     SLA_WARNING = "sla.warning", _("An SLA target of my ticket is close to being missed")
     SLA_ESCALATED = "sla.escalated", _("An SLA escalation reached me")
+    SLA_REMINDER = "sla.reminder", _("An SLA target of my ticket is due soon")
+    REMINDER = "ticket.reminder", _("A reminder I set (or was set for me) is due")
+    SUPERVISION_OPENED = "supervision.opened", _("A supervision (督办) needs my answer")
+    SUPERVISION_RESPONDED = "supervision.responded", _("A supervision (督办) I opened was answered")
+    SUPERVISION_DECIDED = (
+        "supervision.decided",
+        _("My answer to a supervision (督办) was accepted or returned"),
+    )
+    SUPERVISION_OVERDUE = (
+        "supervision.overdue",
+        _("A supervision (督办) is close to or past its deadline"),
+    )
 
 
 class ChannelName(models.TextChoices):
@@ -36,5 +48,11 @@ STAFF_KINDS = [
     Kind.HURRIED,
     Kind.SLA_WARNING,
     Kind.SLA_ESCALATED,
+    Kind.SLA_REMINDER,
+    Kind.REMINDER,
+    Kind.SUPERVISION_OPENED,
+    Kind.SUPERVISION_RESPONDED,
+    Kind.SUPERVISION_DECIDED,
+    Kind.SUPERVISION_OVERDUE,
 ]
 CUSTOMER_KINDS = [Kind.STAFF_REPLIED, Kind.STATUS_CHANGED]

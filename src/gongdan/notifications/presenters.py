@@ -48,6 +48,11 @@ def notification_text(n: Notification) -> str:
         "percent": d.get("percent", ""),
         "level": d.get("level", ""),
         "target": _target_label(d.get("target")),
+        "due": d.get("due", ""),
+        "note": d.get("note", ""),
+        "subject": d.get("subject", ""),
+        "deadline": d.get("deadline", ""),
+        "decision": _decision_label(d.get("decision")),
     }
     sentences = {
         Kind.TICKET_ASSIGNED: _("%(actor)s assigned %(number)s to you: %(title)s"),
@@ -59,6 +64,18 @@ def notification_text(n: Notification) -> str:
         Kind.HURRIED: _("%(actor)s asked to hurry up (催办) on %(number)s: %(title)s"),
         Kind.SLA_WARNING: _("%(number)s: %(percent)s%% of the %(target)s time is used: %(title)s"),
         Kind.SLA_ESCALATED: _("%(number)s escalated (level %(level)s, %(target)s): %(title)s"),
+        Kind.SLA_REMINDER: _("%(number)s: the %(target)s is due at %(due)s: %(title)s"),
+        Kind.REMINDER: _("Reminder for %(number)s: %(note)s (%(title)s)"),
+        Kind.SUPERVISION_OPENED: _(
+            "%(actor)s opened a supervision (督办) on %(subject)s: answer by %(deadline)s"
+        ),
+        Kind.SUPERVISION_RESPONDED: _("%(actor)s answered the supervision (督办) on %(subject)s"),
+        Kind.SUPERVISION_DECIDED: _(
+            "%(actor)s %(decision)s your answer to the supervision (督办) on %(subject)s"
+        ),
+        Kind.SUPERVISION_OVERDUE: _(
+            "The supervision (督办) on %(subject)s is due at %(deadline)s and not yet accepted"
+        ),
     }
     template = sentences.get(n.kind)  # type: ignore[call-overload]
     if template is None:
@@ -66,7 +83,17 @@ def notification_text(n: Notification) -> str:
     return template % values
 
 
+def _decision_label(value: object) -> str:
+    if value == "accepted":
+        return str(_("accepted"))
+    if value == "returned":
+        return str(_("returned"))
+    return str(value or "")
+
+
 def notification_url(n: Notification, user: User) -> str:
+    if n.data.get("supervision") and user.is_staff_member:
+        return reverse("tickets:supervision_detail", args=[n.data["supervision"]])
     number = n.data.get("number")
     if not number:
         return ""

@@ -130,3 +130,77 @@ def on_status(event: OutboxEvent) -> None:
             actor=actor,
             data=data,
         )
+
+
+# --- supervision (督办) ------------------------------------------------------------------------
+
+
+def _supervision(payload: dict[str, Any]) -> Any:
+    from gongdan.tickets.models import Supervision
+
+    return (
+        Supervision.objects.select_related(
+            "ticket__assignee", "ticket__team__lead", "team__lead", "created_by", "responded_by"
+        )
+        .filter(pk=int(payload.get("supervision") or 0))
+        .first()
+    )
+
+
+def _supervision_data(supervision: Any) -> dict[str, Any]:
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    data = {
+        "supervision": supervision.pk,
+        "subject": supervision.subject,
+        "deadline": date_format(timezone.localtime(supervision.deadline), "Y-m-d H:i"),
+    }
+    if supervision.ticket_id:
+        data["number"] = supervision.ticket.number
+        data["title"] = supervision.ticket.title
+    return data
+
+
+@subscriber("supervision.opened", name="notifications.supervision_opened")
+def on_supervision_opened(event: OutboxEvent) -> None:
+    from gongdan.tickets.services.followups import responders
+
+    supervision = _supervision(event.payload)
+    if supervision is None:
+        return
+    notify(
+        recipients=responders(supervision),
+        kind=Kind.SUPERVISION_OPENED,
+        actor=_user(event.payload.get("actor")),
+        data=_supervision_data(supervision),
+    )
+
+
+@subscriber("supervision.responded", name="notifications.supervision_responded")
+def on_supervision_responded(event: OutboxEvent) -> None:
+    supervision = _supervision(event.payload)
+    if supervision is None:
+        return
+    notify(
+        recipients=[supervision.created_by],
+        kind=Kind.SUPERVISION_RESPONDED,
+        actor=_user(event.payload.get("actor")),
+        data=_supervision_data(supervision),
+    )
+
+
+@subscriber("supervision.decided", name="notifications.supervision_decided")
+def on_supervision_decided(event: OutboxEvent) -> None:
+    from gongdan.tickets.services.followups import responders
+
+    supervision = _supervision(event.payload)
+    if supervision is None:
+        return
+    people: list[User | None] = [supervision.responded_by, *responders(supervision)]
+    notify(
+        recipients=people,
+        kind=Kind.SUPERVISION_DECIDED,
+        actor=_user(event.payload.get("actor")),
+        data={**_supervision_data(supervision), "decision": event.payload.get("decision")},
+    )

@@ -182,6 +182,18 @@ def _next_warning(clock: SlaClock, spec: CalendarSpec | None) -> datetime | None
     return None
 
 
+def _next_reminder(clock: SlaClock, spec: CalendarSpec | None) -> datetime | None:
+    """When to remind the assignee: the policy's lead time before the due time, once a run."""
+    if clock.running_since is None or clock.reminded or clock.breached_at is not None:
+        return None
+    policy = policy_get(clock.policy_id) or clock.policy
+    before = policy.remind_before_minutes if policy is not None else None
+    if not before or before * 60.0 >= _target_seconds(clock):
+        return None  # no reminder, or one that would fire as the clock starts
+    at = _target_seconds(clock) - before * 60.0 - clock.elapsed_seconds
+    return add_time(spec, clock.running_since, max(0.0, at))
+
+
 def levels_of(clock: SlaClock) -> list[EscalationLevel]:
     policy = policy_get(clock.policy_id)
     if policy is None:
@@ -205,6 +217,7 @@ def _run(clock: SlaClock, now: datetime, spec: CalendarSpec | None) -> None:
     remaining = _target_seconds(clock) - clock.elapsed_seconds
     clock.due_at = add_time(spec, now, max(0.0, remaining))
     clock.warn_at = _next_warning(clock, spec) if clock.breached_at is None else None
+    clock.remind_at = _next_reminder(clock, spec)
     clock.escalate_at = next_escalation(clock, spec)
 
 
@@ -215,6 +228,7 @@ def _halt(clock: SlaClock, now: datetime, spec: CalendarSpec | None) -> None:
     clock.running_since = None
     clock.due_at = None
     clock.warn_at = None
+    clock.remind_at = None
     clock.escalate_at = None
 
 
@@ -224,6 +238,8 @@ CLOCK_FIELDS = [
     "due_at",
     "warn_at",
     "warned_percent",
+    "remind_at",
+    "reminded",
     "escalate_at",
     "escalation_level",
     "met_at",
@@ -334,8 +350,9 @@ def _rearm_next_response(ticket: Ticket, clocks: list[SlaClock], now: datetime) 
     clock.elapsed_seconds = 0
     clock.met_at = clock.breached_at = clock.escalate_at = None
     clock.warned_percent = clock.escalation_level = 0
+    clock.reminded = False
     if ticket.status in _pause_statuses(policy):
-        clock.running_since = clock.due_at = clock.warn_at = None
+        clock.running_since = clock.due_at = clock.warn_at = clock.remind_at = None
     else:
         _run(clock, now, _spec(policy, clock.business_time))
     if fresh:

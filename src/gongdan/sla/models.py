@@ -235,6 +235,15 @@ class SlaPolicy(models.Model):
     warn_percents = models.JSONField(
         _("warn at (% of target)"), default=list, blank=True, help_text=_("For example [75, 90].")
     )
+    remind_before_minutes = models.PositiveIntegerField(
+        _("remind before due (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Remind the assignee this long before each due time, in the policy's time "
+            "(business minutes on its calendar). Empty: no reminder."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -327,6 +336,8 @@ class SlaClock(models.Model):
     warn_at = models.DateTimeField(_("next warning at"), null=True, blank=True)
     warned_percent = models.PositiveSmallIntegerField(_("warned at (%)"), default=0)
     escalate_at = models.DateTimeField(_("next escalation at"), null=True, blank=True)
+    remind_at = models.DateTimeField(_("remind at"), null=True, blank=True)
+    reminded = models.BooleanField(_("reminded"), default=False)
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
     met_at = models.DateTimeField(_("met at"), null=True, blank=True)
     breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
@@ -347,6 +358,7 @@ class SlaClock(models.Model):
             ),
             models.Index(fields=["warn_at"], name="sla_clock_warn_idx"),
             models.Index(fields=["escalate_at"], name="sla_clock_escalate_idx"),
+            models.Index(fields=["remind_at"], name="sla_clock_remind_idx"),
         ]
 
     def __str__(self) -> str:

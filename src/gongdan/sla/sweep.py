@@ -53,6 +53,7 @@ PRIORITY_UP: dict[str, str] = {
 @dataclass
 class SweepResult:
     warnings: int = 0
+    reminders: int = 0
     breaches: int = 0
     escalations: int = 0
     errors: list[str] = field(default_factory=list)
@@ -129,13 +130,36 @@ def _warn(clocks: list[SlaClock], now: datetime, fx: _Effects) -> int:
     return len(fired)
 
 
+# --- reminders (the policy's lead time before a due time) ------------------------------------
+
+
+def _remind(clocks: list[SlaClock], now: datetime, fx: _Effects) -> int:
+    fired = 0
+    for clock in clocks:
+        clock.remind_at = None
+        if clock.reminded or clock.due_at is None:
+            continue
+        clock.reminded = True
+        ticket = clock.ticket
+        data = {"target": clock.target, "due": _due_label(clock.due_at)}
+        fx.entries.append(
+            timeline.build(
+                ticket, TimelineKind.SLA_REMINDER, actor=None, data=data, is_internal=True, at=now
+            )
+        )
+        fx.notes.append(([ticket.assignee], "sla.reminder", ticket, data))
+        fired += 1
+    update_rows(clocks, ["reminded", "remind_at"])
+    return fired
+
+
 # --- breaches ---------------------------------------------------------------------------------
 
 
 def _breach(clocks: list[SlaClock], now: datetime, fx: _Effects) -> int:
     for clock in clocks:
         clock.breached_at = now
-        clock.warn_at = None
+        clock.warn_at = clock.remind_at = None
         clock.escalate_at = engine.next_escalation(clock, engine._clock_spec(clock))
         ticket = clock.ticket
         data = {"target": clock.target, "due": _due_label(clock.due_at)}
@@ -145,7 +169,7 @@ def _breach(clocks: list[SlaClock], now: datetime, fx: _Effects) -> int:
             )
         )
         fx.events.append({"ticket": ticket.number, "target": clock.target})
-    update_rows(clocks, ["breached_at", "warn_at", "escalate_at"])
+    update_rows(clocks, ["breached_at", "warn_at", "remind_at", "escalate_at"])
     Ticket.objects.filter(
         pk__in={c.ticket_id for c in clocks}, sla_breached_at__isnull=True
     ).update(sla_breached_at=now)
@@ -287,9 +311,11 @@ def sweep(*, now: datetime | None = None, limit: int = 10_000) -> SweepResult:
     result = SweepResult()
     running = Q(running_since__isnull=False, met_at__isnull=True)
     due_warning = SlaClock.objects.filter(running, warn_at__lte=now)
+    due_reminder = SlaClock.objects.filter(running, remind_at__lte=now)
     due_breach = SlaClock.objects.filter(running, breached_at__isnull=True, due_at__lte=now)
     due_level = SlaClock.objects.filter(running, escalate_at__lte=now)
     _step("warnings", due_warning, "warn_at", _warn, now, limit, result)
+    _step("reminders", due_reminder, "remind_at", _remind, now, limit, result)
     _step("breaches", due_breach, "due_at", _breach, now, limit, result)
     _step("escalations", due_level, "escalate_at", _escalate, now, limit, result)
     return result

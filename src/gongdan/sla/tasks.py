@@ -16,6 +16,7 @@ def sla_sweep() -> dict[str, int]:
     result = sweep()
     return {
         "warnings": result.warnings,
+        "reminders": result.reminders,
         "breaches": result.breaches,
         "escalations": result.escalations,
     }

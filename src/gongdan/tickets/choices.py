@@ -65,6 +65,14 @@ class TimelineKind(models.TextChoices):
     SLA_WARNING = "sla.warning", _("SLA warning")
     SLA_BREACHED = "sla.breached", _("SLA breached")
     SLA_ESCALATED = "sla.escalated", _("SLA escalated")
+    SLA_REMINDER = "sla.reminder", _("SLA reminder")
+    SUPERVISION_OPENED = "supervision.opened", _("Supervision (督办) opened")
+    SUPERVISION_RESPONDED = "supervision.responded", _("Supervision (督办) answered")
+    SUPERVISION_ACCEPTED = "supervision.accepted", _("Supervision (督办) accepted")
+    SUPERVISION_RETURNED = "supervision.returned", _("Supervision (督办) returned")
+    SUPERVISION_CLOSED = "supervision.closed", _("Supervision (督办) closed")
+    SUPERVISION_OVERDUE = "supervision.overdue", _("Supervision (督办) overdue")
+    SUPERVISION_ESCALATED = "supervision.escalated", _("Supervision (督办) escalated")
 
 
 class EscalationAction(models.TextChoices):
@@ -76,3 +84,16 @@ class EscalationAction(models.TextChoices):
     RAISED_PRIORITY = "raised_priority", _("raised the priority")
     MOVED_TEAM = "moved_team", _("moved the ticket to another team")
     ADDED_WATCHERS = "added_watchers", _("added watchers")
+
+
+class SupervisionStatus(models.TextChoices):
+    """督办: open → answered → accepted (or returned to open); closed with its ticket; cancelled."""
+
+    OPEN = "open", _("Open")
+    RESPONDED = "responded", _("Answered")
+    ACCEPTED = "accepted", _("Accepted")
+    CLOSED = "closed", _("Closed with the ticket")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+ACTIVE_SUPERVISION = (SupervisionStatus.OPEN, SupervisionStatus.RESPONDED)

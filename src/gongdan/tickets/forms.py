@@ -435,3 +435,70 @@ class NewTicketForm(forms.Form):
             "attachments",
         )
         return {name: self.cleaned_data[name] for name in names}
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class ReminderForm(forms.Form):
+    remind_at = forms.DateTimeField(
+        label=_("Remind at"),
+        widget=DateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "remind_%s")
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
+class SupervisionForm(forms.Form):
+    ticket = forms.CharField(label=_("Ticket number"), required=False, max_length=40)
+    team = forms.ModelChoiceField(
+        label=_("Or a team"), queryset=Team.objects.order_by("name"), required=False
+    )
+    requirements = forms.CharField(
+        label=_("Requirements"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    deadline = forms.DateTimeField(
+        label=_("Answer by"),
+        widget=DateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "sup_%s")
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
+class SupervisionResponseForm(forms.Form):
+    response = forms.CharField(
+        label=_("Your answer"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "answer_%s")
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
+class SupervisionDecisionForm(forms.Form):
+    accept = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Why it is returned"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "decide_%s")
+        super().__init__(*args, **kwargs)
+        style_fields(self)

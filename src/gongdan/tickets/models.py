@@ -21,6 +21,7 @@ from gongdan.tickets.choices import (
     LinkKind,
     Priority,
     Status,
+    SupervisionStatus,
     TimelineKind,
 )
 
@@ -543,3 +544,142 @@ class LookupCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.address}"
+
+
+class Reminder(models.Model):
+    """A reminder an agent sets on a ticket: at ``remind_at`` the recipient is notified, once.
+
+    The sweep claims due rows (``fired_at`` still empty) under a row lock, so a reminder fires
+    once even with two consumers or a retried job.
+    """
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("remind"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    remind_at = models.DateTimeField(_("remind at"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    fired_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["remind_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["remind_at"], name="reminder_due_idx", condition=Q(fired_at__isnull=True)
+            ),
+            models.Index(fields=["ticket", "remind_at"], name="reminder_ticket_idx"),
+            models.Index(fields=["recipient", "remind_at"], name="reminder_recipient_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} @ {self.remind_at:%Y-%m-%d %H:%M}"
+
+
+class Supervision(models.Model):
+    """督办: a supervisor requires a response on a ticket (or from a team) by a deadline.
+
+    The assignee and the team lead answer; the supervisor accepts the answer or returns it. A
+    ticket supervision also closes when its ticket is resolved, closed or cancelled. Its clock is
+    the deadline: a warning when ``warn_at`` passes, "overdue" at the deadline, then an escalation
+    to every supervisor at ``escalate_at`` — each claimed by the sweep and fired once.
+    """
+
+    ticket = models.ForeignKey(
+        Ticket,
+        verbose_name=_("ticket"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="supervisions",
+    )
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="supervisions",
+    )
+    requirements = models.TextField(_("requirements"), max_length=4000)
+    deadline = models.DateTimeField(_("deadline"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=SupervisionStatus.choices,
+        default=SupervisionStatus.OPEN,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    response = models.TextField(_("response"), max_length=4000, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=500, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    warn_at = models.DateTimeField(_("warn at"), null=True, blank=True)
+    overdue_at = models.DateTimeField(_("overdue since"), null=True, blank=True)
+    escalate_at = models.DateTimeField(_("escalate at"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("supervision (督办)")
+        verbose_name_plural = _("supervisions (督办)")
+        ordering = ["deadline", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ticket__isnull=False, team__isnull=True)
+                | Q(ticket__isnull=True, team__isnull=False),
+                name="supervision_ticket_or_team",
+                violation_error_message=_("A supervision is on a ticket or on a team."),
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="supervision_status_idx"),
+            models.Index(fields=["warn_at"], name="supervision_warn_idx"),
+            models.Index(
+                fields=["deadline"],
+                name="supervision_overdue_idx",
+                condition=Q(overdue_at__isnull=True, closed_at__isnull=True),
+            ),
+            models.Index(fields=["escalate_at"], name="supervision_escalate_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"督办 #{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (SupervisionStatus.OPEN, SupervisionStatus.RESPONDED)
+
+    @property
+    def subject(self) -> str:
+        if self.ticket is not None:
+            return f"{self.ticket.number} {self.ticket.title}"
+        return str(self.team)

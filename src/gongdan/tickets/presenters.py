@@ -118,8 +118,15 @@ def describe(entry: TimelineEntry) -> str:  # noqa: C901 - one branch per entry 
         if d.get("note"):
             return _("asked to hurry up (催办): %(note)s") % {"note": d["note"]}
         return _("asked to hurry up (催办)")
-    if kind in (TimelineKind.SLA_WARNING, TimelineKind.SLA_BREACHED, TimelineKind.SLA_ESCALATED):
+    if kind in (
+        TimelineKind.SLA_WARNING,
+        TimelineKind.SLA_BREACHED,
+        TimelineKind.SLA_ESCALATED,
+        TimelineKind.SLA_REMINDER,
+    ):
         return _sla_sentence(kind, d)
+    if kind.startswith("supervision."):
+        return _supervision_sentence(kind, d)
     return str(kind)
 
 
@@ -137,6 +144,8 @@ def _sla_sentence(kind: str, d: dict[str, Any]) -> str:
         return _("SLA warning: %(percent)s%% of the %(target)s time is used (due %(due)s)") % values
     if kind == TimelineKind.SLA_BREACHED:
         return _("SLA breached: the %(target)s target was due %(due)s") % values
+    if kind == TimelineKind.SLA_REMINDER:
+        return _("SLA reminder: the %(target)s is due %(due)s") % values
     sentence = _("SLA escalation level %(level)s (%(target)s): %(actions)s") % values
     if d.get("priority"):
         old, new = d["priority"]
@@ -145,3 +154,37 @@ def _sla_sentence(kind: str, d: dict[str, Any]) -> str:
             "new": _choice(Priority, new),
         }
     return sentence
+
+
+def _supervision_sentence(kind: str, d: dict[str, Any]) -> str:
+    values = {
+        "deadline": d.get("deadline", ""),
+        "requirements": d.get("requirements", ""),
+        "response": d.get("response", ""),
+        "note": d.get("note", ""),
+    }
+    sentences = {
+        TimelineKind.SUPERVISION_OPENED: _(
+            "opened a supervision (督办), answer by %(deadline)s: %(requirements)s"
+        ),
+        TimelineKind.SUPERVISION_RESPONDED: _("answered the supervision (督办): %(response)s"),
+        TimelineKind.SUPERVISION_ACCEPTED: _(
+            "accepted the answer; the supervision (督办) is closed"
+        ),
+        TimelineKind.SUPERVISION_RETURNED: _(
+            "returned the answer to the supervision (督办): %(note)s"
+        ),
+        TimelineKind.SUPERVISION_CLOSED: _("the supervision (督办) closed with the ticket"),
+        TimelineKind.SUPERVISION_OVERDUE: _(
+            "the supervision (督办) is overdue (deadline %(deadline)s)"
+        ),
+        TimelineKind.SUPERVISION_ESCALATED: _(
+            "the overdue supervision (督办) was escalated to the supervisors"
+        ),
+    }
+    template = sentences.get(kind)  # type: ignore[call-overload]
+    if template is None:
+        return kind
+    if kind == TimelineKind.SUPERVISION_CLOSED and d.get("note") == "cancelled":
+        return str(_("the supervision (督办) was cancelled"))
+    return template % values

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from gongdan.tickets.views import actions, create, detail, lists
+from gongdan.tickets.views import actions, create, detail, followups, lists
 from gongdan.tickets.views.attachments import attachment_download
 
 app_name = "tickets"
@@ -13,6 +13,20 @@ urlpatterns = [
     path("views/", lists.saved_view_create_view, name="saved_view_create"),
     path("views/<int:pk>/delete/", lists.saved_view_delete_view, name="saved_view_delete"),
     path("tickets/<str:number>/", detail.ticket_detail, name="detail"),
+    path("tickets/<str:number>/remind/", followups.ticket_remind, name="remind"),
+    path(
+        "tickets/<str:number>/reminders/<int:pk>/cancel/",
+        followups.reminder_cancel,
+        name="reminder_cancel",
+    ),
+    path("supervision/", followups.supervision_index, name="supervision_list"),
+    path("supervision/new/", followups.supervision_new, name="supervision_new"),
+    path("supervision/<int:pk>/", followups.supervision_detail, name="supervision_detail"),
+    path(
+        "supervision/<int:pk>/respond/", followups.supervision_respond, name="supervision_respond"
+    ),
+    path("supervision/<int:pk>/decide/", followups.supervision_decide, name="supervision_decide"),
+    path("supervision/<int:pk>/cancel/", followups.supervision_cancel, name="supervision_cancel"),
     path("tickets/<str:number>/reply/", actions.ticket_reply, name="reply"),
     path("tickets/<str:number>/assign/", actions.ticket_assign, name="assign"),
     path("tickets/<str:number>/status/", actions.ticket_status, name="status"),

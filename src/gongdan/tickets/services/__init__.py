@@ -2,6 +2,14 @@
 
 from gongdan.tickets.services.attachments import attachment_store, sanitize_filename
 from gongdan.tickets.services.comments import attachment_add, comment_create
+from gongdan.tickets.services.followups import (
+    reminder_cancel,
+    reminder_create,
+    supervision_cancel,
+    supervision_decide,
+    supervision_open,
+    supervision_respond,
+)
 from gongdan.tickets.services.hurry import ticket_hurry
 from gongdan.tickets.services.relations import (
     ticket_create_child,
@@ -23,7 +31,13 @@ __all__ = [
     "attachment_add",
     "attachment_store",
     "comment_create",
+    "reminder_cancel",
+    "reminder_create",
     "sanitize_filename",
+    "supervision_cancel",
+    "supervision_decide",
+    "supervision_open",
+    "supervision_respond",
     "ticket_assign",
     "ticket_create",
     "ticket_create_child",

@@ -24,6 +24,7 @@ from gongdan.tickets.models import (
     TimelineEntry,
 )
 from gongdan.tickets.services._common import lock_ticket, require_staff, require_visible, touch
+from gongdan.tickets.services.followups import close_for_ticket
 from gongdan.tickets.services.tickets import UNSET, ticket_create
 
 
@@ -240,6 +241,7 @@ def ticket_merge(*, actor: User, source: Ticket, target: Ticket) -> Ticket:
         source.merged_into = target
         touch(source, "status", "closed_at", "merged_into")
         timeline.status_changed(source, actor=actor, old=old_status, new=Status.CLOSED)
+        close_for_ticket(source, actor=actor)
         # Public: the source's customer reads it (only the number is kept, never the title).
         timeline.related(source, TimelineKind.MERGED, actor=actor, other=target, is_internal=False)
         touch(target)

@@ -20,7 +20,7 @@ from gongdan.core.orm import prime_prefetch
 from gongdan.customers.models import Contact
 from gongdan.sla import engine as sla_engine
 from gongdan.tickets import policies, refdata, timeline
-from gongdan.tickets.choices import Channel, Priority, Status, TimelineKind
+from gongdan.tickets.choices import OPEN_STATUSES, Channel, Priority, Status, TimelineKind
 from gongdan.tickets.models import Category, Tag, Ticket, TicketType
 from gongdan.tickets.numbering import next_ticket_number
 from gongdan.tickets.services._common import (
@@ -33,6 +33,7 @@ from gongdan.tickets.services._common import (
     touch,
 )
 from gongdan.tickets.services.attachments import attachment_store, validate_upload
+from gongdan.tickets.services.followups import close_for_ticket
 from gongdan.tickets.workflow import NEEDS_ASSIGNEE, REASON_REQUIRED, Side, check_transition
 
 UNSET: Any = object()
@@ -439,6 +440,8 @@ def ticket_transition(
         touch(ticket, *changed)
         sla_engine.on_status(ticket, old=old, new=to, now=now)
         timeline.status_changed(ticket, actor=actor, old=old, new=to, reason=reason)
+        if to not in OPEN_STATUSES:  # a supervision (督办) closes with its ticket
+            close_for_ticket(ticket, actor=actor)
         if takes:
             audit_record(
                 actor=actor, action="ticket.assigned", obj=ticket, data={"assignee": actor.pk}

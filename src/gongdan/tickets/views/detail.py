@@ -12,17 +12,20 @@ from django.views.decorators.http import require_GET
 
 from gongdan.sla.selectors import ticket_clocks
 from gongdan.tickets.choices import OPEN_STATUSES, TimelineKind
+from gongdan.tickets.followup_selectors import reminder_list, ticket_supervisions
 from gongdan.tickets.forms import (
     AssignForm,
     ChildForm,
     LinkForm,
     MergeForm,
+    ReminderForm,
     ReplyForm,
     TicketFieldsForm,
     TransitionForm,
 )
 from gongdan.tickets.models import Ticket, TimelineEntry
 from gongdan.tickets.selectors import ticket_relations, timeline_list, watcher_list
+from gongdan.tickets.services.followups import may_supervise
 from gongdan.tickets.views._common import actor, is_htmx, staff_required, visible_ticket
 from gongdan.tickets.workflow import REASON_REQUIRED, Side, allowed_targets
 
@@ -49,6 +52,7 @@ def _forms(request: HttpRequest, ticket: Ticket) -> dict[str, forms.Form]:
         "child_form": ChildForm(user=user, initial={"team": ticket.team_id}),
         "link_form": LinkForm(),
         "merge_form": MergeForm(),
+        "reminder_form": ReminderForm(),
     }
 
 
@@ -69,6 +73,9 @@ def workspace_context(
         "watchers": watcher_list(user=user, ticket=ticket),
         "progress": relations.progress,
         "sla_clocks": ticket_clocks(ticket=ticket),
+        "reminders": reminder_list(user=user, ticket=ticket),
+        "supervisions": ticket_supervisions(user=user, ticket=ticket),
+        "can_supervise": may_supervise(user) and ticket.status in OPEN_STATUSES,
         "quick_targets": [t for t in targets if t not in REASON_REQUIRED],
         "reason_targets": [t for t in targets if t in REASON_REQUIRED],
         "can_take": ticket.status in OPEN_STATUSES and ticket.assignee_id != user.pk,

@@ -1,0 +1,229 @@
+"""The follow-up sweep: due reminders and supervision (督办) deadlines, each fired once.
+
+Like the SLA sweep it reads only rows whose indexed time has passed, claims a batch under
+``SELECT … FOR UPDATE SKIP LOCKED`` (PostgreSQL; SQLite's write lock serialises sweepers),
+re-checks the condition on the locked rows and writes every effect in the same transaction.
+A second sweeper skips or no longer matches them; a crash rolls the batch back for the next tick.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from gongdan.accounts.choices import Role
+from gongdan.accounts.models import User
+from gongdan.audit.services import audit_event, audit_record_many
+from gongdan.notifications.services import notify_many
+from gongdan.tickets import timeline
+from gongdan.tickets.choices import SupervisionStatus, TimelineKind
+from gongdan.tickets.models import Reminder, Supervision, TimelineEntry
+from gongdan.tickets.services.followups import escalate_after, responders
+
+logger = logging.getLogger(__name__)
+
+BATCH = 200
+
+
+@dataclass
+class FollowupResult:
+    reminders: int = 0
+    supervision_warnings: int = 0
+    supervision_overdue: int = 0
+    supervision_escalations: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Effects:
+    entries: list[TimelineEntry] = field(default_factory=list)
+    audits: list[Any] = field(default_factory=list)
+    notes: list[tuple[list[User | None], str, Any, dict[str, Any]]] = field(default_factory=list)
+
+    def write(self) -> None:
+        TimelineEntry.objects.bulk_create(self.entries)
+        audit_record_many(self.audits)
+        notify_many(self.notes)
+
+
+def _when(value: datetime) -> str:
+    return date_format(timezone.localtime(value), "Y-m-d H:i")
+
+
+def _claim[M: Model](queryset: QuerySet[M], order: str) -> list[M]:
+    qs = queryset.order_by(order, "pk")
+    if connection.features.has_select_for_update_skip_locked:
+        qs = qs.select_for_update(skip_locked=True, of=("self",))
+    return list(qs[:BATCH])
+
+
+def _fire_reminders(rows: list[Reminder], now: datetime, fx: _Effects) -> int:
+    for reminder in rows:
+        reminder.fired_at = now
+        fx.notes.append(
+            (
+                [reminder.recipient],
+                "ticket.reminder",
+                reminder.ticket,
+                {"note": reminder.note, "reminder": reminder.pk},
+            )
+        )
+    Reminder.objects.bulk_update(rows, ["fired_at"])
+    return len(rows)
+
+
+def _payload(supervision: Supervision) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "supervision": supervision.pk,
+        "subject": supervision.subject,
+        "deadline": _when(supervision.deadline),
+    }
+    if supervision.ticket_id and supervision.ticket is not None:
+        data["number"] = supervision.ticket.number
+        data["title"] = supervision.ticket.title
+    return data
+
+
+def _entry(supervision: Supervision, kind: TimelineKind, now: datetime, fx: _Effects) -> None:
+    if supervision.ticket is not None:
+        fx.entries.append(
+            timeline.build(
+                supervision.ticket,
+                kind,
+                actor=None,
+                data={"supervision": supervision.pk, "deadline": _when(supervision.deadline)},
+                is_internal=True,
+                at=now,
+            )
+        )
+
+
+def _warn(rows: list[Supervision], now: datetime, fx: _Effects) -> int:
+    for supervision in rows:
+        supervision.warn_at = None
+        fx.notes.append(
+            (
+                list[User | None](responders(supervision)),
+                "supervision.overdue",
+                None,
+                _payload(supervision),
+            )
+        )
+    Supervision.objects.bulk_update(rows, ["warn_at"])
+    return len(rows)
+
+
+def _overdue(rows: list[Supervision], now: datetime, fx: _Effects) -> int:
+    for supervision in rows:
+        supervision.overdue_at = now
+        supervision.warn_at = None
+        supervision.escalate_at = now + escalate_after()
+        _entry(supervision, TimelineKind.SUPERVISION_OVERDUE, now, fx)
+        people: list[User | None] = [*responders(supervision), supervision.created_by]
+        fx.notes.append((people, "supervision.overdue", None, _payload(supervision)))
+        fx.audits.append(
+            audit_event(actor=None, action="supervision.overdue", obj=supervision, data={})
+        )
+    Supervision.objects.bulk_update(rows, ["overdue_at", "warn_at", "escalate_at"])
+    return len(rows)
+
+
+def _escalate(rows: list[Supervision], now: datetime, fx: _Effects) -> int:
+    bosses: list[User | None] = list(
+        User.objects.filter(role__in=[Role.SUPERVISOR, Role.ADMIN], is_active=True)
+    )
+    for supervision in rows:
+        supervision.escalated_at = now
+        supervision.escalate_at = None
+        _entry(supervision, TimelineKind.SUPERVISION_ESCALATED, now, fx)
+        fx.notes.append((bosses, "supervision.overdue", None, _payload(supervision)))
+        fx.audits.append(
+            audit_event(actor=None, action="supervision.escalated", obj=supervision, data={})
+        )
+    Supervision.objects.bulk_update(rows, ["escalated_at", "escalate_at"])
+    return len(rows)
+
+
+def _step(
+    name: str,
+    queryset: QuerySet[Any],
+    order: str,
+    fire: Callable[[list[Any], datetime, _Effects], int],
+    now: datetime,
+    result: FollowupResult,
+    limit: int,
+) -> None:
+    done = 0
+    while done < limit:
+        try:
+            with transaction.atomic():
+                rows = _claim(queryset, order)
+                if not rows:
+                    return
+                fx = _Effects()
+                fired = fire(rows, now, fx)
+                fx.write()
+        except Exception as exc:  # logged; the batch is rolled back and retried next tick
+            logger.exception("follow-up %s failed", name)
+            result.errors.append(f"{name}: {exc!r}")
+            return
+        setattr(result, name, getattr(result, name) + fired)
+        done += len(rows)
+
+
+def sweep(*, now: datetime | None = None, limit: int = 5_000) -> FollowupResult:
+    """Send due reminders; warn, mark overdue and escalate supervisions (once each)."""
+    now = now or timezone.now()
+    result = FollowupResult()
+    related = ("ticket__assignee", "ticket__team__lead", "team__lead", "created_by")
+    open_ = Q(status=SupervisionStatus.OPEN)
+    _step(
+        "reminders",
+        Reminder.objects.filter(fired_at__isnull=True, remind_at__lte=now).select_related(
+            "ticket", "recipient"
+        ),
+        "remind_at",
+        _fire_reminders,
+        now,
+        result,
+        limit,
+    )
+    supervisions = Supervision.objects.select_related(*related)
+    _step(
+        "supervision_warnings",
+        supervisions.filter(open_, warn_at__lte=now, deadline__gt=now),
+        "warn_at",
+        _warn,
+        now,
+        result,
+        limit,
+    )
+    _step(
+        "supervision_overdue",
+        supervisions.filter(
+            open_, deadline__lte=now, overdue_at__isnull=True, closed_at__isnull=True
+        ),
+        "deadline",
+        _overdue,
+        now,
+        result,
+        limit,
+    )
+    _step(
+        "supervision_escalations",
+        supervisions.filter(open_, escalate_at__lte=now),
+        "escalate_at",
+        _escalate,
+        now,
+        result,
+        limit,
+    )
+    return result

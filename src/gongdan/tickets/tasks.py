@@ -1,0 +1,20 @@
+"""Ticket background jobs: the follow-up sweep (reminders and 督办 deadlines) every minute."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+
+@db_periodic_task(crontab(minute="*"))
+def followup_sweep() -> dict[str, int]:
+    """Send due reminders and watch supervision deadlines (on the scheduler-lease holder)."""
+    from gongdan.tickets.sweep import sweep
+
+    result = sweep()
+    return {
+        "reminders": result.reminders,
+        "supervision_warnings": result.supervision_warnings,
+        "supervision_overdue": result.supervision_overdue,
+        "supervision_escalations": result.supervision_escalations,
+    }
