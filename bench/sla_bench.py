@@ -117,10 +117,11 @@ def generate(n: int, due: int) -> None:
         cursor.execute(
             "INSERT INTO sla_slaclock (ticket_id, policy_id, target, target_minutes,"
             " business_time, started_at, running_since, elapsed_seconds, due_at,"
-            " warned_percent, escalation_level)"
-            " SELECT id, %s, 'resolution', 480, %s, created_at, created_at, 0, sla_due_at, 0, 0"
+            " warned_percent, escalation_level, reminded)"
+            " SELECT id, %s, 'resolution', 480, %s, created_at, created_at, 0, sla_due_at, 0, 0,"
+            " %s"
             " FROM tickets_ticket WHERE number LIKE 'SLA-%%'",
-            [policy.pk, False],
+            [policy.pk, False, False],
         )
     if vendor == "postgresql":
         with connection.cursor() as cursor:

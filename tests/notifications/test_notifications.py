@@ -249,7 +249,11 @@ def test_api_lists_marks_and_keeps_to_the_caller(world: World, assigned: Ticket,
 def test_api_preferences(world: World, api: Any) -> None:
     caller = api.as_(world.customer)
     before = caller.get("/notifications/preferences").json()
-    assert {p["kind"] for p in before} == {"ticket.staff_replied", "ticket.status_changed"}
+    assert {p["kind"] for p in before} == {
+        "ticket.staff_replied",
+        "ticket.status_changed",
+        "ticket.received",
+    }
 
     bad = caller.put(
         "/notifications/preferences", {"items": [{"kind": "x", "channel": "pigeon", "enabled": 1}]}

@@ -86,8 +86,30 @@ INSTALLED_APPS = [
     "gongdan.audit",
     "gongdan.sla",
     "gongdan.notifications",
+    "gongdan.channels.email.apps.EmailChannelConfig",
     "gongdan.portal",
 ]
+
+# Outbound mail (SMTP). Setting EMAIL_HOST turns the email notification channel on.
+_smtp_host = os.environ.get("EMAIL_HOST", "")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _smtp_host or "localhost",
+            "port": int(os.environ.get("EMAIL_PORT", "25")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": os.environ.get("EMAIL_USE_TLS", "").lower() in {"1", "true", "yes", "on"},
+            "use_ssl": os.environ.get("EMAIL_USE_SSL", "").lower() in {"1", "true", "yes", "on"},
+            "timeout": 30,
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("GONGDAN_MAIL_FROM", "gongdan <helpdesk@gongdan.local>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+GONGDAN_EMAIL_ENABLED = bool(_smtp_host)
+GONGDAN_MAIL_SENDER_LIMIT_PER_HOUR = int(os.environ.get("GONGDAN_MAIL_SENDER_LIMIT_PER_HOUR", "30"))
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -260,7 +282,7 @@ STORAGES = {
 GONGDAN_ATTACHMENT_MAX_BYTES = int(os.environ.get("GONGDAN_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
 GONGDAN_ATTACHMENT_ALLOWED = env_list(
     "GONGDAN_ATTACHMENT_ALLOWED",
-    ".png,.jpg,.jpeg,.gif,.webp,.pdf,.txt,.log,.csv,.xlsx,.xls,.docx,.doc,.pptx,.zip,.7z,.json,.xml",
+    ".png,.jpg,.jpeg,.gif,.webp,.pdf,.txt,.log,.csv,.xlsx,.xls,.docx,.doc,.pptx,.zip,.7z,.json,.xml,.eml",
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -11,6 +11,7 @@ urlpatterns = [
     path("desk/", include("gongdan.tickets.urls")),
     path("portal/", include("gongdan.portal.urls")),
     path("notifications/", include("gongdan.notifications.urls")),
+    path("channels/email/", include("gongdan.channels.email.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

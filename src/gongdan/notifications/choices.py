@@ -10,6 +10,7 @@ class Kind(models.TextChoices):
     NOTE_ADDED = "ticket.note_added", _("A colleague added an internal note on my ticket")
     STAFF_REPLIED = "ticket.staff_replied", _("The service desk replied on my ticket")
     STATUS_CHANGED = "ticket.status_changed", _("The status of my ticket changed")
+    TICKET_RECEIVED = "ticket.received", _("My request by mail was received as a ticket")
     CUSTOMER_ACTED = "ticket.customer_acted", _("A customer confirmed, reopened or cancelled")
     HURRIED = "ticket.hurried", _("A customer asked to hurry up (催办)")
     SLA_WARNING = "sla.warning", _("An SLA target of my ticket is close to being missed")
@@ -55,4 +56,4 @@ STAFF_KINDS = [
     Kind.SUPERVISION_DECIDED,
     Kind.SUPERVISION_OVERDUE,
 ]
-CUSTOMER_KINDS = [Kind.STAFF_REPLIED, Kind.STATUS_CHANGED]
+CUSTOMER_KINDS = [Kind.STAFF_REPLIED, Kind.STATUS_CHANGED, Kind.TICKET_RECEIVED]

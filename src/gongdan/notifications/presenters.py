@@ -60,6 +60,7 @@ def notification_text(n: Notification) -> str:
         Kind.NOTE_ADDED: _("%(actor)s added an internal note on %(number)s: %(title)s"),
         Kind.STAFF_REPLIED: _("The service desk replied on your ticket %(number)s: %(title)s"),
         Kind.STATUS_CHANGED: _("Your ticket %(number)s is now “%(status)s”: %(title)s"),
+        Kind.TICKET_RECEIVED: _("We received your request as ticket %(number)s: %(title)s"),
         Kind.CUSTOMER_ACTED: _("%(actor)s set %(number)s to “%(status)s”: %(title)s"),
         Kind.HURRIED: _("%(actor)s asked to hurry up (催办) on %(number)s: %(title)s"),
         Kind.SLA_WARNING: _("%(number)s: %(percent)s%% of the %(target)s time is used: %(title)s"),

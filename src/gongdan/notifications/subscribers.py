@@ -204,3 +204,12 @@ def on_supervision_decided(event: OutboxEvent) -> None:
         actor=_user(event.payload.get("actor")),
         data={**_supervision_data(supervision), "decision": event.payload.get("decision")},
     )
+
+
+@subscriber("ticket.created", name="notifications.received_by_mail")
+def on_created_by_mail(event: OutboxEvent) -> None:
+    """A ticket that came in by mail: tell the sender its number (by mail, when mail is on)."""
+    ticket = _ticket(event.payload)
+    if ticket is None or ticket.channel != "email":
+        return
+    notify(recipients=[_requester_login(ticket)], kind=Kind.TICKET_RECEIVED, ticket=ticket)

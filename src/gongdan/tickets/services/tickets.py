@@ -118,6 +118,7 @@ def ticket_create(  # noqa: C901 - one entry point with every optional field
     attachments: Sequence[UploadedFile] = (),
     parent: Ticket | None = None,
     created_at: datetime | None = None,
+    _intake_team: Team | None = None,
 ) -> Ticket:
     """Create a ticket with its number, timeline entry, audit event and ``ticket.created`` event.
 
@@ -144,7 +145,8 @@ def ticket_create(  # noqa: C901 - one entry point with every optional field
         raise fail("ticket.invalid", _("Unknown channel."), field="channel")
     contact = _requester_for(actor, requester)
     if team is UNSET or is_customer:
-        team = ticket_type.default_team
+        # A trusted intake (a mailbox) routes a customer's ticket to its own team.
+        team = _intake_team or ticket_type.default_team
     for upload in attachments:  # refuse bad files before any row or file is written
         validate_upload(upload)
     now = created_at or timezone.now()

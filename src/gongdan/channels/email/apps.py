@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EmailChannelConfig(AppConfig):
+    name = "gongdan.channels.email"
+    label = "email_channel"
+    verbose_name = _("Email channel")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from gongdan.channels.email import outbound  # noqa: F401 - registers the channel

@@ -1,0 +1,47 @@
+"""The inbound endpoint for MTAs that pipe mail: POST the raw RFC 822 message.
+
+    curl -H "Authorization: Bearer $SECRET" -H "Content-Type: message/rfc822" \\
+         --data-binary @mail.eml https://helpdesk.example.cn/channels/email/inbound/1/
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from gongdan.channels.email.intake import mailbox_for_secret, receive
+
+MAX_BYTES = 30 * 1024 * 1024
+
+
+def _error(code: str, message: str, status: int) -> JsonResponse:
+    return JsonResponse({"code": code, "message": message, "fields": {}}, status=status)
+
+
+@csrf_exempt
+@require_POST
+def inbound(request: HttpRequest, mailbox_id: int) -> JsonResponse:
+    auth = request.headers.get("Authorization", "")
+    secret = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
+    mailbox = mailbox_for_secret(mailbox_id, secret)
+    if mailbox is None:
+        return _error("auth.invalid_secret", _("Unknown mailbox or wrong secret."), 401)
+    length = int(request.headers.get("Content-Length") or 0)
+    if length > MAX_BYTES:
+        return _error("mail.too_large", _("The message is too large."), 413)
+    raw = request.body
+    if not raw.strip():
+        return _error("mail.empty", _("The message is empty."), 400)
+    message, fresh = receive(raw, mailbox=mailbox)
+    return JsonResponse(
+        {
+            "id": message.pk,
+            "status": message.status,
+            "reason": message.reason,
+            "duplicate": not fresh,
+            "ticket": message.ticket.number if message.ticket_id and message.ticket else None,
+        },
+        status=202 if fresh else 200,
+    )
