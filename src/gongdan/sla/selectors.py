@@ -13,7 +13,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongdan.core.errors import NotFound
+from gongdan.core.errors import NotFound, ValidationFailed
 from gongdan.sla.choices import SpecialDayKind
 from gongdan.sla.clock import CalendarSpec, DayKind, Interval, SpecialDate
 from gongdan.sla.models import BusinessCalendar, SpecialDay
@@ -177,6 +177,26 @@ def calendar_list(*, user: Any) -> list[CalendarRow]:
     calendars = list(BusinessCalendar.objects.order_by("name", "id"))
     years = special_day_years(calendars)
     return [CalendarRow(calendar=cal, years=years[cal.pk]) for cal in calendars]
+
+
+MIN_YEAR, MAX_YEAR = 1970, 2200
+
+
+def checked_year(year: int | str | None) -> int:
+    """A year to show (default: this one); outside 1970–2200 or not a number: 422."""
+    if year in {None, ""}:
+        return timezone.localdate().year
+    try:
+        value = int(str(year))
+    except ValueError:
+        value = 0
+    if not MIN_YEAR <= value <= MAX_YEAR:
+        message = _("Choose a year between %(first)d and %(last)d.") % {
+            "first": MIN_YEAR,
+            "last": MAX_YEAR,
+        }
+        raise ValidationFailed("calendar.bad_year", message, fields={"year": message})
+    return value
 
 
 def special_day_list(*, user: Any, calendar: BusinessCalendar, year: int) -> QuerySet[SpecialDay]:
