@@ -265,6 +265,16 @@ def _intervals_from_text(text: str) -> list[list[str]]:
     return pairs
 
 
+def intervals_from_text(text: str) -> list[list[str]]:
+    """``"09:00-12:00, 13:00-18:00"`` → ``[["09:00", "12:00"], ["13:00", "18:00"]]`` (unchecked)."""
+    return _intervals_from_text(text)
+
+
+def intervals_as_text(intervals: list[list[str]]) -> str:
+    """The inverse of :func:`intervals_from_text`, for forms: ``09:00-12:00, 13:00-18:00``."""
+    return ", ".join(f"{start}-{end}" for start, end in intervals)
+
+
 def special_days_export_csv(calendar: BusinessCalendar) -> str:
     """The special days of ``calendar`` as CSV (UTF-8 text, CRLF rows, a header row)."""
     out = io.StringIO()

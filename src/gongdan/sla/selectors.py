@@ -150,8 +150,12 @@ class CalendarRow:
     years: list[tuple[int, int]] = field(default_factory=list)  # (year, special days)
 
     @property
-    def covered_years(self) -> list[int]:
-        return [year for year, _count in self.years]
+    def first_year(self) -> int | None:
+        return self.years[0][0] if self.years else None
+
+    @property
+    def last_year(self) -> int | None:
+        return self.years[-1][0] if self.years else None
 
 
 def special_day_years(calendars: list[BusinessCalendar]) -> dict[int, list[tuple[int, int]]]:
