@@ -14,6 +14,10 @@ class Kind(models.TextChoices):
     HURRIED = "ticket.hurried", _("A customer asked to hurry up (催办)")
     SLA_WARNING = "sla.warning", _("An SLA target of my ticket is close to being missed")
     SLA_ESCALATED = "sla.escalated", _("An SLA escalation reached me")
+    CALENDAR_NEXT_YEAR = (
+        "calendar.next_year_missing",
+        _("Next year's official holidays are missing from a business calendar"),
+    )
 
 
 class ChannelName(models.TextChoices):
@@ -38,3 +42,4 @@ STAFF_KINDS = [
     Kind.SLA_ESCALATED,
 ]
 CUSTOMER_KINDS = [Kind.STAFF_REPLIED, Kind.STATUS_CHANGED]
+ADMIN_KINDS = [*STAFF_KINDS, Kind.CALENDAR_NEXT_YEAR]

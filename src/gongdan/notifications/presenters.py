@@ -48,6 +48,8 @@ def notification_text(n: Notification) -> str:
         "percent": d.get("percent", ""),
         "level": d.get("level", ""),
         "target": _target_label(d.get("target")),
+        "year": d.get("year", ""),
+        "calendar": d.get("calendar_name", ""),
     }
     sentences = {
         Kind.TICKET_ASSIGNED: _("%(actor)s assigned %(number)s to you: %(title)s"),
@@ -59,6 +61,10 @@ def notification_text(n: Notification) -> str:
         Kind.HURRIED: _("%(actor)s asked to hurry up (催办) on %(number)s: %(title)s"),
         Kind.SLA_WARNING: _("%(number)s: %(percent)s%% of the %(target)s time is used: %(title)s"),
         Kind.SLA_ESCALATED: _("%(number)s escalated (level %(level)s, %(target)s): %(title)s"),
+        Kind.CALENDAR_NEXT_YEAR: _(
+            "The official holidays of %(year)s are not in the calendar “%(calendar)s” yet: "
+            "enter them, or upgrade chinesecalendar and run seed_calendars."
+        ),
     }
     template = sentences.get(n.kind)  # type: ignore[call-overload]
     if template is None:
@@ -67,6 +73,9 @@ def notification_text(n: Notification) -> str:
 
 
 def notification_url(n: Notification, user: User) -> str:
+    if n.kind == Kind.CALENDAR_NEXT_YEAR and n.data.get("calendar"):
+        days = reverse("calendars:special_days", args=[n.data["calendar"]])
+        return f"{days}?year={n.data.get('year', '')}"
     number = n.data.get("number")
     if not number:
         return ""
