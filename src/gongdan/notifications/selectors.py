@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from gongdan.accounts.models import User
 from gongdan.accounts.choices import Role
+from gongdan.accounts.models import User
 from gongdan.notifications.choices import (
     ADMIN_KINDS,
     CUSTOMER_KINDS,
