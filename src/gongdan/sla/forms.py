@@ -197,7 +197,9 @@ class ImportForm(forms.Form):
         if into_calendar:
             del self.fields["replace"]  # a file for this calendar always replaces its days
         else:
-            self.fields["format"].choices = [_FORMAT_CHOICES[0], _FORMAT_CHOICES[1]]
+            self.fields["format"] = forms.ChoiceField(
+                label=_("Format"), choices=_FORMAT_CHOICES[:2], required=False
+            )
         style_fields(self)
 
 

@@ -8,7 +8,7 @@ administrators may edit calendars; ``actor=None`` is for scripts and seeding.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any, NoReturn
@@ -203,7 +203,7 @@ def working_hours_set(
 
 
 def _week_hours(
-    week: dict[int, IntervalsIn], breaks: dict[int, IntervalsIn]
+    week: Mapping[int, IntervalsIn], breaks: Mapping[int, IntervalsIn]
 ) -> dict[int, tuple[Interval, ...]]:
     """Every weekday's checked intervals; all problems at once (``hours.<n>``, ``breaks.<n>``)."""
     parsed: dict[int, tuple[Interval, ...]] = {}
@@ -230,8 +230,8 @@ def working_week_set(
     *,
     actor: Any = None,
     calendar: BusinessCalendar,
-    week: dict[int, IntervalsIn],
-    breaks: dict[int, IntervalsIn] | None = None,
+    week: Mapping[int, IntervalsIn],
+    breaks: Mapping[int, IntervalsIn] | None = None,
 ) -> dict[int, tuple[Interval, ...]]:
     """Replace the hours of the weekdays in ``week`` (others keep theirs) in one change.
 
