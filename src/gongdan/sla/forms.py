@@ -109,7 +109,7 @@ class HoursForm(forms.Form):
                 required=False,
                 max_length=200,
                 disabled=readonly,
-                widget=forms.TextInput(attrs={"placeholder": "12:00-13:00"}),
+                widget=forms.TextInput(attrs={"placeholder": gettext("e.g. 12:00-13:00")}),
             )
         style_fields(self)
 
