@@ -99,8 +99,8 @@ def test_the_job_reseeds_then_notifies_each_admin_once_a_year(
     world: World, official: BusinessCalendar, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seeded: list[bool] = []
-    real_seed = reminders.seed_calendars
-    monkeypatch.setattr(reminders, "seed_calendars", lambda: seeded.append(True) or real_seed())
+    monkeypatch.setattr(reminders, "official_schedule_known", lambda year: False)
+    monkeypatch.setattr(reminders, "seed_calendars", lambda: seeded.append(True))
     second = user_create(actor=None, username="admin2", role=Role.ADMIN, password="x-Y-z-12345")
     gone = user_create(actor=None, username="gone", role=Role.ADMIN, password="x-Y-z-12345")
     gone.is_active = False
@@ -113,7 +113,7 @@ def test_the_job_reseeds_then_notifies_each_admin_once_a_year(
     later = remind_next_year(today=date(2026, 12, 3))
 
     assert (november.calendars, november.notified) == (0, 0)
-    assert len(seeded) == 3  # not in November
+    assert seeded == []  # the package does not know 2027: nothing to seed
     assert (first.calendars, first.notified) == (1, 2)
     assert (again.calendars, again.notified) == (1, 0)
     assert (later.calendars, later.notified) == (1, 1)
@@ -128,7 +128,10 @@ def test_the_job_reseeds_then_notifies_each_admin_once_a_year(
     assert second.notifications.count() == 1 and third.notifications.count() == 1
 
 
-def test_a_new_year_brings_a_new_reminder(world: World, official: BusinessCalendar) -> None:
+def test_a_new_year_brings_a_new_reminder(
+    world: World, official: BusinessCalendar, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reminders, "official_schedule_known", lambda year: False)
     remind_next_year(today=date(2026, 12, 1))
     SpecialDay.objects.filter(calendar=official, date__year=2028).delete()
 
@@ -142,20 +145,43 @@ def test_a_new_year_brings_a_new_reminder(world: World, official: BusinessCalend
 def test_nothing_is_sent_when_the_seeding_brings_next_year(
     world: World, official: BusinessCalendar, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    seeded: list[bool] = []
+
     def newer_package() -> None:  # as if chinesecalendar now knew 2027
+        seeded.append(True)
         special_day_set(calendar=official, date=date(2027, 1, 1), kind="holiday", name="元旦")
 
+    monkeypatch.setattr(reminders, "official_schedule_known", lambda year: year == 2027)
     monkeypatch.setattr(reminders, "seed_calendars", newer_package)
 
     result = remind_next_year(today=date(2026, 12, 1))
+    again = remind_next_year(today=date(2026, 12, 2))
 
     assert (result.calendars, result.notified) == (0, 0)
+    assert (again.calendars, again.notified) == (0, 0)
+    assert seeded == [True]  # once: afterwards nothing is missing
+    assert not Notification.objects.exists()
+
+
+def test_the_real_seeding_runs_when_the_package_knows_next_year(
+    world: World, official: BusinessCalendar
+) -> None:
+    from gongdan.sla.seeding import official_years
+
+    known = official_years().stop - 1  # the last year the installed chinesecalendar knows
+    SpecialDay.objects.filter(calendar=official, date__year=known).delete()
+
+    result = remind_next_year(today=date(known - 1, 12, 1))
+
+    assert (result.calendars, result.notified) == (0, 0)
+    assert official.special_days.filter(date__year=known, kind="holiday").exists()
     assert not Notification.objects.exists()
 
 
 def test_the_notification_reads_well_and_links_to_the_year(
-    world: World, official: BusinessCalendar
+    world: World, official: BusinessCalendar, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(reminders, "official_schedule_known", lambda year: False)
     remind_next_year(today=date(2026, 12, 1))
     notification = Notification.objects.get(recipient=world.admin)
 

@@ -1,9 +1,12 @@
 """The December reminder: next year's official holidays must be in the calendar before January.
 
 The State Council publishes the coming year's schedule (放假安排) in November or December, and a
-``chinesecalendar`` release follows. From 1 December a daily job first re-runs the seeding (a
-newer package may know next year: then there is nothing to remind anyone of), then tells every
-active administrator, once per calendar and year, which official calendars still lack it.
+``chinesecalendar`` release follows. From 1 December a daily job looks for official calendars
+without next year; when the installed package knows that year it re-runs ``seed_calendars``
+first (then there is usually nothing left to remind anyone of). Only then: it would otherwise
+re-create, every December day, calendars and official days an administrator deleted on purpose.
+Every active administrator is told once per calendar and year about the calendars still lacking
+next year.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from gongdan.audit.services import audit_record
 from gongdan.notifications.choices import Kind
 from gongdan.notifications.services import notify
 from gongdan.sla.models import BusinessCalendar
-from gongdan.sla.seeding import seed_calendars
+from gongdan.sla.seeding import official_schedule_known, seed_calendars
 from gongdan.sla.selectors import calendars_missing_next_year
 
 REMINDED = "calendar.next_year_reminded"
@@ -41,7 +44,7 @@ def _already_told(calendar: BusinessCalendar, year: int) -> set[int]:
 
 
 def remind_next_year(*, today: date | None = None) -> ReminderResult:
-    """Re-seed, then notify admins (``calendar.next_year_missing``) who were not told this year.
+    """Re-seed if that helps, then notify admins not told yet (``calendar.next_year_missing``).
 
     Outside December it does nothing. Each calendar's row is locked (``SELECT … FOR UPDATE``;
     SQLite's write lock serialises the whole transaction) while its recipients are read and
@@ -51,9 +54,11 @@ def remind_next_year(*, today: date | None = None) -> ReminderResult:
     today = today or timezone.localdate()
     if today.month != 12:
         return ReminderResult(calendars=0, notified=0)
-    seed_calendars()
     year = today.year + 1
     missing = calendars_missing_next_year(today=today)
+    if missing and official_schedule_known(year):
+        seed_calendars()  # a newer chinesecalendar knows next year: take it from there
+        missing = calendars_missing_next_year(today=today)
     notified = 0
     for calendar in missing:
         with transaction.atomic():
