@@ -70,6 +70,12 @@ def calendar_spec(calendar: BusinessCalendar) -> CalendarSpec:
     return spec
 
 
+def spec_cache_clear() -> None:
+    """Forget every cached spec (tests: a rolled-back test can leave a key the next one reuses)."""
+    with _cache_lock:
+        _cache.clear()
+
+
 def _build_spec(calendar: BusinessCalendar) -> CalendarSpec:
     weekly: list[list[Interval]] = [[] for _ in range(7)]
     for start, end, weekday in calendar.working_hours.values_list("start", "end", "weekday"):
