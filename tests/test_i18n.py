@@ -38,6 +38,20 @@ def test_compiled_catalogue_matches_source(lang: str) -> None:
     assert compiled == source, "run: .venv/bin/python scripts/i18n.py --compile"
 
 
+@pytest.mark.parametrize("lang", ["zh_Hans", "en"])
+def test_translations_keep_every_placeholder(lang: str) -> None:
+    """``msgfmt -c``: a translation that drops or changes a %(name)s would fail at run time."""
+    if shutil.which("msgfmt") is None:
+        pytest.fail("GNU gettext (msgfmt) is needed: apt-get install gettext")
+    result = subprocess.run(
+        ["msgfmt", "-c", "-o", os.devnull, str(LOCALE / lang / "LC_MESSAGES" / "django.po")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
 def test_every_source_string_is_in_the_catalogue(tmp_path: Path) -> None:
     """Extract messages from a copy of the package and compare with the committed catalogue."""
     if shutil.which("xgettext") is None:

@@ -19,6 +19,7 @@ from gongdan.core.api_support import (
 from gongdan.customers.api import router as customers_router
 from gongdan.notifications.api import router as notifications_router
 from gongdan.sla.api import router as sla_router
+from gongdan.sla.api_calendars import router as calendars_router
 from gongdan.tickets.api import router as tickets_router
 from gongdan.tickets.api_followups import router as followups_router
 
@@ -40,3 +41,4 @@ api.add_router("", tickets_router)
 api.add_router("", followups_router)
 api.add_router("", notifications_router)
 api.add_router("", sla_router)
+api.add_router("", calendars_router)

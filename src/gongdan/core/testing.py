@@ -145,14 +145,16 @@ def upload(name: str = "报告.pdf", content: bytes = b"%PDF-1.4 test", **kw: An
 @pytest.fixture(autouse=True)
 def _fresh_process_caches() -> Any:
     """Per-process caches must not carry rows from one test's (rolled back) data to the next."""
-    from gongdan.sla import engine
+    from gongdan.sla import engine, selectors
     from gongdan.tickets import refdata
 
     refdata.invalidate()
     engine.invalidate()
+    selectors.spec_cache_clear()
     yield
     refdata.invalidate()
     engine.invalidate()
+    selectors.spec_cache_clear()
 
 
 @pytest.fixture(autouse=True)

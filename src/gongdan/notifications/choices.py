@@ -27,6 +27,10 @@ class Kind(models.TextChoices):
         "supervision.overdue",
         _("A supervision (督办) is close to or past its deadline"),
     )
+    CALENDAR_NEXT_YEAR = (
+        "calendar.next_year_missing",
+        _("Next year's official holidays are missing from a business calendar"),
+    )
 
 
 class ChannelName(models.TextChoices):
@@ -57,3 +61,4 @@ STAFF_KINDS = [
     Kind.SUPERVISION_OVERDUE,
 ]
 CUSTOMER_KINDS = [Kind.STAFF_REPLIED, Kind.STATUS_CHANGED, Kind.TICKET_RECEIVED]
+ADMIN_KINDS = [*STAFF_KINDS, Kind.CALENDAR_NEXT_YEAR]

@@ -53,6 +53,8 @@ def notification_text(n: Notification) -> str:
         "subject": d.get("subject", ""),
         "deadline": d.get("deadline", ""),
         "decision": _decision_label(d.get("decision")),
+        "year": d.get("year", ""),
+        "calendar": d.get("calendar_name", ""),
     }
     sentences = {
         Kind.TICKET_ASSIGNED: _("%(actor)s assigned %(number)s to you: %(title)s"),
@@ -77,6 +79,10 @@ def notification_text(n: Notification) -> str:
         Kind.SUPERVISION_OVERDUE: _(
             "The supervision (督办) on %(subject)s is due at %(deadline)s and not yet accepted"
         ),
+        Kind.CALENDAR_NEXT_YEAR: _(
+            "The official holidays of %(year)s are not in the calendar “%(calendar)s” yet: "
+            "enter them, or upgrade chinesecalendar and run seed_calendars."
+        ),
     }
     template = sentences.get(n.kind)  # type: ignore[call-overload]
     if template is None:
@@ -95,6 +101,9 @@ def _decision_label(value: object) -> str:
 def notification_url(n: Notification, user: User) -> str:
     if n.data.get("supervision") and user.is_staff_member:
         return reverse("tickets:supervision_detail", args=[n.data["supervision"]])
+    if n.kind == Kind.CALENDAR_NEXT_YEAR and n.data.get("calendar"):
+        days = reverse("calendars:special_days", args=[n.data["calendar"]])
+        return f"{days}?year={n.data.get('year', '')}"
     number = n.data.get("number")
     if not number:
         return ""

@@ -265,6 +265,16 @@ def _intervals_from_text(text: str) -> list[list[str]]:
     return pairs
 
 
+def intervals_from_text(text: str) -> list[list[str]]:
+    """``"09:00-12:00, 13:00-18:00"`` → ``[["09:00", "12:00"], ["13:00", "18:00"]]`` (unchecked)."""
+    return _intervals_from_text(text)
+
+
+def intervals_as_text(intervals: list[list[str]]) -> str:
+    """The inverse of :func:`intervals_from_text`, for forms: ``09:00-12:00, 13:00-18:00``."""
+    return ", ".join(f"{start}-{end}" for start, end in intervals)
+
+
 def special_days_export_csv(calendar: BusinessCalendar) -> str:
     """The special days of ``calendar`` as CSV (UTF-8 text, CRLF rows, a header row)."""
     out = io.StringIO()
@@ -506,3 +516,111 @@ def special_days_import_ical(
 ) -> tuple[int, int]:
     """Add or replace the special days of an iCalendar file; returns ``(created, updated)``."""
     return special_days_save(actor=actor, calendar=calendar, entries=_ical_entries(text))
+
+
+# --- One entry point for the pages and the API ------------------------------------------------
+
+FORMATS = ("json", "csv", "ical")
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+_EXTENSIONS = {".json": "json", ".csv": "csv", ".ics": "ical", ".ical": "ical", ".ifb": "ical"}
+_CONTENT_TYPES = {
+    "json": "application/json; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "ical": "text/calendar; charset=utf-8",
+}
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    calendar: BusinessCalendar
+    format: str
+    special_days: int  # special days written (JSON: the calendar's special days after import)
+
+
+def _invalid(field_name: str, message: str) -> ValidationFailed:
+    return ValidationFailed("calendar.import_invalid", message, fields={field_name: message})
+
+
+def import_format(*, filename: str, declared: str = "") -> str:
+    """``json``, ``csv`` or ``ical``: as declared, else from the file name's extension."""
+    if declared:
+        if declared not in FORMATS:
+            raise _invalid("format", _("Choose JSON, CSV or iCal."))
+        return declared
+    suffix = filename[filename.rfind(".") :].lower() if "." in filename else ""
+    if suffix not in _EXTENSIONS:
+        raise _invalid(
+            "format", _("Name the file .json, .csv or .ics, or choose its format explicitly.")
+        )
+    return _EXTENSIONS[suffix]
+
+
+def decode_upload(data: bytes) -> str:
+    """The text of an uploaded file: UTF-8 (with or without BOM), or GB18030 (Excel in China)."""
+    if len(data) > MAX_IMPORT_BYTES:
+        raise _invalid(
+            "file",
+            _("The file is too large (at most %(size)d MB).")
+            % {"size": MAX_IMPORT_BYTES // (1024 * 1024)},
+        )
+    if not data.strip():
+        raise _invalid("file", _("The file is empty."))
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise _invalid("file", _("The file is not text in UTF-8 or GB18030."))  # pragma: no cover
+
+
+def calendar_import(
+    *,
+    actor: Any,
+    fmt: str,
+    text: str,
+    calendar: BusinessCalendar | None = None,
+    replace: bool = False,
+) -> ImportResult:
+    """Import a file of ``fmt``: JSON creates (or with ``replace`` overwrites) a calendar; CSV
+    and iCal add or replace special days of ``calendar``. All or nothing; administrators only.
+
+    A JSON file imported into a given ``calendar`` must carry that calendar's code (and then
+    replaces it).
+    """
+    from gongdan.sla.policies import require_calendar_admin
+
+    if actor is not None:
+        require_calendar_admin(actor)
+    if fmt == "json":
+        if calendar is not None:
+            code = (_load_json(text).get("calendar") or {}).get("code")
+            if code != calendar.code:
+                raise _invalid(
+                    "calendar.code",
+                    _("This file is the calendar “%(code)s”, not “%(expected)s”.")
+                    % {"code": code, "expected": calendar.code},
+                )
+            replace = True
+        imported = calendar_import_json(actor=actor, text=text, replace=replace)
+        return ImportResult(imported, fmt, imported.special_days.count())
+    if calendar is None:
+        raise _invalid("calendar", _("Choose the calendar that gets these special days."))
+    if fmt == "csv":
+        created, updated = special_days_import_csv(actor=actor, calendar=calendar, text=text)
+    elif fmt == "ical":
+        created, updated = special_days_import_ical(actor=actor, calendar=calendar, text=text)
+    else:
+        raise _invalid("format", _("Choose JSON, CSV or iCal."))
+    return ImportResult(calendar, fmt, created + updated)
+
+
+def calendar_export(calendar: BusinessCalendar, fmt: str) -> tuple[str, str, str]:
+    """``(content, content type, file name)`` of ``calendar`` in ``fmt`` (json, csv, ical)."""
+    if fmt == "json":
+        return calendar_export_json(calendar), _CONTENT_TYPES[fmt], f"{calendar.code}.json"
+    if fmt == "csv":
+        content = special_days_export_csv(calendar)
+        return content, _CONTENT_TYPES[fmt], f"{calendar.code}-special-days.csv"
+    if fmt == "ical":
+        return special_days_export_ical(calendar), _CONTENT_TYPES[fmt], f"{calendar.code}.ics"
+    raise _invalid("format", _("Choose JSON, CSV or iCal."))

@@ -233,7 +233,10 @@ class SlaPolicy(models.Model):
         _("pause in statuses"), default=list, blank=True, help_text=_('For example ["pending"].')
     )
     warn_percents = models.JSONField(
-        _("warn at (% of target)"), default=list, blank=True, help_text=_("For example [75, 90].")
+        _("warn at (percent of target)"),
+        default=list,
+        blank=True,
+        help_text=_("For example [75, 90]."),
     )
     remind_before_minutes = models.PositiveIntegerField(
         _("remind before due (minutes)"),

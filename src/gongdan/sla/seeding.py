@@ -30,6 +30,8 @@ CHINA_CODE = "cn-mainland"
 CHINA_NAME = "中国大陆工作日 (China mainland business days)"
 CHINA_HOURS = [("09:00", "12:00"), ("13:00", "18:00")]
 ALWAYS_CODE = "24x7"
+# Calendars whose special days follow the official schedule: warned about in December.
+OFFICIAL_CODES = (CHINA_CODE,)
 ALWAYS_NAME = "全天候 24×7 (around the clock)"
 
 _CHINESE_NAMES = {holiday.value: holiday.chinese for holiday in chinese_calendar.Holiday}

@@ -8,7 +8,7 @@ administrators may edit calendars; ``actor=None`` is for scripts and seeding.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any, NoReturn
@@ -119,12 +119,21 @@ def calendar_update(
     name: str | None = None,
     time_zone: str | None = None,
     is_24x7: bool | None = None,
+    is_default: bool | None = None,
 ) -> BusinessCalendar:
-    """Change a calendar's name, time zone or 24×7 flag; bumps ``version``."""
+    """Change a calendar's name, time zone, 24×7 or default flag; bumps ``version``.
+
+    Making a calendar the default takes the flag from any other calendar (same transaction).
+    """
     _require_admin(actor)
     changes = {
         key: value
-        for key, value in {"name": name, "time_zone": time_zone, "is_24x7": is_24x7}.items()
+        for key, value in {
+            "name": name,
+            "time_zone": time_zone,
+            "is_24x7": is_24x7,
+            "is_default": is_default,
+        }.items()
         if value is not None
     }
     for key, value in changes.items():
@@ -135,6 +144,10 @@ def calendar_update(
         calendar.refresh_from_db()
         _fail("calendar.invalid", exc)
     with transaction.atomic():
+        if is_default:
+            BusinessCalendar.objects.filter(is_default=True).exclude(pk=calendar.pk).update(
+                is_default=False
+            )
         calendar.save(update_fields=[*changes, "updated_at"])
         _touch(calendar)
         _audit(actor, "calendar.updated", calendar, **changes)
@@ -187,6 +200,65 @@ def working_hours_set(
             intervals=[format_interval(iv) for iv in hours],
         )
     return rows
+
+
+def _week_hours(
+    week: Mapping[int, IntervalsIn], breaks: Mapping[int, IntervalsIn]
+) -> dict[int, tuple[Interval, ...]]:
+    """Every weekday's checked intervals; all problems at once (``hours.<n>``, ``breaks.<n>``)."""
+    parsed: dict[int, tuple[Interval, ...]] = {}
+    fields: dict[str, str] = {}
+    for weekday in sorted({*week, *breaks}):
+        if not isinstance(weekday, int) or not 0 <= weekday <= 6:
+            fields[f"hours.{weekday}"] = _("The weekday must be 0 (Monday) to 6 (Sunday).")
+            continue
+        try:
+            hours = parse_intervals(list(week.get(weekday, ())))
+        except ValidationError as exc:
+            fields[f"hours.{weekday}"] = " ".join(exc.messages)
+            continue
+        try:
+            parsed[weekday] = apply_breaks(hours, parse_intervals(list(breaks.get(weekday, ()))))
+        except ValidationError as exc:
+            fields[f"breaks.{weekday}"] = " ".join(exc.messages)
+    if fields:
+        raise ValidationFailed("calendar.hours_invalid", next(iter(fields.values())), fields=fields)
+    return parsed
+
+
+def working_week_set(
+    *,
+    actor: Any = None,
+    calendar: BusinessCalendar,
+    week: Mapping[int, IntervalsIn],
+    breaks: Mapping[int, IntervalsIn] | None = None,
+) -> dict[int, tuple[Interval, ...]]:
+    """Replace the hours of the weekdays in ``week`` (others keep theirs) in one change.
+
+    ``week`` maps weekday (0 = Monday) to intervals, ``breaks`` weekday to breaks cut out of
+    them (see :func:`working_hours_set`). Every weekday is checked before anything is written;
+    problems raise :class:`ValidationFailed` with fields ``hours.<n>`` / ``breaks.<n>``. One
+    version bump, one re-aim of open tickets, one audit event (``calendar.hours_set``).
+    """
+    _require_admin(actor)
+    parsed = _week_hours(week, breaks or {})
+    if not parsed:
+        return parsed
+    with transaction.atomic():
+        calendar.working_hours.filter(weekday__in=list(parsed)).delete()
+        WorkingHours.objects.bulk_create(
+            WorkingHours(calendar=calendar, weekday=weekday, start=start, end=end)
+            for weekday, hours in parsed.items()
+            for start, end in hours
+        )
+        _touch(calendar)
+        _audit(
+            actor,
+            "calendar.hours_set",
+            calendar,
+            week={str(day): [format_interval(iv) for iv in ivs] for day, ivs in parsed.items()},
+        )
+    return parsed
 
 
 def _special_day(

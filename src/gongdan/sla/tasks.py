@@ -30,3 +30,12 @@ def recompute_calendar(calendar_id: int) -> int:
     from gongdan.sla.engine import recompute_for_calendar
 
     return recompute_for_calendar(calendar_id, now=timezone.now())
+
+
+@db_periodic_task(crontab(minute="5", hour="9"))
+def calendar_next_year_check() -> dict[str, int]:
+    """Once a day: in December, re-seed, then remind admins of next year's holidays (once)."""
+    from gongdan.sla.reminders import remind_next_year
+
+    result = remind_next_year()
+    return {"calendars": result.calendars, "notified": result.notified}
