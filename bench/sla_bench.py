@@ -170,7 +170,7 @@ def main() -> None:
         import pstats
 
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+        pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(30)
     started = time.monotonic()
     again = sweep(now=timezone.now())
     second = time.monotonic() - started

@@ -24,7 +24,6 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from gongdan.accounts.choices import Role
 from gongdan.accounts.models import User
@@ -78,9 +77,14 @@ class _Effects:
 
 
 def _due_label(value: datetime | None) -> str:
+    """``2026-11-23 18:00`` in the site's time zone (a fixed, language-neutral format)."""
     if value is None:
         return ""
-    return date_format(timezone.localtime(value), "Y-m-d H:i")
+    return value.astimezone(_zone()).strftime("%Y-%m-%d %H:%M")
+
+
+def _zone() -> Any:
+    return timezone.get_default_timezone()
 
 
 def _locked(queryset: QuerySet[SlaClock], order: str, limit: int) -> list[SlaClock]:
