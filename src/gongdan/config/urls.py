@@ -8,9 +8,11 @@ from gongdan.config.api import api
 urlpatterns = [
     path("", include("gongdan.accounts.urls")),
     path("desk/sla/", include("gongdan.sla.simulator")),
+    path("desk/channels/", include("gongdan.channels.urls")),
     path("desk/", include("gongdan.tickets.urls")),
     path("portal/", include("gongdan.portal.urls")),
     path("notifications/", include("gongdan.notifications.urls")),
+    path("channels/wecom/", include("gongdan.channels.wecom.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -26,6 +26,10 @@ class Kind(models.TextChoices):
         "supervision.overdue",
         _("A supervision (督办) is close to or past its deadline"),
     )
+    WEBHOOK_DISABLED = (
+        "webhook.disabled",
+        _("A webhook subscription was switched off after repeated failures"),
+    )
 
 
 class ChannelName(models.TextChoices):
@@ -54,5 +58,6 @@ STAFF_KINDS = [
     Kind.SUPERVISION_RESPONDED,
     Kind.SUPERVISION_DECIDED,
     Kind.SUPERVISION_OVERDUE,
+    Kind.WEBHOOK_DISABLED,
 ]
 CUSTOMER_KINDS = [Kind.STAFF_REPLIED, Kind.STATUS_CHANGED]

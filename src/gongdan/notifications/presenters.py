@@ -53,6 +53,8 @@ def notification_text(n: Notification) -> str:
         "subject": d.get("subject", ""),
         "deadline": d.get("deadline", ""),
         "decision": _decision_label(d.get("decision")),
+        "webhook": d.get("webhook", ""),
+        "failures": d.get("failures", ""),
     }
     sentences = {
         Kind.TICKET_ASSIGNED: _("%(actor)s assigned %(number)s to you: %(title)s"),
@@ -76,6 +78,9 @@ def notification_text(n: Notification) -> str:
         Kind.SUPERVISION_OVERDUE: _(
             "The supervision (督办) on %(subject)s is due at %(deadline)s and not yet accepted"
         ),
+        Kind.WEBHOOK_DISABLED: _(
+            "The webhook subscription “%(webhook)s” was switched off after %(failures)s failures"
+        ),
     }
     template = sentences.get(n.kind)  # type: ignore[call-overload]
     if template is None:
@@ -94,6 +99,8 @@ def _decision_label(value: object) -> str:
 def notification_url(n: Notification, user: User) -> str:
     if n.data.get("supervision") and user.is_staff_member:
         return reverse("tickets:supervision_detail", args=[n.data["supervision"]])
+    if n.data.get("webhook_id") and user.is_staff_member:
+        return reverse("channels:webhook_detail", args=[n.data["webhook_id"]])
     number = n.data.get("number")
     if not number:
         return ""

@@ -1,0 +1,63 @@
+"""Robot messages: one markdown text per team event, in the site's language, linking the ticket."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from gongdan.channels.choices import RobotEvent
+from gongdan.sla.choices import SlaTarget
+from gongdan.tickets.models import Ticket
+
+
+def ticket_url(number: str) -> str:
+    """The absolute link to the ticket in the workspace (``GONGDAN_SITE_URL``)."""
+    return f"{settings.SITE_URL}{reverse('tickets:detail', args=[number])}"
+
+
+def _target(value: Any) -> str:
+    try:
+        return str(SlaTarget(str(value)).label)
+    except ValueError:
+        return str(value or "")
+
+
+def _headline(event_type: str, data: dict[str, Any]) -> str:
+    values = {
+        "target": _target(data.get("target")),
+        "percent": data.get("percent", ""),
+        "level": data.get("level", ""),
+    }
+    lines = {
+        RobotEvent.TICKET_CREATED: _("New ticket"),
+        RobotEvent.TICKET_HURRIED: _("A customer asked to hurry up (催办)"),
+        RobotEvent.SLA_WARNING: _("SLA warning: %(percent)s%% of the %(target)s time is used"),
+        RobotEvent.SLA_BREACHED: _("SLA breached: the %(target)s target was missed"),
+        RobotEvent.SLA_ESCALATED: _("SLA escalation level %(level)s (%(target)s)"),
+    }
+    template = lines.get(event_type)  # type: ignore[call-overload]
+    return template % values if template else event_type
+
+
+def robot_message(event_type: str, ticket: Ticket, data: dict[str, Any]) -> tuple[str, str]:
+    """``(title, markdown)`` for a group robot, rendered in the site's default language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        headline = _headline(event_type, data)
+        title = f"{headline} · {ticket.number}"
+        lines = [
+            f"**{headline}**",
+            f"> {ticket.number} {ticket.title}",
+            f"> {_('Priority')}: {ticket.get_priority_display()}"
+            f" · {_('Status')}: {ticket.get_status_display()}",
+        ]
+        if ticket.team_id:
+            lines.append(f"> {_('Team')}: {ticket.team}")
+        if ticket.assignee_id:
+            assignee = ticket.assignee
+            lines.append(f"> {_('Assignee')}: {assignee.display_name or assignee.username}")
+        lines.append(f"[{_('Open the ticket')}]({ticket_url(ticket.number)})")
+        return title, "\n".join(lines)
