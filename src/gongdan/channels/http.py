@@ -62,14 +62,14 @@ def request(
     if not url.lower().startswith(("http://", "https://")):
         return HttpResult(status=None, text="", duration_ms=0, error="unsupported URL scheme")
     head = {"User-Agent": USER_AGENT, **(headers or {})}
-    req = urllib.request.Request(url, data=body, headers=head, method=method)
+    req = urllib.request.Request(url, data=body, headers=head, method=method)  # noqa: S310
     timeout = timeout if timeout is not None else settings.GONGDAN_WEBHOOK_TIMEOUT
     started = time.monotonic()
     status: int | None = None
     text = ""
     error = ""
     try:
-        with _opener.open(req, timeout=timeout) as response:  # noqa: S310 - http(s) only
+        with _opener.open(req, timeout=timeout) as response:
             status = response.status
             text = response.read(READ_LIMIT).decode("utf-8", "replace")
     except urllib.error.HTTPError as exc:

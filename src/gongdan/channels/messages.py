@@ -54,10 +54,10 @@ def robot_message(event_type: str, ticket: Ticket, data: dict[str, Any]) -> tupl
             f"> {_('Priority')}: {ticket.get_priority_display()}"
             f" · {_('Status')}: {ticket.get_status_display()}",
         ]
-        if ticket.team_id:
+        if ticket.team is not None:
             lines.append(f"> {_('Team')}: {ticket.team}")
-        if ticket.assignee_id:
-            assignee = ticket.assignee
+        assignee = ticket.assignee
+        if assignee is not None:
             lines.append(f"> {_('Assignee')}: {assignee.display_name or assignee.username}")
         lines.append(f"[{_('Open the ticket')}]({ticket_url(ticket.number)})")
         return title, "\n".join(lines)

@@ -35,7 +35,7 @@ def ticket_data(ticket: Ticket) -> dict[str, Any]:
         "status": ticket.status,
         "priority": ticket.priority,
         "channel": ticket.channel,
-        "team": {"id": ticket.team_id, "name": ticket.team.name} if ticket.team_id else None,
+        "team": {"id": ticket.team.pk, "name": ticket.team.name} if ticket.team else None,
         "assignee": _person(ticket.assignee),
         "requester": {"id": requester.pk, "name": requester.name} if requester else None,
         "created_at": ticket.created_at,
@@ -70,7 +70,7 @@ def event_data(event_type: str, payload: dict[str, Any]) -> tuple[dict[str, Any]
     if event_type == "comment.created":
         comment = (
             Comment.objects.select_related("author")
-            .filter(pk=payload.get("comment"), ticket=ticket)
+            .filter(pk=int(payload.get("comment") or 0), ticket=ticket)
             .first()
         )
         if comment is None:

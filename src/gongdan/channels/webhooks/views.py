@@ -28,7 +28,7 @@ def _admin(request: HttpRequest) -> User | None:
         return None
     if not may_manage_channels(request.user):
         raise PermissionDenied
-    return request.user  # type: ignore[return-value]
+    return request.user
 
 
 def _login(request: HttpRequest) -> HttpResponse:

@@ -38,8 +38,10 @@ def wecom_callback(request: HttpRequest, app: str) -> HttpResponse:
     row = WecomApp.objects.filter(code=app, is_active=True).first()
     if row is None:
         return _error("wecom.unknown_app", 404)
-    params = [request.GET.get(k, "") for k in ("msg_signature", "timestamp", "nonce")]
-    if not all(params):
+    signature, timestamp, nonce = (
+        request.GET.get(k, "") for k in ("msg_signature", "timestamp", "nonce")
+    )
+    if not (signature and timestamp and nonce):
         return _error("wecom.missing_parameters", 400)
     try:
         crypto = WecomCrypto(
@@ -49,11 +51,13 @@ def wecom_callback(request: HttpRequest, app: str) -> HttpResponse:
             echostr = request.GET.get("echostr", "")
             if not echostr:
                 return _error("wecom.missing_parameters", 400)
-            return HttpResponse(crypto.verify_url(*params, echostr), content_type="text/plain")
+            return HttpResponse(
+                crypto.verify_url(signature, timestamp, nonce, echostr), content_type="text/plain"
+            )
         encrypt = parse_xml(request.body).get("Encrypt", "")
         if not encrypt:
             return _error("wecom.bad_xml", 400)
-        crypto.verify(*params, encrypt)
+        crypto.verify(signature, timestamp, nonce, encrypt)
         message = parse_xml(crypto.decrypt(encrypt))
     except WecomCryptoError as exc:
         return _error(exc.code, _crypto_status(exc))
