@@ -1,0 +1,82 @@
+"""Independent implementations of what the vendors' servers check (written from their docs)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import time
+from typing import Any
+
+from tests.channels.conftest import Responder, Seen
+
+DINGTALK_SIGN_ERROR = {"errcode": 310000, "errmsg": "sign not match"}
+FEISHU_SIGN_ERROR = {"code": 19021, "msg": "sign match fail or timestamp is not within one hour"}
+
+
+def dingtalk_robot(secret: str) -> Responder:
+    """DingTalk: timestamp (ms) and sign in the query; sign = b64(HMAC(secret, ts\\nsecret))."""
+
+    def respond(seen: Seen) -> tuple[int, Any]:
+        ts = seen.query.get("timestamp", "")
+        given = seen.query.get("sign", "")  # parse_qsl has undone the URL encoding
+        mac = hmac.new(secret.encode(), f"{ts}\n{secret}".encode(), hashlib.sha256)
+        expected = base64.b64encode(mac.digest()).decode()
+        fresh = ts.isdigit() and abs(int(ts) - time.time() * 1000) < 3_600_000
+        if not (fresh and hmac.compare_digest(given, expected)):
+            return 200, DINGTALK_SIGN_ERROR
+        body = seen.json()
+        if body.get("msgtype") != "markdown" or not body["markdown"].get("text"):
+            return 200, {"errcode": 40035, "errmsg": "bad message"}
+        return 200, {"errcode": 0, "errmsg": "ok"}
+
+    return respond
+
+
+def feishu_bot(secret: str) -> Responder:
+    """Feishu: timestamp (s) and sign in the body; sign = b64(HMAC(key=ts\\nsecret, msg=''))."""
+
+    def respond(seen: Seen) -> tuple[int, Any]:
+        body = seen.json()
+        ts = str(body.get("timestamp", ""))
+        key = f"{ts}\n{secret}".encode()
+        expected = base64.b64encode(hmac.new(key, b"", hashlib.sha256).digest()).decode()
+        fresh = ts.isdigit() and abs(int(ts) - time.time()) < 3600
+        if not (fresh and hmac.compare_digest(str(body.get("sign", "")), expected)):
+            return 200, FEISHU_SIGN_ERROR
+        if body.get("msg_type") != "interactive":
+            return 200, {"code": 9499, "msg": "bad message"}
+        return 200, {"code": 0, "msg": "success", "data": {}}
+
+    return respond
+
+
+def wecom_robot(key: str) -> Responder:
+    """WeCom group robot: the key in the URL, a markdown body, no signature."""
+
+    def respond(seen: Seen) -> tuple[int, Any]:
+        if seen.query.get("key") != key:
+            return 200, {"errcode": 93000, "errmsg": "invalid webhook url"}
+        body = seen.json()
+        if body.get("msgtype") != "markdown" or not body["markdown"].get("content"):
+            return 200, {"errcode": 40008, "errmsg": "invalid message type"}
+        return 200, {"errcode": 0, "errmsg": "ok"}
+
+    return respond
+
+
+def webhook_receiver(secret: str, tolerance: int = 300) -> Responder:
+    """A receiver that checks ``X-Gongdan-Signature: t=…,v1=hex(HMAC(secret, f"{t}.{body}"))``."""
+
+    def respond(seen: Seen) -> tuple[int, Any]:
+        header = seen.headers.get("X-Gongdan-Signature", "")
+        parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p)
+        ts = parts.get("t", "")
+        message = ts.encode() + b"." + seen.body
+        expected = hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+        fresh = ts.isdigit() and abs(int(ts) - time.time()) < tolerance
+        if not (fresh and hmac.compare_digest(parts.get("v1", ""), expected)):
+            return 401, {"error": "bad signature"}
+        return 200, {"ok": True}
+
+    return respond
