@@ -61,7 +61,9 @@ def test_dingtalk_refusal_is_a_failure(world: World, server: Server) -> None:
 
 def test_feishu_bot_signs_as_documented(world: World, server: Server) -> None:
     server.responder = feishu_bot(SECRET)
-    robot = _robot(world, server, Vendor.FEISHU, webhook_url=f"{server.url}/open-apis/bot/v2/hook/x")
+    robot = _robot(
+        world, server, Vendor.FEISHU, webhook_url=f"{server.url}/open-apis/bot/v2/hook/x"
+    )
 
     robot_test(robot)
 

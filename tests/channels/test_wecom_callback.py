@@ -88,7 +88,11 @@ def test_url_verification_answers_the_decrypted_echostr(app: WecomApp) -> None:
 
 def test_url_verification_with_a_bad_signature_is_403(app: WecomApp) -> None:
     echostr = encrypt("4306813581513939215")
-    query = {"msg_signature": sign("1", "2", echostr, token="other"), "timestamp": "1", "nonce": "2"}
+    query = {
+        "msg_signature": sign("1", "2", echostr, token="other"),
+        "timestamp": "1",
+        "nonce": "2",
+    }
 
     response = Client().get("/channels/wecom/callback/desk/", {**query, "echostr": echostr})
 
