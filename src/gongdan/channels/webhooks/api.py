@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router
+from ninja.responses import Status
 
 from gongdan.channels.models import WebhookSubscription, masked
 from gongdan.channels.webhooks import selectors, services
@@ -47,10 +48,10 @@ def webhooks_list(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post(
     "/webhooks", response={201: WebhookCreatedOut, **ERRORS}, operation_id="webhooks_create"
 )
-def webhooks_create(request: HttpRequest, payload: WebhookIn) -> tuple[int, dict[str, Any]]:
+def webhooks_create(request: HttpRequest, payload: WebhookIn) -> Status:
     """Subscribe a URL to event types; the answer carries the secret in full, this once."""
     sub, secret = services.webhook_create(actor=api_user(request), **payload.dict())
-    return 201, _out(sub, secret)
+    return Status(201, _out(sub, secret))
 
 
 @router.patch(
@@ -70,10 +71,10 @@ def webhooks_update(request: HttpRequest, webhook_id: int, payload: WebhookPatch
 @router.delete(
     "/webhooks/{webhook_id}", response={204: None, **ERRORS}, operation_id="webhooks_delete"
 )
-def webhooks_delete(request: HttpRequest, webhook_id: int) -> tuple[int, None]:
+def webhooks_delete(request: HttpRequest, webhook_id: int) -> Status:
     """Delete a subscription and its deliveries log."""
     services.webhook_delete(actor=api_user(request), subscription_id=webhook_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get(
@@ -99,13 +100,13 @@ def webhooks_deliveries(
     response={202: DeliveryOut, **ERRORS},
     operation_id="webhooks_redeliver",
 )
-def webhooks_redeliver(request: HttpRequest, webhook_id: int, delivery_id: int) -> tuple[int, Any]:
+def webhooks_redeliver(request: HttpRequest, webhook_id: int, delivery_id: int) -> Status:
     """Send a logged delivery again (same body, new delivery id)."""
     delivery = services.webhook_redeliver(
         actor=api_user(request), subscription_id=webhook_id, delivery_pk=delivery_id
     )
     delivery.refresh_from_db()
-    return 202, delivery
+    return Status(202, delivery)
 
 
 @router.post(
@@ -113,8 +114,8 @@ def webhooks_redeliver(request: HttpRequest, webhook_id: int, delivery_id: int) 
     response={202: DeliveryOut, **ERRORS},
     operation_id="webhooks_ping",
 )
-def webhooks_ping(request: HttpRequest, webhook_id: int) -> tuple[int, Any]:
+def webhooks_ping(request: HttpRequest, webhook_id: int) -> Status:
     """Send a ``ping`` event now, to test the endpoint."""
     delivery = services.webhook_ping(actor=api_user(request), subscription_id=webhook_id)
     delivery.refresh_from_db()
-    return 202, delivery
+    return Status(202, delivery)
