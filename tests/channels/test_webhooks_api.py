@@ -27,11 +27,10 @@ def _sub(world: World, url: str = "https://erp.example.cn/hook") -> WebhookSubsc
 
 
 def _snapshot() -> list[tuple[Any, ...]]:
-    return list(
-        WebhookSubscription.objects.order_by("pk").values_list(
-            "pk", "name", "url", "secret", "event_types", "is_active", "include_internal"
-        )
-    ) + [("deliveries", WebhookDelivery.objects.count())]
+    rows = WebhookSubscription.objects.order_by("pk").values_list(
+        "pk", "name", "url", "secret", "event_types", "is_active", "include_internal"
+    )
+    return [*rows, ("deliveries", WebhookDelivery.objects.count())]
 
 
 def test_admin_creates_lists_updates_and_deletes(world: World, api: Api) -> None:
