@@ -149,3 +149,17 @@ def test_a_failing_post_is_retried_with_backoff_then_kept_as_a_failed_task(
     assert len(server.seen) == 6  # the first try and 5 retries
     failed = FailedTask.objects.get()
     assert failed.task_name.endswith("send_robot_message") and "310000" in failed.error
+
+
+def test_customer_text_cannot_inject_links_into_the_group(
+    world: World, server: Server, live: Callable[[], Any]
+) -> None:
+    server.responder = dingtalk_robot(SECRET)
+    _robot(world, server, Vendor.DINGTALK)
+
+    with live():
+        world.ticket(title="[点此领奖](http://evil.example/x) **紧急**")
+
+    text = server.seen[0].json()["markdown"]["text"]
+    assert "](http://evil.example" not in text and "**紧急**" not in text
+    assert "［点此领奖］(http://evil.example/x) ＊＊紧急＊＊" in text

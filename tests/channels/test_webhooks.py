@@ -292,3 +292,39 @@ def test_secrets_are_generated_or_must_be_long_enough(world: World, secret: str)
             secret=secret,
         )
     assert "secret" in caught.value.fields
+
+
+def test_the_admins_notification_links_to_the_subscription(
+    world: World, server: Server, live: Callable[[], Any], settings: Any
+) -> None:
+    settings.GONGDAN_WEBHOOK_DISABLE_AFTER = 1
+    server.responder = lambda seen: (500, {})
+    sub = _subscribe(world, server, name="财务系统", event_types=[WebhookEvent.TICKET_CREATED])
+    with live():
+        world.ticket()
+
+    page = world.client_for(world.admin).get("/notifications/").content.decode()
+    assert "财务系统" in page and f"/desk/channels/webhooks/{sub.pk}/" in page
+
+
+def test_old_finished_log_rows_are_purged(world: World, server: Server, settings: Any) -> None:
+    settings.GONGDAN_WEBHOOK_LOG_DAYS = 30
+    sub = _subscribe(world, server)
+    now = timezone.now()
+    old, recent, waiting = (
+        WebhookDelivery.objects.create(
+            subscription=sub,
+            event_id=f"evt_{i}",
+            event_type="ticket.created",
+            body="{}",
+            scheduled_at=now,
+            status=status,
+        )
+        for i, status in enumerate(["succeeded", "failed", "pending"])
+    )
+    WebhookDelivery.objects.filter(pk__in=[old.pk, waiting.pk]).update(
+        created_at=now - timedelta(days=31)
+    )
+
+    assert services.deliveries_purge(now=now) == 1
+    assert set(WebhookDelivery.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}

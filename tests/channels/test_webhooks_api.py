@@ -282,3 +282,27 @@ def test_outsiders_cannot_reach_robot_or_wecom_config(world: World, who: str) ->
         assert response.status_code == 302 and "/admin/login/" in response.url
     client.post(f"/admin/channels/teamrobot/{robot.pk}/delete/", {"post": "yes"})
     assert TeamRobot.objects.filter(pk=robot.pk, name="群").exists()
+
+
+def test_lists_take_a_fixed_number_of_queries(
+    world: World, api: Api, django_assert_max_num_queries: Any
+) -> None:
+    subs = [_sub(world, url=f"https://erp{i}.example.cn/hook") for i in range(3)]
+    for i in range(30):
+        WebhookDelivery.objects.create(
+            subscription=subs[0],
+            event_id=f"evt_{i}",
+            event_type="ticket.created",
+            body="{}",
+            scheduled_at=subs[0].created_at,
+        )
+    admin = api.as_(world.admin)
+    admin.get("/webhooks")  # token lookup warmed
+
+    with django_assert_max_num_queries(4):
+        assert len(admin.get("/webhooks").json()) == 3
+    with django_assert_max_num_queries(5):
+        assert len(admin.get(f"/webhooks/{subs[0].pk}/deliveries?size=25").json()["items"]) == 25
+    client = world.client_for(world.admin)
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/desk/channels/webhooks/{subs[0].pk}/").status_code == 200

@@ -52,8 +52,10 @@ def text_message(sender: str, content: str, msg_id: str) -> str:
     )
 
 
-def post(client: Client, xml: str, *, app: str = "desk", bad_sig: bool = False) -> Any:
-    encrypted = encrypt(xml)
+def post(
+    client: Client, xml: str, *, app: str = "desk", bad_sig: bool = False, receive_id: str = CORP_ID
+) -> Any:
+    encrypted = encrypt(xml, receive_id=receive_id)
     ts, nonce = "1409659813", "1372623149"
     signature = "0" * 40 if bad_sig else sign(ts, nonce, encrypted)
     query = urllib.parse.urlencode({"msg_signature": signature, "timestamp": ts, "nonce": nonce})
@@ -198,3 +200,24 @@ def test_unknown_app_is_404_and_missing_parameters_400(app: WecomApp) -> None:
     assert Client().get("/channels/wecom/callback/nope/").status_code == 404
     response = Client().get("/channels/wecom/callback/desk/", {"echostr": "x"})
     assert response.status_code == 400 and response.json()["code"] == "wecom.missing_parameters"
+
+
+def test_the_sender_is_told_the_ticket_number_through_the_app(
+    world: World, app: WecomApp, server: Any, live: Any
+) -> None:
+    from tests.channels.vendors import FakeWecomApi
+
+    server.responder = FakeWecomApi()
+    # FakeWecomApi hands out tokens for the corp "wwcorp": the app (and the messages) use it.
+    WecomApp.objects.filter(pk=app.pk).update(
+        corp_id="wwcorp", secret="app-secret", agent_id=1000002, api_base_url=server.url
+    )
+
+    with live():
+        response = post(Client(), text_message("LiLei", "投影仪不亮", "7007"), receive_id="wwcorp")
+
+    assert response.status_code == 200
+    ticket = Ticket.objects.get()
+    sends = [s for s in server.seen if s.path == "/cgi-bin/message/send"]
+    assert sends[0].json()["touser"] == "LiLei"
+    assert ticket.number in sends[0].json()["markdown"]["content"]

@@ -13,36 +13,8 @@ from gongdan.channels.wecom.notify import send_wecom_notification
 from gongdan.core.testing import World
 from gongdan.notifications import services as notifications
 from gongdan.tickets import services as tickets
-from tests.channels.conftest import Seen, Server
-
-
-class FakeWecomApi:
-    """Answers like qyapi: tokens from gettoken, errcode 42001 for a stale token."""
-
-    def __init__(self) -> None:
-        self.issued = 0
-        self.valid = ""
-
-    def __call__(self, seen: Seen) -> tuple[int, Any]:
-        if seen.path == "/cgi-bin/gettoken":
-            if (seen.query.get("corpid"), seen.query.get("corpsecret")) != ("wwcorp", "app-secret"):
-                return 200, {"errcode": 40013, "errmsg": "invalid corpid"}
-            self.issued += 1
-            self.valid = f"TOKEN{self.issued}"
-            return 200, {
-                "errcode": 0,
-                "errmsg": "ok",
-                "access_token": self.valid,
-                "expires_in": 7200,
-            }
-        if seen.path == "/cgi-bin/message/send":
-            if seen.query.get("access_token") != self.valid:
-                return 200, {"errcode": 42001, "errmsg": "access_token expired"}
-            body = seen.json()
-            if body.get("msgtype") != "markdown" or body.get("agentid") != 1000002:
-                return 200, {"errcode": 40008, "errmsg": "invalid message type"}
-            return 200, {"errcode": 0, "errmsg": "ok", "invaliduser": "", "msgid": "m1"}
-        return 404, {}
+from tests.channels.conftest import Server
+from tests.channels.vendors import FakeWecomApi
 
 
 @pytest.fixture

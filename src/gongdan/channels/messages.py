@@ -13,6 +13,16 @@ from gongdan.channels.choices import RobotEvent
 from gongdan.sla.choices import SlaTarget
 from gongdan.tickets.models import Ticket
 
+# Customer-written text must not turn into links, images or headings in a staff group chat.
+_INERT = str.maketrans(
+    {"[": "［", "]": "］", "<": "＜", ">": "＞", "*": "＊", "`": "｀", "#": "＃"}
+)
+
+
+def inert(text: str) -> str:
+    """``text`` on one line with markdown's active characters replaced by full-width ones."""
+    return " ".join(str(text).split()).translate(_INERT)
+
 
 def ticket_url(number: str) -> str:
     """The absolute link to the ticket in the workspace (``GONGDAN_SITE_URL``)."""
@@ -50,14 +60,15 @@ def robot_message(event_type: str, ticket: Ticket, data: dict[str, Any]) -> tupl
         title = f"{headline} · {ticket.number}"
         lines = [
             f"**{headline}**",
-            f"> {ticket.number} {ticket.title}",
+            f"> {ticket.number} {inert(ticket.title)}",
             f"> {_('Priority')}: {ticket.get_priority_display()}"
             f" · {_('Status')}: {ticket.get_status_display()}",
         ]
         if ticket.team is not None:
-            lines.append(f"> {_('Team')}: {ticket.team}")
+            lines.append(f"> {_('Team')}: {inert(str(ticket.team))}")
         assignee = ticket.assignee
         if assignee is not None:
-            lines.append(f"> {_('Assignee')}: {assignee.display_name or assignee.username}")
+            name = assignee.display_name or assignee.username
+            lines.append(f"> {_('Assignee')}: {inert(name)}")
         lines.append(f"[{_('Open the ticket')}]({ticket_url(ticket.number)})")
         return title, "\n".join(lines)

@@ -221,6 +221,7 @@ GONGDAN_WEBHOOK_TIMEOUT = float(os.environ.get("GONGDAN_WEBHOOK_TIMEOUT", "10"))
 GONGDAN_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("GONGDAN_WEBHOOK_MAX_ATTEMPTS", "6"))
 GONGDAN_WEBHOOK_RETRY_BASE = int(os.environ.get("GONGDAN_WEBHOOK_RETRY_BASE", "30"))  # seconds
 GONGDAN_WEBHOOK_DISABLE_AFTER = int(os.environ.get("GONGDAN_WEBHOOK_DISABLE_AFTER", "10"))
+GONGDAN_WEBHOOK_LOG_DAYS = int(os.environ.get("GONGDAN_WEBHOOK_LOG_DAYS", "30"))
 # Code of the WecomApp that delivers per-user notifications (empty: the channel is off).
 GONGDAN_WECOM_NOTIFY_APP = os.environ.get("GONGDAN_WECOM_NOTIFY_APP", "")
 

@@ -360,3 +360,11 @@ def deliveries_retry_due(*, now: datetime | None = None) -> int:
         if delivery_attempt(pk, now=now) is not None:
             sent += 1
     return sent
+
+
+def deliveries_purge(*, now: datetime | None = None) -> int:
+    """Delete finished log rows older than ``GONGDAN_WEBHOOK_LOG_DAYS``; returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.GONGDAN_WEBHOOK_LOG_DAYS)
+    finished = [DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED, DeliveryStatus.CANCELLED]
+    deleted, _ = WebhookDelivery.objects.filter(created_at__lt=cutoff, status__in=finished).delete()
+    return deleted

@@ -22,3 +22,11 @@ def webhook_retry_sweep() -> int:
     from gongdan.channels.webhooks.services import deliveries_retry_due
 
     return deliveries_retry_due()
+
+
+@db_periodic_task(crontab(minute="37", hour="3"))
+def webhook_log_purge() -> int:
+    """Daily: the deliveries log keeps ``GONGDAN_WEBHOOK_LOG_DAYS`` days."""
+    from gongdan.channels.webhooks.services import deliveries_purge
+
+    return deliveries_purge()

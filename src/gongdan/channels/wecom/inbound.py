@@ -13,7 +13,9 @@ import re
 from typing import Any
 from xml.etree import ElementTree
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from gongdan.accounts.choices import Role
@@ -21,6 +23,7 @@ from gongdan.accounts.models import User
 from gongdan.channels.choices import Vendor
 from gongdan.channels.models import ImIdentity, InboundMessage, WecomApp
 from gongdan.core.errors import DomainError, NotFound
+from gongdan.core.events import enqueue_on_commit
 from gongdan.tickets.choices import Channel
 from gongdan.tickets.models import Ticket
 from gongdan.tickets.selectors import ticket_get
@@ -54,14 +57,28 @@ def _title(content: str) -> str:
     return first if len(first) <= TITLE_MAX else first[: TITLE_MAX - 1] + "…"
 
 
-def _act(sender: str, content: str) -> tuple[str, Ticket | None]:
+def _acknowledge(app: WecomApp, sender: str, language: str, outcome: str, number: str) -> None:
+    """Tell the sender (through the app, after commit) which ticket their message went to."""
+    if not app.secret or app.agent_id is None:
+        return
+    from gongdan.channels.wecom.notify import send_wecom_text
+
+    with translation.override(language or settings.LANGUAGE_CODE):
+        if outcome == "ticket":
+            text = _("Received: your ticket number is %(number)s.") % {"number": number}
+        else:
+            text = _("Your message was added to ticket %(number)s.") % {"number": number}
+    enqueue_on_commit(send_wecom_text, app.pk, sender, text)
+
+
+def _act(sender: str, content: str) -> tuple[str, Ticket | None, User | None]:
     identity = (
         ImIdentity.objects.select_related("user")
         .filter(vendor=Vendor.WECOM, external_id=sender, user__is_active=True)
         .first()
     )
     if identity is None:
-        return "unknown_sender", None
+        return "unknown_sender", None, None
     user: User = identity.user
     match = NUMBER.search(content)
     ticket: Ticket | None = None
@@ -73,15 +90,15 @@ def _act(sender: str, content: str) -> tuple[str, Ticket | None]:
     try:
         if ticket is not None:
             comment_create(actor=user, ticket=ticket, body=content, channel=Channel.WECHAT)
-            return "reply", ticket
+            return "reply", ticket, user
         if user.role != Role.CUSTOMER:
-            return "no_ticket", None
+            return "no_ticket", None, user
         ticket = ticket_create(
             actor=user, title=_title(content), description=content, channel=Channel.WECHAT
         )
-        return "ticket", ticket
+        return "ticket", ticket, user
     except DomainError as exc:
-        return f"rejected:{exc.code}"[:32], ticket
+        return f"rejected:{exc.code}"[:32], ticket, user
 
 
 def wecom_message_receive(*, app: WecomApp, message: dict[str, Any]) -> InboundMessage | None:
@@ -97,8 +114,11 @@ def wecom_message_receive(*, app: WecomApp, message: dict[str, Any]) -> InboundM
     try:
         with transaction.atomic():
             inbound = InboundMessage.objects.create(**key, sender=sender, outcome="pending")
-            inbound.outcome, inbound.ticket = _act(sender, str(message.get("Content") or ""))
+            inbound.outcome, inbound.ticket, user = _act(sender, str(message.get("Content") or ""))
             inbound.save(update_fields=["outcome", "ticket"])
+            ticket = inbound.ticket
+            if user is not None and ticket is not None and inbound.outcome in ("ticket", "reply"):
+                _acknowledge(app, sender, user.language, inbound.outcome, ticket.number)
     except IntegrityError:
         return InboundMessage.objects.filter(**key).first()
     return inbound

@@ -46,3 +46,13 @@ def send_wecom_notification(
         return False
     send_app_message(app, identity.external_id, notification_markdown(identity.user, kind, data))
     return True
+
+
+@job()
+def send_wecom_text(app_id: int, touser: str, content: str) -> bool:
+    """Send one message from an app to a WeCom userid (acknowledgements of inbound messages)."""
+    app = WecomApp.objects.filter(pk=app_id, is_active=True).first()
+    if app is None or not app.secret or app.agent_id is None:
+        return False
+    send_app_message(app, touser, content)
+    return True
