@@ -28,7 +28,7 @@ class Seen:
         return json.loads(self.body)
 
 
-Responder = Callable[[Seen], tuple[int, Any]]
+Responder = Callable[[Seen], tuple[Any, ...]]  # (status, body[, headers])
 
 
 @dataclass
@@ -55,10 +55,12 @@ def server() -> Iterator[Server]:
                 body=self.rfile.read(length) if length else b"",
             )
             state.seen.append(seen)
-            status, answer = state.responder(seen)
+            status, answer, *extra = state.responder(seen)
             data = answer if isinstance(answer, bytes) else json.dumps(answer).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
+            for name, value in (extra[0] if extra else {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)

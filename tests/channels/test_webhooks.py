@@ -328,3 +328,19 @@ def test_old_finished_log_rows_are_purged(world: World, server: Server, settings
 
     assert services.deliveries_purge(now=now) == 1
     assert set(WebhookDelivery.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}
+
+
+def test_redirects_are_not_followed(world: World, server: Server, live: Callable[[], Any]) -> None:
+    def answer(seen: Any) -> tuple[Any, ...]:
+        if seen.path == "/moved":
+            return 302, {"moved": True}, {"Location": f"{server.url}/elsewhere"}
+        return 200, {}
+
+    server.responder = answer
+    sub = _subscribe(world, server, "/moved", event_types=[WebhookEvent.TICKET_CREATED])
+    with live():
+        world.ticket()
+
+    first = WebhookDelivery.objects.filter(subscription=sub).order_by("id").first()
+    assert first is not None and (first.status, first.status_code) == ("failed", 302)
+    assert [s.path for s in server.seen] == ["/moved"]

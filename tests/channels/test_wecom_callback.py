@@ -221,3 +221,14 @@ def test_the_sender_is_told_the_ticket_number_through_the_app(
     sends = [s for s in server.seen if s.path == "/cgi-bin/message/send"]
     assert sends[0].json()["touser"] == "LiLei"
     assert ticket.number in sends[0].json()["markdown"]["content"]
+
+
+def test_events_and_non_text_messages_are_acknowledged_and_ignored(app: WecomApp) -> None:
+    event = (
+        f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName>"
+        "<FromUserName><![CDATA[LiLei]]></FromUserName><CreateTime>1</CreateTime>"
+        "<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[enter_agent]]></Event>"
+        "<AgentID>1000002</AgentID></xml>"
+    )
+    assert post(Client(), event).status_code == 200
+    assert Ticket.objects.count() == 0 and InboundMessage.objects.count() == 0

@@ -2,7 +2,8 @@
 
 Vendors answer HTTP 200 with an error code in the body, so callers check the body too; this
 module only reports what came back. Environment proxies are ignored on purpose: the targets are
-usually on the intranet, and a proxy must not see signed payloads by accident.
+usually on the intranet, and a proxy must not see signed payloads by accident. Redirects are not
+followed (a 3xx is a failed delivery), so signatures and payloads go only where configured.
 """
 
 from __future__ import annotations
@@ -19,7 +20,15 @@ from django.conf import settings
 READ_LIMIT = 64 * 1024
 USER_AGENT = "gongdan-channels/1"
 
-_opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A 3xx is an answer, not an instruction: signed requests never follow it elsewhere."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
 
 
 class ChannelError(Exception):
