@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongdan.accounts.forms import style_fields
 from gongdan.channels.choices import WebhookEvent
 
 
@@ -27,3 +30,10 @@ class WebhookForm(forms.Form):
         help_text=_("Internal notes never leave the desk unless this is ticked."),
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+        self.fields["event_types"].widget.attrs.pop("class", None)
+        for name in ("include_internal", "is_active"):
+            self.fields[name].widget.attrs["class"] = "form-check-input"
