@@ -306,3 +306,25 @@ def test_lists_take_a_fixed_number_of_queries(
     client = world.client_for(world.admin)
     with django_assert_max_num_queries(12):
         assert client.get(f"/desk/channels/webhooks/{subs[0].pk}/").status_code == 200
+
+
+def test_a_wecom_app_needs_a_valid_encoding_aes_key(world: World) -> None:
+    from gongdan.channels.models import WecomApp
+
+    client = world.client_for(world.admin)
+    form = {
+        "code": "desk",
+        "name": "服务台",
+        "corp_id": "ww1",
+        "token": "tok",
+        "encoding_aes_key": "too-short",
+        "api_base_url": "https://qyapi.weixin.qq.com",
+        "is_active": "on",
+    }
+    refused = client.post("/admin/channels/wecomapp/add/", form)
+    assert refused.status_code == 200 and not WecomApp.objects.exists()
+
+    form["encoding_aes_key"] = "A" * 43
+    assert client.post("/admin/channels/wecomapp/add/", form).status_code == 302
+    page = client.get(f"/admin/channels/wecomapp/{WecomApp.objects.get().pk}/change/")
+    assert "A" * 43 not in page.content.decode()

@@ -27,6 +27,7 @@ from gongdan.channels.models import (
     masked,
 )
 from gongdan.channels.robots import robot_test
+from gongdan.channels.wecom.crypto import WecomCrypto, WecomCryptoError
 from gongdan.core.admin import ReadOnlyAdmin
 
 
@@ -115,6 +116,17 @@ class WecomAppForm(SecretFieldsForm):
             "default_team",
             "is_active",
         ]
+
+    def clean_encoding_aes_key(self) -> str:
+        value = self.cleaned_data.get("encoding_aes_key") or ""
+        if value:
+            try:
+                WecomCrypto(token="", encoding_aes_key=value, receive_id="")
+            except WecomCryptoError as exc:
+                raise forms.ValidationError(
+                    _("An EncodingAESKey is the 43 characters shown in the WeCom console.")
+                ) from exc
+        return value
 
 
 @admin.register(WecomApp)
