@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from gongdan.accounts.choices import Role
 from gongdan.accounts.models import User
-from gongdan.notifications.choices import CUSTOMER_KINDS, STAFF_KINDS, ChannelName, Kind
+from gongdan.notifications.choices import (
+    ADMIN_KINDS,
+    CUSTOMER_KINDS,
+    STAFF_KINDS,
+    ChannelName,
+    Kind,
+)
 from gongdan.notifications.models import Notification, NotificationPreference
 from gongdan.notifications.services import live_channels
 
@@ -22,6 +29,8 @@ def unread_count(*, user: User) -> int:
 
 
 def kinds_for(user: User) -> list[Kind]:
+    if user.role == Role.ADMIN:
+        return [*STAFF_KINDS, *ADMIN_KINDS]
     return list(STAFF_KINDS if user.is_staff_member else CUSTOMER_KINDS)
 
 
