@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import time
 from typing import Any
 
@@ -108,4 +109,58 @@ class FakeWecomApi:
             if body.get("msgtype") != "markdown" or body.get("agentid") != 1000002:
                 return 200, {"errcode": 40008, "errmsg": "invalid message type"}
             return 200, {"errcode": 0, "errmsg": "ok", "invaliduser": "", "msgid": "m1"}
+        return 404, {}
+
+
+class FakeDingTalkApi:
+    """Answers like oapi.dingtalk.com: gettoken, then work notifications with that token."""
+
+    def __init__(self) -> None:
+        self.issued = 0
+        self.valid = ""
+
+    def __call__(self, seen: Seen) -> tuple[int, Any]:
+        if seen.path == "/gettoken":
+            if (seen.query.get("appkey"), seen.query.get("appsecret")) != ("dingkey", "dingsecret"):
+                return 200, {"errcode": 40089, "errmsg": "invalid appkey or appsecret"}
+            self.issued += 1
+            self.valid = f"DT{self.issued}"
+            return 200, {"errcode": 0, "access_token": self.valid, "expires_in": 7200}
+        if seen.path == "/topapi/message/corpconversation/asyncsend_v2":
+            if seen.query.get("access_token") != self.valid:
+                return 200, {"errcode": 42001, "errmsg": "access_token expired"}
+            body = seen.json()
+            markdown = body.get("msg", {}).get("markdown", {})
+            if body.get("agent_id") != 2233 or not (markdown.get("title") and markdown.get("text")):
+                return 200, {"errcode": 33012, "errmsg": "invalid message"}
+            return 200, {"errcode": 0, "task_id": 1, "request_id": "r1"}
+        return 404, {}
+
+
+class FakeFeishuApi:
+    """Answers like open.feishu.cn: tenant_access_token/internal, then im/v1/messages."""
+
+    def __init__(self) -> None:
+        self.issued = 0
+        self.valid = ""
+
+    def __call__(self, seen: Seen) -> tuple[int, Any]:
+        if seen.path == "/open-apis/auth/v3/tenant_access_token/internal":
+            body = seen.json()
+            if (body.get("app_id"), body.get("app_secret")) != ("cli_a1", "fs-secret"):
+                return 200, {"code": 10014, "msg": "app secret invalid"}
+            self.issued += 1
+            self.valid = f"t-{self.issued}"
+            return 200, {"code": 0, "msg": "ok", "tenant_access_token": self.valid, "expire": 7200}
+        if seen.path == "/open-apis/im/v1/messages":
+            if seen.headers.get("Authorization") != f"Bearer {self.valid}":
+                return 400, {"code": 99991663, "msg": "Invalid access token for authorization."}
+            body = seen.json()
+            if (
+                seen.query.get("receive_id_type") != "user_id"
+                or body.get("msg_type") != "interactive"
+            ):
+                return 400, {"code": 230001, "msg": "invalid message"}
+            json.loads(body["content"])  # the card travels as a JSON string
+            return 200, {"code": 0, "msg": "success", "data": {"message_id": "om_1"}}
         return 404, {}

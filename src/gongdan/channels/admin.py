@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from gongdan.channels.choices import RobotEvent
 from gongdan.channels.http import ChannelError
 from gongdan.channels.models import (
+    ImApp,
     ImIdentity,
     InboundMessage,
     TeamRobot,
@@ -133,6 +134,30 @@ class WecomAppForm(SecretFieldsForm):
 class WecomAppAdmin(admin.ModelAdmin):
     form = WecomAppForm
     list_display = ["code", "name", "corp_id", "agent_id", "is_active"]
+
+
+class ImAppForm(SecretFieldsForm):
+    secret_fields = ("app_secret",)
+
+    class Meta:
+        model = ImApp
+        fields = [
+            "vendor",
+            "code",
+            "name",
+            "app_key",
+            "app_secret",
+            "agent_id",
+            "api_base_url",
+            "is_active",
+        ]
+
+
+@admin.register(ImApp)
+class ImAppAdmin(admin.ModelAdmin):
+    form = ImAppForm
+    list_display = ["code", "name", "vendor", "app_key", "agent_id", "is_active"]
+    list_filter = ["vendor"]
 
 
 @admin.register(ImIdentity)

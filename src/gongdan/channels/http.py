@@ -90,15 +90,16 @@ def request(
     return HttpResult(status=status, text=text, duration_ms=duration, error=error)
 
 
-def post_json(url: str, payload: dict[str, Any], *, timeout: float | None = None) -> HttpResult:
+def post_json(
+    url: str,
+    payload: dict[str, Any],
+    *,
+    headers: dict[str, str] | None = None,
+    timeout: float | None = None,
+) -> HttpResult:
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-    return request(
-        "POST",
-        url,
-        body=body,
-        headers={"Content-Type": "application/json; charset=utf-8"},
-        timeout=timeout,
-    )
+    head = {"Content-Type": "application/json; charset=utf-8", **(headers or {})}
+    return request("POST", url, body=body, headers=head, timeout=timeout)
 
 
 def vendor_json(result: HttpResult, code_key: str = "errcode") -> dict[str, Any]:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from gongdan.accounts.models import User
 from gongdan.channels.choices import RobotEvent
 from gongdan.sla.choices import SlaTarget
 from gongdan.tickets.models import Ticket
@@ -72,3 +73,17 @@ def robot_message(event_type: str, ticket: Ticket, data: dict[str, Any]) -> tupl
             lines.append(f"> {_('Assignee')}: {inert(name)}")
         lines.append(f"[{_('Open the ticket')}]({ticket_url(ticket.number)})")
         return title, "\n".join(lines)
+
+
+def notification_markdown(user: User, kind: str, data: dict[str, Any]) -> tuple[str, str]:
+    """``(title, markdown)`` of a notification for one user, in their language (IM delivery)."""
+    from gongdan.notifications.models import Notification
+    from gongdan.notifications.presenters import notification_text
+
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        text = notification_text(Notification(recipient=user, kind=kind, data=data))
+    title = text if len(text) <= 40 else text[:39] + "…"
+    number = data.get("number")
+    if number and user.is_staff_member:
+        text += f"\n[{number}]({ticket_url(number)})"
+    return title, text

@@ -92,6 +92,42 @@ class WecomApp(models.Model):
         return self.name
 
 
+class ImApp(models.Model):
+    """A DingTalk or Feishu self-built app that sends notifications to individual users.
+
+    DingTalk: ``app_key``/``app_secret`` get the token, ``agent_id`` sends work notifications
+    (工作通知). Feishu: ``app_key`` is the App ID, ``app_secret`` the App Secret (tenant token).
+    The token is cached in the row so every process shares it.
+    """
+
+    vendor = models.CharField(
+        _("vendor"),
+        max_length=16,
+        choices=[(Vendor.DINGTALK, Vendor.DINGTALK.label), (Vendor.FEISHU, Vendor.FEISHU.label)],
+    )
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    app_key = models.CharField(_("app key / app ID"), max_length=100)
+    app_secret = models.CharField(_("app secret"), max_length=200)
+    agent_id = models.PositiveBigIntegerField(_("agent ID"), null=True, blank=True)
+    api_base_url = models.URLField(
+        _("API base URL"),
+        max_length=200,
+        blank=True,
+        help_text=_("Empty: the vendor's public API."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    access_token = models.CharField(_("access token"), max_length=600, blank=True, editable=False)
+    token_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("DingTalk or Feishu app")
+        verbose_name_plural = _("DingTalk and Feishu apps")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_vendor_display()})"
+
+
 class ImIdentity(models.Model):
     """Who a user is on an IM suite (the WeCom userid, …): used to deliver and to recognise."""
 

@@ -224,6 +224,9 @@ GONGDAN_WEBHOOK_DISABLE_AFTER = int(os.environ.get("GONGDAN_WEBHOOK_DISABLE_AFTE
 GONGDAN_WEBHOOK_LOG_DAYS = int(os.environ.get("GONGDAN_WEBHOOK_LOG_DAYS", "30"))
 # Code of the WecomApp that delivers per-user notifications (empty: the channel is off).
 GONGDAN_WECOM_NOTIFY_APP = os.environ.get("GONGDAN_WECOM_NOTIFY_APP", "")
+# Codes of the ImApp rows that send DingTalk work notifications / Feishu messages to users.
+GONGDAN_DINGTALK_NOTIFY_APP = os.environ.get("GONGDAN_DINGTALK_NOTIFY_APP", "")
+GONGDAN_FEISHU_NOTIFY_APP = os.environ.get("GONGDAN_FEISHU_NOTIFY_APP", "")
 
 # --- Auth ---------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -10,25 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.utils import translation
 
-from gongdan.accounts.models import User
 from gongdan.channels.choices import Vendor
-from gongdan.channels.messages import ticket_url
+from gongdan.channels.messages import notification_markdown
 from gongdan.channels.models import ImIdentity, WecomApp
 from gongdan.channels.wecom.transport import send_app_message
 from gongdan.jobs.tasks import job
-from gongdan.notifications.models import Notification
-from gongdan.notifications.presenters import notification_text
-
-
-def notification_markdown(user: User, kind: str, data: dict[str, Any]) -> str:
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        text = notification_text(Notification(recipient=user, kind=kind, data=data))
-    number = data.get("number")
-    if number and user.is_staff_member:
-        text += f"\n[{number}]({ticket_url(number)})"
-    return text
 
 
 @job()
@@ -44,7 +31,8 @@ def send_wecom_notification(
     )
     if app is None or identity is None or not app.secret:
         return False
-    send_app_message(app, identity.external_id, notification_markdown(identity.user, kind, data))
+    _title, text = notification_markdown(identity.user, kind, data)
+    send_app_message(app, identity.external_id, text)
     return True
 
 

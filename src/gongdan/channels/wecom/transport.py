@@ -11,12 +11,10 @@
 from __future__ import annotations
 
 import urllib.parse
-from datetime import timedelta
 
-from django.utils import timezone
-
-from gongdan.channels.http import ChannelError, post_json, request, vendor_json
+from gongdan.channels.http import post_json, request, vendor_json
 from gongdan.channels.models import WecomApp
+from gongdan.channels.tokens import cached_token
 
 MARKDOWN_MAX_BYTES = 4096
 TOKEN_ERRORS = {40001, 40014, 42001}
@@ -41,20 +39,12 @@ def _api(app: WecomApp, path: str) -> str:
 
 
 def access_token(app: WecomApp, *, refresh: bool = False) -> str:
-    now = timezone.now()
-    if not refresh and app.access_token and app.token_expires_at and app.token_expires_at > now:
-        return app.access_token
-    query = urllib.parse.urlencode({"corpid": app.corp_id, "corpsecret": app.secret})
-    data = vendor_json(request("GET", f"{_api(app, 'gettoken')}?{query}"))
-    token = str(data.get("access_token") or "")
-    if not token:
-        raise ChannelError("gettoken answered without an access_token")
-    lifetime = max(int(data.get("expires_in") or 7200) - 300, 60)
-    app.access_token, app.token_expires_at = token, now + timedelta(seconds=lifetime)
-    WecomApp.objects.filter(pk=app.pk).update(
-        access_token=token, token_expires_at=app.token_expires_at
-    )
-    return token
+    def fetch() -> tuple[str, int]:
+        query = urllib.parse.urlencode({"corpid": app.corp_id, "corpsecret": app.secret})
+        data = vendor_json(request("GET", f"{_api(app, 'gettoken')}?{query}"))
+        return str(data.get("access_token") or ""), int(data.get("expires_in") or 7200)
+
+    return cached_token(app, fetch, refresh=refresh)
 
 
 def send_app_message(app: WecomApp, touser: str, content: str) -> None:
