@@ -41,6 +41,7 @@ from gongdan.core.models import OutboxEvent
 EXCERPT = 1000
 STALE_SENDING = timedelta(minutes=10)
 SWEEP_BATCH = 500
+RESULT_FIELDS = ["status", "status_code", "response_excerpt", "error", "duration_ms"]
 
 
 # --- configuration (admins) -------------------------------------------------------------------
@@ -285,7 +286,7 @@ def _settle(
     delivery.duration_ms = result.duration_ms
     if result.ok:
         delivery.status = DeliveryStatus.SUCCEEDED
-        delivery.save()
+        delivery.save(update_fields=RESULT_FIELDS)
         WebhookSubscription.objects.filter(pk=sub.pk).update(consecutive_failures=0)
         return delivery.status
     delivery.status = DeliveryStatus.FAILED
@@ -312,7 +313,7 @@ def _settle(
             scheduled_at=delivery.next_retry_at,
         )
         transaction.on_commit(lambda: deliver_webhook.schedule(args=(following.pk,), delay=delay))
-    delivery.save()
+    delivery.save(update_fields=[*RESULT_FIELDS, "next_retry_at"])
     if sub.consecutive_failures >= settings.GONGDAN_WEBHOOK_DISABLE_AFTER:
         _switch_off(sub, now)
     return delivery.status
@@ -345,7 +346,10 @@ def _switch_off(sub: WebhookSubscription, now: datetime) -> None:
 
 
 def deliveries_retry_due(*, now: datetime | None = None) -> int:
-    """Send attempts that are due (their queued job may be lost); revive stuck ``sending`` rows."""
+    """Queue the attempts that are due (their scheduled job may be lost); revive stuck rows.
+
+    Returns how many were queued; each job claims its row, so a doubled queue sends once.
+    """
     now = now or timezone.now()
     WebhookDelivery.objects.filter(
         status=DeliveryStatus.SENDING, started_at__lt=now - STALE_SENDING
@@ -355,11 +359,9 @@ def deliveries_retry_due(*, now: datetime | None = None) -> int:
         .order_by("scheduled_at", "pk")
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
-    sent = 0
-    for pk in due:
-        if delivery_attempt(pk, now=now) is not None:
-            sent += 1
-    return sent
+    for pk in due:  # one job each: a slow endpoint must not hold up the others
+        deliver_webhook(pk)
+    return len(due)
 
 
 def deliveries_purge(*, now: datetime | None = None) -> int:
