@@ -114,7 +114,6 @@ class WecomAppForm(SecretFieldsForm):
             "token",
             "encoding_aes_key",
             "api_base_url",
-            "default_team",
             "is_active",
         ]
 

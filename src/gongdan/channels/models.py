@@ -72,14 +72,6 @@ class WecomApp(models.Model):
     api_base_url = models.URLField(
         _("API base URL"), max_length=200, default="https://qyapi.weixin.qq.com"
     )
-    default_team = models.ForeignKey(
-        Team,
-        verbose_name=_("team for new tickets"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     is_active = models.BooleanField(_("active"), default=True)
     access_token = models.CharField(_("access token"), max_length=600, blank=True, editable=False)
     token_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
