@@ -2,10 +2,16 @@
 
 from django.urls import path
 
+from gongdan.channels import views as robots
 from gongdan.channels.webhooks import views
 
 app_name = "channels"
 urlpatterns = [
+    path("robots/", robots.robot_list, name="robot_list"),
+    path("robots/new/", robots.robot_edit, name="robot_new"),
+    path("robots/<int:robot_id>/", robots.robot_edit, name="robot_edit"),
+    path("robots/<int:robot_id>/delete/", robots.robot_delete, name="robot_delete"),
+    path("robots/<int:robot_id>/test/", robots.robot_test_view, name="robot_test"),
     path("webhooks/", views.webhook_list, name="webhook_list"),
     path("webhooks/new/", views.webhook_new, name="webhook_new"),
     path("webhooks/<int:webhook_id>/", views.webhook_detail, name="webhook_detail"),

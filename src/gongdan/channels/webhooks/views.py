@@ -4,16 +4,13 @@ deliveries log, delete, test ping, redeliver. Each view parses input and calls o
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gongdan.accounts.models import User
+from gongdan.channels.access import admin_user, to_login
 from gongdan.channels.models import masked
-from gongdan.channels.policies import may_manage_channels
 from gongdan.channels.webhooks import selectors, services
 from gongdan.channels.webhooks.forms import WebhookForm
 from gongdan.core.errors import DomainError, NotFound
@@ -22,33 +19,20 @@ from gongdan.tickets.forms import add_domain_error
 LOG_SIZE = 50
 
 
-def _admin(request: HttpRequest) -> User | None:
-    """The admin user; None means "send to the login page"; others get 403."""
-    if not request.user.is_authenticated:
-        return None
-    if not may_manage_channels(request.user):
-        raise PermissionDenied
-    return request.user
-
-
-def _login(request: HttpRequest) -> HttpResponse:
-    return redirect_to_login(request.get_full_path())
-
-
 @require_http_methods(["GET"])
 def webhook_list(request: HttpRequest) -> HttpResponse:
-    user = _admin(request)
+    user = admin_user(request)
     if user is None:
-        return _login(request)
+        return to_login(request)
     rows = list(selectors.subscription_list(user=user))
     return render(request, "channels/webhook_list.html", {"rows": rows})
 
 
 @require_http_methods(["GET", "POST"])
 def webhook_new(request: HttpRequest) -> HttpResponse:
-    user = _admin(request)
+    user = admin_user(request)
     if user is None:
-        return _login(request)
+        return to_login(request)
     form = WebhookForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -67,9 +51,9 @@ def webhook_new(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def webhook_detail(request: HttpRequest, webhook_id: int) -> HttpResponse:
-    user = _admin(request)
+    user = admin_user(request)
     if user is None:
-        return _login(request)
+        return to_login(request)
     try:
         sub = services.subscription_for(actor=user, subscription_id=webhook_id)
     except NotFound as exc:
@@ -94,9 +78,9 @@ def webhook_detail(request: HttpRequest, webhook_id: int) -> HttpResponse:
 def _post_action(
     request: HttpRequest, webhook_id: int, action: str, delivery_id: int = 0
 ) -> HttpResponse:
-    user = _admin(request)
+    user = admin_user(request)
     if user is None:
-        return _login(request)
+        return to_login(request)
     try:
         if action == "delete":
             services.webhook_delete(actor=user, subscription_id=webhook_id)
