@@ -191,3 +191,24 @@ def test_a_policy_without_lead_time_sets_no_reminder(world: World, ticket: Ticke
 
     assert clock.remind_at is None
     assert sweep(now=sh(2026, 11, 23, 17, 59)).reminders == 0
+
+
+def test_warnings_breaches_and_escalations_reach_the_outbox_once_each(
+    world: World, ticket: Ticket
+) -> None:
+    from gongdan.core.models import OutboxEvent
+
+    sweep(now=sh(2026, 11, 23, 16, 1))
+    sweep(now=sh(2026, 11, 23, 18, 1))
+    sweep(now=sh(2026, 11, 23, 18, 30))
+
+    events = [
+        (e.event_type, e.payload)
+        for e in OutboxEvent.objects.filter(event_type__startswith="sla.").order_by("id")
+    ]
+    assert events == [
+        ("sla.warning", {"ticket": ticket.number, "target": "resolution", "percent": 75}),
+        ("sla.warning", {"ticket": ticket.number, "target": "resolution", "percent": 90}),
+        ("sla.breached", {"ticket": ticket.number, "target": "resolution"}),
+        ("sla.escalated", {"ticket": ticket.number, "target": "resolution", "level": 1}),
+    ]

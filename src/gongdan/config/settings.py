@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "gongdan.audit",
     "gongdan.sla",
     "gongdan.notifications",
+    "gongdan.channels",
     "gongdan.channels.email.apps.EmailChannelConfig",
     "gongdan.portal",
 ]
@@ -236,6 +237,18 @@ else:
 # another may take it over, and how long processed events are kept.
 GONGDAN_OUTBOX_CLAIM_SECONDS = int(os.environ.get("GONGDAN_OUTBOX_CLAIM_SECONDS", "60"))
 GONGDAN_OUTBOX_RETENTION_DAYS = int(os.environ.get("GONGDAN_OUTBOX_RETENTION_DAYS", "30"))
+
+# Channels (gongdan.channels): outgoing webhooks and IM robots.
+GONGDAN_WEBHOOK_TIMEOUT = float(os.environ.get("GONGDAN_WEBHOOK_TIMEOUT", "10"))
+GONGDAN_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("GONGDAN_WEBHOOK_MAX_ATTEMPTS", "6"))
+GONGDAN_WEBHOOK_RETRY_BASE = int(os.environ.get("GONGDAN_WEBHOOK_RETRY_BASE", "30"))  # seconds
+GONGDAN_WEBHOOK_DISABLE_AFTER = int(os.environ.get("GONGDAN_WEBHOOK_DISABLE_AFTER", "10"))
+GONGDAN_WEBHOOK_LOG_DAYS = int(os.environ.get("GONGDAN_WEBHOOK_LOG_DAYS", "30"))
+# Code of the WecomApp that delivers per-user notifications (empty: the channel is off).
+GONGDAN_WECOM_NOTIFY_APP = os.environ.get("GONGDAN_WECOM_NOTIFY_APP", "")
+# Codes of the ImApp rows that send DingTalk work notifications / Feishu messages to users.
+GONGDAN_DINGTALK_NOTIFY_APP = os.environ.get("GONGDAN_DINGTALK_NOTIFY_APP", "")
+GONGDAN_FEISHU_NOTIFY_APP = os.environ.get("GONGDAN_FEISHU_NOTIFY_APP", "")
 
 # --- Auth ---------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

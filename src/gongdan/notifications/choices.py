@@ -31,6 +31,10 @@ class Kind(models.TextChoices):
         "calendar.next_year_missing",
         _("Next year's official holidays are missing from a business calendar"),
     )
+    WEBHOOK_DISABLED = (
+        "webhook.disabled",
+        _("A webhook subscription was switched off after repeated failures"),
+    )
 
 
 class ChannelName(models.TextChoices):
@@ -61,4 +65,4 @@ STAFF_KINDS = [
     Kind.SUPERVISION_OVERDUE,
 ]
 CUSTOMER_KINDS = [Kind.STAFF_REPLIED, Kind.STATUS_CHANGED, Kind.TICKET_RECEIVED]
-ADMIN_KINDS = [*STAFF_KINDS, Kind.CALENDAR_NEXT_YEAR]
+ADMIN_KINDS = [Kind.CALENDAR_NEXT_YEAR, Kind.WEBHOOK_DISABLED]

@@ -55,6 +55,8 @@ def notification_text(n: Notification) -> str:
         "decision": _decision_label(d.get("decision")),
         "year": d.get("year", ""),
         "calendar": d.get("calendar_name", ""),
+        "webhook": d.get("webhook", ""),
+        "failures": d.get("failures", ""),
     }
     sentences = {
         Kind.TICKET_ASSIGNED: _("%(actor)s assigned %(number)s to you: %(title)s"),
@@ -83,6 +85,9 @@ def notification_text(n: Notification) -> str:
             "The official holidays of %(year)s are not in the calendar “%(calendar)s” yet: "
             "enter them, or upgrade chinesecalendar and run seed_calendars."
         ),
+        Kind.WEBHOOK_DISABLED: _(
+            "The webhook subscription “%(webhook)s” was switched off after %(failures)s failures"
+        ),
     }
     template = sentences.get(n.kind)  # type: ignore[call-overload]
     if template is None:
@@ -104,6 +109,8 @@ def notification_url(n: Notification, user: User) -> str:
     if n.kind == Kind.CALENDAR_NEXT_YEAR and n.data.get("calendar"):
         days = reverse("calendars:special_days", args=[n.data["calendar"]])
         return f"{days}?year={n.data.get('year', '')}"
+    if n.data.get("webhook_id") and user.is_staff_member:
+        return reverse("channels:webhook_detail", args=[n.data["webhook_id"]])
     number = n.data.get("number")
     if not number:
         return ""

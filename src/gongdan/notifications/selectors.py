@@ -30,7 +30,7 @@ def unread_count(*, user: User) -> int:
 
 def kinds_for(user: User) -> list[Kind]:
     if user.role == Role.ADMIN:
-        return list(ADMIN_KINDS)
+        return [*STAFF_KINDS, *ADMIN_KINDS]
     return list(STAFF_KINDS if user.is_staff_member else CUSTOMER_KINDS)
 
 

@@ -67,13 +67,14 @@ class _Effects:
     notes: list[tuple[list[User | None], str, Ticket | None, dict[str, Any]]] = field(
         default_factory=list
     )
-    events: list[dict[str, Any]] = field(default_factory=list)
+    events: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
 
     def write(self) -> None:
         insert_rows(self.entries)
         audit_record_many(self.audits)
         notify_many(self.notes)
-        emit_many("sla.breached", self.events)
+        for event_type, payloads in self.events.items():
+            emit_many(event_type, payloads)
 
 
 def _due_label(value: datetime | None) -> str:
@@ -129,6 +130,9 @@ def _warn(clocks: list[SlaClock], now: datetime, fx: _Effects) -> int:
             )
         )
         fx.notes.append(([ticket.assignee], "sla.warning", ticket, data))
+        fx.events["sla.warning"].append(
+            {"ticket": ticket.number, "target": clock.target, "percent": level}
+        )
         fired.append(clock)
     update_rows(clocks, ["warned_percent", "warn_at"])
     return len(fired)
@@ -172,7 +176,7 @@ def _breach(clocks: list[SlaClock], now: datetime, fx: _Effects) -> int:
                 ticket, TimelineKind.SLA_BREACHED, actor=None, data=data, is_internal=True, at=now
             )
         )
-        fx.events.append({"ticket": ticket.number, "target": clock.target})
+        fx.events["sla.breached"].append({"ticket": ticket.number, "target": clock.target})
     update_rows(clocks, ["breached_at", "warn_at", "remind_at", "escalate_at"])
     Ticket.objects.filter(
         pk__in={c.ticket_id for c in clocks}, sla_breached_at__isnull=True
@@ -268,6 +272,9 @@ def _escalate(clocks: list[SlaClock], now: datetime, fx: _Effects) -> int:
         )
         fx.audits.append(audit_event(actor=None, action="sla.escalated", obj=ticket, data=data))
         fx.notes.append((recipients, "sla.escalated", ticket, data))
+        fx.events["sla.escalated"].append(
+            {"ticket": ticket.number, "target": clock.target, "level": index + 1}
+        )
         fired += 1
     update_rows(clocks, ["escalation_level", "escalate_at"])
     bump = {"version": F("version") + 1, "updated_at": now}

@@ -1,0 +1,185 @@
+"""Back-office configuration of channels: team robots, WeCom apps, IM identities.
+
+Secrets are write-only here: the form shows an empty password box and the list a masked value;
+leaving the box empty keeps the stored secret. Webhook subscriptions have their own workspace
+pages (``/desk/channels/webhooks/``); the admin lists them read-only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from gongdan.channels.choices import RobotEvent
+from gongdan.channels.http import ChannelError
+from gongdan.channels.models import (
+    ImApp,
+    ImIdentity,
+    InboundMessage,
+    TeamRobot,
+    WebhookDelivery,
+    WebhookSubscription,
+    WecomApp,
+    masked,
+)
+from gongdan.channels.robots import robot_test
+from gongdan.channels.wecom.crypto import WecomCrypto, WecomCryptoError
+from gongdan.core.admin import ReadOnlyAdmin
+
+
+class SecretFieldsForm(forms.ModelForm):
+    """Secret fields are password boxes that never render the stored value."""
+
+    secret_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.secret_fields:
+            field = self.fields[name]
+            field.widget = forms.PasswordInput(render_value=False)
+            if self.instance.pk:
+                field.required = False
+                field.help_text = _("Stored: %(value)s. Leave empty to keep it.") % {
+                    "value": masked(getattr(self.instance, name)) or "—"
+                }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in self.secret_fields:
+            if self.instance.pk and not data.get(name):
+                data[name] = getattr(self.instance, name)
+        return data
+
+
+class TeamRobotForm(SecretFieldsForm):
+    secret_fields = ("secret",)
+    events = forms.MultipleChoiceField(
+        label=_("events"),
+        choices=RobotEvent.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = TeamRobot
+        fields = ["team", "vendor", "name", "webhook_url", "secret", "events", "is_active"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["webhook_url"].widget = forms.PasswordInput(render_value=False)
+        if self.instance.pk:
+            self.fields["webhook_url"].required = False
+            self.fields["webhook_url"].help_text = _("Leave empty to keep the current URL.")
+        self.fields["secret"].required = False
+
+    def clean_webhook_url(self) -> str:
+        value = self.cleaned_data.get("webhook_url") or ""
+        return value or (self.instance.webhook_url if self.instance.pk else "")
+
+
+@admin.register(TeamRobot)
+class TeamRobotAdmin(admin.ModelAdmin):
+    form = TeamRobotForm
+    list_display = ["name", "team", "vendor", "is_active", "last_sent_at", "last_error"]
+    list_filter = ["vendor", "is_active", "team"]
+    actions = ["send_test"]
+
+    @admin.action(description=_("Send a test message"))
+    def send_test(self, request: HttpRequest, queryset: QuerySet[TeamRobot]) -> None:
+        for robot in queryset:
+            try:
+                robot_test(robot)
+            except ChannelError as exc:
+                self.message_user(request, f"{robot}: {exc}", messages.ERROR)
+            else:
+                self.message_user(request, _("%(robot)s: sent.") % {"robot": robot})
+
+
+class WecomAppForm(SecretFieldsForm):
+    secret_fields = ("secret", "token", "encoding_aes_key")
+
+    class Meta:
+        model = WecomApp
+        fields = [
+            "code",
+            "name",
+            "corp_id",
+            "agent_id",
+            "secret",
+            "token",
+            "encoding_aes_key",
+            "api_base_url",
+            "is_active",
+        ]
+
+    def clean_encoding_aes_key(self) -> str:
+        value = self.cleaned_data.get("encoding_aes_key") or ""
+        if value:
+            try:
+                WecomCrypto(token="", encoding_aes_key=value, receive_id="")
+            except WecomCryptoError as exc:
+                raise forms.ValidationError(
+                    _("An EncodingAESKey is the 43 characters shown in the WeCom console.")
+                ) from exc
+        return value
+
+
+@admin.register(WecomApp)
+class WecomAppAdmin(admin.ModelAdmin):
+    form = WecomAppForm
+    list_display = ["code", "name", "corp_id", "agent_id", "is_active"]
+
+
+class ImAppForm(SecretFieldsForm):
+    secret_fields = ("app_secret",)
+
+    class Meta:
+        model = ImApp
+        fields = [
+            "vendor",
+            "code",
+            "name",
+            "app_key",
+            "app_secret",
+            "agent_id",
+            "api_base_url",
+            "is_active",
+        ]
+
+
+@admin.register(ImApp)
+class ImAppAdmin(admin.ModelAdmin):
+    form = ImAppForm
+    list_display = ["code", "name", "vendor", "app_key", "agent_id", "is_active"]
+    list_filter = ["vendor"]
+
+
+@admin.register(ImIdentity)
+class ImIdentityAdmin(admin.ModelAdmin):
+    list_display = ["user", "vendor", "external_id"]
+    list_filter = ["vendor"]
+    search_fields = ["external_id", "user__username", "user__display_name"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(InboundMessage)
+class InboundMessageAdmin(ReadOnlyAdmin):
+    list_display = ["received_at", "vendor", "app_code", "sender", "outcome", "ticket"]
+    list_filter = ["vendor", "outcome"]
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(ReadOnlyAdmin):
+    list_display = ["name", "url", "is_active", "consecutive_failures", "disabled_at"]
+    exclude = ["secret"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "subscription", "event_type", "attempt", "status", "status_code"]
+    list_filter = ["status", "event_type"]
