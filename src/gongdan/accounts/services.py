@@ -16,6 +16,7 @@ from gongdan.accounts.choices import Language, Role
 from gongdan.accounts.models import AgentProfile, ApiToken, Membership, Team, User
 from gongdan.audit.services import audit_record
 from gongdan.core.errors import Forbidden, ValidationFailed
+from gongdan.core.events import emit
 
 TOKEN_PREFIX = "gd"
 
@@ -97,6 +98,7 @@ def user_create(
             Membership.objects.create(team=team, user=user)
         if actor is not None:
             audit_record(actor=actor, action="user.created", obj=user, data={"role": role})
+        emit("user.created", user=user.pk)
     return user
 
 
@@ -203,4 +205,6 @@ def user_profile_update(
             audit_record(
                 actor=user, action="user.profile_updated", obj=user, data={"fields": changed}
             )
+            if "display_name" in changed:
+                emit("user.updated", user=user.pk)
     return user

@@ -11,6 +11,7 @@ from gongdan.accounts.models import User
 from gongdan.accounts.services import user_create
 from gongdan.audit.services import audit_record
 from gongdan.core.errors import Forbidden, ValidationFailed
+from gongdan.core.events import emit
 from gongdan.customers.models import Contact, Organization
 
 
@@ -48,6 +49,7 @@ def organization_create(
         org.save()
         if actor is not None:
             audit_record(actor=actor, action="organization.created", obj=org)
+        emit("organization.created", organization=org.pk)
     return org
 
 
@@ -85,6 +87,7 @@ def contact_create(
         contact.save()
         if actor is not None:
             audit_record(actor=actor, action="contact.created", obj=contact)
+        emit("contact.created", contact=contact.pk)
     return contact
 
 

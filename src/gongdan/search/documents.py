@@ -1,0 +1,135 @@
+"""What each kind of object puts into its search document.
+
+- ticket: number and title (title), description and public replies (body), internal notes
+  (internal: staff only);
+- organization: name (+ pinyin), code, phone, email domains, address;
+- contact: name (+ pinyin), email, mobile, organization name;
+- user: display and login names (+ pinyin), email, mobile.
+The digest covers the tokens and the timestamp: ``search_check`` compares it with a document
+built afresh to find stale rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from gongdan.accounts.models import User
+from gongdan.customers.models import Contact, Organization
+from gongdan.search.choices import DocKind
+from gongdan.search.models import SearchDocument
+from gongdan.search.tokenizer import MAX_TEXT, pinyin_tokens, segment
+from gongdan.tickets.models import Comment, Ticket
+
+
+@dataclass(frozen=True)
+class Source:
+    """The text of one object, before segmentation."""
+
+    kind: str
+    obj_id: int
+    title: str
+    body: str
+    internal: str
+    changed_at: datetime | None
+    extra_tokens: Sequence[str] = ()
+
+
+def build(source: Source) -> SearchDocument:
+    """The ``SearchDocument`` row (unsaved) for ``source``."""
+    title = source.title[:300]
+    body = source.body[:MAX_TEXT]
+    internal = source.internal[:MAX_TEXT]
+    title_tokens = " ".join(segment(title))
+    body_tokens = " ".join([*segment(body), *source.extra_tokens])
+    internal_tokens = " ".join(segment(internal))
+    ts = int(source.changed_at.timestamp()) if source.changed_at else 0
+    digest = hashlib.sha1(  # noqa: S324 - a change detector, not a security boundary
+        "\x1f".join([title_tokens, body_tokens, internal_tokens, str(ts)]).encode()
+    ).hexdigest()
+    return SearchDocument(
+        kind=source.kind,
+        obj_id=source.obj_id,
+        title=title,
+        body=body,
+        internal=internal,
+        title_tokens=title_tokens,
+        body_tokens=body_tokens,
+        internal_tokens=internal_tokens,
+        ts=ts,
+        digest=digest,
+    )
+
+
+def _join(parts: Iterable[str]) -> str:
+    return "\n".join(p for p in parts if p)
+
+
+def ticket_sources(tickets: Sequence[Ticket]) -> list[Source]:
+    """Sources for ``tickets``: one query for all their comments."""
+    comments: dict[int, list[Comment]] = defaultdict(list)
+    rows = Comment.objects.filter(ticket_id__in=[t.pk for t in tickets]).order_by(
+        "ticket_id", "created_at", "id"
+    )
+    for comment in rows.only("ticket_id", "body", "is_internal"):
+        comments[comment.ticket_id].append(comment)
+    return [
+        Source(
+            kind=DocKind.TICKET,
+            obj_id=t.pk,
+            title=f"{t.number} {t.title}",
+            body=_join([t.description, *(c.body for c in comments[t.pk] if not c.is_internal)]),
+            internal=_join(c.body for c in comments[t.pk] if c.is_internal),
+            changed_at=t.updated_at,
+        )
+        for t in tickets
+    ]
+
+
+def organization_sources(orgs: Sequence[Organization]) -> list[Source]:
+    return [
+        Source(
+            kind=DocKind.ORGANIZATION,
+            obj_id=o.pk,
+            title=o.name,
+            body=_join([o.code, o.phone, o.email_domains, o.address]),
+            internal="",
+            changed_at=o.created_at,
+            extra_tokens=pinyin_tokens(o.name),
+        )
+        for o in orgs
+    ]
+
+
+def contact_sources(contacts: Sequence[Contact]) -> list[Source]:
+    """Contacts with their organization joined by the caller (``select_related``)."""
+    return [
+        Source(
+            kind=DocKind.CONTACT,
+            obj_id=c.pk,
+            title=c.name,
+            body=_join([c.email, c.mobile, c.organization.name if c.organization else ""]),
+            internal="",
+            changed_at=c.created_at,
+            extra_tokens=pinyin_tokens(c.name),
+        )
+        for c in contacts
+    ]
+
+
+def user_sources(users: Sequence[User]) -> list[Source]:
+    return [
+        Source(
+            kind=DocKind.USER,
+            obj_id=u.pk,
+            title=str(u),
+            body=_join([u.username, u.email, u.mobile]),
+            internal="",
+            changed_at=u.date_joined,
+            extra_tokens=pinyin_tokens(str(u)),
+        )
+        for u in users
+    ]
