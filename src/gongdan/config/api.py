@@ -18,6 +18,7 @@ from gongdan.core.api_support import (
 )
 from gongdan.customers.api import router as customers_router
 from gongdan.notifications.api import router as notifications_router
+from gongdan.search.api import router as search_router
 from gongdan.sla.api import router as sla_router
 from gongdan.tickets.api import router as tickets_router
 
@@ -38,3 +39,4 @@ api.add_router("", customers_router)
 api.add_router("", tickets_router)
 api.add_router("", notifications_router)
 api.add_router("", sla_router)
+api.add_router("", search_router)

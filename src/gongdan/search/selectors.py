@@ -91,6 +91,10 @@ class Hit:
     in_internal_note: bool = False
     obj: Any = None
 
+    @property
+    def kind_label(self) -> str:
+        return str(DocKind(self.kind).label)
+
 
 @dataclass
 class SearchResult:
