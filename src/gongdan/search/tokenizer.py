@@ -32,6 +32,8 @@ STOPWORDS = frozenset(
     "的 了 是 在 吗 呢 吧 啊 呀 和 与 及 也 都 就 把 被 给 我 我们 你 您 他 她 它 这 那 有 请 "
     "a an the is are was be to of in on at and or for with my i it this that".split()
 )
+# wi-fi, e-mail, check-in: also indexed as one word, so "wifi" finds "Wi-Fi".
+HYPHENATED = re.compile(r"(?<![^\W_])[a-z]+(?:-[a-z]+)+(?![^\W_])")
 QUOTES = re.compile(r'["“”„「」『』]')
 
 _lock = threading.Lock()
@@ -79,6 +81,7 @@ def segment(text: str) -> list[str]:
     tokens: list[str] = []
     for piece in _segmenter().cut_for_search(text):
         tokens.extend(TOKEN.findall(piece))
+    tokens.extend(m.group().replace("-", "") for m in HYPHENATED.finditer(text))
     return tokens
 
 
