@@ -31,7 +31,7 @@ def test_emails_numbers_and_full_width_letters_become_plain_tokens() -> None:
     assert segment("zhang@Acme.com") == ["zhang", "acme", "com", "acme", "com"]
     assert segment("GD-20260101-0001") == ["gd", "gd", "20260101", "0001"]
     assert segment("ＶＰＮ") == ["vpn"]
-    assert segment("Wi-Fi 断线") == ["wi", "fi", "断线", "wifi"]
+    assert {"wi", "fi", "wifi", "断线"} == set(segment("Wi-Fi 断线"))
 
 
 def test_a_mixed_query_is_every_word_anded() -> None:
