@@ -70,19 +70,22 @@ def _join(parts: Iterable[str]) -> str:
 
 def ticket_sources(tickets: Sequence[Ticket]) -> list[Source]:
     """Sources for ``tickets``: one query for all their comments."""
-    comments: dict[int, list[Comment]] = defaultdict(list)
-    rows = Comment.objects.filter(ticket_id__in=[t.pk for t in tickets]).order_by(
-        "ticket_id", "created_at", "id"
+    public: dict[int, list[str]] = defaultdict(list)
+    internal: dict[int, list[str]] = defaultdict(list)
+    rows = (
+        Comment.objects.filter(ticket_id__in=[t.pk for t in tickets])
+        .order_by("ticket_id", "created_at", "id")
+        .values_list("ticket_id", "body", "is_internal")
     )
-    for comment in rows.only("ticket_id", "body", "is_internal"):
-        comments[comment.ticket_id].append(comment)
+    for ticket_id, body, is_internal in rows:
+        (internal if is_internal else public)[ticket_id].append(body)
     return [
         Source(
             kind=DocKind.TICKET,
             obj_id=t.pk,
             title=f"{t.number} {t.title}",
-            body=_join([t.description, *(c.body for c in comments[t.pk] if not c.is_internal)]),
-            internal=_join(c.body for c in comments[t.pk] if c.is_internal),
+            body=_join([t.description, *public[t.pk]]),
+            internal=_join(internal[t.pk]),
             changed_at=t.updated_at,
         )
         for t in tickets

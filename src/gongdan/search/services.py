@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.utils import timezone
 
 from gongdan.accounts.models import User
 from gongdan.customers.models import Contact, Organization
@@ -68,13 +69,39 @@ def _digests(kind: str, ids: Sequence[int]) -> dict[int, str]:
 
 
 def _upsert(docs: Sequence[SearchDocument]) -> None:
-    if docs:
-        SearchDocument.objects.bulk_create(
-            docs,
-            update_conflicts=True,
-            unique_fields=["kind", "obj_id"],
-            update_fields=UPDATE_FIELDS,
-        )
+    """Insert or replace documents with one prepared statement (executemany).
+
+    ``bulk_create(update_conflicts=True)`` compiles the SQL of every row; this builds it once.
+    """
+    if not docs:
+        return
+    now = timezone.now()
+    columns = ["kind", "obj_id", *UPDATE_FIELDS]
+    marks = ", ".join(["%s"] * len(columns))
+    updates = ", ".join(f"{c} = excluded.{c}" for c in UPDATE_FIELDS)
+    sql = (
+        f"INSERT INTO search_searchdocument ({', '.join(columns)}) VALUES ({marks}) "  # noqa: S608
+        f"ON CONFLICT (kind, obj_id) DO UPDATE SET {updates}"
+    )
+    stamp = SearchDocument._meta.get_field("indexed_at").get_db_prep_save(now, connection)
+    rows = [
+        [
+            d.kind,
+            d.obj_id,
+            d.title,
+            d.body,
+            d.internal,
+            d.title_tokens,
+            d.body_tokens,
+            d.internal_tokens,
+            d.ts,
+            d.digest,
+            stamp,
+        ]
+        for d in docs
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def index_objects(*, kind: str, ids: Sequence[int]) -> int:
