@@ -22,7 +22,9 @@ def test_results_are_typed_with_snippets(world: Any, api: Any, live: Callable[[]
     assert item["url"] == f"/desk/tickets/{ticket.number}/" and item["score"] > 0
 
 
-def test_a_ticket_number_comes_back_as_a_jump(world: Any, api: Any, live: Callable[[], Any]) -> None:
+def test_a_ticket_number_comes_back_as_a_jump(
+    world: Any, api: Any, live: Callable[[], Any]
+) -> None:
     with live():
         ticket = world.ticket()
 

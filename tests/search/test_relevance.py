@@ -29,7 +29,9 @@ def test_recall_at_5_is_at_least_90_percent(world: Any) -> None:
 
     recalls, misses = [], []
     for q, wanted in QUERIES:
-        top = {numbers[h.number] for h in search(user=world.admin, q=q, kind="ticket", limit=5).hits}
+        top = {
+            numbers[h.number] for h in search(user=world.admin, q=q, kind="ticket", limit=5).hits
+        }
         recall = len(top & wanted) / len(wanted)
         recalls.append(recall)
         if recall < 1:

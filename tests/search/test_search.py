@@ -73,16 +73,24 @@ def test_words_in_a_public_reply_are_found(
     assert _numbers(search(user=world.customer, q="升级客户端")) == [tickets["vpn"].number]
 
 
-def test_filters_narrow_tickets(world: Any, tickets: dict[str, Ticket], live: Callable[[], Any]) -> None:
+def test_filters_narrow_tickets(
+    world: Any, tickets: dict[str, Ticket], live: Callable[[], Any]
+) -> None:
     with live():
         repair = world.ticket(title="打印机维修", ticket_type=world.repair)
-    done = services.ticket_transition(actor=world.admin, ticket=tickets["printer"], to="cancelled", comment="重复")
+    done = services.ticket_transition(
+        actor=world.admin, ticket=tickets["printer"], to="cancelled", comment="重复"
+    )
     assert done.status == "cancelled"
 
-    by_type = search(user=world.admin, q="打印机", filters=SearchFilters(ticket_type=world.repair.pk))
+    by_type = search(
+        user=world.admin, q="打印机", filters=SearchFilters(ticket_type=world.repair.pk)
+    )
     by_team = search(user=world.admin, q="打印机", filters=SearchFilters(team=world.it_team.pk))
     by_status = search(user=world.admin, q="打印机", filters=SearchFilters(status=["cancelled"]))
-    by_org = search(user=world.admin, q="打印机", filters=SearchFilters(organization=world.globex.pk))
+    by_org = search(
+        user=world.admin, q="打印机", filters=SearchFilters(organization=world.globex.pk)
+    )
     tomorrow = timezone.localdate() + timedelta(days=1)
     by_date = search(user=world.admin, q="打印机", filters=SearchFilters(created_from=tomorrow))
 
@@ -105,7 +113,9 @@ def test_an_exact_ticket_number_jumps_to_the_ticket(world: Any, tickets: dict[st
     assert outsider.jump is None and outsider.hits == []
 
 
-def test_an_email_or_phone_jumps_to_the_person_for_staff(world: Any, live: Callable[[], Any]) -> None:
+def test_an_email_or_phone_jumps_to_the_person_for_staff(
+    world: Any, live: Callable[[], Any]
+) -> None:
     with live():
         caller = contact_create(actor=world.agent, name="王五", mobile="13800138000")
 
@@ -115,7 +125,10 @@ def test_an_email_or_phone_jumps_to_the_person_for_staff(world: Any, live: Calla
 
     assert by_email.jump is not None and by_email.jump.kind == "contact"
     assert by_email.jump.obj_id == world.customer_contact.pk
-    assert by_phone.jump is not None and (by_phone.jump.kind, by_phone.jump.obj_id) == ("contact", caller.pk)
+    assert by_phone.jump is not None and (by_phone.jump.kind, by_phone.jump.obj_id) == (
+        "contact",
+        caller.pk,
+    )
     assert by_phone.jump.url == f"/desk/tickets/?view=all&requester={caller.pk}"
     assert for_customer.jump is None
 
@@ -125,7 +138,9 @@ def test_people_are_found_by_name_pinyin_and_initials(
     world: Any, live: Callable[[], Any], q: str
 ) -> None:
     with live():
-        person = contact_create(actor=world.agent, name="张三", email="zs@acme.test", organization=world.acme)
+        person = contact_create(
+            actor=world.agent, name="张三", email="zs@acme.test", organization=world.acme
+        )
 
     hits = search(user=world.agent, q=q, kind="contact").hits
 
@@ -151,7 +166,9 @@ def test_everything_mixes_tickets_and_people_for_staff(
     assert kinds == {"ticket", "contact"}
 
 
-def test_recent_changes_rank_higher_among_equal_matches(world: Any, live: Callable[[], Any]) -> None:
+def test_recent_changes_rank_higher_among_equal_matches(
+    world: Any, live: Callable[[], Any]
+) -> None:
     with live():
         old = world.ticket(title="显示器闪烁")
     with live():
@@ -214,5 +231,13 @@ def test_bad_queries_are_domain_errors(world: Any) -> None:
 
 
 def test_query_syntax_characters_are_just_text(world: Any, tickets: dict[str, Ticket]) -> None:
-    for q in ['"', "AND OR NOT", "vpn*", "{title_tokens}: x", "'; DROP TABLE x; --", "NEAR(a b)", "a:*"]:
+    for q in [
+        '"',
+        "AND OR NOT",
+        "vpn*",
+        "{title_tokens}: x",
+        "'; DROP TABLE x; --",
+        "NEAR(a b)",
+        "a:*",
+    ]:
         search(user=world.admin, q=q)

@@ -51,7 +51,9 @@ def test_creating_and_commenting_update_the_ticket_document(
     with live():
         services.comment_create(actor=world.customer, ticket=ticket, body="换了数据线也不行")
     with live():
-        services.comment_create(actor=world.agent, ticket=ticket, body="驱动版本太旧", is_internal=True)
+        services.comment_create(
+            actor=world.agent, ticket=ticket, body="驱动版本太旧", is_internal=True
+        )
 
     doc = _doc("ticket", ticket.pk)
     assert doc.title == f"{ticket.number} 扫描仪无法使用"
@@ -106,7 +108,9 @@ def test_people_and_organizations_follow_their_services(
         user_profile_update(user=world.agent, display_name="李四")
 
     assert _doc("organization", org.pk).title == "银河科技"
-    assert [h.obj_id for h in search(user=world.admin, q="ls", kind="user").hits] == [world.agent.pk]
+    assert [h.obj_id for h in search(user=world.admin, q="ls", kind="user").hits] == [
+        world.agent.pk
+    ]
 
 
 def test_check_reports_missing_stale_and_orphaned_then_rebuild_repairs(

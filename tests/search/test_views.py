@@ -31,9 +31,7 @@ def test_the_workspace_top_bar_has_an_as_you_type_search_box(world: Any) -> None
     assert 'hx-target="#gd-search-menu"' in html
 
 
-def test_the_results_page_lists_highlighted_escaped_hits(
-    world: Any, tickets: list[Ticket]
-) -> None:
+def test_the_results_page_lists_highlighted_escaped_hits(world: Any, tickets: list[Ticket]) -> None:
     response = world.client_for(world.agent).get("/desk/search/", {"q": "断线"})
 
     html = response.content.decode()
@@ -108,7 +106,9 @@ def test_anonymous_portal_visitors_are_sent_to_sign_in(world: Any) -> None:
     assert response.status_code == 302 and "/portal/login/" in response["Location"]
 
 
-def _count_queries(client: Client, url: str, q: str, django_assert_num_queries: Any, n: int) -> None:
+def _count_queries(
+    client: Client, url: str, q: str, django_assert_num_queries: Any, n: int
+) -> None:
     client.get(url, {"q": q})  # warm the per-process caches (segmenter, ticket types)
     with django_assert_num_queries(n):
         assert client.get(url, {"q": q}).status_code == 200

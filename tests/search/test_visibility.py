@@ -28,9 +28,7 @@ def tickets(world: Any, live: Callable[[], Any]) -> dict[str, Ticket]:
             actor=world.agent, ticket=mine, body=f"{SECRET}：投影仪是供应商的问题", is_internal=True
         )
     with live():
-        field = world.ticket(
-            by=world.other_customer, title="投影仪安装", ticket_type=world.repair
-        )
+        field = world.ticket(by=world.other_customer, title="投影仪安装", ticket_type=world.repair)
     return {"mine": mine, "theirs": theirs, "field": field}
 
 
@@ -52,7 +50,9 @@ def test_an_org_admin_finds_the_organizations_tickets_only(
     assert _found(world.org_admin, "投影仪") == {tickets["mine"].number}
 
 
-def test_internal_notes_are_never_found_by_customers(world: Any, tickets: dict[str, Ticket]) -> None:
+def test_internal_notes_are_never_found_by_customers(
+    world: Any, tickets: dict[str, Ticket]
+) -> None:
     assert _found(world.customer, SECRET) == set()
     assert _found(world.customer, "供应商") == set()
     assert all(SECRET not in h.snippet for h in search(user=world.customer, q="投影仪").hits)
@@ -95,7 +95,9 @@ def test_staff_are_sent_from_the_portal_search_to_the_workspace(world: Any) -> N
     assert response.status_code == 302
 
 
-def test_the_api_hides_other_customers_and_notes(world: Any, api: Any, tickets: dict[str, Ticket]) -> None:
+def test_the_api_hides_other_customers_and_notes(
+    world: Any, api: Any, tickets: dict[str, Ticket]
+) -> None:
     mine = api.as_(world.customer).get("/search", data={"q": "投影仪"}).json()
     secret = api.as_(world.customer).get("/search", data={"q": SECRET}).json()
     staff = api.as_(world.agent).get("/search", data={"q": SECRET}).json()

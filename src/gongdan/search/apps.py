@@ -10,8 +10,10 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         # Outbox subscribers keep the index in step with tickets, customers and users.
-        from gongdan.search import subscribers  # noqa: F401
-        from gongdan.search import tokenizer
+        from gongdan.search import (
+            subscribers,  # noqa: F401
+            tokenizer,
+        )
         from gongdan.search.models import SearchTerm
 
         for signal in (post_save, post_delete):

@@ -82,18 +82,21 @@ def ranked_sql(
     query: ParsedQuery, *, staff: bool, scope: Scope, now: int, limit: int, offset: int
 ) -> tuple[str, list[object]]:
     """SQL returning ``(doc id, kind, obj_id, score)``, best first."""
+    # The SQL is built from constants and the ORM-compiled ticket filter; values are params.
     join, cond, scope_params = _scope_sql(scope)
     if connection.vendor == "postgresql":
         tsq = ts_query(query, staff=staff)
         sql = (
-            f"SELECT doc.id, doc.kind, doc.obj_id, ts_rank(doc.tsv, %s::tsquery) * {BOOST} AS score "
+            "SELECT doc.id, doc.kind, doc.obj_id, "  # noqa: S608
+            f"ts_rank(doc.tsv, %s::tsquery) * {BOOST} AS score "
             f"FROM search_searchdocument doc {join} "
             f"WHERE doc.tsv @@ %s::tsquery AND {cond} "
             "ORDER BY score DESC, doc.id DESC LIMIT %s OFFSET %s"
         )
         return sql, [tsq, now, tsq, *scope_params, limit, offset]
     sql = (
-        f"SELECT doc.id, doc.kind, doc.obj_id, -bm25(search_fts, 4.0, 1.0, 1.0) * {BOOST} AS score "
+        "SELECT doc.id, doc.kind, doc.obj_id, "  # noqa: S608
+        f"-bm25(search_fts, 4.0, 1.0, 1.0) * {BOOST} AS score "
         "FROM search_fts JOIN search_searchdocument doc ON doc.id = search_fts.rowid "
         f"{join} WHERE search_fts MATCH %s AND {cond} "
         "ORDER BY score DESC, doc.id DESC LIMIT %s OFFSET %s"

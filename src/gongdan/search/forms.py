@@ -8,12 +8,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gongdan.accounts.forms import style_fields
-from gongdan.accounts.models import User
+from gongdan.accounts.models import Team, User
 from gongdan.accounts.selectors import team_list
 from gongdan.search.choices import DocKind
 from gongdan.search.selectors import MAX_QUERY, SearchFilters
 from gongdan.tickets.choices import Status
 from gongdan.tickets.forms import DateInput, active_types
+from gongdan.tickets.models import TicketType
 
 
 class SearchForm(forms.Form):
@@ -23,10 +24,13 @@ class SearchForm(forms.Form):
     )
     status = forms.MultipleChoiceField(label=_("Status"), required=False, choices=Status.choices)
     ticket_type = forms.ModelChoiceField(
-        label=_("Type"), required=False, queryset=None, empty_label=_("Any type")
+        label=_("Type"),
+        required=False,
+        queryset=TicketType.objects.none(),
+        empty_label=_("Any type"),
     )
     team = forms.ModelChoiceField(
-        label=_("Team"), required=False, queryset=None, empty_label=_("Any team")
+        label=_("Team"), required=False, queryset=Team.objects.none(), empty_label=_("Any team")
     )
     organization = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     created_from = forms.DateField(label=_("Created from"), required=False, widget=DateInput)

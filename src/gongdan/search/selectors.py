@@ -115,7 +115,8 @@ def highlight(text: str, pattern: re.Pattern[str] | None) -> SafeString:
     """``text`` as escaped HTML with the query's words in ``<mark>``."""
     if pattern is None:
         return SafeString(escape(text))
-    out, last = [], 0
+    out: list[str] = []
+    last = 0
     for m in pattern.finditer(text):
         if m.start() == m.end():
             continue
@@ -266,7 +267,7 @@ def _rows(
         offset=offset,
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, params)  # type: ignore[arg-type]
         return [(r[0], r[1], int(r[2]), float(r[3])) for r in cursor.fetchall()]
 
 
@@ -319,9 +320,7 @@ def _objects(rows: list[tuple[int, str, int, float]]) -> dict[tuple[str, int], A
     return found
 
 
-def _hits(
-    rows: list[tuple[int, str, int, float]], parsed: ParsedQuery, user: User
-) -> list[Hit]:
+def _hits(rows: list[tuple[int, str, int, float]], parsed: ParsedQuery, user: User) -> list[Hit]:
     if not rows:
         return []
     staff = policies.is_staff_user(user)
@@ -348,9 +347,7 @@ def _hit(
     user: User,
     staff: bool,
 ) -> Hit:
-    internal = bool(
-        staff and pattern and doc.internal and not pattern.search(doc.title + doc.body)
-    )
+    internal = bool(staff and pattern and doc.internal and not pattern.search(doc.title + doc.body))
     text = doc.internal if internal else doc.body
     hit = Hit(
         kind=kind,

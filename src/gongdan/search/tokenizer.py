@@ -28,10 +28,11 @@ TTL = 5.0
 MAX_TEXT = 100_000  # characters of one document field that are indexed
 TOKEN = re.compile(r"[^\W_]+")
 # Function words that a query does not need to find: 打印机坏了 must find 打印机坏 as well.
-STOPWORDS = frozenset(
-    "的 了 是 在 吗 呢 吧 啊 呀 和 与 及 也 都 就 把 被 给 我 我们 你 您 他 她 它 这 那 有 请 "
-    "a an the is are was be to of in on at and or for with my i it this that".split()
+_FUNCTION_WORDS = (
+    "的 了 是 在 吗 呢 吧 啊 呀 和 与 及 也 都 就 把 被 给 我 我们 你 您 他 她 它 这 那 有 请"
 )
+_ENGLISH_STOPWORDS = "a an the is are was be to of in on at and or for with my i it this that"
+STOPWORDS = frozenset(_FUNCTION_WORDS.split()) | frozenset(_ENGLISH_STOPWORDS.split())
 # wi-fi, e-mail, check-in: also indexed as one word, so "wifi" finds "Wi-Fi".
 HYPHENATED = re.compile(r"(?<![^\W_])[a-z]+(?:-[a-z]+)+(?![^\W_])")
 QUOTES = re.compile(r'["“”„「」『』]')

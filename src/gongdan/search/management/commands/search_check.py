@@ -23,7 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, default=BATCH)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        reports = search_check(kinds=options["kinds"] or list(KINDS), batch=max(1, options["batch"]))
+        reports = search_check(
+            kinds=options["kinds"] or list(KINDS), batch=max(1, options["batch"])
+        )
         problems = 0
         for r in reports:
             self.stdout.write(
