@@ -241,3 +241,14 @@ def test_query_syntax_characters_are_just_text(world: Any, tickets: dict[str, Ti
         "a:*",
     ]:
         search(user=world.admin, q=q)
+
+
+def test_the_ticket_filter_is_applied_to_the_joined_row_not_a_subquery(world: Any) -> None:
+    from gongdan.search.selectors import _ticket_where
+    from gongdan.tickets.selectors import TicketFilters, ticket_list
+
+    for user in (world.agent, world.customer, world.org_admin):
+        where = _ticket_where(ticket_list(user=user, filters=TicketFilters(status=["new"])))
+        assert where is not None
+        assert '"tickets_ticket"."status"' in where[0]
+        assert not where[0].startswith("tickets_ticket.id IN")

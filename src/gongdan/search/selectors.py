@@ -175,7 +175,8 @@ def _ticket_where(qs: QuerySet[Ticket]) -> tuple[str, tuple[object, ...]] | None
         return None
     except FullResultSet:
         return "1=1", ()
-    if set(query.alias_map) - {Ticket._meta.db_table}:
+    joined = {alias for alias, refs in query.alias_refcount.items() if refs}
+    if joined - {Ticket._meta.db_table}:
         # A filter joined another table: fall back to a key subquery (same rows, slower).
         inner, params = qs.order_by().values("pk").query.sql_with_params()
         return f"{backends.TICKETS}.id IN ({inner})", tuple(params)

@@ -79,9 +79,8 @@ def segment(text: str) -> list[str]:
     if not text:
         return []
     text = normalize(text[:MAX_TEXT])
-    tokens: list[str] = []
-    for piece in _segmenter().cut_for_search(text):
-        tokens.extend(TOKEN.findall(piece))
+    # One regex pass over the pieces joined by spaces (a piece never spans a space).
+    tokens: list[str] = TOKEN.findall(" ".join(_segmenter().cut_for_search(text)))
     tokens.extend(m.group().replace("-", "") for m in HYPHENATED.finditer(text))
     return tokens
 
