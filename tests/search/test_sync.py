@@ -148,7 +148,7 @@ def test_a_dictionary_change_makes_documents_stale_until_rebuilt(
     SearchTerm.objects.create(word="畅捷通")
 
     assert _check()[0] == 1
-    call_command("search_rebuild", "--kind", "ticket", "--batch", "1", stdout=io.StringIO())
+    call_command("search_rebuild", "--batch", "1", stdout=io.StringIO())
     assert _check()[0] == 0
 
 

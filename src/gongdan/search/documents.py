@@ -5,8 +5,9 @@
 - organization: name (+ pinyin), code, phone, email domains, address;
 - contact: name (+ pinyin), email, mobile, organization name;
 - user: display and login names (+ pinyin), email, mobile.
-The digest covers the tokens and the timestamp: ``search_check`` compares it with a document
-built afresh to find stale rows.
+The digest covers the text, the timestamp and the segmentation in force (code version and the
+admins' dictionary): ``search_check`` compares it with the objects' current text to find stale
+rows without segmenting anything.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from gongdan.accounts.models import User
 from gongdan.customers.models import Contact, Organization
 from gongdan.search.choices import DocKind
 from gongdan.search.models import SearchDocument
-from gongdan.search.tokenizer import MAX_TEXT, pinyin_tokens, segment
+from gongdan.search.tokenizer import MAX_TEXT, fingerprint, pinyin_tokens, segment
 from gongdan.tickets.models import Comment, Ticket
 
 
@@ -38,29 +39,43 @@ class Source:
     extra_tokens: Sequence[str] = ()
 
 
-def build(source: Source) -> SearchDocument:
+def digest(source: Source) -> str:
+    """Changes when the text, the timestamp or the segmentation (dictionary) changes.
+
+    Computed without segmenting, so that checking an up-to-date document is cheap.
+    """
+    parts = [
+        fingerprint(),
+        source.title[:300],
+        source.body[:MAX_TEXT],
+        source.internal[:MAX_TEXT],
+        " ".join(source.extra_tokens),
+        str(_ts(source)),
+    ]
+    # A change detector, not a security boundary.
+    return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()  # noqa: S324
+
+
+def _ts(source: Source) -> int:
+    return int(source.changed_at.timestamp()) if source.changed_at else 0
+
+
+def build(source: Source, digest_: str | None = None) -> SearchDocument:
     """The ``SearchDocument`` row (unsaved) for ``source``."""
     title = source.title[:300]
     body = source.body[:MAX_TEXT]
     internal = source.internal[:MAX_TEXT]
-    title_tokens = " ".join(segment(title))
-    body_tokens = " ".join([*segment(body), *source.extra_tokens])
-    internal_tokens = " ".join(segment(internal))
-    ts = int(source.changed_at.timestamp()) if source.changed_at else 0
-    digest = hashlib.sha1(  # noqa: S324 - a change detector, not a security boundary
-        "\x1f".join([title_tokens, body_tokens, internal_tokens, str(ts)]).encode()
-    ).hexdigest()
     return SearchDocument(
         kind=source.kind,
         obj_id=source.obj_id,
         title=title,
         body=body,
         internal=internal,
-        title_tokens=title_tokens,
-        body_tokens=body_tokens,
-        internal_tokens=internal_tokens,
-        ts=ts,
-        digest=digest,
+        title_tokens=" ".join(segment(title)),
+        body_tokens=" ".join([*segment(body), *source.extra_tokens]),
+        internal_tokens=" ".join(segment(internal)),
+        ts=_ts(source),
+        digest=digest_ or digest(source),
     )
 
 

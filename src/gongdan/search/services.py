@@ -59,8 +59,16 @@ KINDS: dict[str, KindSpec] = {
 }
 
 
-def _build(kind: str, objects: Sequence[Any]) -> list[SearchDocument]:
-    return [documents.build(s) for s in KINDS[kind].sources(objects)]
+def _changed(kind: str, objects: Sequence[Any]) -> tuple[list[SearchDocument], dict[int, str]]:
+    """(documents to write, current digests) for ``objects``: only changed ones are segmented."""
+    sources = KINDS[kind].sources(objects)
+    current = _digests(kind, [s.obj_id for s in sources])
+    docs = []
+    for source in sources:
+        new = documents.digest(source)
+        if current.get(source.obj_id) != new:
+            docs.append(documents.build(source, new))
+    return docs, current
 
 
 def _digests(kind: str, ids: Sequence[int]) -> dict[int, str]:
@@ -114,9 +122,7 @@ def index_objects(*, kind: str, ids: Sequence[int]) -> int:
     if not ids:
         return 0
     objects = list(spec.queryset().filter(pk__in=ids))
-    docs = _build(kind, objects)
-    current = _digests(kind, ids)
-    changed = [d for d in docs if current.get(d.obj_id) != d.digest]
+    changed, current = _changed(kind, objects)
     gone = set(ids) - {o.pk for o in objects}
     with transaction.atomic():
         _upsert(changed)
@@ -163,16 +169,10 @@ def _orphans(kind: str) -> models.QuerySet[SearchDocument]:
 
 def _scan(kind: str, *, size: int, write: bool, report: KindReport) -> None:
     for batch in _batches(kind, size):
-        docs = _build(kind, batch)
-        current = _digests(kind, [o.pk for o in batch])
+        changed, current = _changed(kind, batch)
         report.objects += len(batch)
-        changed = []
-        for doc in docs:
-            digest = current.get(doc.obj_id)
-            if digest == doc.digest:
-                continue
-            changed.append(doc)
-            (report.missing if digest is None else report.stale).append(doc.obj_id)
+        for doc in changed:
+            (report.stale if doc.obj_id in current else report.missing).append(doc.obj_id)
         if write and changed:
             with transaction.atomic():
                 _upsert(changed)

@@ -13,6 +13,7 @@ in this process drops it at once, other processes notice within ``TTL`` seconds.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 import time
@@ -37,8 +38,12 @@ STOPWORDS = frozenset(_FUNCTION_WORDS.split()) | frozenset(_ENGLISH_STOPWORDS.sp
 HYPHENATED = re.compile(r"(?<![^\W_])[a-z]+(?:-[a-z]+)+(?![^\W_])")
 QUOTES = re.compile(r'["“”„「」『』]')
 
+# Bump when segmentation changes in code: every document's digest changes with it.
+VERSION = "1"
+
 _lock = threading.Lock()
-_state: tuple[float, frozenset[tuple[str, int | None]], Any] | None = None
+# (valid until, dictionary words, segmenter, fingerprint of the words)
+_state: tuple[float, frozenset[tuple[str, int | None]], Any, str] | None = None
 
 
 def _load_terms() -> frozenset[tuple[str, int | None]]:
@@ -47,21 +52,32 @@ def _load_terms() -> frozenset[tuple[str, int | None]]:
     return frozenset(SearchTerm.objects.values_list("word", "weight"))
 
 
-def _segmenter() -> Any:
+def _load() -> tuple[float, frozenset[tuple[str, int | None]], Any, str]:
     global _state
     state = _state
     if state is not None and time.monotonic() < state[0]:
-        return state[2]
+        return state
     with _lock:
         terms = _load_terms()
         if _state is not None and _state[1] == terms:
-            _state = (time.monotonic() + TTL, terms, _state[2])
-            return _state[2]
+            _state = (time.monotonic() + TTL, *_state[1:])
+            return _state
         jieba = rjieba.Jieba()
-        for word, weight in sorted(terms, key=lambda t: t[0]):
+        ordered = sorted(terms, key=lambda t: (t[0], t[1] or 0))
+        for word, weight in ordered:
             jieba.add_word(normalize(word), weight, None)
-        _state = (time.monotonic() + TTL, terms, jieba)
-        return jieba
+        stamp = hashlib.sha1(repr((VERSION, ordered)).encode()).hexdigest()  # noqa: S324
+        _state = (time.monotonic() + TTL, terms, jieba, stamp)
+        return _state
+
+
+def _segmenter() -> Any:
+    return _load()[2]
+
+
+def fingerprint() -> str:
+    """Identifies the segmentation in force (code version + dictionary words)."""
+    return _load()[3]
 
 
 def invalidate(**_kwargs: Any) -> None:
