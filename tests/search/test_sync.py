@@ -161,3 +161,19 @@ def test_rebuild_skips_unchanged_documents(world: Any, live: Callable[[], Any]) 
     call_command("search_rebuild", "--kind", "ticket", stdout=out)
 
     assert "ticket: 1 objects, 0 documents written" in out.getvalue()
+
+
+def test_a_merge_moves_the_text_to_the_surviving_ticket(
+    world: Any, live: Callable[[], Any]
+) -> None:
+    with live():
+        source = world.ticket(title="重复的工单")
+    with live():
+        target = world.ticket(title="原来的工单")
+    with live():
+        services.comment_create(actor=world.customer, ticket=source, body="硒鼓漏粉")
+    with live():
+        services.ticket_merge(actor=world.agent, source=source, target=target)
+
+    assert _doc("ticket", target.pk).body == "硒鼓漏粉"
+    assert [h.obj_id for h in search(user=world.customer, q="硒鼓漏粉").hits] == [target.pk]
