@@ -158,10 +158,10 @@ def _kinds_for(user: User, kind: str, filters: SearchFilters) -> tuple[tuple[str
     staff = policies.is_staff_user(user)
     if kind in STAFF_ONLY_KINDS and not staff:
         raise Forbidden("permission.staff_only", _("Only service staff may search for this."))
+    if kind in STAFF_ONLY_KINDS:
+        return (kind,), False  # ticket filters do not apply to people and organizations
     if kind == DocKind.TICKET or filters.any or not staff:
         return (), True
-    if kind:
-        return (kind,), False
     return tuple(sorted(STAFF_ONLY_KINDS)), True
 
 
