@@ -1,4 +1,4 @@
-"""The search box in a real browser: results appear while typing (htmx), a click opens the ticket."""
+"""The search box in a browser: results appear while typing (htmx), a click opens the ticket."""
 
 from __future__ import annotations
 
