@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from django.test import Client
 
 
@@ -82,3 +83,25 @@ def test_anonymous_callers_get_401(world: Any) -> None:
     response = Client().get("/api/v1/search", {"q": "vpn"})
 
     assert response.status_code == 401 and response.json()["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "打印机", "created_to": "9999-12-31"},
+        {"q": "打印机", "created_from": "0001-01-01", "created_to": "9999-12-31"},
+        {"q": "打印机", "organization": "9223372036854775808"},
+        {"q": "打印机", "team": "-1"},
+        {"q": "100% _打印机_ \\ ' \" ; --"},
+        {"q": "😀 打印机 ＶＰＮ"},
+    ],
+)
+def test_hostile_input_never_reaches_the_database_as_an_error(
+    world: Any, api: Any, live: Callable[[], Any], params: dict[str, str]
+) -> None:
+    with live():
+        world.ticket(title="打印机坏了")
+
+    response = api.as_(world.agent).get("/search", data=params)
+
+    assert response.status_code == 200, response.content
