@@ -80,3 +80,8 @@ def test_dictionary_words_stay_whole() -> None:
 
     assert "金蝶云星空" in segment("金蝶云星空报错")
     tokenizer.invalidate()
+
+
+def test_a_query_word_asks_for_the_whole_word_not_its_sub_words() -> None:
+    assert parse_query("打印机", typing=False).terms == (Term(("打印机",)),)
+    assert parse_query("打印机卡纸", typing=False).terms == (Term(("打印机",)), Term(("卡纸",)))

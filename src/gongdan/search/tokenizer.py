@@ -156,6 +156,9 @@ def _loose_terms(chunks: Iterable[str], typing: bool) -> list[Term]:
     for index, word in enumerate(words):
         tokens = segment(word)
         kept = [t for t in tokens if t not in STOPWORDS] or tokens
+        # A document with 打印机 also has its sub-words 打印 and 印机 (cut_for_search emits both):
+        # asking for them too adds nothing but cost (and skews the planner's estimates).
+        kept = [t for t in kept if not any(t != other and t in other for other in kept)]
         last = index == len(words) - 1
         for position, token in enumerate(dict.fromkeys(kept)):
             prefix = (
