@@ -177,3 +177,40 @@ def test_a_merge_moves_the_text_to_the_surviving_ticket(
 
     assert _doc("ticket", target.pk).body == "硒鼓漏粉"
     assert [h.obj_id for h in search(user=world.customer, q="硒鼓漏粉").hits] == [target.pk]
+
+
+def test_admin_edits_of_contacts_and_organizations_reach_the_index(
+    world: Any, live: Callable[[], Any]
+) -> None:
+    contact = world.customer_contact
+    client = world.client_for(world.admin)
+    search_services.search_rebuild()
+    contact_form = {
+        "name": "钱七",
+        "email": contact.email,
+        "mobile": "",
+        "organization": world.acme.pk,
+        "user": world.customer.pk,
+    }
+    organization_form = {
+        "code": "acme",
+        "name": "新艾克米",
+        "is_active": "on",
+        **{f"contacts-{k}": v for k, v in {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0}.items()},
+    }
+
+    with live():
+        contact_response = client.post(
+            f"/admin/customers/contact/{contact.pk}/change/", contact_form
+        )
+    with live():
+        org_response = client.post(
+            f"/admin/customers/organization/{world.acme.pk}/change/", organization_form
+        )
+
+    assert (contact_response.status_code, org_response.status_code) == (302, 302)
+    assert _doc("organization", world.acme.pk).title == "新艾克米"
+    assert _doc("contact", contact.pk).title == "钱七"
+    assert "新艾克米" in _doc("contact", contact.pk).body
+    hits = search(user=world.agent, q="qianqi", kind="contact").hits
+    assert [h.obj_id for h in hits] == [contact.pk]

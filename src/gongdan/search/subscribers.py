@@ -8,6 +8,7 @@ the newest text in the index.
 from __future__ import annotations
 
 from gongdan.core.models import OutboxEvent
+from gongdan.customers.models import Contact
 from gongdan.jobs.outbox import subscriber
 from gongdan.search.choices import DocKind
 from gongdan.search.services import index_objects, index_tickets
@@ -30,16 +31,25 @@ def on_ticket(event: OutboxEvent) -> None:
     index_tickets(numbers=numbers)
 
 
+def _ids(event: OutboxEvent, key: str) -> list[int]:
+    value = event.payload.get(key)
+    return [value] if isinstance(value, int) else []
+
+
 @subscriber("organization.created", "organization.updated", name="search.organization")
 def on_organization(event: OutboxEvent) -> None:
-    index_objects(kind=DocKind.ORGANIZATION, ids=[int(event.payload["organization"])])
+    ids = _ids(event, "organization")
+    index_objects(kind=DocKind.ORGANIZATION, ids=ids)
+    # Contacts' documents carry their organization's name.
+    contacts = Contact.objects.filter(organization_id__in=ids).values_list("pk", flat=True)
+    index_objects(kind=DocKind.CONTACT, ids=list(contacts))
 
 
 @subscriber("contact.created", "contact.updated", name="search.contact")
 def on_contact(event: OutboxEvent) -> None:
-    index_objects(kind=DocKind.CONTACT, ids=[int(event.payload["contact"])])
+    index_objects(kind=DocKind.CONTACT, ids=_ids(event, "contact"))
 
 
 @subscriber("user.created", "user.updated", name="search.user")
 def on_user(event: OutboxEvent) -> None:
-    index_objects(kind=DocKind.USER, ids=[int(event.payload["user"])])
+    index_objects(kind=DocKind.USER, ids=_ids(event, "user"))
