@@ -252,3 +252,16 @@ def test_the_ticket_filter_is_applied_to_the_joined_row_not_a_subquery(world: An
         assert where is not None
         assert '"tickets_ticket"."status"' in where[0]
         assert not where[0].startswith("tickets_ticket.id IN")
+
+
+def test_user_hits_link_to_their_work_or_their_requests(world: Any) -> None:
+    from gongdan.search.services import search_rebuild
+
+    search_rebuild(kinds=["user"])
+
+    agent = search(user=world.admin, q="agent", kind="user").hits
+    customer = search(user=world.admin, q="org_admin", kind="user").hits
+
+    assert f"assignee={world.agent.pk}" in next(h.url for h in agent if h.obj_id == world.agent.pk)
+    org_admin_contact = world.org_admin.contact.pk
+    assert [h.url for h in customer] == [f"/desk/tickets/?view=all&requester={org_admin_contact}"]

@@ -312,7 +312,7 @@ def _objects(rows: list[tuple[int, str, int, float]]) -> dict[tuple[str, int], A
         DocKind.TICKET: Ticket.objects.only("id", "number", "title", "status", "updated_at"),
         DocKind.ORGANIZATION: Organization.objects.all(),
         DocKind.CONTACT: Contact.objects.all(),
-        DocKind.USER: User.objects.all(),
+        DocKind.USER: User.objects.select_related("contact"),
     }
     found: dict[tuple[str, int], Any] = {}
     for kind, pks in ids.items():
@@ -370,6 +370,9 @@ def _hit(
         hit.url = _desk_list(organization=obj.pk)
     elif kind == DocKind.CONTACT:
         hit.url = _desk_list(requester=obj.pk)
-    else:
+    elif obj.is_staff_member:
         hit.url = _desk_list(assignee=obj.pk)
+    else:  # a customer's login: the tickets of its contact
+        contact = policies.contact_for(obj)
+        hit.url = _desk_list(requester=contact.pk) if contact else _desk_list(assignee=obj.pk)
     return hit
