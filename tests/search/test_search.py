@@ -265,3 +265,13 @@ def test_user_hits_link_to_their_work_or_their_requests(world: Any) -> None:
     assert f"assignee={world.agent.pk}" in next(h.url for h in agent if h.obj_id == world.agent.pk)
     org_admin_contact = world.org_admin.contact.pk
     assert [h.url for h in customer] == [f"/desk/tickets/?view=all&requester={org_admin_contact}"]
+
+
+def test_an_organization_phone_jumps_to_its_tickets(world: Any) -> None:
+    Organization = type(world.acme)
+    Organization.objects.filter(pk=world.acme.pk).update(phone="021-5555 0100")
+
+    exact = search(user=world.agent, q="021-5555 0100").jump
+
+    assert exact is not None and (exact.kind, exact.obj_id) == ("organization", world.acme.pk)
+    assert exact.url == f"/desk/tickets/?view=all&organization={world.acme.pk}"
