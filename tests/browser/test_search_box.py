@@ -35,6 +35,11 @@ def test_agent_types_in_the_top_bar_and_opens_a_hit_customer_searches_the_portal
     shot(agent, "search-01-desk-menu")
     menu.get_by_role("link", name=re.compile(mine.number)).click()
     expect(agent).to_have_url(re.compile(rf"/desk/tickets/{mine.number}/$"))
+    agent.get_by_role("searchbox", name="Search").fill("备件")
+    agent.get_by_role("searchbox", name="Search").press("Enter")
+    expect(agent).to_have_url(re.compile(r"/desk/search/\?q="))
+    expect(agent.locator("#search-results").get_by_text("Internal note")).to_be_visible()
+    shot(agent, "search-02-desk-results")
 
     customer = new_page(locale="zh-CN")
     customer.goto(f"{base}/portal/login/")
@@ -47,4 +52,4 @@ def test_agent_types_in_the_top_bar_and_opens_a_hit_customer_searches_the_portal
     expect(results.get_by_text(mine.number)).to_be_visible()
     expect(results.get_by_text(theirs.number)).to_have_count(0)
     expect(results.get_by_text("备件")).to_have_count(0)
-    shot(customer, "search-02-portal-results")
+    shot(customer, "search-03-portal-results")
