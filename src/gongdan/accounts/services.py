@@ -60,7 +60,7 @@ def user_create(
 ) -> User:
     """Create a user (``actor`` None means a trusted script). Staff get an agent profile.
 
-    Only admins create users from the UI or API.
+    Only admins create users from the UI or API. Emits ``user.created``.
     """
     _require_admin(actor)
     if role not in Role.values:
@@ -187,7 +187,10 @@ def token_revoke(*, actor: User | None, token: ApiToken) -> None:
 def user_profile_update(
     *, user: User, display_name: str | None = None, language: str | None = None
 ) -> User:
-    """A signed-in user changes their own display name and/or UI language (None: unchanged)."""
+    """A signed-in user changes their own display name and/or UI language (None: unchanged).
+
+    Emits ``user.updated`` when the display name changed.
+    """
     changed: list[str] = []
     if display_name is not None and display_name.strip() != user.display_name:
         user.display_name = display_name.strip()[:100]

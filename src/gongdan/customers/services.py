@@ -38,7 +38,7 @@ def organization_create(
     address: str = "",
     notes: str = "",
 ) -> Organization:
-    """Create a customer organization (supervisors and admins)."""
+    """Create a customer organization (supervisors and admins). Emits ``organization.created``."""
     if actor is not None and actor.role not in {Role.ADMIN, Role.SUPERVISOR}:
         raise Forbidden("permission.denied", _("Only supervisors and administrators may do this."))
     org = Organization(
@@ -66,7 +66,7 @@ def contact_create(
     """Create a contact (staff, e.g. for a phone caller, or a script).
 
     Only supervisors and admins may make a contact an organization admin: that grants sight of
-    every ticket of the organization.
+    every ticket of the organization. Emits ``contact.created``.
     """
     _require_staff(actor)
     if is_org_admin and actor is not None and actor.role not in {Role.ADMIN, Role.SUPERVISOR}:
