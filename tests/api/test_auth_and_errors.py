@@ -198,6 +198,7 @@ def test_openapi_is_3_1_with_every_operation_id(world: World) -> None:
         "contacts_list",
         "contacts_create",
         "me_get",
+        "search_query",
     }
     assert set(schema["components"]["securitySchemes"]) == {"BearerAuth", "SessionAuth"}
     assert "/api/v1/tickets/{number}/transitions" in schema["paths"]

@@ -22,6 +22,7 @@ from gongdan.accounts.models import (
     User,
 )
 from gongdan.audit.services import audit_record
+from gongdan.core.events import emit
 
 
 class MembershipInline(admin.TabularInline):
@@ -111,6 +112,7 @@ class UserAdmin(DjangoUserAdmin):
             obj=obj,
             data={"role": obj.role, "via": "admin"},
         )
+        emit("user.updated" if change else "user.created", user=obj.pk)  # search index
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

@@ -16,6 +16,7 @@ from gongdan.accounts.choices import Language, Role
 from gongdan.accounts.models import AgentProfile, ApiToken, Membership, Team, User
 from gongdan.audit.services import audit_record
 from gongdan.core.errors import Forbidden, ValidationFailed
+from gongdan.core.events import emit
 
 TOKEN_PREFIX = "gd"
 
@@ -59,7 +60,7 @@ def user_create(
 ) -> User:
     """Create a user (``actor`` None means a trusted script). Staff get an agent profile.
 
-    Only admins create users from the UI or API.
+    Only admins create users from the UI or API. Emits ``user.created``.
     """
     _require_admin(actor)
     if role not in Role.values:
@@ -97,6 +98,7 @@ def user_create(
             Membership.objects.create(team=team, user=user)
         if actor is not None:
             audit_record(actor=actor, action="user.created", obj=user, data={"role": role})
+        emit("user.created", user=user.pk)
     return user
 
 
@@ -185,7 +187,10 @@ def token_revoke(*, actor: User | None, token: ApiToken) -> None:
 def user_profile_update(
     *, user: User, display_name: str | None = None, language: str | None = None
 ) -> User:
-    """A signed-in user changes their own display name and/or UI language (None: unchanged)."""
+    """A signed-in user changes their own display name and/or UI language (None: unchanged).
+
+    Emits ``user.updated`` when the display name changed.
+    """
     changed: list[str] = []
     if display_name is not None and display_name.strip() != user.display_name:
         user.display_name = display_name.strip()[:100]
@@ -203,4 +208,6 @@ def user_profile_update(
             audit_record(
                 actor=user, action="user.profile_updated", obj=user, data={"fields": changed}
             )
+            if "display_name" in changed:
+                emit("user.updated", user=user.pk)
     return user

@@ -19,6 +19,7 @@ from gongdan.core.api_support import (
 )
 from gongdan.customers.api import router as customers_router
 from gongdan.notifications.api import router as notifications_router
+from gongdan.search.api import router as search_router
 from gongdan.sla.api import router as sla_router
 from gongdan.sla.api_calendars import router as calendars_router
 from gongdan.tickets.api import router as tickets_router
@@ -44,3 +45,4 @@ api.add_router("", notifications_router)
 api.add_router("", sla_router)
 api.add_router("", calendars_router)
 api.add_router("", webhooks_router)
+api.add_router("", search_router)

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "gongdan.notifications",
     "gongdan.channels",
     "gongdan.channels.email.apps.EmailChannelConfig",
+    "gongdan.search",
     "gongdan.portal",
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("gongdan.accounts.urls")),
     path("desk/sla/", include("gongdan.sla.simulator")),
     path("desk/settings/calendars/", include("gongdan.sla.calendar_views")),
+    path("desk/search/", include("gongdan.search.urls")),
     path("portal/", include("gongdan.portal.urls")),
     path("notifications/", include("gongdan.notifications.urls")),
     path("channels/email/", include("gongdan.channels.email.urls")),

@@ -11,6 +11,7 @@ from gongdan.accounts.models import User
 from gongdan.accounts.services import user_create
 from gongdan.audit.services import audit_record
 from gongdan.core.errors import Forbidden, ValidationFailed
+from gongdan.core.events import emit
 from gongdan.customers.models import Contact, Organization
 
 
@@ -37,7 +38,7 @@ def organization_create(
     address: str = "",
     notes: str = "",
 ) -> Organization:
-    """Create a customer organization (supervisors and admins)."""
+    """Create a customer organization (supervisors and admins). Emits ``organization.created``."""
     if actor is not None and actor.role not in {Role.ADMIN, Role.SUPERVISOR}:
         raise Forbidden("permission.denied", _("Only supervisors and administrators may do this."))
     org = Organization(
@@ -48,6 +49,7 @@ def organization_create(
         org.save()
         if actor is not None:
             audit_record(actor=actor, action="organization.created", obj=org)
+        emit("organization.created", organization=org.pk)
     return org
 
 
@@ -64,7 +66,7 @@ def contact_create(
     """Create a contact (staff, e.g. for a phone caller, or a script).
 
     Only supervisors and admins may make a contact an organization admin: that grants sight of
-    every ticket of the organization.
+    every ticket of the organization. Emits ``contact.created``.
     """
     _require_staff(actor)
     if is_org_admin and actor is not None and actor.role not in {Role.ADMIN, Role.SUPERVISOR}:
@@ -85,6 +87,7 @@ def contact_create(
         contact.save()
         if actor is not None:
             audit_record(actor=actor, action="contact.created", obj=contact)
+        emit("contact.created", contact=contact.pk)
     return contact
 
 

@@ -4,6 +4,7 @@ from django.contrib.auth.views import LogoutView
 from django.urls import path
 
 from gongdan.portal.views import auth, lookup, tickets
+from gongdan.search.views import portal_search
 from gongdan.tickets.choices import Status
 
 app_name = "portal"
@@ -13,6 +14,7 @@ urlpatterns = [
     path("login/", auth.PortalLoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(next_page="portal:home"), name="logout"),
     path("tickets/", tickets.tickets, name="tickets"),
+    path("search/", portal_search, name="search"),
     path("tickets/new/", tickets.ticket_new, name="new"),
     path("tickets/<str:number>/", tickets.ticket_detail, name="detail"),
     path("tickets/<str:number>/reply/", tickets.ticket_reply, name="reply"),
