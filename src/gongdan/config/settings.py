@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "gongdan.audit",
     "gongdan.sla",
     "gongdan.notifications",
+    "gongdan.assignment",
     "gongdan.portal",
 ]
 

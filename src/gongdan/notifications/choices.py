@@ -26,6 +26,7 @@ class Kind(models.TextChoices):
         "supervision.overdue",
         _("A supervision (督办) is close to or past its deadline"),
     )
+    NO_AGENT = "assignment.no_agent", _("No agent of my team could take a new ticket")
 
 
 class ChannelName(models.TextChoices):
@@ -54,5 +55,6 @@ STAFF_KINDS = [
     Kind.SUPERVISION_RESPONDED,
     Kind.SUPERVISION_DECIDED,
     Kind.SUPERVISION_OVERDUE,
+    Kind.NO_AGENT,
 ]
 CUSTOMER_KINDS = [Kind.STAFF_REPLIED, Kind.STATUS_CHANGED]

@@ -76,6 +76,7 @@ def notification_text(n: Notification) -> str:
         Kind.SUPERVISION_OVERDUE: _(
             "The supervision (督办) on %(subject)s is due at %(deadline)s and not yet accepted"
         ),
+        Kind.NO_AGENT: _("No agent was available for %(number)s; it waits in the queue: %(title)s"),
     }
     template = sentences.get(n.kind)  # type: ignore[call-overload]
     if template is None:
