@@ -11,9 +11,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0002_agentprofile_availability_changed_at_and_more'),
+        ('accounts', '0002_agentprofile_assignment'),
         ('customers', '0002_organization_tier'),
-        ('tickets', '0006_alter_timelineentry_kind'),
+        ('tickets', '0006_timeline_auto_assigned'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
