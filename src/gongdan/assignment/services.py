@@ -449,3 +449,20 @@ def _full_clean(obj: Any) -> None:
 def pending_queue_filter() -> Q:
     """Tickets waiting in the queue for an available agent (for the workspace page)."""
     return Q(pk__in=PendingAssignment.objects.values("ticket_id"))
+
+
+def assignment_preview(
+    *, actor: User, ticket: Ticket, site: tuple[float, float] | None = None
+) -> Decision:
+    """A dry run: who would get ``ticket`` now and why (nothing is written, nothing locked).
+
+    Only for staff who see the ticket and manage or belong to its team (404 / 403 otherwise):
+    the answer shows colleagues' load and availability.
+    """
+    from gongdan.tickets.services._common import require_staff, require_visible
+
+    require_visible(actor, ticket)
+    require_staff(actor)
+    if not policies.may_preview(actor, ticket.team_id):
+        raise Forbidden("permission.denied", _("Only the ticket's team may preview its assignment."))
+    return engine.decide(ticket, site=site)

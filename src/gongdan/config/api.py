@@ -9,6 +9,7 @@ from the internet).
 from ninja import NinjaAPI, Swagger
 
 from gongdan.accounts.api import router as accounts_router
+from gongdan.assignment.api import router as assignment_router
 from gongdan.core.api_support import (
     BearerAuth,
     SessionAuth,
@@ -40,3 +41,4 @@ api.add_router("", tickets_router)
 api.add_router("", followups_router)
 api.add_router("", notifications_router)
 api.add_router("", sla_router)
+api.add_router("", assignment_router)
