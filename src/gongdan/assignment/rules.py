@@ -59,7 +59,7 @@ def _check_number(
     if value is None:
         return None
     try:
-        number = Decimal(str(value))
+        number = Decimal(str(value)).quantize(Decimal("0.000001"))
     except InvalidOperation:
         errors[name] = _("Enter a number.")
         return None

@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Iterable
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
@@ -420,6 +421,8 @@ def agent_update(*, actor: User, user: User, **changes: Any) -> AgentProfile:
     with transaction.atomic():
         profile, _created = AgentProfile.objects.select_for_update().get_or_create(user=user)
         for name, value in changes.items():
+            if isinstance(value, float):  # coordinates: DecimalField(9, 6)
+                value = Decimal(str(round(value, 6)))
             setattr(profile, name, value)
         if set(changes) & set(LOCATION_FIELDS):
             profile.located_at = timezone.now()

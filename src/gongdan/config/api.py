@@ -37,8 +37,9 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", customers_router)
+# Before the tickets router: its /tickets/{number} would swallow /tickets/take-next.
+api.add_router("", assignment_router)
 api.add_router("", tickets_router)
 api.add_router("", followups_router)
 api.add_router("", notifications_router)
 api.add_router("", sla_router)
-api.add_router("", assignment_router)
