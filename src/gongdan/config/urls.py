@@ -8,6 +8,7 @@ from gongdan.config.api import api
 urlpatterns = [
     path("", include("gongdan.accounts.urls")),
     path("desk/sla/", include("gongdan.sla.simulator")),
+    path("desk/assignment/", include("gongdan.assignment.urls")),
     path("desk/", include("gongdan.tickets.urls")),
     path("portal/", include("gongdan.portal.urls")),
     path("notifications/", include("gongdan.notifications.urls")),
