@@ -101,3 +101,13 @@ def test_an_outsider_cannot_switch_an_agent(desk: World) -> None:
     desk.agent.agent_profile.refresh_from_db()
     assert refused.value.status == 404
     assert desk.agent.agent_profile.availability == "offline"
+
+
+def test_a_manual_team_keeps_the_owner_of_a_reopened_ticket(world: World) -> None:
+    ticket = world.ticket(by=world.supervisor, assignee=world.agent)  # world.agent is offline
+    for to in ("in_progress", "resolved"):
+        ticket = ticket_transition(actor=world.agent, ticket=ticket, to=to)
+
+    ticket = ticket_transition(actor=world.customer, ticket=ticket, to="reopened", comment="又坏了")
+
+    assert ticket.assignee == world.agent

@@ -189,20 +189,20 @@ def _unavailable(profile: AgentProfile | None, now: datetime) -> bool:
 def _move_on(ticket: Ticket, now: datetime) -> None:
     """Give a locked ticket whose assignee is unavailable to someone else, or to the queue."""
     previous = ticket.assignee_id
-    auto, _policy = team_settings(ticket.team_id)
-    if auto:
-        decision = assign_automatically(ticket, exclude=[previous] if previous else [])
-        if decision.agent_id is not None:
-            return
+    decision = assign_automatically(ticket, exclude=[previous] if previous else [])
+    if decision.agent_id is not None:
+        return
     assign_locked(ticket, assignee=None, actor=None)
-    if auto:
+    if team_settings(ticket.team_id)[0]:
         _queue(ticket, decision, now)
 
 
 def reassign_if_unavailable(ticket: Ticket) -> bool:
-    """Hook of ``ticket_transition`` on reopen (ticket locked): when the assignee is offline or
-    on leave, the ticket goes to an available colleague or back to the team's queue."""
-    if ticket.assignee_id is None:
+    """Hook of ``ticket_transition`` on reopen (ticket locked): in a team that assigns
+    automatically, when the assignee is offline or on leave, the ticket goes to an available
+    colleague or back to the team's waiting queue. Manual teams keep the owner (availability
+    means nothing to a team that does not use smart assignment)."""
+    if ticket.assignee_id is None or not team_settings(ticket.team_id)[0]:
         return False
     now = timezone.now()
     profile = AgentProfile.objects.filter(user_id=ticket.assignee_id).first()
