@@ -38,6 +38,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Case, FloatField, Q, Sum, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from gongdan.accounts.choices import Availability, Role
@@ -91,6 +92,13 @@ class Candidate:
     longitude: float | None = None
     skills: dict[int, int] = field(default_factory=dict)  # skill id → level
     performance: tuple[float, float, float] | None = None  # resolution, avg seconds, reopen
+    # Precomputed once per load (radians, cosine of the latitude) for the distance.
+    geo: tuple[float, float, float] | None = None
+
+    def __post_init__(self) -> None:
+        if self.latitude is not None and self.longitude is not None and self.geo is None:
+            lat = math.radians(self.latitude)
+            self.geo = (lat, math.radians(self.longitude), math.cos(lat))
 
 
 @dataclass(slots=True)
@@ -185,59 +193,83 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
 
 
-def _pass_reason(c: Candidate, ctx: Context, weight: float) -> tuple[str, str] | None:
-    if c.on_leave_until is not None and c.on_leave_until > ctx.now:
-        return PassReason.ON_LEAVE, c.on_leave_until.isoformat()
-    if c.availability == Availability.OFFLINE:
-        return PassReason.OFFLINE, ""
-    if c.availability == Availability.AWAY:
-        return PassReason.AWAY, ""
-    for skill_id, minimum in ctx.required.items():
-        level = c.skills.get(skill_id, 0)
-        if level < minimum:
-            label = ctx.skill_labels.get(skill_id, str(skill_id))
-            return PassReason.LACKS_SKILL, f"{label} {level}/{minimum}"
-    if c.load + weight > c.capacity:
-        return PassReason.AT_CAPACITY, f"{c.load:g}/{c.capacity:g}"
-    return None
+PRIORITY_FACTOR = {p: r / 4.0 for p, r in PRIORITY_RANK.items()}  # low 0.25 … urgent 1
+STRATEGIES = (
+    Strategy.SKILLS.value,
+    Strategy.WORKLOAD.value,
+    Strategy.PRIORITY.value,
+    Strategy.LOCATION.value,
+    Strategy.PERFORMANCE.value,
+    Strategy.ROUND_ROBIN.value,
+)
 
 
-def _location_score(c: Candidate, ctx: Context) -> tuple[float, float | None, str | None]:
-    """(score, distance, pass reason) for the location strategy and the radius."""
-    if ctx.site is None:
-        return 0.0, None, None
-    if c.latitude is None or c.longitude is None:
-        return 0.0, None, PassReason.NO_LOCATION if ctx.max_radius_km else None
-    d = distance_km(ctx.site, (c.latitude, c.longitude))
-    if ctx.max_radius_km:
-        if d > ctx.max_radius_km:
-            return 0.0, d, PassReason.TOO_FAR
-        return 1.0 - d / ctx.max_radius_km, d, None
-    return 1.0 / (1.0 + d / 50.0), d, None
-
-
-def _performance_score(c: Candidate) -> float:
-    if c.performance is None:
+def performance_score(record: tuple[float, float, float] | None) -> float:
+    if record is None:
         return 0.5
-    rate, seconds, reopen = c.performance
-    return 0.5 * rate + 0.3 * (1.0 - reopen) + 0.2 / (1.0 + seconds / 3600.0 / 24.0)
+    rate, seconds, reopen = record
+    return 0.5 * rate + 0.3 * (1.0 - reopen) + 0.2 / (1.0 + seconds / 86400.0)
 
 
-def _strategy_scores(c: Candidate, ctx: Context, location: float) -> dict[str, float]:
-    required = ctx.required
-    skills = (
-        sum(min(c.skills.get(s, 0), 5) for s in required) / (5.0 * len(required))
-        if required
-        else 0.0
-    )
-    p = PRIORITY_RANK.get(Priority(ctx.priority), 2) / 4.0 if ctx.priority else 0.5
-    return {
-        Strategy.SKILLS: skills,
-        Strategy.WORKLOAD: max(0.0, 1.0 - c.load / c.capacity) if c.capacity else 0.0,
-        Strategy.PRIORITY: 1.0 - abs(p - min(c.seniority, 10) / 10.0),
-        Strategy.LOCATION: location,
-        Strategy.PERFORMANCE: _performance_score(c),
-    }
+def _screen(
+    ctx: Context, exclude: frozenset[int]
+) -> tuple[list[tuple[Candidate, float, float | None]], list[Passed]]:
+    """Split the candidates into eligible ones (with location score and distance) and the
+    passed over (with the reason). The hot loop: plain locals, no per-candidate allocation
+    beyond the result tuples."""
+    weight = LOAD_WEIGHTS.get(ctx.priority, 1.0)
+    now = ctx.now
+    required = list(ctx.required.items())
+    labels = ctx.skill_labels
+    site, radius = ctx.site, ctx.max_radius_km
+    offline, away = Availability.OFFLINE.value, Availability.AWAY.value
+    s_lat = math.radians(site[0]) if site else 0.0
+    s_lng = math.radians(site[1]) if site else 0.0
+    s_cos = math.cos(s_lat)
+    sin, asin, sqrt = math.sin, math.asin, math.sqrt
+    eligible: list[tuple[Candidate, float, float | None]] = []
+    passed: list[Passed] = []
+    for c in ctx.candidates:
+        if c.user_id in exclude:
+            passed.append(Passed(c.user_id, c.name, PassReason.EXCLUDED))
+            continue
+        if c.on_leave_until is not None and c.on_leave_until > now:
+            passed.append(Passed(c.user_id, c.name, PassReason.ON_LEAVE, c.on_leave_until.isoformat()))
+            continue
+        if c.availability == offline or c.availability == away:
+            reason = PassReason.OFFLINE if c.availability == offline else PassReason.AWAY
+            passed.append(Passed(c.user_id, c.name, reason))
+            continue
+        if required:
+            skills = c.skills
+            lacking = None
+            for skill, minimum in required:
+                if skills.get(skill, 0) < minimum:
+                    lacking = f"{labels.get(skill, skill)} {skills.get(skill, 0)}/{minimum}"
+                    break
+            if lacking is not None:
+                passed.append(Passed(c.user_id, c.name, PassReason.LACKS_SKILL, lacking))
+                continue
+        if c.load + weight > c.capacity:
+            detail = f"{c.load:g}/{c.capacity:g}"
+            passed.append(Passed(c.user_id, c.name, PassReason.AT_CAPACITY, detail))
+            continue
+        location, dist = 0.0, None
+        if site is not None:
+            geo = c.geo
+            if geo is None:
+                if radius:
+                    passed.append(Passed(c.user_id, c.name, PassReason.NO_LOCATION))
+                    continue
+            else:
+                h = sin((geo[0] - s_lat) / 2) ** 2 + s_cos * geo[2] * sin((geo[1] - s_lng) / 2) ** 2
+                dist = 12742.0 * asin(sqrt(h if h < 1.0 else 1.0))
+                if radius and dist > radius:
+                    passed.append(Passed(c.user_id, c.name, PassReason.TOO_FAR, f"{dist:.1f} km"))
+                    continue
+                location = 1.0 - dist / radius if radius else 1.0 / (1.0 + dist / 50.0)
+        eligible.append((c, location, dist))
+    return eligible, passed
 
 
 def _round_robin(eligible: list[Candidate], last_user_id: int | None) -> dict[int, int]:
@@ -254,32 +286,36 @@ def _round_robin(eligible: list[Candidate], last_user_id: int | None) -> dict[in
 
 def rank(ctx: Context, *, exclude: frozenset[int] = frozenset()) -> Decision:
     """Score every candidate of ``ctx`` (pure; ``exclude`` = agents already tried)."""
-    weight = LOAD_WEIGHTS.get(ctx.priority, 1.0)
-    passed: list[Passed] = []
-    eligible: list[tuple[Candidate, float, float | None]] = []
-    for c in ctx.candidates:
-        if c.user_id in exclude:
-            passed.append(Passed(c.user_id, c.name, PassReason.EXCLUDED))
-            continue
-        reason = _pass_reason(c, ctx, weight)
-        location, dist, far = _location_score(c, ctx)
-        if reason is None and far is not None:
-            reason = (far, f"{dist:.1f} km" if dist is not None else "")
-        if reason is not None:
-            passed.append(Passed(c.user_id, c.name, reason[0], reason[1]))
-            continue
-        eligible.append((c, location, dist))
+    eligible, passed = _screen(ctx, exclude)
     order = _round_robin([c for c, _l, _d in eligible], ctx.last_user_id)
     n = max(1, len(order))
-    w = ctx.weights
+    w_sk, w_wl, w_pr, w_loc, w_pf, w_rr = (ctx.weights.get(k, 0) for k in STRATEGIES)
+    required = list(ctx.required)
+    denominator = 5.0 * len(required) if required else 1.0
+    p = PRIORITY_FACTOR.get(ctx.priority, 0.5)  # type: ignore[call-overload]
     scored: list[tuple[tuple[float, float, int, int], Scored]] = []
     for c, location, dist in eligible:
-        raw = _strategy_scores(c, ctx, location)
-        raw[Strategy.ROUND_ROBIN] = 1.0 - order[c.user_id] / n
-        parts = {k: w.get(k, 0) * v for k, v in raw.items() if w.get(k, 0)}
-        total = sum(parts.values())
+        parts: dict[str, float] = {}
+        if w_sk:
+            skills = c.skills
+            points = 0
+            for skill in required:
+                points += skills.get(skill, 0)
+            parts["skills"] = w_sk * points / denominator
         ratio = c.load / c.capacity if c.capacity else 1.0
-        key = (-round(total, 9), ratio, order[c.user_id], c.user_id)
+        if w_wl:
+            parts["workload"] = w_wl * (1.0 - ratio) if ratio < 1.0 else 0.0
+        if w_pr:
+            parts["priority"] = w_pr * (1.0 - abs(p - min(c.seniority, 10) / 10.0))
+        if w_loc:
+            parts["location"] = w_loc * location
+        if w_pf:
+            parts["performance"] = w_pf * performance_score(c.performance)
+        place = order[c.user_id]
+        if w_rr:
+            parts["round_robin"] = w_rr * (1.0 - place / n)
+        total = sum(parts.values())
+        key = (-total, ratio, place, c.user_id)
         scored.append((key, Scored(c.user_id, c.name, total, parts, c.load, c.capacity, dist)))
     scored.sort(key=lambda pair: pair[0])
     ranking = [s for _k, s in scored]
@@ -287,7 +323,7 @@ def rank(ctx: Context, *, exclude: frozenset[int] = frozenset()) -> Decision:
         agent_id=ranking[0].user_id if ranking else None,
         rule_id=ctx.rule_id,
         rule_label=ctx.rule_label,
-        weights=dict(w),
+        weights=dict(ctx.weights),
         scored=ranking,
         passed=passed,
         cursor_key=ctx.cursor_key,
@@ -428,21 +464,31 @@ def loads_of(user_ids: Any) -> dict[int, float]:
 
 def _candidates(team_id: int, now: datetime) -> list[Candidate]:
     fresh = now - LOCATION_FRESH
-    rows = AgentProfile.objects.filter(
-        user__teams=team_id, user__is_active=True, user__role__in=ASSIGNABLE_ROLES
-    ).values_list(
-        "user_id",
-        "user__display_name",
-        "user__username",
-        "availability",
-        "on_leave_until",
-        "capacity",
-        "seniority",
-        "latitude",
-        "longitude",
-        "current_latitude",
-        "current_longitude",
-        "located_at",
+    rows = (
+        AgentProfile.objects.filter(
+            user__teams=team_id, user__is_active=True, user__role__in=ASSIGNABLE_ROLES
+        )
+        # Floats, not Decimals: converting a thousand Decimals costs more than the query.
+        .annotate(
+            lat=Cast("latitude", FloatField()),
+            lng=Cast("longitude", FloatField()),
+            clat=Cast("current_latitude", FloatField()),
+            clng=Cast("current_longitude", FloatField()),
+        )
+        .values_list(
+            "user_id",
+            "user__display_name",
+            "user__username",
+            "availability",
+            "on_leave_until",
+            "capacity",
+            "seniority",
+            "lat",
+            "lng",
+            "clat",
+            "clng",
+            "located_at",
+        )
     )
     out = []
     for uid, display, username, avail, leave, cap, senior, lat, lng, clat, clng, at in rows:
@@ -457,8 +503,8 @@ def _candidates(team_id: int, now: datetime) -> list[Candidate]:
                 capacity=float(cap),
                 load=0.0,
                 seniority=senior,
-                latitude=float(lat) if lat is not None else None,
-                longitude=float(lng) if lng is not None else None,
+                latitude=lat,
+                longitude=lng,
             )
         )
     return out
