@@ -13,7 +13,7 @@ from tests.assignment.conftest import agent, skill
 RULE = {"name": "华东现场", "team": None, "weight_location": 8, "weight_workload": 2}
 
 
-# --- preview ---------------------------------------------------------------------------------------
+# --- preview ---------------------------------------------------------------------------------
 def test_preview_explains_who_would_get_the_ticket(world: World, api: Api) -> None:
     ticket = world.ticket()
     idle = agent("idle", world.it_team)
@@ -41,9 +41,13 @@ def test_preview_with_a_place_uses_the_distance(world: World, api: Api) -> None:
     agent("far", world.it_team, home=(39.90, 116.40))
     ticket = world.ticket()
 
-    body = api.as_(world.supervisor).post(
-        "/assignment/preview", {"ticket": ticket.number, "latitude": 31.2, "longitude": 121.5}
-    ).json()
+    body = (
+        api.as_(world.supervisor)
+        .post(
+            "/assignment/preview", {"ticket": ticket.number, "latitude": 31.2, "longitude": 121.5}
+        )
+        .json()
+    )
 
     assert body["agent_id"] == near.pk
     assert body["candidates"][0]["distance_km"] < 5
@@ -109,7 +113,9 @@ def test_rules_crud(world: World, api: Api) -> None:
 def test_bad_rules_get_422_with_field_errors(world: World, api: Api) -> None:
     as_admin = api.as_(world.admin)
 
-    weights = as_admin.post("/assignment/rules", {**RULE, "weight_skills": 11, "weight_location": -1})
+    weights = as_admin.post(
+        "/assignment/rules", {**RULE, "weight_skills": 11, "weight_location": -1}
+    )
     unknown = as_admin.post("/assignment/rules", {**RULE, "skills": [{"skill": "飞行"}]})
     radius = as_admin.post("/assignment/rules", {**RULE, "max_radius_km": 50})
     reference = as_admin.post("/assignment/rules", {**RULE, "team": 999999})
@@ -192,7 +198,7 @@ def test_only_leads_and_managers_change_capacity(world: World, api: Api) -> None
     assert (ok.status_code, ok.json()["capacity"]) == (200, 20)
 
 
-# --- take next -------------------------------------------------------------------------------------
+# --- take next -------------------------------------------------------------------------------
 def test_take_next_over_the_api(world: World, api: Api) -> None:
     ticket = world.ticket(priority="high")
 

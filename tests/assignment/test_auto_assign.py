@@ -17,7 +17,7 @@ from gongdan.assignment.services import availability_set, retry_pending
 from gongdan.core.testing import World
 from gongdan.notifications.models import Notification
 from gongdan.tickets.choices import Status, TimelineKind
-from tests.assignment.conftest import agent, auto, skill
+from tests.assignment.conftest import agent, skill
 
 
 def _auto_entry(ticket: Any) -> Any:
@@ -130,9 +130,12 @@ def test_agents_at_capacity_are_passed_over(desk: World) -> None:
 
     entry = _auto_entry(ticket)
     assert ticket.assignee == spare
-    assert {"user": full.pk, "name": "full", "reason": "at_capacity", "detail": "2/2"} in entry.data[
-        "passed"
-    ]
+    assert {
+        "user": full.pk,
+        "name": "full",
+        "reason": "at_capacity",
+        "detail": "2/2",
+    } in entry.data["passed"]
 
 
 def test_type_requirements_keep_tickets_from_agents_without_the_skill(desk: World) -> None:

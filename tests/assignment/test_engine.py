@@ -123,9 +123,7 @@ def test_location_prefers_the_nearest_and_passes_over_the_far_and_unknown() -> N
         cand(3, latitude=39.90, longitude=116.40),  # Beijing, ~1070 km
         cand(4),
     ]
-    decision = rank(
-        ctx(candidates, weights={"location": 10}, site=shanghai, max_radius_km=50.0)
-    )
+    decision = rank(ctx(candidates, weights={"location": 10}, site=shanghai, max_radius_km=50.0))
 
     assert decision.agent_id == 2
     assert [s.user_id for s in decision.scored] == [2, 1]

@@ -68,10 +68,10 @@ def _rule_fields(data: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, 
         "category": Category.objects.all(),
         "organization": Organization.objects.all(),
     }
-    fields = {}
+    fields: dict[str, Any] = {}
     for key, value in data.items():
         if key in refs:
-            fields[key] = pick(refs[key], value, field=key)  # type: ignore[arg-type]
+            fields[key] = pick(refs[key], value, field=key)
         elif key != "skills":
             fields[key] = "" if key == "channel" and value is None else value
     skills = data.get("skills")
@@ -84,7 +84,9 @@ def _rule_out(pk: int, actor: User) -> AssignmentRule:
 
 
 @router.get(
-    "/assignment/rules", response={200: list[RuleOut], **ERRORS}, operation_id="assignment_rules_list"
+    "/assignment/rules",
+    response={200: list[RuleOut], **ERRORS},
+    operation_id="assignment_rules_list",
 )
 def assignment_rules_list(request: HttpRequest) -> list[AssignmentRule]:
     """Every assignment rule in evaluation order (supervisors and admins)."""

@@ -54,7 +54,7 @@ LOAD_WEIGHTS: dict[str, float] = {
     Priority.NORMAL: 1.0,
     Priority.LOW: 0.5,
 }
-DEFAULT_WEIGHTS = {
+DEFAULT_WEIGHTS: dict[str, int] = {
     Strategy.SKILLS: 3,
     Strategy.WORKLOAD: 5,
     Strategy.PRIORITY: 0,
@@ -187,9 +187,10 @@ class Decision:
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Great-circle distance (haversine, mean Earth radius 6371 km)."""
     lat1, lng1, lat2, lng2 = map(math.radians, (a[0], a[1], b[0], b[1]))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
-        (lng2 - lng1) / 2
-    ) ** 2
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
+    )
     return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
 
 
@@ -211,7 +212,7 @@ def performance_score(record: tuple[float, float, float] | None) -> float:
     return 0.5 * rate + 0.3 * (1.0 - reopen) + 0.2 / (1.0 + seconds / 86400.0)
 
 
-def _screen(
+def _screen(  # noqa: C901 - the hot loop, kept flat on purpose (speed)
     ctx: Context, exclude: frozenset[int]
 ) -> tuple[list[tuple[Candidate, float, float | None]], list[Passed]]:
     """Split the candidates into eligible ones (with location score and distance) and the
@@ -234,7 +235,9 @@ def _screen(
             passed.append(Passed(c.user_id, c.name, PassReason.EXCLUDED))
             continue
         if c.on_leave_until is not None and c.on_leave_until > now:
-            passed.append(Passed(c.user_id, c.name, PassReason.ON_LEAVE, c.on_leave_until.isoformat()))
+            passed.append(
+                Passed(c.user_id, c.name, PassReason.ON_LEAVE, c.on_leave_until.isoformat())
+            )
             continue
         if c.availability == offline or c.availability == away:
             reason = PassReason.OFFLINE if c.availability == offline else PassReason.AWAY
@@ -592,4 +595,3 @@ def decide(ticket: Ticket, *, site: tuple[float, float] | None = None) -> Decisi
             .first()
         )
     return rank(ctx)
-

@@ -7,6 +7,8 @@ Agents' capacity, availability, leave, seniority and locations live on
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -19,12 +21,17 @@ from gongdan.customers.models import Organization
 from gongdan.tickets.choices import Channel
 from gongdan.tickets.models import Category, Ticket, TicketType
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+else:
+    StrOrPromise = str
+
 WEIGHT_MAX = 10
 weight_validators = [MinValueValidator(0), MaxValueValidator(WEIGHT_MAX)]
 level_validators = [MinValueValidator(1), MaxValueValidator(5)]
 
 
-def _weight(label: str, default: int) -> models.PositiveSmallIntegerField:  # type: ignore[type-arg]
+def _weight(label: StrOrPromise, default: int) -> Any:
     return models.PositiveSmallIntegerField(label, default=default, validators=weight_validators)
 
 

@@ -10,7 +10,9 @@ from gongdan.accounts.models import Membership, Team, User
 
 def is_manager(user: User) -> bool:
     """Admins and supervisors configure rules and every agent."""
-    return bool(user.is_authenticated and user.is_active and user.role in {Role.ADMIN, Role.SUPERVISOR})
+    return bool(
+        user.is_authenticated and user.is_active and user.role in {Role.ADMIN, Role.SUPERVISOR}
+    )
 
 
 def led_team_ids(user: User) -> list[int]:

@@ -34,8 +34,7 @@ def explain(d: dict[str, Any]) -> str:
         ) % {"rule": rule, "passed": passed}
     best = (d.get("scores") or [{}])[0]
     return _(
-        "smart assignment chose %(agent)s (rule: %(rule)s; score %(score)s; "
-        "%(passed)s passed over)"
+        "smart assignment chose %(agent)s (rule: %(rule)s; score %(score)s; %(passed)s passed over)"
     ) % {
         "agent": d.get("agent_label", ""),
         "rule": rule,

@@ -172,6 +172,8 @@ def rule_delete(*, actor: User, pk: int) -> None:
     if rule is None:
         raise NotFound("assignment.rule_not_found", _("Rule not found."))
     with transaction.atomic():
-        audit_record(actor=actor, action="assignment.rule_deleted", obj=rule, data={"name": rule.name})
+        audit_record(
+            actor=actor, action="assignment.rule_deleted", obj=rule, data={"name": rule.name}
+        )
         rule.delete()
     engine.invalidate()

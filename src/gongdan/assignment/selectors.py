@@ -45,6 +45,4 @@ def my_profile(user: User) -> AgentProfile | None:
     """The signed-in staff member's own profile with their load (one query)."""
     if not user.is_authenticated or not user.is_staff_member:
         return None
-    return (
-        AgentProfile.objects.filter(user=user).annotate(load=load_subquery()).first()
-    )
+    return AgentProfile.objects.filter(user=user).annotate(load=load_subquery()).first()

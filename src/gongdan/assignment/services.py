@@ -66,9 +66,7 @@ def team_settings_set(
     if not (policies.is_manager(actor) or team.lead_id == actor.pk):
         raise Forbidden("permission.denied", _("You may not change this team's settings."))
     if on_unavailable not in OnUnavailable.values:
-        message = _("Choose one of: %(expected)s.") % {
-            "expected": ", ".join(OnUnavailable.values)
-        }
+        message = _("Choose one of: %(expected)s.") % {"expected": ", ".join(OnUnavailable.values)}
         raise ValidationFailed("invalid", message, fields={"on_unavailable": message})
     with transaction.atomic():
         row, _created = TeamAssignment.objects.update_or_create(
@@ -282,9 +280,7 @@ def _retry_one(pending_id: int, ticket_id: int, now: datetime) -> int:
 def _unqualified(actor: User) -> tuple[set[int], set[int]]:
     """Ticket types and categories whose required skills ``actor`` lacks."""
     cfg = engine.config()
-    mine = dict(
-        AgentSkill.objects.filter(profile__user=actor).values_list("skill_id", "level")
-    )
+    mine = dict(AgentSkill.objects.filter(profile__user=actor).values_list("skill_id", "level"))
 
     def lacking(required: dict[int, int]) -> bool:
         return any(mine.get(skill, 0) < level for skill, level in required.items())
@@ -306,9 +302,7 @@ def take_next_queue(*, actor: User, team: Team | None = None) -> Any:
         qs = qs.exclude(ticket_type_id__in=bad_types)
     if bad_categories:
         qs = qs.exclude(category_id__in=bad_categories)
-    return qs.order_by(
-        "-priority_rank", F("sla_due_at").asc(nulls_last=True), "created_at", "id"
-    )
+    return qs.order_by("-priority_rank", F("sla_due_at").asc(nulls_last=True), "created_at", "id")
 
 
 def _claim_next(queue: Any) -> int | None:
@@ -347,9 +341,11 @@ def take_next(*, actor: User, team: Team | None = None) -> Ticket | None:
 # --- availability and agent settings -------------------------------------------------------------
 def _became_available(before: tuple[str, Any], profile: AgentProfile, now: datetime) -> bool:
     was_on_leave = before[1] is not None and before[1] > now
-    return profile.availability == Availability.ONLINE and (
-        before[0] != Availability.ONLINE or was_on_leave
-    ) and not _unavailable(profile, now)
+    return (
+        profile.availability == Availability.ONLINE
+        and (before[0] != Availability.ONLINE or was_on_leave)
+        and not _unavailable(profile, now)
+    )
 
 
 def availability_set(
@@ -467,5 +463,7 @@ def assignment_preview(
     require_visible(actor, ticket)
     require_staff(actor)
     if not policies.may_preview(actor, ticket.team_id):
-        raise Forbidden("permission.denied", _("Only the ticket's team may preview its assignment."))
+        raise Forbidden(
+            "permission.denied", _("Only the ticket's team may preview its assignment.")
+        )
     return engine.decide(ticket, site=site)

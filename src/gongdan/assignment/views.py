@@ -62,9 +62,10 @@ def take_next_view(request: HttpRequest) -> HttpResponse:
 def agents_view(request: HttpRequest) -> HttpResponse:
     """Load and capacity: mine; a lead's teams; managers everyone (with the teams' settings)."""
     user = actor(request)
-    agents = list(selectors.agent_list(user=user))
-    for profile in agents:
-        profile.percent = round(100 * profile.load / profile.capacity) if profile.capacity else 100
+    agents = [
+        {"p": p, "percent": round(100 * p.load / p.capacity) if p.capacity else 100}  # type: ignore[attr-defined]
+        for p in selectors.agent_list(user=user)
+    ]
     settings = []
     if policies.is_manager(user):
         settings = list(TeamAssignment.objects.select_related("team").order_by("team__name"))
