@@ -453,6 +453,15 @@ def rule_for(ticket: Ticket) -> RuleSpec | None:
     return next((r for r in config().rules if r.matches(ticket)), None)
 
 
+def cursor_key(ticket: Ticket) -> tuple[str, bool]:
+    """The round-robin cursor of the rule that applies to ``ticket`` (``rule:<id>``, or
+    ``team:<id>`` for the team's default weights) and whether round robin weighs at all."""
+    rule = rule_for(ticket)
+    if rule is None:
+        return f"team:{ticket.team_id}", bool(DEFAULT_WEIGHTS[Strategy.ROUND_ROBIN])
+    return f"rule:{rule.id}", bool(rule.weights.get(Strategy.ROUND_ROBIN))
+
+
 # --- loading -------------------------------------------------------------------------------------
 def loads_of(user_ids: Any) -> dict[int, float]:
     """Weighted open load per assignee, in one aggregate query (``user_ids``: ids or a query)."""
@@ -577,7 +586,7 @@ def load_context(
         now=now,
         rule_id=rule.id if rule else None,
         rule_label=rule.name if rule else "",
-        cursor_key=f"rule:{rule.id}" if rule else f"team:{ticket.team_id}",
+        cursor_key=cursor_key(ticket)[0],
         site=site or (rule.site if rule else None),
         max_radius_km=rule.max_radius_km if rule else None,
     )

@@ -116,8 +116,11 @@ def assign_automatically(ticket: Ticket, *, exclude: Iterable[int] = ()) -> Deci
     with the score breakdown, and the cursor moved. Returns the decision (agent None: nobody).
     """
     now = timezone.now()
+    # The cursor first: concurrent assignments under one rule queue here, and each then loads
+    # the loads its predecessors committed.
+    key, round_robin = engine.cursor_key(ticket)
+    cursor = _lock_cursor(key) if round_robin else None
     ctx = engine.load_context(ticket, now=now)
-    cursor = _lock_cursor(ctx.cursor_key) if ctx.weights.get("round_robin") else None
     ctx.last_user_id = cursor.last_user_id if cursor else None
     weight = engine.LOAD_WEIGHTS.get(ticket.priority, 1.0)
     tried = set(exclude)
