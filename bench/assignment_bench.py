@@ -59,7 +59,7 @@ def generate(agents: int, skills: int, tickets: int, rng: random.Random) -> None
     from decimal import Decimal
 
     from django.core.management import call_command
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from gongdan.accounts.choices import Role
@@ -159,6 +159,8 @@ def generate(agents: int, skills: int, tickets: int, rng: random.Random) -> None
             ],
             batch_size=2000,
         )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh planner statistics, as autovacuum would give
     print(f"  generated in {time.monotonic() - started:.1f} s")
 
 

@@ -42,7 +42,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from gongdan.accounts.choices import Availability, Role
-from gongdan.accounts.models import AgentProfile, AgentSkill, Skill
+from gongdan.accounts.models import AgentProfile, AgentSkill, Membership, Skill
 from gongdan.assignment.choices import PassReason, Strategy
 from gongdan.assignment.models import AgentPerformance, AssignmentRule, SkillRequirement
 from gongdan.tickets.choices import PRIORITY_RANK, Priority
@@ -537,7 +537,7 @@ def _fill(
         ).values_list("profile__user_id", "skill_id", "level"):
             if uid in by_user:
                 by_user[uid].skills[skill] = level
-    members = AgentProfile.objects.filter(team_users).values("user_id")
+    members = Membership.objects.filter(team_id=team_id).values("user_id")
     for uid, load in loads_of(members).items():
         if uid in by_user:
             by_user[uid].load = load
