@@ -222,3 +222,13 @@ def test_performance_job_computes_rates_overall_and_per_category(desk: World) ->
     assert (overall.tickets, overall.resolved, overall.reopened) == (2, 0, 1)
     assert (printer.tickets, printer.reopened) == (1, 1)
     assert overall.resolution_rate == 0.0
+
+
+def test_the_leads_notification_reads_as_a_sentence(desk: World) -> None:
+    from gongdan.notifications.presenters import notification_text
+
+    notice = Notification(kind="assignment.no_agent", data={"number": "IT-1", "title": "VPN"})
+
+    assert notification_text(notice) == (
+        "No agent was available for IT-1; it waits in the queue: VPN"
+    )

@@ -90,11 +90,12 @@ def test_the_load_page_lists_a_leads_team_in_constant_queries(
     client = world.client_for(lead)
     client.get(reverse("assignment:agents"))  # warm the session
 
-    with django_assert_num_queries(3):  # session, user, the agents with their load
+    # session, user, the agents with their load, the led teams with their settings
+    with django_assert_num_queries(4):
         page = client.get(reverse("assignment:agents"))
 
     html = page.content.decode()
-    assert html.count("<tr>") == 1 + 7  # header + lead, agent and five members
+    assert html.count("<tr>") == 1 + 7 + 1 + 1  # agents: header + 7; teams: header + IT
     assert "4/10" in html
     assert "stranger" not in html
 
@@ -129,3 +130,49 @@ def test_another_teams_agent_cannot_preview(world: World) -> None:
     )
 
     assert page.status_code == 404
+
+
+def test_a_lead_switches_automatic_assignment_for_the_team(world: World) -> None:
+    from gongdan.assignment.models import TeamAssignment
+
+    lead = agent("lead", world.it_team)
+    world.it_team.lead = lead
+    world.it_team.save()
+    url = reverse("assignment:team_settings", args=[world.it_team.pk])
+
+    response = world.client_for(lead).post(
+        url, {"auto_assign": "on", "on_unavailable": "redistribute"}
+    )
+    ticket = world.ticket()
+
+    row = TeamAssignment.objects.get(team=world.it_team)
+    assert response.status_code == 302
+    assert (row.auto_assign, row.on_unavailable) == (True, "redistribute")
+    assert ticket.assignee == lead
+
+
+def test_an_agent_cannot_change_team_settings(world: World) -> None:
+    from gongdan.assignment.models import TeamAssignment
+
+    url = reverse("assignment:team_settings", args=[world.it_team.pk])
+
+    response = world.client_for(world.agent).post(url, {"auto_assign": "on"})
+    page = world.client_for(world.agent).get(reverse("assignment:agents"))
+
+    assert response.status_code == 404
+    assert not TeamAssignment.objects.exists()
+    assert 'data-testid="team-settings"' not in page.content.decode()
+
+
+def test_the_ticket_page_explains_the_automatic_choice_to_staff_only(world: World) -> None:
+    from tests.assignment.conftest import auto
+
+    auto(world.it_team)
+    agent("idle", world.it_team)
+    ticket = world.ticket()
+
+    staff = world.client_for(world.agent).get(reverse("tickets:detail", args=[ticket.number]))
+    portal = world.client_for(world.customer).get(reverse("portal:detail", args=[ticket.number]))
+
+    assert "smart assignment chose idle (rule: the team&#x27;s default" in staff.content.decode()
+    assert "smart assignment" not in portal.content.decode()

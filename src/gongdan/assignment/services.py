@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -446,11 +446,6 @@ def _full_clean(obj: Any) -> None:
         raise ValidationFailed(
             "validation_error", _("Please correct the highlighted fields."), fields=fields
         ) from exc
-
-
-def pending_queue_filter() -> Q:
-    """Tickets waiting in the queue for an available agent (for the workspace page)."""
-    return Q(pk__in=PendingAssignment.objects.values("ticket_id"))
 
 
 def assignment_preview(

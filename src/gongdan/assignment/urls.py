@@ -8,4 +8,5 @@ urlpatterns = [
     path("availability/", views.availability, name="availability"),
     path("take-next/", views.take_next_view, name="take_next"),
     path("preview/<str:number>/", views.preview_view, name="preview"),
+    path("teams/<int:team_id>/", views.team_settings_view, name="team_settings"),
 ]

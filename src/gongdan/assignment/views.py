@@ -3,6 +3,8 @@ the assignment preview of a ticket."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongdan.accounts.choices import Availability
-from gongdan.accounts.models import Team
+from gongdan.accounts.models import Team, User
+from gongdan.assignment.choices import OnUnavailable
 from gongdan.assignment import policies, selectors, services
-from gongdan.assignment.models import TeamAssignment
 from gongdan.assignment.presenters import reason_label, strategy_label
 from gongdan.core.errors import DomainError
 from gongdan.tickets.views._common import actor, is_htmx, staff_required, visible_ticket
@@ -66,11 +68,54 @@ def agents_view(request: HttpRequest) -> HttpResponse:
         {"p": p, "percent": round(100 * p.load / p.capacity) if p.capacity else 100}  # type: ignore[attr-defined]
         for p in selectors.agent_list(user=user)
     ]
-    settings = []
-    if policies.is_manager(user):
-        settings = list(TeamAssignment.objects.select_related("team").order_by("team__name"))
-    context = {"agents": agents, "team_settings": settings, "is_manager": policies.is_manager(user)}
+    context = {
+        "agents": agents,
+        "teams": _teams_with_settings(user),
+        "choices": OnUnavailable.choices,
+        "is_manager": policies.is_manager(user),
+    }
     return render(request, "assignment/agents.html", context)
+
+
+def _teams_with_settings(user: User) -> list[dict[str, Any]]:
+    """The teams whose settings ``user`` may change (managers: all; leads: theirs), one query."""
+    teams = Team.objects.filter(is_active=True).select_related("assignment").order_by("name")
+    if not policies.is_manager(user):
+        teams = teams.filter(lead=user)
+    rows = []
+    for team in teams:
+        row = getattr(team, "assignment", None)
+        rows.append(
+            {
+                "team": team,
+                "auto_assign": bool(row and row.auto_assign),
+                "on_unavailable": row.on_unavailable if row else OnUnavailable.KEEP,
+            }
+        )
+    return rows
+
+
+@require_POST
+@staff_required
+def team_settings_view(request: HttpRequest, team_id: int) -> HttpResponse:
+    """A lead or a manager switches automatic assignment and the on-unavailable policy."""
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None:
+        raise Http404
+    try:
+        services.team_settings_set(
+            actor=actor(request),
+            team=team,
+            auto_assign=request.POST.get("auto_assign") == "on",
+            on_unavailable=request.POST.get("on_unavailable", ""),
+        )
+    except DomainError as exc:
+        if exc.status == 403:
+            raise Http404 from exc
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Saved the settings of %(team)s.") % {"team": team})
+    return redirect("assignment:agents")
 
 
 @require_GET
