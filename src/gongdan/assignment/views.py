@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongdan.accounts.choices import Availability
 from gongdan.accounts.models import Team, User
-from gongdan.assignment.choices import OnUnavailable
 from gongdan.assignment import policies, selectors, services
+from gongdan.assignment.choices import OnUnavailable
 from gongdan.assignment.presenters import reason_label, strategy_label
 from gongdan.core.errors import DomainError
 from gongdan.tickets.views._common import actor, is_htmx, staff_required, visible_ticket
