@@ -111,3 +111,21 @@ def test_a_manual_team_keeps_the_owner_of_a_reopened_ticket(world: World) -> Non
     ticket = ticket_transition(actor=world.customer, ticket=ticket, to="reopened", comment="又坏了")
 
     assert ticket.assignee == world.agent
+
+
+def test_raising_capacity_lets_the_queue_move(
+    desk: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    from gongdan.assignment.services import agent_update
+
+    full = agent("full", desk.it_team, capacity=1)
+    desk.ticket(by=desk.supervisor, assignee=full)
+    waiting = desk.ticket()
+    assert waiting.assignee is None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        agent_update(actor=desk.supervisor, user=full, capacity=5)
+
+    waiting.refresh_from_db()
+    assert waiting.assignee == full
+    assert not PendingAssignment.objects.exists()

@@ -133,10 +133,24 @@ class Scored:
 
 @dataclass(slots=True)
 class Passed:
+    """A candidate passed over. ``info`` is formatted only when read (most candidates of a large
+    team are passed over, and most explanations are never displayed)."""
+
     user_id: int
     name: str
     reason: str
-    detail: str = ""
+    info: Any = ""  # text, (load, capacity) or a distance in km
+
+    @property
+    def detail(self) -> str:
+        info = self.info
+        if isinstance(info, tuple):
+            return f"{info[0]:g}/{info[1]:g}"
+        if isinstance(info, float):
+            return f"{info:.1f} km"
+        if isinstance(info, datetime):
+            return info.isoformat()
+        return str(info)
 
 
 @dataclass(slots=True)
@@ -235,9 +249,7 @@ def _screen(  # noqa: C901 - the hot loop, kept flat on purpose (speed)
             passed.append(Passed(c.user_id, c.name, PassReason.EXCLUDED))
             continue
         if c.on_leave_until is not None and c.on_leave_until > now:
-            passed.append(
-                Passed(c.user_id, c.name, PassReason.ON_LEAVE, c.on_leave_until.isoformat())
-            )
+            passed.append(Passed(c.user_id, c.name, PassReason.ON_LEAVE, c.on_leave_until))
             continue
         if c.availability == offline or c.availability == away:
             reason = PassReason.OFFLINE if c.availability == offline else PassReason.AWAY
@@ -254,8 +266,7 @@ def _screen(  # noqa: C901 - the hot loop, kept flat on purpose (speed)
                 passed.append(Passed(c.user_id, c.name, PassReason.LACKS_SKILL, lacking))
                 continue
         if c.load + weight > c.capacity:
-            detail = f"{c.load:g}/{c.capacity:g}"
-            passed.append(Passed(c.user_id, c.name, PassReason.AT_CAPACITY, detail))
+            passed.append(Passed(c.user_id, c.name, PassReason.AT_CAPACITY, (c.load, c.capacity)))
             continue
         location, dist = 0.0, None
         if site is not None:
@@ -268,7 +279,7 @@ def _screen(  # noqa: C901 - the hot loop, kept flat on purpose (speed)
                 h = sin((geo[0] - s_lat) / 2) ** 2 + s_cos * geo[2] * sin((geo[1] - s_lng) / 2) ** 2
                 dist = 12742.0 * asin(sqrt(h if h < 1.0 else 1.0))
                 if radius and dist > radius:
-                    passed.append(Passed(c.user_id, c.name, PassReason.TOO_FAR, f"{dist:.1f} km"))
+                    passed.append(Passed(c.user_id, c.name, PassReason.TOO_FAR, dist))
                     continue
                 location = 1.0 - dist / radius if radius else 1.0 / (1.0 + dist / 50.0)
         eligible.append((c, location, dist))

@@ -427,6 +427,8 @@ def agent_update(*, actor: User, user: User, **changes: Any) -> AgentProfile:
             profile.located_at = timezone.now()
         _full_clean(profile)
         profile.save()
+        if "capacity" in changes:  # more room: the waiting queue may move
+            enqueue_on_commit(_retry_job())
         audit_record(
             actor=actor,
             action="agent.profile_changed",
