@@ -232,3 +232,17 @@ def test_the_leads_notification_reads_as_a_sentence(desk: World) -> None:
     assert notification_text(notice) == (
         "No agent was available for IT-1; it waits in the queue: VPN"
     )
+
+
+def test_a_ticket_moved_into_an_automatic_team_is_assigned(desk: World) -> None:
+    from gongdan.tickets.services import ticket_update
+
+    idle = agent("idle", desk.it_team)
+    ticket = desk.ticket(ticket_type=desk.repair)  # the field team's queue (manual)
+    assert (ticket.team, ticket.assignee) == (desk.field_team, None)
+
+    ticket = ticket_update(actor=desk.supervisor, ticket=ticket, team=desk.it_team)
+
+    ticket.refresh_from_db()
+    assert ticket.assignee == idle
+    assert ticket.status == Status.ASSIGNED

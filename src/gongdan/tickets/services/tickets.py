@@ -303,6 +303,11 @@ def ticket_update(  # noqa: C901 - one branch per editable field
             sla_engine.retarget(ticket, now=ticket.updated_at)
         audit_record(actor=actor, action="ticket.updated", obj=ticket, data={"fields": changed})
         emit("ticket.updated", ticket=ticket.number, fields=changed, actor=actor.pk)
+        # Smart assignment (gongdan.assignment): moved unowned into a team that assigns itself.
+        if "team" in changed and ticket.assignee_id is None and ticket.team_id is not None:
+            from gongdan.assignment.services import assign_new_ticket
+
+            assign_new_ticket(ticket)
     return ticket
 
 
