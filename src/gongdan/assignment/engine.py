@@ -122,13 +122,21 @@ class Context:
 
 @dataclass(slots=True)
 class Scored:
+    """An eligible candidate's score. ``points`` holds the six weighted strategy scores in
+    ``STRATEGIES`` order; ``parts`` names those whose weight is not 0 (built when read)."""
+
     user_id: int
     name: str
     total: float
-    parts: dict[str, float]  # strategy → weighted points
+    points: tuple[float, ...]
+    active: tuple[int, ...]  # indexes of the strategies weighed
     load: float
     capacity: float
     distance_km: float | None = None
+
+    @property
+    def parts(self) -> dict[str, float]:
+        return {STRATEGIES[i]: self.points[i] for i in self.active}
 
 
 @dataclass(slots=True)
@@ -303,36 +311,37 @@ def rank(ctx: Context, *, exclude: frozenset[int] = frozenset()) -> Decision:
     eligible, passed = _screen(ctx, exclude)
     order = _round_robin([c for c, _l, _d in eligible], ctx.last_user_id)
     n = max(1, len(order))
-    w_sk, w_wl, w_pr, w_loc, w_pf, w_rr = (ctx.weights.get(k, 0) for k in STRATEGIES)
+    w_sk, w_wl, w_pr, w_loc, w_pf, w_rr = weights = [ctx.weights.get(k, 0) for k in STRATEGIES]
+    active = tuple(i for i, w in enumerate(weights) if w)
     required = list(ctx.required)
-    denominator = 5.0 * len(required) if required else 1.0
+    denominator = 5.0 * len(required) if required else 0.0
     p = PRIORITY_FACTOR.get(ctx.priority, 0.5)  # type: ignore[call-overload]
-    scored: list[tuple[tuple[float, float, int, int], Scored]] = []
+    rows = []
     for c, location, dist in eligible:
-        parts: dict[str, float] = {}
-        if w_sk:
+        sk = wl = pr = pf = rr = 0.0
+        if w_sk and required:
             skills = c.skills
-            points = 0
             for skill in required:
-                points += skills.get(skill, 0)
-            parts["skills"] = w_sk * points / denominator
+                sk += skills.get(skill, 0)
+            sk = w_sk * sk / denominator
         ratio = c.load / c.capacity if c.capacity else 1.0
-        if w_wl:
-            parts["workload"] = w_wl * (1.0 - ratio) if ratio < 1.0 else 0.0
+        if w_wl and ratio < 1.0:
+            wl = w_wl * (1.0 - ratio)
         if w_pr:
-            parts["priority"] = w_pr * (1.0 - abs(p - min(c.seniority, 10) / 10.0))
-        if w_loc:
-            parts["location"] = w_loc * location
+            pr = w_pr * (1.0 - abs(p - min(c.seniority, 10) / 10.0))
+        lo = w_loc * location
         if w_pf:
-            parts["performance"] = w_pf * performance_score(c.performance)
+            pf = w_pf * performance_score(c.performance)
         place = order[c.user_id]
         if w_rr:
-            parts["round_robin"] = w_rr * (1.0 - place / n)
-        total = sum(parts.values())
-        key = (-total, ratio, place, c.user_id)
-        scored.append((key, Scored(c.user_id, c.name, total, parts, c.load, c.capacity, dist)))
-    scored.sort(key=lambda pair: pair[0])
-    ranking = [s for _k, s in scored]
+            rr = w_rr * (1.0 - place / n)
+        total = sk + wl + pr + lo + pf + rr
+        rows.append((-total, ratio, place, c.user_id, c, (sk, wl, pr, lo, pf, rr), dist))
+    rows.sort(key=_row_key)
+    ranking = [
+        Scored(c.user_id, c.name, -neg, points, active, c.load, c.capacity, dist)
+        for neg, _r, _p, _u, c, points, dist in rows
+    ]
     return Decision(
         agent_id=ranking[0].user_id if ranking else None,
         rule_id=ctx.rule_id,
@@ -342,6 +351,10 @@ def rank(ctx: Context, *, exclude: frozenset[int] = frozenset()) -> Decision:
         passed=passed,
         cursor_key=ctx.cursor_key,
     )
+
+
+def _row_key(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    return row[:4]  # best total, then lower load ratio, then round-robin place, then id
 
 
 # --- rules and requirements (per-process cache) --------------------------------------------------
