@@ -111,6 +111,7 @@ def test_rules_crud(world: World, api: Api) -> None:
 
 
 def test_bad_rules_get_422_with_field_errors(world: World, api: Api) -> None:
+    skill("vpn")
     as_admin = api.as_(world.admin)
 
     weights = as_admin.post(
@@ -119,6 +120,9 @@ def test_bad_rules_get_422_with_field_errors(world: World, api: Api) -> None:
     unknown = as_admin.post("/assignment/rules", {**RULE, "skills": [{"skill": "飞行"}]})
     radius = as_admin.post("/assignment/rules", {**RULE, "max_radius_km": 50})
     reference = as_admin.post("/assignment/rules", {**RULE, "team": 999999})
+    level = as_admin.post(
+        "/assignment/rules", {**RULE, "skills": [{"skill": "vpn", "min_level": 9}]}
+    )
 
     assert weights.status_code == 422
     assert weights.json()["code"] == "assignment.invalid_rule"
@@ -129,6 +133,7 @@ def test_bad_rules_get_422_with_field_errors(world: World, api: Api) -> None:
     )
     assert (radius.status_code, set(radius.json()["fields"])) == (422, {"max_radius_km"})
     assert (reference.status_code, set(reference.json()["fields"])) == (422, {"team"})
+    assert (level.status_code, set(level.json()["fields"])) == (422, {"skills.0.min_level"})
     assert not AssignmentRule.objects.exists()
 
 

@@ -176,3 +176,17 @@ def test_the_ticket_page_explains_the_automatic_choice_to_staff_only(world: Worl
 
     assert "smart assignment chose idle (rule: the team&#x27;s default" in staff.content.decode()
     assert "smart assignment" not in portal.content.decode()
+
+
+def test_the_switch_without_htmx_goes_back_only_to_this_site(world: World) -> None:
+    client = world.client_for(world.agent)
+    url = reverse("assignment:availability")
+
+    local = client.post(url, {"availability": "away"}, headers={"Referer": "/desk/tickets/?x=1"})
+    foreign = client.post(
+        url, {"availability": "online"}, headers={"Referer": "https://evil.test/"}
+    )
+
+    assert local["Location"] == "/desk/tickets/?x=1"
+    assert foreign["Location"] == reverse("tickets:list")
+    assert AgentProfile.objects.get(user=world.agent).availability == "online"

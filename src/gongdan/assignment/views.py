@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -34,7 +35,11 @@ def availability(request: HttpRequest) -> HttpResponse:
         except DomainError:
             status = 422
         if not is_htmx(request):
-            return redirect(request.headers.get("referer") or "tickets:list")
+            back = request.headers.get("referer", "")
+            safe = url_has_allowed_host_and_scheme(
+                back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            )
+            return redirect(back if safe else "tickets:list")
     context = {"profile": selectors.my_profile(user), "choices": Availability.choices}
     return render(request, "assignment/_availability.html", context, status=status)
 
