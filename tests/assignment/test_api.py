@@ -229,3 +229,12 @@ def test_take_next_outsiders(world: World, api: Api) -> None:
     assert nothing.json() == {"ticket": None}
     assert customer.status_code == 403
     assert Ticket.objects.get(pk=ticket.pk).assignee is None
+
+
+def test_customers_have_no_availability(world: World, api: Api) -> None:
+    response = api.as_(world.admin).patch(
+        f"/assignment/agents/{world.customer.pk}", {"availability": "online"}
+    )
+
+    assert response.status_code == 404
+    assert not AgentProfile.objects.filter(user=world.customer).exists()

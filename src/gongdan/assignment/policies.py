@@ -41,6 +41,8 @@ def may_set_availability(actor: User, user: User) -> bool:
     """Agents switch themselves; leads and managers may switch the agents they manage."""
     if not actor.is_authenticated or not actor.is_active or not actor.is_staff_member:
         return False
+    if not user.is_staff_member:  # customers have no availability
+        return False
     return actor.pk == user.pk or may_manage_agent(actor, user)
 
 

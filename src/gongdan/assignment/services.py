@@ -246,9 +246,9 @@ def retry_pending(*, limit: int = 200) -> int:
     online are skipped with one query; tickets assigned by hand or closed leave the queue."""
     now = timezone.now()
     rows = list(
-        PendingAssignment.objects.select_related("ticket")
-        .order_by("last_attempt_at", "id")
-        .values_list("pk", "ticket_id", "ticket__team_id")[:limit]
+        PendingAssignment.objects.order_by("last_attempt_at", "id").values_list(
+            "pk", "ticket_id", "ticket__team_id"
+        )[:limit]
     )
     teams = {team for _pk, _t, team in rows if team is not None}
     online = set(
