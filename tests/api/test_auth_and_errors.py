@@ -199,6 +199,14 @@ def test_openapi_is_3_1_with_every_operation_id(world: World) -> None:
         "contacts_create",
         "me_get",
         "search_query",
+        "assignment_preview",
+        "assignment_rules_list",
+        "assignment_rules_create",
+        "assignment_rules_update",
+        "assignment_rules_delete",
+        "assignment_agents_list",
+        "assignment_agents_update",
+        "tickets_take_next",
     }
     assert set(schema["components"]["securitySchemes"]) == {"BearerAuth", "SessionAuth"}
     assert "/api/v1/tickets/{number}/transitions" in schema["paths"]

@@ -140,7 +140,14 @@ class SkillAdmin(admin.ModelAdmin):
 
 @admin.register(AgentProfile)
 class AgentProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "availability", "capacity", "location_name"]
+    list_display = [
+        "user",
+        "availability",
+        "capacity",
+        "on_leave_until",
+        "seniority",
+        "location_name",
+    ]
     list_filter = ["availability"]
     search_fields = ["user__username", "user__display_name"]
     autocomplete_fields = ["user"]

@@ -174,6 +174,36 @@ class AgentProfile(models.Model):
     skills = models.ManyToManyField(
         Skill, verbose_name=_("skills"), through="AgentSkill", blank=True
     )
+    # Smart assignment (gongdan.assignment) reads the fields below.
+    on_leave_until = models.DateTimeField(
+        _("on leave until"),
+        null=True,
+        blank=True,
+        help_text=_("While this moment lies in the future the agent gets no new tickets."),
+    )
+    seniority = models.PositiveSmallIntegerField(
+        _("seniority (years)"), default=0, validators=[MaxValueValidator(60)]
+    )
+    current_latitude = models.DecimalField(
+        _("current latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    current_longitude = models.DecimalField(
+        _("current longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    located_at = models.DateTimeField(_("current location reported at"), null=True, blank=True)
+    availability_changed_at = models.DateTimeField(
+        _("availability changed at"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("agent profile")

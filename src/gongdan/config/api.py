@@ -9,6 +9,7 @@ from the internet).
 from ninja import NinjaAPI, Swagger
 
 from gongdan.accounts.api import router as accounts_router
+from gongdan.assignment.api import router as assignment_router
 from gongdan.channels.webhooks.api import router as webhooks_router
 from gongdan.core.api_support import (
     BearerAuth,
@@ -39,6 +40,8 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", customers_router)
+# Before the tickets router: its /tickets/{number} would swallow /tickets/take-next.
+api.add_router("", assignment_router)
 api.add_router("", tickets_router)
 api.add_router("", followups_router)
 api.add_router("", notifications_router)

@@ -145,15 +145,18 @@ def upload(name: str = "报告.pdf", content: bytes = b"%PDF-1.4 test", **kw: An
 @pytest.fixture(autouse=True)
 def _fresh_process_caches() -> Any:
     """Per-process caches must not carry rows from one test's (rolled back) data to the next."""
+    from gongdan.assignment import engine as assignment_engine
+    from gongdan.assignment import services as assignment_services
     from gongdan.sla import engine, selectors
     from gongdan.tickets import refdata
 
-    refdata.invalidate()
-    engine.invalidate()
+    caches = (refdata, engine, assignment_engine, assignment_services)
+    for cache in caches:
+        cache.invalidate()
     selectors.spec_cache_clear()
     yield
-    refdata.invalidate()
-    engine.invalidate()
+    for cache in caches:
+        cache.invalidate()
     selectors.spec_cache_clear()
 
 

@@ -35,6 +35,7 @@ class Kind(models.TextChoices):
         "webhook.disabled",
         _("A webhook subscription was switched off after repeated failures"),
     )
+    NO_AGENT = "assignment.no_agent", _("No agent of my team could take a new ticket")
 
 
 class ChannelName(models.TextChoices):
@@ -63,6 +64,7 @@ STAFF_KINDS = [
     Kind.SUPERVISION_RESPONDED,
     Kind.SUPERVISION_DECIDED,
     Kind.SUPERVISION_OVERDUE,
+    Kind.NO_AGENT,
 ]
 CUSTOMER_KINDS = [Kind.STAFF_REPLIED, Kind.STATUS_CHANGED, Kind.TICKET_RECEIVED]
 ADMIN_KINDS = [Kind.CALENDAR_NEXT_YEAR, Kind.WEBHOOK_DISABLED]

@@ -88,6 +88,7 @@ def notification_text(n: Notification) -> str:
         Kind.WEBHOOK_DISABLED: _(
             "The webhook subscription “%(webhook)s” was switched off after %(failures)s failures"
         ),
+        Kind.NO_AGENT: _("No agent was available for %(number)s; it waits in the queue: %(title)s"),
     }
     template = sentences.get(n.kind)  # type: ignore[call-overload]
     if template is None:

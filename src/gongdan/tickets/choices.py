@@ -73,6 +73,7 @@ class TimelineKind(models.TextChoices):
     SUPERVISION_CLOSED = "supervision.closed", _("Supervision (督办) closed")
     SUPERVISION_OVERDUE = "supervision.overdue", _("Supervision (督办) overdue")
     SUPERVISION_ESCALATED = "supervision.escalated", _("Supervision (督办) escalated")
+    AUTO_ASSIGNED = "ticket.auto_assigned", _("Smart assignment")
 
 
 class EscalationAction(models.TextChoices):

@@ -127,7 +127,16 @@ def describe(entry: TimelineEntry) -> str:  # noqa: C901 - one branch per entry 
         return _sla_sentence(kind, d)
     if kind.startswith("supervision."):
         return _supervision_sentence(kind, d)
+    if kind == TimelineKind.AUTO_ASSIGNED:
+        return _auto_assigned_sentence(d)
     return str(kind)
+
+
+def _auto_assigned_sentence(d: dict[str, Any]) -> str:
+    """Smart assignment: who got the ticket, by which rule, how many were passed over."""
+    from gongdan.assignment.presenters import explain
+
+    return explain(d)
 
 
 def _sla_sentence(kind: str, d: dict[str, Any]) -> str:

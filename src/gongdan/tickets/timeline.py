@@ -191,3 +191,8 @@ def watcher_removed(ticket: Ticket, *, actor: User | None, who: str) -> Timeline
         is_internal=True,
         data={"field": "watchers", "old": who, "new": "", "who": who},
     )
+
+
+def auto_assigned(ticket: Ticket, *, data: dict[str, Any]) -> TimelineEntry:
+    """Smart assignment's decision (chosen agent or none, scores, who was passed over, why)."""
+    return record(ticket, TimelineKind.AUTO_ASSIGNED, actor=None, is_internal=True, data=data)

@@ -199,6 +199,12 @@ def ticket_create(  # noqa: C901 - one entry point with every optional field
             assignee=ticket.assignee_id,
             actor=actor.pk,
         )
+        # Smart assignment (gongdan.assignment): a team ticket without an assignee goes to the
+        # best available agent in this transaction, or waits in the team's queue.
+        if ticket.assignee_id is None and ticket.team_id is not None:
+            from gongdan.assignment.services import assign_new_ticket
+
+            assign_new_ticket(ticket)
     return ticket
 
 
@@ -299,6 +305,11 @@ def ticket_update(  # noqa: C901 - one branch per editable field
             sla_engine.retarget(ticket, now=ticket.updated_at)
         audit_record(actor=actor, action="ticket.updated", obj=ticket, data={"fields": changed})
         emit("ticket.updated", ticket=ticket.number, fields=changed, actor=actor.pk)
+        # Smart assignment (gongdan.assignment): moved unowned into a team that assigns itself.
+        if "team" in changed and ticket.assignee_id is None and ticket.team_id is not None:
+            from gongdan.assignment.services import assign_new_ticket
+
+            assign_new_ticket(ticket)
     return ticket
 
 
@@ -320,7 +331,7 @@ def _set_tags(ticket: Ticket, names: Sequence[str], actor: User) -> bool:
 _OWNED_STATUSES = frozenset({Status.ASSIGNED, Status.IN_PROGRESS})
 
 
-def _unassign(ticket: Ticket, actor: User, changed: list[str]) -> None:
+def _unassign(ticket: Ticket, actor: User | None, changed: list[str]) -> None:
     timeline.reference_changed(
         ticket, TimelineKind.ASSIGNED, actor=actor, old=ticket.assignee, new=None
     )
@@ -354,25 +365,40 @@ def ticket_assign(
         if (assignee.pk if assignee else None) == ticket.assignee_id:
             return ticket
         _check_assignee(assignee, ticket)
-        changed: list[str] = []
-        if assignee is None:
-            _unassign(ticket, actor, changed)
-        else:
-            timeline.reference_changed(
-                ticket, TimelineKind.ASSIGNED, actor=actor, old=ticket.assignee, new=assignee
-            )
-            ticket.assignee = assignee
-            changed.append("assignee")
-            if ticket.status == Status.NEW:
-                timeline.status_changed(ticket, actor=actor, old=ticket.status, new=Status.ASSIGNED)
-                ticket.status = Status.ASSIGNED
-                changed.append("status")
-        touch(ticket, *changed)
-        audit_record(
-            actor=actor, action="ticket.assigned", obj=ticket, data={"assignee": ticket.assignee_id}
-        )
-        emit("ticket.assigned", ticket=ticket.number, assignee=ticket.assignee_id, actor=actor.pk)
+        assign_locked(ticket, assignee=assignee, actor=actor)
     return ticket
+
+
+def assign_locked(ticket: Ticket, *, assignee: User | None, actor: User | None) -> None:
+    """The assignment itself, for a ticket locked by the caller whose checks are done.
+
+    Shared by ``ticket_assign`` and smart assignment (``gongdan.assignment``, actor None for the
+    system): timeline, status, version, audit ``ticket.assigned`` and the outbox event (which
+    notifies the new assignee).
+    """
+    changed: list[str] = []
+    if assignee is None:
+        _unassign(ticket, actor, changed)
+    else:
+        timeline.reference_changed(
+            ticket, TimelineKind.ASSIGNED, actor=actor, old=ticket.assignee, new=assignee
+        )
+        ticket.assignee = assignee
+        changed.append("assignee")
+        if ticket.status == Status.NEW:
+            timeline.status_changed(ticket, actor=actor, old=ticket.status, new=Status.ASSIGNED)
+            ticket.status = Status.ASSIGNED
+            changed.append("status")
+    touch(ticket, *changed)
+    audit_record(
+        actor=actor, action="ticket.assigned", obj=ticket, data={"assignee": ticket.assignee_id}
+    )
+    emit(
+        "ticket.assigned",
+        ticket=ticket.number,
+        assignee=ticket.assignee_id,
+        actor=actor.pk if actor else None,
+    )
 
 
 def _side(actor: User, ticket: Ticket) -> Side:
@@ -455,5 +481,10 @@ def ticket_transition(
         emit("ticket.status_changed", ticket=ticket.number, old=old, new=to, actor=actor.pk)
         if reason:
             comment_create(actor=actor, ticket=ticket, body=reason, is_internal=False, _locked=True)
+        if to == Status.REOPENED and ticket.assignee_id is not None:
+            # Smart assignment: a reopened ticket whose assignee is unavailable moves on.
+            from gongdan.assignment.services import reassign_if_unavailable
+
+            reassign_if_unavailable(ticket)
     ticket.refresh_from_db()
     return ticket
