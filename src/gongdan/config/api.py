@@ -10,6 +10,7 @@ from ninja import NinjaAPI, Swagger
 
 from gongdan.accounts.api import router as accounts_router
 from gongdan.assignment.api import router as assignment_router
+from gongdan.channels.email.api import router as mail_router
 from gongdan.channels.webhooks.api import router as webhooks_router
 from gongdan.core.api_support import (
     BearerAuth,
@@ -48,4 +49,5 @@ api.add_router("", notifications_router)
 api.add_router("", sla_router)
 api.add_router("", calendars_router)
 api.add_router("", webhooks_router)
+api.add_router("", mail_router)
 api.add_router("", search_router)

@@ -1,0 +1,161 @@
+"""/api/v1/mailboxes and /api/v1/mail/inbound: mailbox settings and received mail (admins)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+
+from gongdan.channels.email import services
+from gongdan.channels.email.models import InboundMessage, Mailbox
+from gongdan.core.api_support import ERRORS, ErrorOut, InputSchema, api_user
+
+router = Router(tags=["email"])
+WRITE_ERRORS = {**ERRORS, 409: ErrorOut}
+
+
+class MailboxOut(Schema):
+    id: int
+    name: str
+    address: str
+    team: int | None = Field(alias="team_id")
+    ticket_type: int | None = Field(alias="ticket_type_id")
+    is_active: bool
+    imap_host: str
+    imap_port: int
+    imap_security: str
+    imap_username: str
+    imap_folder: str
+    poll_minutes: int
+    has_imap_password: bool
+    last_uid: int
+    last_error: str
+
+    @staticmethod
+    def resolve_has_imap_password(obj: Mailbox) -> bool:
+        return bool(obj.imap_password)
+
+
+class MailboxCreatedOut(MailboxOut):
+    inbound_secret: str = Field(description="Shown once: MTAs send 'Authorization: Bearer …'.")
+
+
+class MailboxIn(InputSchema):
+    name: str = Field(max_length=100)
+    address: str = Field(max_length=254)
+    team: int | None = None
+    ticket_type: int | None = None
+    is_active: bool = True
+    imap_host: str = Field(default="", max_length=200)
+    imap_port: int = 993
+    imap_security: str = "ssl"
+    imap_username: str = Field(default="", max_length=200)
+    imap_password: str = Field(default="", max_length=200, description="Write-only.")
+    imap_folder: str = Field(default="INBOX", max_length=200)
+    poll_minutes: int = 1
+
+
+class MailboxPatch(InputSchema):
+    name: str | None = Field(default=None, max_length=100)
+    address: str | None = Field(default=None, max_length=254)
+    team: int | None = None
+    ticket_type: int | None = None
+    is_active: bool | None = None
+    imap_host: str | None = Field(default=None, max_length=200)
+    imap_port: int | None = None
+    imap_security: str | None = None
+    imap_username: str | None = Field(default=None, max_length=200)
+    imap_password: str | None = Field(default=None, max_length=200, description="Write-only.")
+    imap_folder: str | None = Field(default=None, max_length=200)
+    poll_minutes: int | None = None
+
+
+class InboundOut(Schema):
+    id: int
+    mailbox: int | None = Field(alias="mailbox_id")
+    message_key: str
+    sender: str
+    subject: str
+    status: str
+    reason: str
+    error: str
+    attempts: int
+    ticket: str | None
+    received_at: datetime
+    processed_at: datetime | None
+
+    @staticmethod
+    def resolve_ticket(obj: InboundMessage) -> str | None:
+        return obj.ticket.number if obj.ticket_id and obj.ticket else None
+
+
+class InboundQuery(Schema):
+    status: str | None = Field(
+        default=None, pattern="^(received|ticket|reply|ignored|quarantined)$"
+    )
+    limit: int = Field(default=50, ge=1, le=200)
+
+
+def _with_secret(mailbox: Mailbox, secret: str) -> Mailbox:
+    mailbox.inbound_secret = secret  # type: ignore[attr-defined]  # read by MailboxCreatedOut
+    return mailbox
+
+
+@router.get("/mailboxes", response={200: list[MailboxOut], **ERRORS}, operation_id="mailboxes_list")
+def mailboxes_list(request: HttpRequest) -> list[Mailbox]:
+    """Every mailbox (passwords never shown; only whether one is set)."""
+    services.require_admin(api_user(request))
+    return list(Mailbox.objects.order_by("name", "pk"))
+
+
+@router.post(
+    "/mailboxes", response={201: MailboxCreatedOut, **ERRORS}, operation_id="mailboxes_create"
+)
+def mailboxes_create(request: HttpRequest, payload: MailboxIn) -> Status:
+    mailbox, secret = services.mailbox_create(actor=api_user(request), **payload.dict())
+    return Status(201, _with_secret(mailbox, secret))
+
+
+@router.patch(
+    "/mailboxes/{mailbox_id}", response={200: MailboxOut, **ERRORS}, operation_id="mailboxes_update"
+)
+def mailboxes_update(request: HttpRequest, mailbox_id: int, payload: MailboxPatch) -> Mailbox:
+    changes = payload.dict(exclude_unset=True)
+    return services.mailbox_update(actor=api_user(request), mailbox_id=mailbox_id, changes=changes)
+
+
+@router.post(
+    "/mailboxes/{mailbox_id}/secret",
+    response={200: MailboxCreatedOut, **ERRORS},
+    operation_id="mailboxes_rotate_secret",
+)
+def mailboxes_rotate_secret(request: HttpRequest, mailbox_id: int) -> Mailbox:
+    """A new inbound secret (the old one stops working at once)."""
+    mailbox, secret = services.mailbox_rotate_secret(actor=api_user(request), mailbox_id=mailbox_id)
+    return _with_secret(mailbox, secret)
+
+
+@router.get(
+    "/mail/inbound", response={200: list[InboundOut], **ERRORS}, operation_id="mail_inbound_list"
+)
+def mail_inbound_list(request: HttpRequest, query: Query[InboundQuery]) -> list[InboundMessage]:
+    """Received mail, newest first (e.g. ``status=quarantined`` to see what needs a look)."""
+    services.require_admin(api_user(request))
+    qs = (
+        InboundMessage.objects.select_related("ticket").defer("raw").order_by("-received_at", "-pk")
+    )
+    if query.status:
+        qs = qs.filter(status=query.status)
+    return list(qs[: query.limit])
+
+
+@router.post(
+    "/mail/inbound/{message_id}/retry",
+    response={200: InboundOut, **WRITE_ERRORS},
+    operation_id="mail_inbound_retry",
+)
+def mail_inbound_retry(request: HttpRequest, message_id: int) -> InboundMessage:
+    """Process a quarantined message again; 409 for any other message."""
+    return services.inbound_retry(actor=api_user(request), message_id=message_id)
