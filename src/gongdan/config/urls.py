@@ -15,6 +15,7 @@ urlpatterns = [
     path("desk/channels/", include("gongdan.channels.urls")),
     path("desk/", include("gongdan.tickets.urls")),
     path("channels/wecom/", include("gongdan.channels.wecom.urls")),
+    path("channels/webform/", include("gongdan.channels.webform.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
