@@ -9,6 +9,7 @@ from the internet).
 from ninja import NinjaAPI, Swagger
 
 from gongdan.accounts.api import router as accounts_router
+from gongdan.channels.phone.api import router as calls_router
 from gongdan.channels.webhooks.api import router as webhooks_router
 from gongdan.core.api_support import (
     BearerAuth,
@@ -44,3 +45,4 @@ api.add_router("", notifications_router)
 api.add_router("", sla_router)
 api.add_router("", calendars_router)
 api.add_router("", webhooks_router)
+api.add_router("", calls_router)

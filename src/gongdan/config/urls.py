@@ -13,6 +13,7 @@ urlpatterns = [
     path("notifications/", include("gongdan.notifications.urls")),
     path("channels/email/", include("gongdan.channels.email.urls")),
     path("desk/channels/", include("gongdan.channels.urls")),
+    path("desk/calls/", include("gongdan.channels.phone.urls")),
     path("desk/", include("gongdan.tickets.urls")),
     path("channels/wecom/", include("gongdan.channels.wecom.urls")),
     path("channels/webform/", include("gongdan.channels.webform.urls")),
