@@ -190,3 +190,39 @@ def test_users_without_mobile_are_skipped(world: World, server: Server, aliyun: 
 def test_not_configured_sends_nothing(world: World, server: Server, agent_mobile: str) -> None:
     assert not send_sms_notification.call_local(world.agent.pk, "ticket.assigned", None, DATA)
     assert server.seen == []
+
+
+def test_lookup_code_for_a_mobile_number_is_sent_by_sms(
+    world: World, server: Server, aliyun: FakeAliyun, settings: Any, live: Callable[[], Any]
+) -> None:
+    from gongdan.core.models import OutboxEvent
+    from gongdan.tickets.services.lookup import lookup_code_request
+
+    settings.GONGDAN_SMS_CODE_TEMPLATE = "SMS_CODE"
+    contact = world.customer_contact
+    contact.mobile = "13900001111"
+    contact.save()
+    ticket = world.ticket()
+
+    with live():
+        lookup_code_request(number=ticket.number, address="13900001111")
+
+    code = OutboxEvent.objects.get(event_type="portal.lookup_code").payload["code"]
+    sends = [s.query for s in server.seen if s.query.get("TemplateCode") == "SMS_CODE"]
+    assert len(sends) == 1
+    assert sends[0]["PhoneNumbers"] == "13900001111"
+    assert json.loads(sends[0]["TemplateParam"]) == {"code": code}
+
+
+def test_lookup_code_for_an_email_address_is_not_sent_by_sms(
+    world: World, server: Server, aliyun: FakeAliyun, settings: Any, live: Callable[[], Any]
+) -> None:
+    from gongdan.tickets.services.lookup import lookup_code_request
+
+    settings.GONGDAN_SMS_CODE_TEMPLATE = "SMS_CODE"
+    ticket = world.ticket()
+
+    with live():
+        lookup_code_request(number=ticket.number, address="customer@customer.test")
+
+    assert [s for s in server.seen if s.query.get("TemplateCode") == "SMS_CODE"] == []

@@ -14,6 +14,7 @@ class ChannelsConfig(AppConfig):
             im_notify,
             subscribers,  # noqa: F401  (registers outbox subscribers)
         )
+        from gongdan.channels.sms import lookup as sms_lookup  # noqa: F401  (outbox subscriber)
         from gongdan.channels.sms import notify as sms_notify
         from gongdan.channels.sms.transport import provider_from_settings
         from gongdan.channels.webhooks import tasks  # noqa: F401  (registers the jobs)

@@ -256,6 +256,7 @@ GONGDAN_SMS_KEY_ID = os.environ.get("GONGDAN_SMS_KEY_ID", "")
 GONGDAN_SMS_KEY_SECRET = os.environ.get("GONGDAN_SMS_KEY_SECRET", "")
 GONGDAN_SMS_SIGN_NAME = os.environ.get("GONGDAN_SMS_SIGN_NAME", "")
 GONGDAN_SMS_TEMPLATE = os.environ.get("GONGDAN_SMS_TEMPLATE", "")
+GONGDAN_SMS_CODE_TEMPLATE = os.environ.get("GONGDAN_SMS_CODE_TEMPLATE", "")  # portal lookup codes
 GONGDAN_SMS_APP_ID = os.environ.get("GONGDAN_SMS_APP_ID", "")  # Tencent SmsSdkAppId
 GONGDAN_SMS_REGION = os.environ.get("GONGDAN_SMS_REGION", "ap-guangzhou")  # Tencent
 GONGDAN_SMS_ENDPOINT = os.environ.get("GONGDAN_SMS_ENDPOINT", "")  # default: the vendor's

@@ -1,8 +1,9 @@
 """SMS providers behind one interface: ``provider.send(mobile, params)`` raises ``ChannelError``.
 
 Chinese SMS is template-based: the signature (签名) and template are approved by the vendor in
-advance; gongdan fills the template's variables ``number`` (the ticket number) and ``text`` (the
-notification sentence, shortened), in that order for Tencent's numbered ``{1}``/``{2}``.
+advance; gongdan fills the template's named variables (Aliyun ``${name}``), or in the same order
+Tencent's numbered ``{1}``, ``{2}``: ``number`` and ``text`` for notifications, ``code`` for a
+portal lookup code.
 
 - **Aliyun** Dysmsapi ``SendSms`` (version 2017-05-25), RPC signature v1: every parameter
   except ``Signature`` percent-encoded (RFC 3986: space ``%20``, ``*`` ``%2A``, ``~`` kept),
@@ -40,7 +41,7 @@ TEXT_MAX = 35  # Aliyun's limit for one template variable
 
 
 class SmsProvider(Protocol):
-    def send(self, mobile: str, params: dict[str, str]) -> None: ...
+    def send(self, mobile: str, params: dict[str, str], *, template: str = "") -> None: ...
 
 
 def _answer(result: HttpResult) -> dict[str, object]:
@@ -68,7 +69,9 @@ class AliyunSms:
     template_code: str
     endpoint: str = ALIYUN_ENDPOINT
 
-    def query(self, mobile: str, params: dict[str, str], *, nonce: str, timestamp: str) -> str:
+    def query(
+        self, mobile: str, params: dict[str, str], *, nonce: str, timestamp: str, template: str = ""
+    ) -> str:
         values = {
             "AccessKeyId": self.access_key_id,
             "Action": "SendSms",
@@ -79,7 +82,7 @@ class AliyunSms:
             "SignatureMethod": "HMAC-SHA1",
             "SignatureNonce": nonce,
             "SignatureVersion": "1.0",
-            "TemplateCode": self.template_code,
+            "TemplateCode": template or self.template_code,
             "TemplateParam": json.dumps(params, ensure_ascii=False, separators=(",", ":")),
             "Timestamp": timestamp,
             "Version": "2017-05-25",
@@ -90,9 +93,10 @@ class AliyunSms:
         )
         return f"Signature={aliyun_encode(signature)}&{canonical}"
 
-    def send(self, mobile: str, params: dict[str, str]) -> None:
+    def send(self, mobile: str, params: dict[str, str], *, template: str = "") -> None:
         timestamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        query = self.query(mobile, params, nonce=uuid.uuid4().hex, timestamp=timestamp)
+        nonce = uuid.uuid4().hex
+        query = self.query(mobile, params, nonce=nonce, timestamp=timestamp, template=template)
         data = _answer(request("GET", f"{self.endpoint.rstrip('/')}/?{query}"))
         if data.get("Code") != "OK":
             raise ChannelError(f"Code={data.get('Code')!r}: {str(data.get('Message'))[:200]}")
@@ -134,13 +138,13 @@ class TencentSms:
     region: str = "ap-guangzhou"
     endpoint: str = TENCENT_ENDPOINT
 
-    def send(self, mobile: str, params: dict[str, str]) -> None:
+    def send(self, mobile: str, params: dict[str, str], *, template: str = "") -> None:
         payload = {
             "PhoneNumberSet": [mobile if mobile.startswith("+") else f"+86{mobile}"],
             "SmsSdkAppId": self.sdk_app_id,
             "SignName": self.sign_name,
-            "TemplateId": self.template_id,
-            "TemplateParamSet": [params.get("number", ""), params.get("text", "")],
+            "TemplateId": template or self.template_id,
+            "TemplateParamSet": list(params.values()),  # in order: {1}, {2}, …
         }
         body = json.dumps(payload, ensure_ascii=False).encode()
         host = urllib.parse.urlsplit(self.endpoint).netloc
