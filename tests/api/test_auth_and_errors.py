@@ -144,6 +144,7 @@ def test_openapi_is_3_1_with_every_operation_id(world: World) -> None:
         "notifications_mark_all_read",
         "notifications_preferences_get",
         "notifications_preferences_update",
+        "calls_log",
         "webhooks_list",
         "webhooks_create",
         "webhooks_update",

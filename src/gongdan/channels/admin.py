@@ -22,6 +22,7 @@ from gongdan.channels.models import (
     ImIdentity,
     InboundMessage,
     TeamRobot,
+    WebForm,
     WebhookDelivery,
     WebhookSubscription,
     WecomApp,
@@ -183,3 +184,11 @@ class WebhookSubscriptionAdmin(ReadOnlyAdmin):
 class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "subscription", "event_type", "attempt", "status", "status_code"]
     list_filter = ["status", "event_type"]
+
+
+@admin.register(WebForm)
+class WebFormAdmin(admin.ModelAdmin):
+    list_display = ["name", "key", "team", "ticket_type", "is_active"]
+    list_filter = ["is_active", "team"]
+    search_fields = ["name", "key"]
+    readonly_fields = ["created_at"]

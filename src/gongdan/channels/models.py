@@ -264,3 +264,54 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} #{self.attempt} → {self.subscription_id}"
+
+
+def _new_form_key() -> str:
+    return uuid.uuid4().hex
+
+
+class WebForm(models.Model):
+    """A public ticket form a company embeds in its own website (``/channels/webform/<key>/``).
+
+    Submissions become tickets of ``ticket_type`` in ``team``'s queue without an account.
+    ``allowed_origins`` (one ``https://host[:port]`` per line) may frame the page and call the
+    JSON endpoint from the browser (CORS); no other site may.
+    """
+
+    key = models.SlugField(_("key"), max_length=64, unique=True, default=_new_form_key)
+    name = models.CharField(_("name"), max_length=100)
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="web_forms",
+    )
+    ticket_type = models.ForeignKey(
+        "tickets.TicketType",
+        verbose_name=_("ticket type"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="web_forms",
+    )
+    allowed_origins = models.TextField(
+        _("allowed origins"),
+        blank=True,
+        help_text=_("Sites that may embed this form, one per line, e.g. https://www.example.com"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("web form")
+        verbose_name_plural = _("web forms")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def origins(self) -> list[str]:
+        """The allowed origins, normalised (lower case, no trailing slash)."""
+        return [o.strip().rstrip("/").lower() for o in self.allowed_origins.split() if o.strip()]

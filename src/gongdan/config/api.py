@@ -11,6 +11,7 @@ from ninja import NinjaAPI, Swagger
 from gongdan.accounts.api import router as accounts_router
 from gongdan.assignment.api import router as assignment_router
 from gongdan.channels.email.api import router as mail_router
+from gongdan.channels.phone.api import router as calls_router
 from gongdan.channels.webhooks.api import router as webhooks_router
 from gongdan.core.api_support import (
     BearerAuth,
@@ -51,3 +52,4 @@ api.add_router("", calendars_router)
 api.add_router("", webhooks_router)
 api.add_router("", mail_router)
 api.add_router("", search_router)
+api.add_router("", calls_router)

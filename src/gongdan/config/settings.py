@@ -251,6 +251,17 @@ GONGDAN_WECOM_NOTIFY_APP = os.environ.get("GONGDAN_WECOM_NOTIFY_APP", "")
 # Codes of the ImApp rows that send DingTalk work notifications / Feishu messages to users.
 GONGDAN_DINGTALK_NOTIFY_APP = os.environ.get("GONGDAN_DINGTALK_NOTIFY_APP", "")
 GONGDAN_FEISHU_NOTIFY_APP = os.environ.get("GONGDAN_FEISHU_NOTIFY_APP", "")
+# SMS notifications (channel "sms"): provider "aliyun" or "tencent", with an approved signature
+# and a template whose variables are the ticket number and the sentence (channels/sms/).
+GONGDAN_SMS_PROVIDER = os.environ.get("GONGDAN_SMS_PROVIDER", "")
+GONGDAN_SMS_KEY_ID = os.environ.get("GONGDAN_SMS_KEY_ID", "")
+GONGDAN_SMS_KEY_SECRET = os.environ.get("GONGDAN_SMS_KEY_SECRET", "")
+GONGDAN_SMS_SIGN_NAME = os.environ.get("GONGDAN_SMS_SIGN_NAME", "")
+GONGDAN_SMS_TEMPLATE = os.environ.get("GONGDAN_SMS_TEMPLATE", "")
+GONGDAN_SMS_CODE_TEMPLATE = os.environ.get("GONGDAN_SMS_CODE_TEMPLATE", "")  # portal lookup codes
+GONGDAN_SMS_APP_ID = os.environ.get("GONGDAN_SMS_APP_ID", "")  # Tencent SmsSdkAppId
+GONGDAN_SMS_REGION = os.environ.get("GONGDAN_SMS_REGION", "ap-guangzhou")  # Tencent
+GONGDAN_SMS_ENDPOINT = os.environ.get("GONGDAN_SMS_ENDPOINT", "")  # default: the vendor's
 
 # --- Auth ---------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

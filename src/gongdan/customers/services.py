@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -146,3 +149,66 @@ def contact_get_or_create_caller(
     return contact_create(
         actor=actor, name=name, mobile=mobile, email=email, organization=organization
     )
+
+
+def normalize_mobile(number: str) -> str:
+    """A mainland number as stored for matching: no spaces, dashes, brackets or +86/0086 prefix."""
+    digits = re.sub(r"[\s\-().]", "", number or "")
+    for prefix in ("+86", "0086"):
+        if digits.startswith(prefix):
+            digits = digits[len(prefix) :]
+            break
+    else:
+        if len(digits) == 13 and digits.startswith("86"):
+            digits = digits[2:]
+    return digits
+
+
+def contact_by_mobile(number: str) -> Contact | None:
+    """The oldest contact whose mobile number is ``number`` (with or without +86), or None."""
+    digits = normalize_mobile(number)
+    if not digits:
+        return None
+    forms = [digits, f"+86{digits}", f"86{digits}", f"0086{digits}"]
+    return (
+        Contact.objects.select_related("user", "organization")
+        .filter(mobile__in=forms)
+        .order_by("pk")
+        .first()
+    )
+
+
+def contact_login(*, contact: Contact, username: str) -> User:
+    """The login a contact acts through when writing in by mail, web form or similar.
+
+    The contact's own login if it has one; otherwise a customer login without a usable password
+    (``username``, e.g. ``mail:<address>``) is made or reused and linked, so that tickets from
+    these channels follow the same visibility rules as the portal's. A login that already has the
+    contact's email address is used instead (and linked if it is a customer without a contact);
+    staff logins are returned unlinked. Call inside the caller's transaction.
+    """
+    if contact.user_id and contact.user is not None:
+        return contact.user
+    if contact.email:
+        existing = User.objects.filter(email__iexact=contact.email).order_by("pk").first()
+        if existing is not None:
+            # Staff are never linked to a customer contact; the caller decides what they may do.
+            if (
+                existing.role == Role.CUSTOMER
+                and not Contact.objects.filter(user=existing).exists()
+            ):
+                contact.user = existing
+                contact.save(update_fields=["user"])
+            return existing
+    user = User.objects.filter(username=username[:150]).first()
+    if user is None:
+        user = User.objects.create(
+            username=username[:150],
+            role=Role.CUSTOMER,
+            email=contact.email,
+            display_name=contact.name,
+            password=make_password(None),
+        )
+    contact.user = user
+    contact.save(update_fields=["user"])
+    return user

@@ -16,6 +16,9 @@ DEFAULTS = {
     "GONGDAN_PORTAL_LOOKUP_WINDOW": 15 * 60,  # seconds
     "GONGDAN_PORTAL_LOOKUP_IP_LIMIT": 20,  # lookup requests and code tries per client IP
     "GONGDAN_PORTAL_LOOKUP_PAIR_LIMIT": 10,  # per ticket number + address
+    "GONGDAN_WEBFORM_WINDOW": 60 * 60,  # seconds
+    "GONGDAN_WEBFORM_IP_LIMIT": 20,  # web form submissions per client IP
+    "GONGDAN_WEBFORM_ADDRESS_LIMIT": 5,  # per email address or mobile number
 }
 
 
@@ -60,3 +63,21 @@ def lookup_limited(request: HttpRequest, *, number: str, address: str) -> bool:
         window,
     )
     return by_ip or by_pair
+
+
+def webform_limited(request: HttpRequest, *, addresses: list[str]) -> bool:
+    """Count a web form submission for the client IP and each address; True when one is over."""
+    window = _setting("GONGDAN_WEBFORM_WINDOW")
+    over = _hit(
+        f"webform:ip:{_digest(client_ip(request))}", _setting("GONGDAN_WEBFORM_IP_LIMIT"), window
+    )
+    for address in addresses:
+        over = (
+            _hit(
+                f"webform:addr:{_digest(address.lower())}",
+                _setting("GONGDAN_WEBFORM_ADDRESS_LIMIT"),
+                window,
+            )
+            or over
+        )
+    return over

@@ -15,13 +15,11 @@ import traceback
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongdan.accounts.choices import Role
 from gongdan.accounts.models import User
 from gongdan.audit.services import audit_record
 from gongdan.channels.email.models import (
@@ -34,6 +32,7 @@ from gongdan.channels.email.models import (
 from gongdan.channels.email.parse import MailFile, ParsedMail, parse, trim_reply
 from gongdan.core.errors import DomainError
 from gongdan.customers.models import Contact
+from gongdan.customers.services import contact_login
 from gongdan.tickets import policies
 from gongdan.tickets.choices import FINAL_STATUSES, Channel
 from gongdan.tickets.models import Ticket, TicketWatcher
@@ -234,27 +233,7 @@ def _sender_login(address: str, name: str) -> User:
     existing = User.objects.filter(email__iexact=address).first()
     if existing is not None and existing.is_staff_member:
         return existing
-    contact = _contact(address, name)
-    if contact.user_id and contact.user is not None:
-        return contact.user
-    if existing is not None:
-        if policies.contact_for(existing) is None:
-            contact.user = existing
-            contact.save(update_fields=["user"])
-        return existing
-    username = f"mail:{address}"[:150]
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = User.objects.create(
-            username=username,
-            role=Role.CUSTOMER,
-            email=address,
-            display_name=contact.name,
-            password=make_password(None),
-        )
-    contact.user = user
-    contact.save(update_fields=["user"])
-    return user
+    return contact_login(contact=_contact(address, name), username=f"mail:{address}")
 
 
 def _watch(ticket: Ticket, parsed: ParsedMail, sender: User) -> None:

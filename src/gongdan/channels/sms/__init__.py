@@ -1,0 +1,1 @@
+"""Text messages (短信) through Aliyun or Tencent Cloud SMS: the ``sms`` notification channel."""

@@ -1,0 +1,1 @@
+"""Public web forms that a company embeds in its website: submissions become tickets."""
