@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 import pytest
@@ -407,3 +408,32 @@ def test_outsiders_cannot_see_mailboxes_in_the_admin(world: World, mailbox: Mail
         response = world.client_for(user).get("/admin/email_channel/mailbox/")
         assert response.status_code in (302, 403)
     assert timezone.now()
+
+
+def test_a_portal_lookup_code_for_an_email_address_is_mailed_and_not_logged(
+    smtp: Smtp,
+    world: World,
+    settings: Any,
+    caplog: pytest.LogCaptureFixture,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    import logging
+
+    from gongdan.tickets.services.lookup import lookup_code_request
+
+    settings.GONGDAN_EMAIL_ENABLED = True
+    ticket = world.ticket()
+
+    with (
+        caplog.at_level(logging.INFO, logger="gongdan.tickets.services.lookup"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        lookup_code_request(number=ticket.number, address=world.customer.email)
+
+    sent = smtp.to(world.customer.email)
+    assert len(sent) == 1 and ticket.number in str(sent[0]["Subject"])
+    found = re.search(r"(\d{6})$", str(sent[0]["Subject"]))
+    assert found is not None
+    code = found.group(1)
+    assert code in sent[0].get_content()
+    assert code not in caplog.text  # the code travels by mail only

@@ -9,4 +9,4 @@ class EmailChannelConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from gongdan.channels.email import outbound  # noqa: F401 - registers the channel
+        from gongdan.channels.email import lookup, outbound  # noqa: F401 - channel and subscriber

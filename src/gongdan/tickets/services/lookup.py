@@ -111,13 +111,25 @@ def lookup_code_request(*, number: str, address: str) -> None:
             expires_at=expires_at,
             site_url=getattr(settings, "SITE_URL", ""),
         )
-    # Until the email/SMS channels exist, the log is how an operator can pass the code on.
+    if _delivered_by_a_channel(address):
+        logger.info("Progress lookup code for ticket %s sent to %s.", ticket.number, address)
+        return
+    # No mail or SMS is configured: the log is how an operator can pass the code on.
     logger.info(
         "Progress lookup code for ticket %s to %s: %s (valid until %s)",
         ticket.number,
         address,
         code,
         expires_at.isoformat(),
+    )
+
+
+def _delivered_by_a_channel(address: str) -> bool:
+    if "@" in address:
+        return bool(getattr(settings, "GONGDAN_EMAIL_ENABLED", False))
+    return bool(
+        getattr(settings, "GONGDAN_SMS_PROVIDER", "")
+        and getattr(settings, "GONGDAN_SMS_CODE_TEMPLATE", "")
     )
 
 
