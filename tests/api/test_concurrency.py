@@ -2,40 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection
 
-from gongdan.core.testing import World, make_world
+from gongdan.core.testing import World, make_world, run_together
 from gongdan.tickets.models import Ticket
 from tests.api.conftest import Api
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-def _run_together(count: int, work: Callable[[int], Any]) -> list[Any]:
-    """Start ``count`` threads at the same moment; each gets its own database connection."""
-    barrier = threading.Barrier(count)
-    results: list[Any] = [None] * count
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[i] = work(i)
-        except Exception as exc:  # reported through the results
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 @pytest.fixture
@@ -58,7 +31,7 @@ def test_50_concurrent_creations_get_50_distinct_numbers_without_gaps(tx_world: 
         )
         return response.status_code
 
-    statuses = _run_together(50, create)
+    statuses = run_together(50, create)
 
     numbers = sorted(Ticket.objects.values_list("number", flat=True))
     sequence = sorted(int(n.rsplit("-", 1)[1]) for n in numbers)
@@ -83,7 +56,7 @@ def test_two_concurrent_patches_with_one_version_give_200_and_409(tx_world: Worl
         )
         return response.status_code
 
-    statuses = _run_together(2, patch)
+    statuses = run_together(2, patch)
 
     ticket.refresh_from_db()
     assert sorted(statuses) == [200, 409]

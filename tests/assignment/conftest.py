@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
 
 import pytest
-from django.db import connection
 
 from gongdan.accounts.choices import Role
 from gongdan.accounts.models import AgentProfile, AgentSkill, Skill, Team, User
@@ -15,32 +12,10 @@ from gongdan.accounts.services import user_create
 from gongdan.assignment.choices import OnUnavailable
 from gongdan.assignment.models import TeamAssignment
 from gongdan.core.testing import World
-from tests.api.conftest import Api
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    if connection.vendor == "postgresql":
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://…)")
-    for item in items:
-        if item.get_closest_marker("postgres_only"):
-            item.add_marker(skip)
-
-
-@pytest.fixture(autouse=True)
-def _local_cache(settings: Any) -> Iterator[None]:
-    settings.CACHES = {
-        alias: {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"asg-tests-{alias}",
-        }
-        for alias in ("default", "local")
-    }
-    from django.core.cache import caches
-
-    for alias in ("default", "local"):
-        caches[alias].clear()
-    yield
+from tests.api.conftest import (
+    Api,
+    _local_cache,  # noqa: F401 - locmem caches, as for the API tests
+)
 
 
 def skill(code: str, name: str | None = None) -> Skill:

@@ -10,10 +10,9 @@ from django.db import connection
 from gongdan.assignment.engine import loads_of
 from gongdan.assignment.models import AssignmentRule, PendingAssignment
 from gongdan.assignment.services import take_next
-from gongdan.core.testing import World, make_world
+from gongdan.core.testing import World, make_world, run_together
 from gongdan.tickets.models import Ticket
 from gongdan.tickets.services import ticket_create
-from tests.api.test_concurrency import _run_together
 from tests.assignment.conftest import agent, auto
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
@@ -40,7 +39,7 @@ def _create_many(world: World, threads: int, each: int) -> list[object]:
             connection.close()  # back to the pool between creations: 20 threads share it
         return each
 
-    return _run_together(threads, work)
+    return run_together(threads, work)
 
 
 def test_200_concurrent_creations_never_push_an_agent_past_capacity(tx_world: World) -> None:
@@ -76,7 +75,7 @@ def test_agents_pressing_take_next_at_once_never_get_the_same_ticket(tx_world: W
     for i in range(6):
         tx_world.ticket(title=f"队列 {i}")
 
-    results = _run_together(10, lambda i: take_next(actor=takers[i]))
+    results = run_together(10, lambda i: take_next(actor=takers[i]))
 
     taken = [r.pk for r in results if isinstance(r, Ticket)]
     assert [r for r in results if not isinstance(r, Ticket | type(None))] == []

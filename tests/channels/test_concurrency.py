@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
 from django.db import connection
 from django.test import Client
@@ -14,7 +10,7 @@ from django.utils import timezone
 from gongdan.channels.choices import Vendor
 from gongdan.channels.models import ImIdentity, InboundMessage, WebhookDelivery, WecomApp
 from gongdan.channels.webhooks import services
-from gongdan.core.testing import make_world
+from gongdan.core.testing import make_world, run_together
 from gongdan.tickets.models import Ticket
 from tests.channels.conftest import Server
 from tests.channels.test_wecom_callback import AES_KEY_B64, CORP_ID, TOKEN, post, text_message
@@ -25,28 +21,6 @@ pytestmark = [
 ]
 
 
-def _together(count: int, work: Callable[[int], Any]) -> list[Any]:
-    """Start ``count`` threads at once; each has its own database connection."""
-    barrier = threading.Barrier(count)
-    results: list[Any] = [None] * count
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[i] = work(i)
-        except Exception as exc:  # reported through the results
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
-
-
 def test_eight_simultaneous_deliveries_of_one_message_make_one_ticket() -> None:
     world = make_world()
     ImIdentity.objects.create(user=world.customer, vendor=Vendor.WECOM, external_id="LiLei")
@@ -54,7 +28,7 @@ def test_eight_simultaneous_deliveries_of_one_message_make_one_ticket() -> None:
         code="desk", name="服务台", corp_id=CORP_ID, token=TOKEN, encoding_aes_key=AES_KEY_B64
     )
 
-    codes = _together(
+    codes = run_together(
         8, lambda i: post(Client(), text_message("LiLei", "会议室投屏坏了", "88001")).status_code
     )
 
@@ -77,7 +51,7 @@ def test_workers_racing_for_one_attempt_send_it_once(server: Server) -> None:
         scheduled_at=timezone.now(),
     )
 
-    results = _together(6, lambda i: services.delivery_attempt(delivery.pk))
+    results = run_together(6, lambda i: services.delivery_attempt(delivery.pk))
 
     assert sorted(results, key=str) == [None] * 5 + ["succeeded"]
     assert len(server.seen) == 1

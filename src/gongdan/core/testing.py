@@ -22,6 +22,34 @@ from gongdan.customers.services import contact_create, organization_create
 from gongdan.tickets import services
 from gongdan.tickets.models import Category, Ticket, TicketType
 
+
+def run_together(count: int, work: Any) -> list[Any]:
+    """Start ``count`` threads at the same moment (``work(i)`` each, its own database
+    connection); exceptions come back in the results. For concurrency proofs on PostgreSQL."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(count)
+    results: list[Any] = [None] * count
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[i] = work(i)
+        except Exception as exc:  # reported through the results
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
 PASSWORD = "Gongdan-test-2026"
 
 
