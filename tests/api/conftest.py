@@ -1,4 +1,5 @@
-"""Helpers for the API tests: a bearer-token client per persona, PostgreSQL-only markers."""
+"""Helpers for the API tests: a bearer-token client per persona (the ``postgres_only`` marker is
+handled by ``gongdan.core.testing``)."""
 
 from __future__ import annotations
 
@@ -7,20 +8,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from gongdan.accounts.models import User
 from gongdan.core.testing import World
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    if connection.vendor == "postgresql":
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://…)")
-    for item in items:
-        if item.get_closest_marker("postgres_only"):
-            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

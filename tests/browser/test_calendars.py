@@ -17,6 +17,7 @@ def _sign_in(page: Page, base: str, username: str) -> None:
     page.get_by_label("Login name, email or mobile number").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name=re.compile("Sign in|Log in")).click()
+    page.wait_for_url(lambda url: "/login/" not in url)  # signed in before moving on
 
 
 def test_an_admin_edits_hours_and_special_days(live_server, new_page, shot) -> None:  # type: ignore[no-untyped-def]

@@ -27,6 +27,7 @@ def test_agent_types_in_the_top_bar_and_opens_a_hit_customer_searches_the_portal
     agent.get_by_label("Login name, email or mobile number").fill("agent")
     agent.get_by_label("Password").fill(PASSWORD)
     agent.get_by_role("button", name=re.compile("Sign in|Log in")).click()
+    agent.wait_for_url(lambda url: "/login/" not in url)  # signed in before moving on
     agent.goto(f"{base}/desk/tickets/")
     agent.get_by_role("searchbox", name="Search").press_sequentially("打印机 卡纸", delay=30)
     menu = agent.locator("#gd-search-menu .dropdown-menu")
@@ -46,6 +47,7 @@ def test_agent_types_in_the_top_bar_and_opens_a_hit_customer_searches_the_portal
     customer.locator("input[name=username]").fill("customer")
     customer.locator("input[name=password]").fill(PASSWORD)
     customer.locator("form button[type=submit]").last.click()
+    customer.wait_for_url(lambda url: "/login/" not in url)  # signed in before moving on
     customer.goto(f"{base}/portal/search/")
     customer.locator("#id_q").press_sequentially("打印机", delay=30)
     results = customer.locator("#search-results")

@@ -31,6 +31,7 @@ def _customer_registers_and_submits(page: Page, base: str, shot) -> Ticket:  # t
     page.get_by_label("Email").fill("xiaoming@example.cn")
     page.get_by_label("Password").fill("Xiaoming-2026-pw")
     page.get_by_role("button", name="Register").click()
+    page.wait_for_url(lambda url: "/register/" not in url)  # registered and signed in
     page.goto(f"{base}/portal/tickets/new/")
     page.get_by_label("Type").select_option(label="Incident")
     page.get_by_label("Title").fill("三楼打印机无法打印 Printer on 3F offline")
@@ -54,6 +55,7 @@ def _agent_takes_notes_replies_resolves(page: Page, base: str, ticket: Ticket, s
     page.get_by_label("Login name, email or mobile number").fill("agent")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name=re.compile("Sign in|Log in")).click()
+    page.wait_for_url(lambda url: "/login/" not in url)  # signed in before moving on
     page.goto(f"{base}/desk/tickets/?view=unassigned")
     shot(page, "03-desk-unassigned-view")
     page.get_by_role("link", name=ticket.number).first.click()

@@ -23,6 +23,18 @@ from gongdan.tickets import services
 from gongdan.tickets.models import Category, Ticket, TicketType
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``postgres_only`` (concurrency proofs) are skipped on SQLite."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://…)")
+    for item in items:
+        if item.get_closest_marker("postgres_only"):
+            item.add_marker(skip)
+
+
 def run_together(count: int, work: Any) -> list[Any]:
     """Start ``count`` threads at the same moment (``work(i)`` each, its own database
     connection); exceptions come back in the results. For concurrency proofs on PostgreSQL."""
