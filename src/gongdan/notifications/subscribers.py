@@ -21,6 +21,7 @@ from gongdan.notifications.choices import Kind
 from gongdan.notifications.services import notify
 from gongdan.tickets.choices import Status
 from gongdan.tickets.models import Comment, Ticket
+from gongdan.tickets.services.followups import responders, supervision_payload
 
 CUSTOMER_STATUSES = {Status.PENDING, Status.RESOLVED, Status.CLOSED, Status.CANCELLED}
 CUSTOMER_MOVES = {Status.CLOSED, Status.REOPENED, Status.CANCELLED}
@@ -147,25 +148,8 @@ def _supervision(payload: dict[str, Any]) -> Any:
     )
 
 
-def _supervision_data(supervision: Any) -> dict[str, Any]:
-    from django.utils import timezone
-    from django.utils.formats import date_format
-
-    data = {
-        "supervision": supervision.pk,
-        "subject": supervision.subject,
-        "deadline": date_format(timezone.localtime(supervision.deadline), "Y-m-d H:i"),
-    }
-    if supervision.ticket_id:
-        data["number"] = supervision.ticket.number
-        data["title"] = supervision.ticket.title
-    return data
-
-
 @subscriber("supervision.opened", name="notifications.supervision_opened")
 def on_supervision_opened(event: OutboxEvent) -> None:
-    from gongdan.tickets.services.followups import responders
-
     supervision = _supervision(event.payload)
     if supervision is None:
         return
@@ -173,7 +157,7 @@ def on_supervision_opened(event: OutboxEvent) -> None:
         recipients=responders(supervision),
         kind=Kind.SUPERVISION_OPENED,
         actor=_user(event.payload.get("actor")),
-        data=_supervision_data(supervision),
+        data=supervision_payload(supervision),
     )
 
 
@@ -186,14 +170,12 @@ def on_supervision_responded(event: OutboxEvent) -> None:
         recipients=[supervision.created_by],
         kind=Kind.SUPERVISION_RESPONDED,
         actor=_user(event.payload.get("actor")),
-        data=_supervision_data(supervision),
+        data=supervision_payload(supervision),
     )
 
 
 @subscriber("supervision.decided", name="notifications.supervision_decided")
 def on_supervision_decided(event: OutboxEvent) -> None:
-    from gongdan.tickets.services.followups import responders
-
     supervision = _supervision(event.payload)
     if supervision is None:
         return
@@ -202,13 +184,15 @@ def on_supervision_decided(event: OutboxEvent) -> None:
         recipients=people,
         kind=Kind.SUPERVISION_DECIDED,
         actor=_user(event.payload.get("actor")),
-        data={**_supervision_data(supervision), "decision": event.payload.get("decision")},
+        data={**supervision_payload(supervision), "decision": event.payload.get("decision")},
     )
 
 
 @subscriber("ticket.created", name="notifications.received_by_mail")
 def on_created_by_mail(event: OutboxEvent) -> None:
     """A ticket that came in by mail: tell the sender its number (by mail, when mail is on)."""
+    if event.payload.get("channel", "email") != "email":
+        return  # events carry the channel: no query for the other tickets
     ticket = _ticket(event.payload)
     if ticket is None or ticket.channel != "email":
         return

@@ -199,12 +199,7 @@ def supervisions_accept(
     request: HttpRequest, supervision_id: int, payload: DecisionIn
 ) -> Supervision:
     """Accept the answer (closes it); 409 ``supervision.not_answered`` before an answer."""
-    actor = api_user(request)
-    supervision = fs.supervision_get(user=actor, pk=supervision_id)
-    services.supervision_decide(
-        actor=actor, supervision=supervision, accept=True, note=payload.note
-    )
-    return fs.supervision_get(user=actor, pk=supervision_id)
+    return _decide(request, supervision_id, accept=True, note=payload.note)
 
 
 @router.post(
@@ -216,11 +211,13 @@ def supervisions_return(
     request: HttpRequest, supervision_id: int, payload: DecisionIn
 ) -> Supervision:
     """Return the answer with a reason (``note`` required); the supervision is open again."""
+    return _decide(request, supervision_id, accept=False, note=payload.note)
+
+
+def _decide(request: HttpRequest, supervision_id: int, *, accept: bool, note: str) -> Supervision:
     actor = api_user(request)
     supervision = fs.supervision_get(user=actor, pk=supervision_id)
-    services.supervision_decide(
-        actor=actor, supervision=supervision, accept=False, note=payload.note
-    )
+    services.supervision_decide(actor=actor, supervision=supervision, accept=accept, note=note)
     return fs.supervision_get(user=actor, pk=supervision_id)
 
 

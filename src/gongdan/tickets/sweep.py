@@ -17,7 +17,6 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from gongdan.accounts.choices import Role
 from gongdan.accounts.models import User
@@ -26,7 +25,8 @@ from gongdan.notifications.services import notify_many
 from gongdan.tickets import timeline
 from gongdan.tickets.choices import SupervisionStatus, TimelineKind
 from gongdan.tickets.models import Reminder, Supervision, TimelineEntry
-from gongdan.tickets.services.followups import escalate_after, responders
+from gongdan.tickets.services import followups
+from gongdan.tickets.services.followups import escalate_after, responders, supervision_payload
 
 logger = logging.getLogger(__name__)
 
@@ -54,10 +54,6 @@ class _Effects:
         notify_many(self.notes)
 
 
-def _when(value: datetime) -> str:
-    return date_format(timezone.localtime(value), "Y-m-d H:i")
-
-
 def _claim[M: Model](queryset: QuerySet[M], order: str) -> list[M]:
     qs = queryset.order_by(order, "pk")
     if connection.features.has_select_for_update_skip_locked:
@@ -80,18 +76,6 @@ def _fire_reminders(rows: list[Reminder], now: datetime, fx: _Effects) -> int:
     return len(rows)
 
 
-def _payload(supervision: Supervision) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "supervision": supervision.pk,
-        "subject": supervision.subject,
-        "deadline": _when(supervision.deadline),
-    }
-    if supervision.ticket_id and supervision.ticket is not None:
-        data["number"] = supervision.ticket.number
-        data["title"] = supervision.ticket.title
-    return data
-
-
 def _entry(supervision: Supervision, kind: TimelineKind, now: datetime, fx: _Effects) -> None:
     if supervision.ticket is not None:
         fx.entries.append(
@@ -99,7 +83,10 @@ def _entry(supervision: Supervision, kind: TimelineKind, now: datetime, fx: _Eff
                 supervision.ticket,
                 kind,
                 actor=None,
-                data={"supervision": supervision.pk, "deadline": _when(supervision.deadline)},
+                data={
+                    "supervision": supervision.pk,
+                    "deadline": followups.when_label(supervision.deadline),
+                },
                 is_internal=True,
                 at=now,
             )
@@ -114,7 +101,7 @@ def _warn(rows: list[Supervision], now: datetime, fx: _Effects) -> int:
                 list[User | None](responders(supervision)),
                 "supervision.overdue",
                 None,
-                _payload(supervision),
+                supervision_payload(supervision),
             )
         )
     Supervision.objects.bulk_update(rows, ["warn_at"])
@@ -128,7 +115,7 @@ def _overdue(rows: list[Supervision], now: datetime, fx: _Effects) -> int:
         supervision.escalate_at = now + escalate_after()
         _entry(supervision, TimelineKind.SUPERVISION_OVERDUE, now, fx)
         people: list[User | None] = [*responders(supervision), supervision.created_by]
-        fx.notes.append((people, "supervision.overdue", None, _payload(supervision)))
+        fx.notes.append((people, "supervision.overdue", None, supervision_payload(supervision)))
         fx.audits.append(
             audit_event(actor=None, action="supervision.overdue", obj=supervision, data={})
         )
@@ -144,7 +131,7 @@ def _escalate(rows: list[Supervision], now: datetime, fx: _Effects) -> int:
         supervision.escalated_at = now
         supervision.escalate_at = None
         _entry(supervision, TimelineKind.SUPERVISION_ESCALATED, now, fx)
-        fx.notes.append((bosses, "supervision.overdue", None, _payload(supervision)))
+        fx.notes.append((bosses, "supervision.overdue", None, supervision_payload(supervision)))
         fx.audits.append(
             audit_event(actor=None, action="supervision.escalated", obj=supervision, data={})
         )

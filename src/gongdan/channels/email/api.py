@@ -10,6 +10,7 @@ from ninja.responses import Status
 
 from gongdan.channels.email import services
 from gongdan.channels.email.models import InboundMessage, Mailbox
+from gongdan.channels.policies import require_channel_manager
 from gongdan.core.api_support import ERRORS, ErrorOut, InputSchema, api_user
 
 router = Router(tags=["email"])
@@ -106,7 +107,7 @@ def _with_secret(mailbox: Mailbox, secret: str) -> Mailbox:
 @router.get("/mailboxes", response={200: list[MailboxOut], **ERRORS}, operation_id="mailboxes_list")
 def mailboxes_list(request: HttpRequest) -> list[Mailbox]:
     """Every mailbox (passwords never shown; only whether one is set)."""
-    services.require_admin(api_user(request))
+    require_channel_manager(api_user(request))
     return list(Mailbox.objects.order_by("name", "pk"))
 
 
@@ -142,7 +143,7 @@ def mailboxes_rotate_secret(request: HttpRequest, mailbox_id: int) -> Mailbox:
 )
 def mail_inbound_list(request: HttpRequest, query: Query[InboundQuery]) -> list[InboundMessage]:
     """Received mail, newest first (e.g. ``status=quarantined`` to see what needs a look)."""
-    services.require_admin(api_user(request))
+    require_channel_manager(api_user(request))
     qs = (
         InboundMessage.objects.select_related("ticket").defer("raw").order_by("-received_at", "-pk")
     )

@@ -102,12 +102,12 @@ def process(message: InboundMessage, *, parsed: ParsedMail | None = None) -> Non
     message.save(update_fields=["status", "reason", "error", "ticket", "attempts", "processed_at"])
 
 
-def _noise(message: InboundMessage, parsed: ParsedMail) -> str:
+def _noise(message: InboundMessage, parsed: ParsedMail, own: set[str]) -> str:
     if not parsed.sender or "@" not in parsed.sender:
         return "no_sender"
     if parsed.auto_reason:
         return parsed.auto_reason
-    if parsed.sender in own_addresses():
+    if parsed.sender in own:
         return "own_address"
     since = timezone.now() - timedelta(hours=1)
     recent = (
@@ -122,7 +122,8 @@ def _noise(message: InboundMessage, parsed: ParsedMail) -> str:
 
 
 def _act(message: InboundMessage, parsed: ParsedMail) -> tuple[str, str, Ticket | None]:
-    reason = _noise(message, parsed)
+    own = own_addresses()
+    reason = _noise(message, parsed, own)
     if reason:
         return InboundStatus.IGNORED, reason, None
     user = _sender_login(parsed.sender, parsed.sender_name)
@@ -143,7 +144,7 @@ def _act(message: InboundMessage, parsed: ParsedMail) -> tuple[str, str, Ticket 
         except DomainError:
             ticket = None  # e.g. closed meanwhile: the mail becomes a new ticket below
         else:
-            _watch(ticket, parsed, user)
+            _watch(ticket, parsed, own)
             return InboundStatus.REPLY, "", ticket
     mailbox = message.mailbox
     ticket = ticket_create(
@@ -155,7 +156,7 @@ def _act(message: InboundMessage, parsed: ParsedMail) -> tuple[str, str, Ticket 
         attachments=files,
         _intake_team=mailbox.team if mailbox else None,
     )
-    _watch(ticket, parsed, user)
+    _watch(ticket, parsed, own)
     return InboundStatus.TICKET, "", ticket
 
 
@@ -236,9 +237,9 @@ def _sender_login(address: str, name: str) -> User:
     return contact_login(contact=_contact(address, name), username=f"mail:{address}")
 
 
-def _watch(ticket: Ticket, parsed: ParsedMail, sender: User) -> None:
+def _watch(ticket: Ticket, parsed: ParsedMail, own: set[str]) -> None:
     """People copied on the mail follow the ticket as watchers (never our own addresses)."""
-    own = own_addresses() | {parsed.sender}
+    own = own | {parsed.sender}
     for address in parsed.cc[:20]:
         if address in own or "@" not in address:
             continue

@@ -9,12 +9,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from gongdan.accounts.choices import Role
 from gongdan.accounts.models import Team, User
 from gongdan.audit.services import audit_record
 from gongdan.channels.email.intake import retry
 from gongdan.channels.email.models import InboundMessage, InboundStatus, Mailbox, Security
-from gongdan.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from gongdan.channels.policies import require_channel_manager
+from gongdan.core.errors import Conflict, NotFound, ValidationFailed
 from gongdan.tickets.models import TicketType
 
 EDITABLE = (
@@ -31,11 +31,6 @@ EDITABLE = (
     "imap_folder",
     "poll_minutes",
 )
-
-
-def require_admin(actor: User) -> None:
-    if not (actor.is_authenticated and actor.is_active and actor.role == Role.ADMIN):
-        raise Forbidden("permission.admin_only", _("Only administrators may do this."))
 
 
 def _invalid(field: str, message: str) -> ValidationFailed:
@@ -94,7 +89,7 @@ def _secret(mailbox: Mailbox) -> str:
 
 def mailbox_create(*, actor: User, **values: Any) -> tuple[Mailbox, str]:
     """A new mailbox and its inbound secret (returned in full this once)."""
-    require_admin(actor)
+    require_channel_manager(actor)
     values = _clean({k: v for k, v in values.items() if k in EDITABLE}, None)
     if not values.get("name") or not values.get("address"):
         raise _invalid("address", _("A mailbox needs a name and an address."))
@@ -108,7 +103,7 @@ def mailbox_create(*, actor: User, **values: Any) -> tuple[Mailbox, str]:
 
 
 def mailbox_get(*, actor: User, mailbox_id: int) -> Mailbox:
-    require_admin(actor)
+    require_channel_manager(actor)
     mailbox = Mailbox.objects.select_related("team", "ticket_type").filter(pk=mailbox_id).first()
     if mailbox is None:
         raise NotFound("mailbox.not_found", _("Mailbox not found."))
@@ -136,7 +131,7 @@ def mailbox_rotate_secret(*, actor: User, mailbox_id: int) -> tuple[Mailbox, str
 
 def inbound_retry(*, actor: User, message_id: int) -> InboundMessage:
     """Process a quarantined message again (after the cause was fixed)."""
-    require_admin(actor)
+    require_channel_manager(actor)
     message = InboundMessage.objects.filter(pk=message_id).first()
     if message is None:
         raise NotFound("mail.not_found", _("Message not found."))

@@ -39,7 +39,7 @@ REMINDERS_PER_TICKET = 20
 WARN_SHARE = 0.75  # a supervision warns its responders when 75 % of its time is gone
 
 
-def _when(value: datetime) -> str:
+def when_label(value: datetime) -> str:
     return date_format(timezone.localtime(value), "Y-m-d H:i")
 
 
@@ -113,7 +113,7 @@ def reminder_create(
             actor=actor,
             action="reminder.created",
             obj=ticket,
-            data={"reminder": reminder.pk, "recipient": recipient.pk, "at": _when(remind_at)},
+            data={"reminder": reminder.pk, "recipient": recipient.pk, "at": when_label(remind_at)},
         )
     return reminder
 
@@ -166,6 +166,19 @@ def responders(supervision: Supervision) -> list[User]:
         people += list(team.members.filter(is_active=True).exclude(role=Role.CUSTOMER))
     unique = {u.pk: u for u in people if u.is_active}
     return list(unique.values())
+
+
+def supervision_payload(supervision: Supervision) -> dict[str, Any]:
+    """What a notification about ``supervision`` carries (rendered when read)."""
+    data: dict[str, Any] = {
+        "supervision": supervision.pk,
+        "subject": supervision.subject,
+        "deadline": when_label(supervision.deadline),
+    }
+    if supervision.ticket is not None:
+        data["number"] = supervision.ticket.number
+        data["title"] = supervision.ticket.title
+    return data
 
 
 def may_respond(user: User, supervision: Supervision) -> bool:
@@ -265,9 +278,9 @@ def supervision_open(
             TimelineKind.SUPERVISION_OPENED,
             actor,
             requirements=requirements,
-            deadline=_when(deadline),
+            deadline=when_label(deadline),
         )
-        _audit(actor, "supervision.opened", supervision, deadline=_when(deadline))
+        _audit(actor, "supervision.opened", supervision, deadline=when_label(deadline))
         emit("supervision.opened", supervision=supervision.pk, actor=actor.pk)
     return supervision
 

@@ -195,6 +195,7 @@ def ticket_create(  # noqa: C901 - one entry point with every optional field
         emit(
             "ticket.created",
             ticket=ticket.number,
+            channel=channel,
             team=ticket.team_id,
             assignee=ticket.assignee_id,
             actor=actor.pk,

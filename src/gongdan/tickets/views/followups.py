@@ -6,13 +6,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongdan.accounts.models import User
-from gongdan.core.errors import DomainError, NotFound, ValidationFailed
+from gongdan.core.errors import DomainError, NotFound
 from gongdan.tickets import services
 from gongdan.tickets.followup_selectors import (
     SUPERVISION_SCOPES,
@@ -28,10 +29,9 @@ from gongdan.tickets.forms import (
     add_domain_error,
 )
 from gongdan.tickets.models import Supervision, Ticket
-from gongdan.tickets.selectors import ticket_get
 from gongdan.tickets.services.followups import may_respond, may_supervise
 from gongdan.tickets.views._common import actor, staff_required
-from gongdan.tickets.views.actions import run_action
+from gongdan.tickets.views.actions import _other_ticket, run_action
 
 
 @require_POST
@@ -96,8 +96,6 @@ def supervision_index(request: HttpRequest) -> HttpResponse:
 def supervision_new(request: HttpRequest) -> HttpResponse:
     user = actor(request)
     if not may_supervise(user):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     form = SupervisionForm(
         request.POST or None, initial={"ticket": request.GET.get("ticket", "")[:40]}
@@ -105,15 +103,7 @@ def supervision_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            ticket = None
-            if data["ticket"]:
-                try:
-                    ticket = ticket_get(user=user, number=data["ticket"].strip())
-                except NotFound as exc:
-                    message = _("No ticket with this number.")
-                    raise ValidationFailed(
-                        "ticket.not_found", message, fields={"ticket": message}
-                    ) from exc
+            ticket = _other_ticket(user, data["ticket"].strip()) if data["ticket"] else None
             supervision = services.supervision_open(
                 actor=user,
                 ticket=ticket,
@@ -185,6 +175,7 @@ def _status(form: Any) -> int:
 def supervision_decide(request: HttpRequest, pk: int) -> HttpResponse:
     supervision = _supervision(request, pk)
     form = SupervisionDecisionForm(request.POST)
+    status = 422
     if form.is_valid():
         accept = bool(form.cleaned_data["accept"])
         try:
@@ -196,7 +187,7 @@ def supervision_decide(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except DomainError as exc:
             add_domain_error(form, exc)
-            form._domain_status = exc.status  # type: ignore[attr-defined]
+            status = exc.status
         else:
             notice = (
                 _("Answer accepted; the supervision is closed.")
@@ -205,7 +196,7 @@ def supervision_decide(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, notice)
             return redirect("tickets:supervision_detail", pk=pk)
-    return _detail(request, supervision, status=_status(form), decision_form=form)
+    return _detail(request, supervision, status=status, decision_form=form)
 
 
 @require_POST
