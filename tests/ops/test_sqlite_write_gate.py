@@ -31,9 +31,7 @@ WRITER = textwrap.dedent(
     django.setup()
     from django.db import connection, transaction
 
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("CREATE TABLE IF NOT EXISTS hits (who TEXT, n INTEGER)")
+    connection.ensure_connection()  # the file and its table were made by the test, once
     print("ready", flush=True)
     sys.stdin.readline()  # start together
     failures = 0
@@ -52,6 +50,14 @@ WRITER = textwrap.dedent(
 
 
 def _run_writers(engine: str, db: Path, writers: int, each: int) -> tuple[list[int], int]:
+    import sqlite3
+
+    # Made here, once: three processes creating it at once would race on the 5 ms busy timeout
+    # before the measured writes even start.
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("CREATE TABLE hits (who TEXT, n INTEGER)")
+    conn.close()
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", WRITER, engine, str(db), f"w{i}", str(each)],
@@ -63,7 +69,9 @@ def _run_writers(engine: str, db: Path, writers: int, each: int) -> tuple[list[i
         for i in range(writers)
     ]
     for proc in procs:
-        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        assert proc.stdout is not None
+        ready = proc.stdout.readline().strip()
+        assert ready == "ready", proc.stderr.read() if proc.stderr else ready
     for proc in procs:
         assert proc.stdin is not None
         proc.stdin.write("go\n")
@@ -73,8 +81,6 @@ def _run_writers(engine: str, db: Path, writers: int, each: int) -> tuple[list[i
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
         failures.append(int(out.split()[-1]))
-    import sqlite3
-
     with sqlite3.connect(db) as conn:
         rows = conn.execute("SELECT count(*) FROM hits").fetchone()[0]
     return failures, rows
