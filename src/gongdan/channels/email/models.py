@@ -131,6 +131,12 @@ class InboundMessage(models.Model):
     def __str__(self) -> str:
         return f"{self.sender}: {self.subject}"
 
+    @property
+    def error_summary(self) -> str:
+        """The last line of the stored error (for a traceback: the exception and its message)."""
+        lines = [line for line in self.error.strip().splitlines() if line.strip()]
+        return lines[-1].strip() if lines else ""
+
 
 class OutboundMessage(models.Model):
     """A mail we sent about a ticket: its Message-ID lets a reply find the ticket again."""
