@@ -62,6 +62,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Keys of the encrypted columns (core/crypto.py): comma-separated Fernet keys, the first encrypts.
+# Empty: one key derived from SECRET_KEY.
+GONGDAN_FIELD_KEYS = env_list("GONGDAN_FIELD_KEYS")
 DEBUG = env_bool("GONGDAN_DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
