@@ -209,6 +209,8 @@ def test_openapi_is_3_1_with_every_operation_id(world: World) -> None:
         "mail_domains_list",
         "mail_domains_create",
         "mail_domains_delete",
+        "notifications_team_defaults_get",
+        "notifications_team_defaults_update",
         "assignment_preview",
         "assignment_rules_list",
         "assignment_rules_create",
