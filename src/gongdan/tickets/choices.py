@@ -74,6 +74,7 @@ class TimelineKind(models.TextChoices):
     SUPERVISION_OVERDUE = "supervision.overdue", _("Supervision (督办) overdue")
     SUPERVISION_ESCALATED = "supervision.escalated", _("Supervision (督办) escalated")
     AUTO_ASSIGNED = "ticket.auto_assigned", _("Smart assignment")
+    MAIL_FAILED = "mail.failed", _("Mail not delivered")
 
 
 class EscalationAction(models.TextChoices):

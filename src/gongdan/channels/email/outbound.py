@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -94,9 +95,36 @@ def render(user: User, kind: str, ticket: Ticket | None, data: dict[str, Any]) -
     return subject[:500], body
 
 
-@job()
-def deliver_email(user_id: int, kind: str, ticket_id: int | None, data: dict[str, Any]) -> str:
-    """Send one notification by mail (retried with backoff; a final failure is a FailedTask)."""
+def mail_failure_record(
+    *, ticket: Ticket, to: str, subject: str, kind: str, error: str, attempts: int
+) -> None:
+    """The last attempt to mail ``to`` about ``ticket`` failed: say so on the ticket's timeline
+    (an internal entry: it names the address) and in the audit log, in one transaction."""
+    from gongdan.audit.services import audit_record
+    from gongdan.tickets import timeline
+
+    data = {
+        "to": to,
+        "subject": subject,
+        "kind": kind,
+        "error": error[:1000],
+        "attempts": attempts,
+    }
+    with transaction.atomic():
+        timeline.mail_failed(ticket, data=data, at=timezone.now())
+        audit_record(actor=None, action="mail.failed", obj=ticket, data=data)
+
+
+@job(context=True)
+def deliver_email(
+    user_id: int,
+    kind: str,
+    ticket_id: int | None,
+    data: dict[str, Any],
+    task: Any = None,
+) -> str:
+    """Send one notification by mail (retried with backoff). A final failure is a FailedTask
+    and, for a mail about a ticket, an internal timeline entry with the address and the error."""
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.email:
         return "skipped"
@@ -116,7 +144,18 @@ def deliver_email(user_id: int, kind: str, ticket_id: int | None, data: dict[str
     try:
         mail.send(fail_silently=False)
     except Exception as exc:
-        OutboundMessage.objects.filter(pk=record.pk).update(error=f"{type(exc).__name__}: {exc}")
+        error = f"{type(exc).__name__}: {exc}"
+        OutboundMessage.objects.filter(pk=record.pk).update(error=error)
+        if ticket is not None and (task is None or not task.retries):
+            attempts = (task.default_retries if task is not None else 0) + 1
+            mail_failure_record(
+                ticket=ticket,
+                to=user.email,
+                subject=subject,
+                kind=kind,
+                error=error,
+                attempts=attempts,
+            )
         raise
     OutboundMessage.objects.filter(pk=record.pk).update(sent_at=timezone.now())
     return message_id
