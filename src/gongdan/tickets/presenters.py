@@ -131,7 +131,8 @@ def describe(entry: TimelineEntry) -> str:  # noqa: C901 - one branch per entry 
         return _auto_assigned_sentence(d)
     if kind == TimelineKind.MAIL_FAILED:
         return _(
-            "could not deliver the mail “%(subject)s” to %(to)s after %(attempts)s attempts: %(error)s"
+            "could not deliver the mail “%(subject)s” to %(to)s "
+            "after %(attempts)s attempts: %(error)s"
         ) % {
             "subject": d.get("subject", ""),
             "to": d.get("to", ""),
