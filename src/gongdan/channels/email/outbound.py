@@ -14,12 +14,13 @@ from email.utils import make_msgid
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from gongdan.accounts.models import User
+from gongdan.channels.email import mailtemplates
+from gongdan.channels.email.mailtemplates import Rendered
 from gongdan.channels.email.models import InboundMessage, OutboundMessage
 from gongdan.jobs.tasks import job
 from gongdan.notifications.choices import ChannelName, Kind
@@ -62,37 +63,19 @@ def _latest_public_reply(ticket: Ticket) -> Comment | None:
     )
 
 
-def render(user: User, kind: str, ticket: Ticket | None, data: dict[str, Any]) -> tuple[str, str]:
-    """Subject and plain-text body in ``user``'s language."""
-    from gongdan.notifications.models import Notification
-    from gongdan.notifications.presenters import notification_text
-
-    language = user.language or settings.LANGUAGE_CODE
+def render(user: User, kind: str, ticket: Ticket | None, data: dict[str, Any]) -> Rendered:
+    """Subject, plain-text and (if the admins wrote one) HTML body in ``user``'s language, from
+    the admins' template for this mail or the shipped default (``mailtemplates.py``)."""
+    language = mailtemplates.language_of(user.language)
+    key = kind
+    if kind == Kind.STATUS_CHANGED and data.get("new") == "resolved" and not user.is_staff_member:
+        key = mailtemplates.RESOLVED
     with translation.override(language):
-        sentence = notification_text(Notification(recipient=user, kind=kind, data=data))
-        subject = f"[{ticket.number}] {ticket.title}" if ticket is not None else sentence
-        site = settings.SITE_URL
-        if ticket is None:
-            link = ""
-        elif user.is_staff_member:
-            link = f"{site}/desk/tickets/{ticket.number}/"
-        else:
-            link = f"{site}/portal/tickets/{ticket.number}/"
         reply = _latest_public_reply(ticket) if ticket and kind == Kind.STAFF_REPLIED else None
-        body = render_to_string(
-            "email_channel/notification.txt",
-            {
-                "sentence": sentence,
-                "ticket": ticket,
-                "link": link,
-                "lookup": f"{site}/portal/lookup/",
-                "reply": reply,
-                "customer": not user.is_staff_member,
-                "resolved": data.get("new") == "resolved",
-                "received": kind == Kind.TICKET_RECEIVED,
-            },
+        values = mailtemplates.ticket_values(
+            user=user, kind=kind, ticket=ticket, data=data, reply=reply.body if reply else ""
         )
-    return subject[:500], body
+        return mailtemplates.render_mail(key, language, values)
 
 
 def mail_failure_record(
@@ -129,7 +112,8 @@ def deliver_email(
     if user is None or not user.email:
         return "skipped"
     ticket = Ticket.objects.filter(pk=ticket_id).first() if ticket_id else None
-    subject, body = render(user, kind, ticket, data)
+    rendered = render(user, kind, ticket, data)
+    subject = rendered.subject
     message_id = make_msgid(idstring=f"gd{ticket.pk if ticket else 0}", domain=mail_domain())
     headers = {
         "Message-ID": message_id,
@@ -140,7 +124,11 @@ def deliver_email(
     record = OutboundMessage.objects.create(
         ticket=ticket, message_id=message_id, to=user.email, subject=subject, kind=kind
     )
-    mail = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], headers=headers)
+    mail = EmailMultiAlternatives(
+        subject, rendered.text, settings.DEFAULT_FROM_EMAIL, [user.email], headers=headers
+    )
+    if rendered.html:
+        mail.attach_alternative(rendered.html, "text/html")
     try:
         mail.send(fail_silently=False)
     except Exception as exc:
