@@ -27,6 +27,7 @@ from gongdan.tickets.choices import Priority, Status
 
 RESOLVED = "ticket.resolved"
 LOOKUP_CODE = "portal.lookup_code"
+PASSWORD = "account.password"
 
 BASE = ("message", "recipient.name", "site.url", "link")
 TICKET = ("ticket.number", "ticket.title", "ticket.status", "ticket.priority", "actor")
@@ -80,6 +81,15 @@ def specs() -> list[Spec]:
             True,
         )
     )
+    out.append(
+        Spec(
+            PASSWORD,
+            _("A link to set or reset my password"),
+            str(Audience.CUSTOMER),
+            ("recipient.name", "reset.link", "site.url"),
+            False,
+        )
+    )
     order = {str(Audience.CUSTOMER): 0, str(Audience.STAFF): 1, str(Audience.ADMIN): 2}
     return sorted(out, key=lambda s: order[s.audience])
 
@@ -115,6 +125,20 @@ def default_template(key: str, language: str) -> tuple[str, str]:
                 [
                     _("Your one-time code to follow ticket {ticket.number} is: {code}"),
                     _("It works once, for 15 minutes. Enter it at {lookup.link}"),
+                    _("If you did not ask for it, you can ignore this mail."),
+                ]
+            )
+            return subject, body + "\n"
+        if key == PASSWORD:
+            subject = _("Set your password for the service desk")
+            body = "\n\n".join(
+                [
+                    _("Hello {recipient.name},"),
+                    _(
+                        "Open this link to set a new password for your service desk account "
+                        "(it works once, for 3 days):"
+                    )
+                    + "\n{reset.link}",
                     _("If you did not ask for it, you can ignore this mail."),
                 ]
             )
@@ -236,6 +260,7 @@ def sample_values(key: str, language: str) -> dict[str, str]:
             reply=_("Please restart the printer and try again."),
         )
         values["code"] = "482913"
+        values["reset.link"] = f"{settings.SITE_URL}/portal/password/reset/Mg/sample-token/"
     return values
 
 
