@@ -29,7 +29,7 @@ class PasswordLinkForm(BootstrapMixin, forms.Form):
         self._style()
 
 
-class PortalSetPasswordForm(BootstrapMixin, SetPasswordForm):  # type: ignore[type-arg]
+class PortalSetPasswordForm(BootstrapMixin, SetPasswordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._style()
