@@ -385,3 +385,15 @@ def test_api_outsiders_can_neither_see_nor_change_templates(world: World, who: s
 
     assert [r.status_code for r in responses] == [expected] * 6
     assert MailTemplate.objects.get().subject == CUSTOM["subject"]
+
+
+def test_a_mail_without_a_ticket_takes_the_sentence_as_subject(world: World) -> None:
+    from gongdan.channels.email.outbound import render
+
+    with translation.override("en"):
+        rendered = render(
+            world.agent, "supervision.opened", None, {"subject": "IT 运维", "deadline": "12:00"}
+        )
+
+    assert rendered.subject.startswith("Someone opened a supervision (督办) on IT 运维")
+    assert "[]" not in rendered.subject

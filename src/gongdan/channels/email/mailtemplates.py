@@ -294,13 +294,22 @@ def render_parts(subject: str, text: str, html: str, values: dict[str, str]) -> 
 
 
 def render_mail(key: str, language: str, values: dict[str, str]) -> Rendered:
-    """The mail for ``key`` in ``language``; a stored template that no longer parses (e.g. a
-    placeholder retired by an upgrade) falls back to the default rather than losing the mail."""
+    """The mail for ``key`` in ``language``. Without a ticket (a supervision of a whole team) the
+    subject is the notification's sentence. A stored template that no longer parses falls back
+    to the default rather than losing the mail."""
     subject, text, html, customized = template_for(key, language)
     try:
-        return render_parts(subject, text, html, values)
+        return render_parts(_subject(subject, values), text, html, values)
     except placeholders.TemplateProblem:
         if not customized:
             raise
         subject, text = default_template(key, language)
-        return render_parts(subject, text, "", values)
+        return render_parts(_subject(subject, values), text, "", values)
+
+
+def _subject(subject: str, values: dict[str, str]) -> str:
+    """A subject naming the ticket, for a mail without one, becomes the sentence."""
+    if "ticket.number" in values or "message" not in values:
+        return subject
+    names = {name for is_name, name in placeholders.parse(subject) if is_name}
+    return "{message}" if any(n.startswith("ticket.") for n in names) else subject
