@@ -215,9 +215,18 @@ def test_the_list_shows_every_mail_in_both_languages_in_few_queries(
     world: World, django_assert_max_num_queries: Any
 ) -> None:
     mail_template_save(actor=world.admin, key=KEY, language="en", **CUSTOM)
+    for key in ("ticket.assigned", "ticket.customer_replied", "sla.warning"):
+        mail_template_save(
+            actor=world.admin,
+            key=key,
+            language="zh-hans",
+            subject="[{ticket.number}]",
+            body_text="{message}",
+        )
     client = world.client_for(world.admin)
 
-    with django_assert_max_num_queries(8):
+    # session, user, every stored template (with its editor) — whatever the number of templates
+    with django_assert_max_num_queries(3):
         response = client.get("/desk/settings/mail-templates/")
 
     assert response.status_code == 200
@@ -227,7 +236,7 @@ def test_the_list_shows_every_mail_in_both_languages_in_few_queries(
     for key in keys:
         assert f"/desk/settings/mail-templates/{key}/zh-hans/" in page
         assert f"/desk/settings/mail-templates/{key}/en/" in page
-    assert page.count("badge text-bg-primary") == 1  # one edited, the rest default
+    assert page.count("badge text-bg-primary") == 4  # four edited, the rest default
 
 
 def test_an_admin_edits_a_template_and_sees_the_error_or_the_saved_version(world: World) -> None:
@@ -397,3 +406,36 @@ def test_a_mail_without_a_ticket_takes_the_sentence_as_subject(world: World) -> 
 
     assert rendered.subject.startswith("Someone opened a supervision (督办) on IT 运维")
     assert "[]" not in rendered.subject
+
+
+def test_mail_names_who_acted(
+    smtp: Smtp, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    ticket = world.ticket()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ticket_assign(actor=world.admin, ticket=ticket, assignee=world.agent)
+
+    mail = smtp.to(world.agent.email)[-1]
+    assert mail.get_content().startswith(f"admin assigned {ticket.number} to you")
+
+
+def test_the_api_test_mail_reports_a_refusing_server_and_disabled_mail(
+    smtp: Smtp, world: World, settings: Any
+) -> None:
+    api = Api(world).as_(world.admin)
+    path = f"/mail/templates/{KEY}/en/test"
+
+    settings.GONGDAN_EMAIL_ENABLED = False
+    disabled = api.post(path, CUSTOM)
+    settings.GONGDAN_EMAIL_ENABLED = True
+    smtp.reject = "550 5.7.1 Relaying denied"
+    refused = api.post(path, CUSTOM)
+    smtp.reject = ""
+    sent = api.post(path, CUSTOM)
+
+    assert (disabled.status_code, disabled.json()["code"]) == (422, "mail.disabled")
+    assert (refused.status_code, refused.json()["code"]) == (502, "mail.send_failed")
+    assert "Relaying denied" in refused.json()["message"]
+    assert sent.status_code == 200 and sent.json() == {"sent_to": world.admin.email}
+    assert len(smtp.to(world.admin.email)) == 1
