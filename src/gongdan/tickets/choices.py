@@ -31,6 +31,7 @@ PRIORITY_RANK = {Priority.LOW: 1, Priority.NORMAL: 2, Priority.HIGH: 3, Priority
 class Channel(models.TextChoices):
     WEB = "web", _("Workspace")
     PORTAL = "portal", _("Customer portal")
+    WEBFORM = "webform", _("Web form")
     EMAIL = "email", _("Email")
     PHONE = "phone", _("Phone")
     WECHAT = "wechat", _("WeChat / WeCom")
