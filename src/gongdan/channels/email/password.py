@@ -3,8 +3,9 @@ login without a usable password; this is how they get one, and how anyone who fo
 gets a new one.
 
 The request never says whether the address is known: every request is counted against the
-rate limits, and the link is made and mailed by a background job (``send_password_link``), so
-the answer and its timing are the same either way. The job makes the token itself, so no token
+rate limits, and the logins are looked up and mailed by background jobs
+(``find_password_logins``, then ``send_password_link``), so the answer and its timing are the same
+either way. The job makes the token itself, so no token
 ever sits in the queue or in a ``FailedTask`` row. The mail is the editable ``account.password``
 template.
 """
@@ -26,14 +27,25 @@ from gongdan.jobs.tasks import job
 
 
 def password_link_request(*, address: str) -> None:
-    """Mail a link to every active login with ``address`` (usually one; none is fine)."""
+    """Ask for a link to every active login with ``address`` (usually one; none is fine).
+
+    The request only enqueues the look-up: known and unknown addresses cost the request the same.
+    """
     address = address.strip()
     if "@" not in address or not settings.GONGDAN_EMAIL_ENABLED:
         return
-    for pk in User.objects.filter(email__iexact=address, is_active=True).values_list(
-        "pk", flat=True
-    ):
-        enqueue_on_commit(send_password_link, pk)
+    enqueue_on_commit(find_password_logins, address)
+
+
+@job()
+def find_password_logins(address: str) -> int:
+    """One mail job per active login with ``address`` (each retried on its own)."""
+    logins = list(
+        User.objects.filter(email__iexact=address, is_active=True).values_list("pk", flat=True)
+    )
+    for pk in logins:
+        send_password_link(pk)
+    return len(logins)
 
 
 def password_link(user: User) -> str:
