@@ -439,3 +439,19 @@ def test_the_api_test_mail_reports_a_refusing_server_and_disabled_mail(
     assert "Relaying denied" in refused.json()["message"]
     assert sent.status_code == 200 and sent.json() == {"sent_to": world.admin.email}
     assert len(smtp.to(world.admin.email)) == 1
+
+
+def test_an_sla_warning_preview_names_the_target_in_the_editors_language(world: World) -> None:
+    from gongdan.channels.email.template_services import mail_template_preview
+
+    with translation.override("zh-hans"):
+        rendered = mail_template_preview(
+            actor=world.admin,
+            key="sla.warning",
+            language="zh-hans",
+            subject="[{ticket.number}] {sla.percent}%",
+            body_text="{sla.target}：已用 {sla.percent}%",
+        )
+
+    assert rendered.subject == "[GD-20261130-0042] 75%"
+    assert rendered.text == "解决：已用 75%"

@@ -178,6 +178,12 @@ def _choice_label(choices: Any, value: str) -> str:
         return value
 
 
+def _target_label(value: str) -> str:
+    from gongdan.sla.choices import SlaTarget
+
+    return _choice_label(SlaTarget, value) if value else ""
+
+
 def ticket_values(
     *, user: Any, kind: str, ticket: Any, data: dict[str, Any], reply: str = ""
 ) -> dict[str, str]:
@@ -196,7 +202,7 @@ def ticket_values(
         "actor": str(data.get("actor") or ""),
         "reply.body": reply,
         "lookup.link": f"{site}/portal/lookup/",
-        "sla.target": str(data.get("target") or ""),
+        "sla.target": _target_label(str(data.get("target") or "")),
         "sla.percent": str(data.get("percent") or ""),
         "sla.due": str(data.get("due") or ""),
         "sla.level": str(data.get("level") or ""),
@@ -240,7 +246,7 @@ def sample_values(key: str, language: str) -> dict[str, str]:
             "title": ticket.title,
             "actor": _("Wang Fang (sample)"),
             "new": ticket.status,
-            "target": _("resolution"),
+            "target": "resolution",
             "percent": "75",
             "level": "1",
             "due": "2026-11-30 17:00",
