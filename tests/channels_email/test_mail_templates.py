@@ -455,3 +455,20 @@ def test_an_sla_warning_preview_names_the_target_in_the_editors_language(world: 
 
     assert rendered.subject == "[GD-20261130-0042] 75%"
     assert rendered.text == "解决：已用 75%"
+
+
+def test_every_shipped_default_is_valid_and_renders_in_both_languages(world: World) -> None:
+    from gongdan.channels.email.template_services import mail_template_preview
+
+    for spec in mailtemplates.specs():
+        for language in ("zh-hans", "en"):
+            subject, body = mailtemplates.default_template(spec.key, language)
+            rendered = mail_template_preview(
+                actor=world.admin,
+                key=spec.key,
+                language=language,
+                subject=subject,
+                body_text=body,
+            )
+            assert rendered.subject.strip() and rendered.text.strip(), spec.key
+            assert "{" not in rendered.subject + rendered.text, (spec.key, language)
