@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("gongdan.accounts.urls")),
     path("desk/sla/", include("gongdan.sla.simulator")),
     path("desk/settings/calendars/", include("gongdan.sla.calendar_views")),
+    path("desk/settings/mail-templates/", include("gongdan.channels.email.template_views")),
     path("desk/search/", include("gongdan.search.urls")),
     path("desk/assignment/", include("gongdan.assignment.urls")),
     path("portal/", include("gongdan.portal.urls")),

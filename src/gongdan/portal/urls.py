@@ -3,7 +3,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from gongdan.portal.views import act, auth, lookup, tickets
+from gongdan.portal.views import act, auth, lookup, password, tickets
 from gongdan.search.views import portal_search
 from gongdan.tickets.choices import Status
 
@@ -12,6 +12,14 @@ urlpatterns = [
     path("", auth.home, name="home"),
     path("register/", auth.register, name="register"),
     path("login/", auth.PortalLoginView.as_view(), name="login"),
+    path("password/reset/", password.password_reset, name="password_reset"),
+    path("password/reset/sent/", password.password_reset_sent, name="password_reset_sent"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        password.PortalPasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("password/done/", password.password_reset_done, name="password_reset_done"),
     path("logout/", LogoutView.as_view(next_page="portal:home"), name="logout"),
     path("tickets/", tickets.tickets, name="tickets"),
     path("search/", portal_search, name="search"),
