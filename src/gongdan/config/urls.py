@@ -10,6 +10,7 @@ urlpatterns = [
     path("desk/sla/", include("gongdan.sla.simulator")),
     path("desk/settings/calendars/", include("gongdan.sla.calendar_views")),
     path("desk/search/", include("gongdan.search.urls")),
+    path("desk/knowledge/", include("gongdan.knowledge.urls")),
     path("desk/assignment/", include("gongdan.assignment.urls")),
     path("portal/", include("gongdan.portal.urls")),
     path("notifications/", include("gongdan.notifications.urls")),
