@@ -78,7 +78,7 @@ def kb_article(request: HttpRequest, pk: int) -> HttpResponse:
     article = _article(request, pk)
     shown = selectors.variant_for_reader(user=user, article=article)
     if request.GET.get("from") == "suggest":
-        services.suggestion_opened(article=shown, user=user, session_key=_session_key(request))
+        services.suggestion_opened(article=article, user=user, session_key=_session_key(request))
     services.article_viewed(article=shown)
     rated = ArticleFeedback.objects.filter(article=shown, user=user).exists()
     context = {
