@@ -62,7 +62,9 @@ def test_bad_input_is_a_clear_4xx(world: World, api) -> None:  # type: ignore[no
     bad_visibility = agent.post("/knowledge/articles", {"title": "t", "visibility": "secret"})
     assert (bad_visibility.status_code, bad_visibility.json()["code"]) == (422, "validation_error")
     orgs = agent.post("/knowledge/articles", {"title": "t", "visibility": "organizations"})
-    assert orgs.json()["fields"] == {"organizations": "List at least one organization that may read it."}
+    assert orgs.json()["fields"] == {
+        "organizations": "List at least one organization that may read it."
+    }
     foreign = agent.post("/knowledge/articles", {"title": "t", "team": world.field_team.pk})
     assert (foreign.status_code, foreign.json()["code"]) == (422, "article.foreign_team")
     assert Article.objects.count() == 0
@@ -81,7 +83,12 @@ def test_categories_are_managed_by_supervisors(world: World, api) -> None:  # ty
     for outsider in (world.agent, world.customer):
         denied = api.as_(outsider).post("/knowledge/categories", {"name": "x"})
         assert denied.status_code == 403
-        assert api.as_(outsider).patch(f"/knowledge/categories/{parent['id']}", {"name": "x"}).status_code == 403
+        assert (
+            api.as_(outsider)
+            .patch(f"/knowledge/categories/{parent['id']}", {"name": "x"})
+            .status_code
+            == 403
+        )
     assert Category.objects.filter(name="办公").count() == 1
     listed = api.as_(world.customer).get("/knowledge/categories").json()
     assert [c["name"] for c in listed] == ["办公", "打印"]
@@ -99,7 +106,10 @@ def test_feedback_and_suggest(world: World, kb: Kb, api) -> None:  # type: ignor
     hidden = customer.post(f"/knowledge/articles/{kb.internal.pk}/feedback", {"helpful": True})
     assert hidden.status_code == 404
     items = customer.get("/knowledge/suggest?text=忘记密码").json()["items"]
-    assert items[0]["id"] in {pk, *Article.objects.filter(group=kb.demo["password"].group).values_list("pk", flat=True)}
+    assert items[0]["id"] in {
+        pk,
+        *Article.objects.filter(group=kb.demo["password"].group).values_list("pk", flat=True),
+    }
     assert items[0]["url"].startswith("/portal/kb/")
     assert customer.get(f"/knowledge/articles/{pk}/revisions").status_code == 403
     empty = customer.get("/knowledge/suggest?text=")

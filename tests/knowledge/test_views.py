@@ -19,7 +19,9 @@ from tests.knowledge.conftest import Kb
 pytestmark = pytest.mark.django_db
 
 
-def test_desk_list_query_count_is_constant(world: World, kb: Kb, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_desk_list_query_count_is_constant(
+    world: World, kb: Kb, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
     client = world.client_for(world.agent)
     client.get("/desk/knowledge/")  # warm per-process caches (dictionary, ticket types)
     with django_assert_max_num_queries(8):
@@ -42,7 +44,9 @@ def test_desk_detail_query_count(world: World, kb: Kb, django_assert_max_num_que
     assert Article.objects.get(pk=pk).view_count == 2
 
 
-def test_portal_home_and_article_query_counts(world: World, kb: Kb, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_portal_home_and_article_query_counts(
+    world: World, kb: Kb, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
     client = world.client_for(world.customer)
     client.get("/portal/kb/")
     with django_assert_max_num_queries(10):
@@ -56,7 +60,9 @@ def test_portal_home_and_article_query_counts(world: World, kb: Kb, django_asser
 
 def test_portal_shows_reader_language(world: World, kb: Kb) -> None:
     client = world.client_for(world.customer)
-    page = client.get(f"/portal/kb/{kb.demo['vpn'].pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(
+        f"/portal/kb/{kb.demo['vpn'].pk}/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert "VPN cannot connect" in page
 
 
@@ -95,7 +101,9 @@ def test_new_ticket_form_suggests_articles(world: World, kb: Kb) -> None:
     client = world.client_for(world.customer)
     form = client.get("/portal/tickets/new/").content.decode()
     assert "/portal/kb/suggest/" in form and 'id="kb-suggestions"' in form
-    html = client.get("/portal/kb/suggest/", {"title": "VPN 连不上", "description": ""}).content.decode()
+    html = client.get(
+        "/portal/kb/suggest/", {"title": "VPN 连不上", "description": ""}
+    ).content.decode()
     assert f"/portal/kb/{kb.demo['vpn'].pk}/?from=suggest" in html
     assert client.get("/portal/kb/suggest/", {"title": ""}).content.decode().strip() == ""
 
@@ -132,24 +140,32 @@ def test_workflow_buttons_and_files(world: World) -> None:
     agent.post(f"/desk/knowledge/{article.pk}/status/", {"to": "review"})
     agent.post(f"/desk/knowledge/{article.pk}/status/", {"to": "published"})  # refused
     assert Article.objects.get().status == "review"
-    world.client_for(world.supervisor).post(f"/desk/knowledge/{article.pk}/status/", {"to": "published"})
+    world.client_for(world.supervisor).post(
+        f"/desk/knowledge/{article.pk}/status/", {"to": "published"}
+    )
     assert Article.objects.get().status == "published"
     agent.post(f"/desk/knowledge/{article.pk}/files/", {"file": upload("截图.png", b"\x89PNG...")})
     item = ArticleFile.objects.get()
     assert agent.get(f"/desk/knowledge/files/{item.pk}/").status_code == 200
     # internal article: customers get 404 for its file
-    assert world.client_for(world.customer).get(f"/desk/knowledge/files/{item.pk}/").status_code == 404
+    assert (
+        world.client_for(world.customer).get(f"/desk/knowledge/files/{item.pk}/").status_code == 404
+    )
 
 
 def _resolved(world: World, title: str, description: str) -> Any:
     ticket = world.ticket(title=title, description=description)
-    ticket = ticket_services.ticket_assign(actor=world.supervisor, ticket=ticket, assignee=world.agent)
+    ticket = ticket_services.ticket_assign(
+        actor=world.supervisor, ticket=ticket, assignee=world.agent
+    )
     ticket_services.comment_create(actor=world.agent, ticket=ticket, body="已重装驱动，恢复正常。")
     ticket.refresh_from_db()
     return ticket_services.ticket_transition(actor=world.agent, ticket=ticket, to=Status.RESOLVED)
 
 
-def test_ticket_panel_suggests_articles_and_similar_resolved_tickets(world: World, kb: Kb, live: Any) -> None:
+def test_ticket_panel_suggests_articles_and_similar_resolved_tickets(
+    world: World, kb: Kb, live: Any
+) -> None:
     with live():
         old = _resolved(world, "财务部打印机无法打印", "打印机驱动报错")
         other = world.ticket(by=world.other_customer, title="打印机卡纸", description="环球")
@@ -163,30 +179,58 @@ def test_ticket_panel_suggests_articles_and_similar_resolved_tickets(world: Worl
     assert other.number not in html  # open, not resolved
     assert "data-kb-insert" in html
     # another team's agent may not even see the ticket
-    assert world.client_for(world.other_agent).get(f"/desk/knowledge/ticket/{current.number}/").status_code == 404
-    assert 'id="ticket-knowledge"' in world.client_for(world.agent).get(f"/desk/tickets/{current.number}/").content.decode()
+    assert (
+        world.client_for(world.other_agent)
+        .get(f"/desk/knowledge/ticket/{current.number}/")
+        .status_code
+        == 404
+    )
+    assert (
+        'id="ticket-knowledge"'
+        in world.client_for(world.agent).get(f"/desk/tickets/{current.number}/").content.decode()
+    )
 
 
 def test_create_article_from_ticket_is_prefilled(world: World, kb: Kb) -> None:
     ticket = _resolved(world, "打印机报错 0x000", "打印时提示 0x000")
     client = world.client_for(world.agent)
     page = client.get("/desk/knowledge/new/", {"ticket": ticket.number}).content.decode()
-    assert "打印机报错 0x000" in page and "已重装驱动，恢复正常。" in page and "打印时提示 0x000" in page
+    assert (
+        "打印机报错 0x000" in page
+        and "已重装驱动，恢复正常。" in page
+        and "打印时提示 0x000" in page
+    )
     response = client.post(
         "/desk/knowledge/new/",
-        {"ticket": ticket.number, "title": "打印机报错 0x000", "body": "答案", "language": "zh-hans", "visibility": "internal"},
+        {
+            "ticket": ticket.number,
+            "title": "打印机报错 0x000",
+            "body": "答案",
+            "language": "zh-hans",
+            "visibility": "internal",
+        },
     )
     assert response.status_code == 302
     assert Article.objects.get(title="打印机报错 0x000").source_ticket == ticket
-    assert world.client_for(world.other_agent).get("/desk/knowledge/new/", {"ticket": ticket.number}).status_code == 404
+    assert (
+        world.client_for(world.other_agent)
+        .get("/desk/knowledge/new/", {"ticket": ticket.number})
+        .status_code
+        == 404
+    )
 
 
 def test_add_translation_variant_from_the_desk(world: World) -> None:
     client = world.client_for(world.supervisor)
-    client.post("/desk/knowledge/new/", {"title": "中文", "language": "zh-hans", "visibility": "public"})
+    client.post(
+        "/desk/knowledge/new/", {"title": "中文", "language": "zh-hans", "visibility": "public"}
+    )
     zh = Article.objects.get()
     page = client.get("/desk/knowledge/new/", {"variant_of": zh.pk}).content.decode()
     assert 'value="en" selected' in page
-    client.post("/desk/knowledge/new/", {"variant_of": zh.pk, "title": "English", "language": "en", "visibility": "public"})
+    client.post(
+        "/desk/knowledge/new/",
+        {"variant_of": zh.pk, "title": "English", "language": "en", "visibility": "public"},
+    )
     assert Article.objects.get(title="English").group_id == zh.group_id
     assert services is not None

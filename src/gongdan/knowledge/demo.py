@@ -35,7 +35,8 @@ ARTICLES = [
         "office",
         ("打印机",),
         "打印机无法打印怎么办",
-        "1. 检查打印机电源和纸盒，清除**卡纸**。\n2. 在电脑上打开“设备和打印机”，确认默认打印机正确。\n"
+        "1. 检查打印机电源和纸盒，清除**卡纸**。\n"
+        "2. 在电脑上打开“设备和打印机”，确认默认打印机正确。\n"
         "3. 重新安装打印机驱动，然后打印测试页。",
         "The printer does not print",
         "1. Check the printer's power and paper tray and clear any **paper jam**.\n"
@@ -51,7 +52,8 @@ ARTICLES = [
         "新密码至少 12 位，包含字母和数字。账号被锁定时请等待 15 分钟。",
         "Forgot your password? Reset it",
         "On the sign-in page choose “Forgot password”, enter your staff number and mobile "
-        "number, and set a new password with the SMS code. Locked accounts unlock after 15 minutes.",
+        "number, and set a new password with the SMS code. Locked accounts unlock after 15 "
+        "minutes.",
     ),
     DemoArticle(
         "vpn",

@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from gongdan.accounts.models import User
 from gongdan.core.errors import NotFound
 from gongdan.knowledge.choices import ArticleLanguage, ArticleStatus
-from gongdan.knowledge.models import Article, ArticleRevision, Category, SuggestionOpen
+from gongdan.knowledge.models import (
+    Article,
+    ArticleFeedback,
+    ArticleRevision,
+    Category,
+    SuggestionOpen,
+)
 from gongdan.knowledge.policies import article_visibility
 from gongdan.search import backends
 from gongdan.search.choices import DocKind
@@ -171,6 +177,15 @@ def with_stats(qs: QuerySet[Article]) -> QuerySet[Article]:
             distinct=True,
         ),
     )
+
+
+def article_stats(*, article: Article) -> dict[str, int]:
+    """Helpful / not-helpful answers and deflections of one article."""
+    counts = ArticleFeedback.objects.filter(article=article).aggregate(
+        helpful_yes=Count("id", filter=Q(helpful=True)),
+        helpful_no=Count("id", filter=Q(helpful=False)),
+    )
+    return {**counts, "deflections": deflection_count(article=article)}
 
 
 def deflection_count(*, article: Article) -> int:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -101,7 +102,7 @@ def _prefill(request: HttpRequest) -> tuple[dict[str, Any], Any, Article | None]
     pk = _int(request.GET.get("variant_of") or request.POST.get("variant_of"))
     if pk:
         variant_of = _article(request, pk)
-        other = [c for c, _label in ArticleLanguage.choices if c != variant_of.language][0]
+        other = next(c for c in ArticleLanguage.values if c != variant_of.language)
         initial |= ArticleForm.initial_for(variant_of) | {
             "language": other,
             "body": variant_of.body,
@@ -129,9 +130,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor(request)
     article = _article(request, pk)
     services.article_viewed(article=article)
-    stats = selectors.with_stats(Article.objects.filter(pk=pk)).values(
-        "helpful_yes", "helpful_no", "deflections"
-    )[0]
+    stats = selectors.article_stats(article=article)
     context = {
         "article": article,
         "tags": list(article.tags.all()),
@@ -251,7 +250,7 @@ def file_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def file_download(request: HttpRequest, pk: int) -> HttpResponse:
+def file_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A file of an article the user may read (staff or customer); 404 otherwise."""
     if not request.user.is_authenticated:
         raise Http404
