@@ -95,3 +95,17 @@ def test_other_team_agent_cannot_edit_in_pages_or_api(world: World, api) -> None
     assert (fresh.title, fresh.status) == ("IT 的文章", "draft")
     # Customers are kept out of the workspace pages altogether.
     assert world.client_for(world.customer).get("/desk/knowledge/").status_code == 403
+
+
+def test_search_check_and_rebuild_cover_articles(world: World, kb: Kb) -> None:
+    from gongdan.search.models import SearchDocument
+    from gongdan.search.services import search_check, search_rebuild
+
+    assert all(r.consistent for r in search_check(kinds=["article"]))
+    Article.objects.filter(pk=kb.internal.pk).update(title="改过的标题")  # bypasses the services
+    SearchDocument.objects.filter(kind="article", obj_id=kb.draft.pk).delete()
+    report = search_check(kinds=["article"])[0]
+    assert (report.stale, report.missing) == ([kb.internal.pk], [kb.draft.pk])
+    search_rebuild(kinds=["article"])
+    assert search_check(kinds=["article"])[0].consistent
+    assert SearchDocument.objects.get(kind="article", obj_id=kb.internal.pk).title == "改过的标题"

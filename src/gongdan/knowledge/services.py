@@ -126,8 +126,9 @@ def article_create(
     source_ticket: Ticket | None = None,
 ) -> Article:
     """A new draft (revision 1). With ``variant_of``, the same article in another language:
-    it joins that article's group (one variant per language) and starts from its category,
-    visibility, organizations, team and tags where ``data`` leaves them empty."""
+    it joins that article's group (one variant per language, else 409). Fields are taken from
+    ``data`` only (the workspace's translation form prefills them from the original). An
+    agent's article without a team goes to the agent's first team."""
     if not policies.may_create(actor):
         raise Forbidden("permission.staff_only", _("Only service staff may write articles."))
     if language not in ArticleLanguage.values:
