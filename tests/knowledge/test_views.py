@@ -234,3 +234,25 @@ def test_add_translation_variant_from_the_desk(world: World) -> None:
     )
     assert Article.objects.get(title="English").group_id == zh.group_id
     assert services is not None
+
+
+def test_lists_are_paged(world: World, kb: Kb, monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    from gongdan.knowledge import portal_views, views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 4)
+    monkeypatch.setattr(portal_views, "PAGE_SIZE", 3)
+    seen: list[str] = []
+    client, url = world.client_for(world.agent), "/desk/knowledge/?status=published"
+    while url:
+        html = client.get(url).content.decode()
+        seen += re.findall(r'href="/desk/knowledge/(\d+)/"', html)
+        older = re.search(r'href="(\?[^"]*cursor=[^"]+)">Older', html)
+        url = "/desk/knowledge/" + older.group(1).replace("&amp;", "&") if older else ""
+    published = Article.objects.filter(status="published").values_list("pk", flat=True)
+    assert sorted(map(int, seen)) == sorted(published)  # each once, none missing
+    portal = world.client_for(world.customer)
+    first = portal.get("/portal/kb/").content.decode()
+    assert first.count('class="fw-semibold" href="/portal/kb/') == 3 and "Older" in first
+    assert portal.get("/portal/kb/?cursor=garbage").status_code == 200

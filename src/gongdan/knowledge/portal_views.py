@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gongdan.core.errors import DomainError, NotFound
+from gongdan.core.pagination import Page, keyset_page
 from gongdan.knowledge import selectors, services
 from gongdan.knowledge.forms import FeedbackForm
 from gongdan.knowledge.models import Article, ArticleFeedback
@@ -47,6 +48,7 @@ def kb_home(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:200]
     category = request.GET.get("category", "")
     articles: list[Article] = []
+    page: Page[Article] | None = None
     error = ""
     if q:
         try:
@@ -59,8 +61,16 @@ def kb_home(request: HttpRequest) -> HttpResponse:
         qs = selectors.reader_articles(user=user)
         if category.isdigit():
             qs = qs.filter(category_id=int(category))
-        articles = list(qs[:PAGE_SIZE])
+        ordering = ["-published_at", "-id"]
+        try:
+            page = keyset_page(
+                qs, ordering=ordering, size=PAGE_SIZE, cursor=request.GET.get("cursor")
+            )
+        except DomainError:  # a mangled cursor: the first page
+            page = keyset_page(qs, ordering=ordering, size=PAGE_SIZE)
+        articles = page.items
     context = {
+        "page": page,
         "categories": selectors.categories(with_counts_for=user),
         "articles": articles,
         "q": q,

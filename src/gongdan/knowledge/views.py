@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongdan.core.errors import DomainError, NotFound
+from gongdan.core.pagination import Page, keyset_page
 from gongdan.knowledge import policies, selectors, services
 from gongdan.knowledge.choices import ArticleLanguage, ArticleStatus
 from gongdan.knowledge.forms import ArticleForm, FileForm
@@ -28,6 +30,20 @@ def _article(request: HttpRequest, pk: int) -> Article:
         return selectors.article_get(user=actor(request), pk=pk)
     except NotFound as exc:
         raise Http404(str(exc.message)) from exc
+
+
+def _page(request: HttpRequest, qs: QuerySet[Article], ordering: list[str]) -> Page[Article]:
+    """One keyset page; a mangled cursor starts again from the first page."""
+    try:
+        return keyset_page(qs, ordering=ordering, size=PAGE_SIZE, cursor=request.GET.get("cursor"))
+    except DomainError:
+        return keyset_page(qs, ordering=ordering, size=PAGE_SIZE)
+
+
+def _query_without_cursor(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    return query.urlencode()
 
 
 def _int(value: str | None) -> int | None:
@@ -52,14 +68,16 @@ def article_list(request: HttpRequest) -> HttpResponse:
     )
     if queue == "review":
         filters.status = ArticleStatus.REVIEW
-    qs = (
-        selectors.due_for_review(user=user)
-        if queue == "due"
-        else selectors.article_list(user=user, filters=filters)
-    )
-    articles = list(selectors.with_stats(qs)[:PAGE_SIZE])
+    if queue == "due":
+        qs, ordering = selectors.due_for_review(user=user), ["review_by", "id"]
+    else:
+        qs, ordering = selectors.article_list(user=user, filters=filters), ["-updated_at", "-id"]
+    page = _page(request, selectors.with_stats(qs), ordering)
+    articles = page.items
     context = {
         "articles": articles,
+        "page": page,
+        "query": _query_without_cursor(request),
         "queue": queue,
         "filters": filters,
         "statuses": ArticleStatus.choices,
