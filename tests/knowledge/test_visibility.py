@@ -109,3 +109,28 @@ def test_search_check_and_rebuild_cover_articles(world: World, kb: Kb) -> None:
     search_rebuild(kinds=["article"])
     assert search_check(kinds=["article"])[0].consistent
     assert SearchDocument.objects.get(kind="article", obj_id=kb.internal.pk).title == "改过的标题"
+
+
+def test_visitors_not_signed_in_read_only_public_published_articles(world: World, kb: Kb) -> None:
+    from django.test import Client
+
+    from gongdan.knowledge.models import ArticleFeedback
+
+    visitor = Client()
+    home = visitor.get("/portal/kb/").content.decode()
+    assert "VPN cannot connect" in home  # the reader's language (en) variant
+    for article in _hidden_from_other(kb):
+        assert article.title not in home
+        assert visitor.get(f"/portal/kb/{article.pk}/").status_code == 404
+    found = visitor.get("/portal/kb/", {"q": "打印机"}).content.decode()
+    assert kb.demo["printer"].title in found and kb.acme_only.title not in found
+    pk = Article.objects.get(group=kb.demo["vpn"].group, language="en").pk  # shown to en readers
+    assert visitor.get(f"/portal/kb/{pk}/").status_code == 200
+    visitor.post(f"/portal/kb/{pk}/feedback/", {"helpful": "no", "comment": "没解决"})
+    visitor.post(f"/portal/kb/{pk}/feedback/", {"helpful": "yes"})  # once per session
+    assert list(ArticleFeedback.objects.values_list("user", "helpful")) == [(None, False)]
+    assert "You rated this article" in visitor.get(f"/portal/kb/{pk}/").content.decode()
+    # The suggestions of the new-ticket form stay behind the sign-in.
+    assert visitor.get("/portal/kb/suggest/", {"title": "VPN"}).status_code == 302
+    # Staff are sent to their workspace.
+    assert world.client_for(world.agent).get("/portal/kb/").status_code == 302

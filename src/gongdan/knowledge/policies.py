@@ -2,7 +2,8 @@
 
 - Staff (agents, supervisors, admins) read every article in any state.
 - Customers read published articles that are public, or that list their organization.
-- Anyone else reads nothing here (the pages require a sign-in).
+- Visitors who are not signed in read published public articles (the portal's knowledge
+  base pages are open to them); inactive accounts read nothing.
 - Agents draft articles and edit those of their teams (or, without a team, their own);
   supervisors and admins edit everything and alone review, publish and archive.
 """
@@ -36,9 +37,11 @@ def article_visibility(user: User) -> Q:
     """The rows of ``Article`` that ``user`` may read, as a filter for every query."""
     if is_staff_user(user):
         return Q()
-    if not user.is_authenticated or not user.is_active:
-        return Q(pk__in=[])
     published = Q(status=ArticleStatus.PUBLISHED)
+    if not user.is_authenticated:
+        return published & Q(visibility=Visibility.PUBLIC)
+    if not user.is_active:
+        return Q(pk__in=[])
     contact = contact_for(user)
     if contact is not None and contact.organization_id:
         return published & (

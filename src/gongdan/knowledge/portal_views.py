@@ -9,8 +9,12 @@ opens ``ticket_submitted`` (``portal.views.tickets.ticket_new``). An open still 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -20,17 +24,31 @@ from gongdan.core.pagination import Page, keyset_page
 from gongdan.knowledge import selectors, services
 from gongdan.knowledge.forms import FeedbackForm
 from gongdan.knowledge.models import Article, ArticleFeedback
-from gongdan.portal.access import customer_required
+from gongdan.portal.access import customer_required, workspace_url
 from gongdan.search.selectors import search
+from gongdan.tickets.policies import is_staff_user
 from gongdan.tickets.views._common import actor
 
 PAGE_SIZE = 30
+View = Callable[..., HttpResponse]
 
 
 def _session_key(request: HttpRequest) -> str:
     if not request.session.session_key:
         request.session.save()
     return request.session.session_key or ""
+
+
+def reader_allowed(view: View) -> View:
+    """Customers and visitors who are not signed in read here; staff go to their workspace."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if is_staff_user(request.user):  # type: ignore[arg-type]  # anonymous: not staff
+            return HttpResponseRedirect(workspace_url())
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _article(request: HttpRequest, pk: int) -> Article:
@@ -41,7 +59,7 @@ def _article(request: HttpRequest, pk: int) -> Article:
 
 
 @require_GET
-@customer_required
+@reader_allowed
 def kb_home(request: HttpRequest) -> HttpResponse:
     """Categories, and the articles of one (``?category=``) or a search (``?q=``)."""
     user = actor(request)
@@ -81,7 +99,7 @@ def kb_home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@customer_required
+@reader_allowed
 def kb_article(request: HttpRequest, pk: int) -> HttpResponse:
     """An article in the reader's language when that variant exists; counts one view."""
     user = actor(request)
@@ -90,7 +108,7 @@ def kb_article(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("from") == "suggest":
         services.suggestion_opened(article=article, user=user, session_key=_session_key(request))
     services.article_viewed(article=shown)
-    rated = ArticleFeedback.objects.filter(article=shown, user=user).exists()
+    rated = _rated(request, shown)
     context = {
         "article": shown,
         "files": list(shown.files.all()),
@@ -101,8 +119,16 @@ def kb_article(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "knowledge/portal_article.html", context)
 
 
+def _rated(request: HttpRequest, article: Article) -> bool:
+    feedback = ArticleFeedback.objects.filter(article=article)
+    if request.user.is_authenticated:
+        return feedback.filter(user=request.user.pk).exists()
+    key = request.session.session_key
+    return bool(key) and feedback.filter(user=None, session_key=key).exists()
+
+
 @require_POST
-@customer_required
+@reader_allowed
 def kb_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     article = _article(request, pk)
     form = FeedbackForm(request.POST)
