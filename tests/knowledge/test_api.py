@@ -42,7 +42,10 @@ def test_article_lifecycle_through_the_api(world: World, api) -> None:  # type: 
     assert [r["number"] for r in revisions["items"]] == [2, 1]
     assert {"kind": "+", "text": "第二版"} in revisions["diff"]
     assert {"kind": "-", "text": "**第一版**"} in revisions["diff"]
-    restored = agent.post(f"/knowledge/articles/{pk}/restore", {"revision": 1}).json()
+    # Published: the agent may no longer change the text; a reviewer may.
+    refused = agent.post(f"/knowledge/articles/{pk}/restore", {"revision": 1})
+    assert (refused.status_code, refused.json()["code"]) == (403, "permission.denied")
+    restored = sup.post(f"/knowledge/articles/{pk}/restore", {"revision": 1}).json()
     assert (restored["version"], restored["body"]) == (3, "**第一版**")
 
     variant = sup.post(

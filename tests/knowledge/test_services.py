@@ -165,3 +165,18 @@ def test_due_for_review_lists_published_articles_past_their_date(world: World) -
         data=services.ArticleData(title="未到期", review_by=date.today() + timedelta(days=5)),
     )
     assert [a.title for a in selectors.due_for_review(user=world.agent)] == ["过期"]
+
+
+def test_agents_cannot_change_a_published_text_until_it_is_a_draft_again(world: World) -> None:
+    article = _draft(world)
+    services.article_transition(actor=world.supervisor, article=article, to="published")
+    data = services.ArticleData(title="绕过审核", body="x")
+    with pytest.raises(Forbidden):
+        services.article_update(actor=world.agent, article=article, data=data)
+    services.article_transition(actor=world.supervisor, article=article, to="draft")
+    updated = services.article_update(actor=world.agent, article=article, data=data)
+    assert (updated.title, updated.status) == ("绕过审核", "draft")
+    services.article_transition(actor=world.supervisor, article=updated, to="archived")
+    services.article_transition(actor=world.agent, article=updated, to="draft")  # the team's
+    with pytest.raises(Forbidden):
+        services.article_transition(actor=world.other_agent, article=updated, to="review")

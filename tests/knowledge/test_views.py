@@ -137,6 +137,7 @@ def test_workflow_buttons_and_files(world: World) -> None:
     )
     article = Article.objects.get()
     assert response["Location"] == f"/desk/knowledge/{article.pk}/"
+    agent.post(f"/desk/knowledge/{article.pk}/files/", {"file": upload("截图.png", b"\x89PNG...")})
     agent.post(f"/desk/knowledge/{article.pk}/status/", {"to": "review"})
     agent.post(f"/desk/knowledge/{article.pk}/status/", {"to": "published"})  # refused
     assert Article.objects.get().status == "review"
@@ -144,7 +145,8 @@ def test_workflow_buttons_and_files(world: World) -> None:
         f"/desk/knowledge/{article.pk}/status/", {"to": "published"}
     )
     assert Article.objects.get().status == "published"
-    agent.post(f"/desk/knowledge/{article.pk}/files/", {"file": upload("截图.png", b"\x89PNG...")})
+    late = upload("晚了.png", b"\x89PNG...")
+    agent.post(f"/desk/knowledge/{article.pk}/files/", {"file": late})  # published: refused
     item = ArticleFile.objects.get()
     assert agent.get(f"/desk/knowledge/files/{item.pk}/").status_code == 200
     # internal article: customers get 404 for its file

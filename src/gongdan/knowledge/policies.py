@@ -4,8 +4,10 @@
 - Customers read published articles that are public, or that list their organization.
 - Visitors who are not signed in read published public articles (the portal's knowledge
   base pages are open to them); inactive accounts read nothing.
-- Agents draft articles and edit those of their teams (or, without a team, their own);
-  supervisors and admins edit everything and alone review, publish and archive.
+- Agents draft articles and edit those of their teams (or, without a team, their own) while
+  they are drafts or in review — a published text changes only through a reviewer (or after a
+  reviewer moved it back to draft); supervisors and admins edit everything and alone publish,
+  unpublish and archive.
 """
 
 from __future__ import annotations
@@ -68,12 +70,18 @@ def team_ids(user: User) -> set[int]:
     return set(Membership.objects.filter(user=user).values_list("team_id", flat=True))
 
 
+EDITABLE_BY_AGENTS = frozenset({ArticleStatus.DRAFT, ArticleStatus.REVIEW})
+
+
 def may_edit(user: User, article: Article) -> bool:
-    """Reviewers edit anything; agents the articles of their teams, or their own team-less ones."""
+    """Reviewers edit anything; agents the drafts (and articles in review) of their teams, or
+    their own team-less ones."""
     if not is_staff_user(user):
         return False
     if is_reviewer(user):
         return True
+    if article.status not in EDITABLE_BY_AGENTS:
+        return False
     if article.team_id is not None:
         return article.team_id in team_ids(user)
     return article.author_id == user.pk
@@ -83,7 +91,19 @@ def may_transition(user: User, article: Article, to: str) -> bool:
     needs_reviewer = TRANSITIONS.get((article.status, to))
     if needs_reviewer is None:
         return False
-    return is_reviewer(user) if needs_reviewer else may_edit(user, article)
+    if needs_reviewer:
+        return is_reviewer(user)
+    if article.status == ArticleStatus.ARCHIVED:  # back to draft: the team's agents may
+        return is_reviewer(user) or _on_team(user, article)
+    return may_edit(user, article)
+
+
+def _on_team(user: User, article: Article) -> bool:
+    if not is_staff_user(user):
+        return False
+    if article.team_id is not None:
+        return article.team_id in team_ids(user)
+    return article.author_id == user.pk
 
 
 def targets(user: User, article: Article) -> list[str]:
