@@ -43,3 +43,24 @@ def test_customer_sees_a_suggested_article_while_typing_and_opens_it(
     expect(page.get_by_text("有帮助吗")).to_be_visible()
     shot(page, "knowledge-02-portal-article")
     assert SuggestionOpen.objects.filter(article=vpn, ticket_submitted=False).count() == 1
+
+
+def test_agent_inserts_a_suggested_article_link_into_the_reply(live_server, new_page) -> None:  # type: ignore[no-untyped-def]
+    world = make_world()
+    articles = seed_articles(actor=world.supervisor)
+    ticket = world.ticket(title="打印机无法打印", description="财务部的打印机卡纸")
+    search_rebuild(kinds=["article"])
+    printer = articles["printer"]
+
+    page = new_page(locale="en-US")
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Login name, email or mobile number").fill("agent")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("Sign in|Log in")).click()
+    page.wait_for_url(lambda url: "/login/" not in url)  # signed in before moving on
+    page.goto(f"{live_server.url}/desk/tickets/{ticket.number}/")
+    panel = page.locator("#ticket-knowledge")
+    expect(panel.get_by_role("link", name=printer.title)).to_be_visible()
+    panel.get_by_role("button", name="Insert link").first.click()
+    box = page.locator("#ticket-composer textarea[name=body]")
+    expect(box).to_have_value(re.compile(rf"/portal/kb/{printer.pk}/$"))
