@@ -45,7 +45,7 @@ def test_customer_sees_a_suggested_article_while_typing_and_opens_it(
     assert SuggestionOpen.objects.filter(article=vpn, ticket_submitted=False).count() == 1
 
 
-def test_agent_inserts_a_suggested_article_link_into_the_reply(live_server, new_page) -> None:  # type: ignore[no-untyped-def]
+def test_agent_inserts_a_suggested_article_link_into_the_reply(live_server, new_page, shot) -> None:  # type: ignore[no-untyped-def]
     world = make_world()
     articles = seed_articles(actor=world.supervisor)
     ticket = world.ticket(title="打印机无法打印", description="财务部的打印机卡纸")
@@ -64,3 +64,7 @@ def test_agent_inserts_a_suggested_article_link_into_the_reply(live_server, new_
     panel.get_by_role("button", name="Insert link").first.click()
     box = page.locator("#ticket-composer textarea[name=body]")
     expect(box).to_have_value(re.compile(rf"/portal/kb/{printer.pk}/$"))
+    shot(page, "knowledge-03-ticket-panel")
+    page.goto(f"{live_server.url}/desk/knowledge/{printer.pk}/")
+    expect(page.get_by_role("heading", name=printer.title)).to_be_visible()
+    shot(page, "knowledge-04-desk-article")
