@@ -117,3 +117,16 @@ def test_feedback_and_suggest(world: World, kb: Kb, api) -> None:  # type: ignor
     assert customer.get(f"/knowledge/articles/{pk}/revisions").status_code == 403
     empty = customer.get("/knowledge/suggest?text=")
     assert empty.status_code == 422
+
+
+def test_out_of_range_ids_are_not_found_not_errors(world: World, api) -> None:  # type: ignore[no-untyped-def]
+    huge = 10**20
+    sup = api.as_(world.supervisor)
+    assert sup.get(f"/knowledge/articles/{huge}").status_code == 404
+    assert sup.patch(f"/knowledge/categories/{huge}", {"name": "x"}).status_code == 404
+    assert sup.post("/knowledge/articles", {"title": "t", "category": huge}).status_code == 422
+    assert sup.get(f"/knowledge/articles?category={huge}").status_code == 200
+    client = world.client_for(world.supervisor)
+    assert client.get(f"/desk/knowledge/?category={huge}").status_code == 200
+    assert client.get(f"/desk/knowledge/new/?variant_of={huge}").status_code == 404
+    assert world.client_for(world.customer).get(f"/portal/kb/?category={huge}").status_code == 200
