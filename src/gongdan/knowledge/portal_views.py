@@ -77,7 +77,7 @@ def kb_home(request: HttpRequest) -> HttpResponse:
             articles = [h.obj for h in result.hits]
     else:
         qs = selectors.reader_articles(user=user)
-        if category.isdigit():
+        if category.isdigit() and len(category) <= 18:
             qs = qs.filter(category_id=int(category))
         ordering = ["-published_at", "-id"]
         try:

@@ -12,6 +12,8 @@ from gongdan.core.api_support import InputSchema
 StatusName = Literal["draft", "review", "published", "archived"]
 VisibilityName = Literal["public", "internal", "organizations"]
 LanguageName = Literal["zh-hans", "en"]
+# Ids fit a 64-bit integer (larger ones cannot be sent to the database at all).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class CategoryOut(Schema):
@@ -25,14 +27,14 @@ class CategoryOut(Schema):
 class CategoryIn(InputSchema):
     name: Annotated[str, Field(min_length=1, max_length=100)]
     name_en: Annotated[str, Field(max_length=100)] = ""
-    parent: int | None = None
+    parent: Id | None = None
     position: Annotated[int, Field(ge=0, le=100_000)] = 0
 
 
 class CategoryPatch(InputSchema):
     name: Annotated[str, Field(min_length=1, max_length=100)] | None = None
     name_en: Annotated[str, Field(max_length=100)] | None = None
-    parent: int | None = None
+    parent: Id | None = None
     position: Annotated[int, Field(ge=0, le=100_000)] | None = None
 
 
@@ -70,13 +72,13 @@ class ArticleIn(InputSchema):
     title: Annotated[str, Field(max_length=200)]
     body: Annotated[str, Field(max_length=100_000)] = ""
     language: LanguageName = "zh-hans"
-    category: int | None = None
+    category: Id | None = None
     tags: list[Annotated[str, Field(max_length=50)]] = Field(default_factory=list, max_length=30)
     visibility: VisibilityName = "internal"
-    organizations: list[int] = Field(default_factory=list, max_length=200)
-    team: int | None = None
+    organizations: list[Id] = Field(default_factory=list, max_length=200)
+    team: Id | None = None
     review_by: date | None = None
-    variant_of: int | None = Field(
+    variant_of: Id | None = Field(
         default=None, description="Another article: this one is its variant in `language`."
     )
 
@@ -84,14 +86,16 @@ class ArticleIn(InputSchema):
 class ArticlePatch(InputSchema):
     title: Annotated[str, Field(max_length=200)] | None = None
     body: Annotated[str, Field(max_length=100_000)] | None = None
-    category: int | None = None
+    category: Id | None = None
     tags: list[Annotated[str, Field(max_length=50)]] | None = Field(default=None, max_length=30)
     visibility: VisibilityName | None = None
-    organizations: list[int] | None = Field(default=None, max_length=200)
-    team: int | None = None
+    organizations: list[Id] | None = Field(default=None, max_length=200)
+    team: Id | None = None
     review_by: date | None = None
     note: Annotated[str, Field(max_length=200)] = ""
-    version: int | None = Field(default=None, description="The version you edited (409 if stale).")
+    version: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="The version you edited (409 if stale)."
+    )
 
 
 class TransitionIn(InputSchema):
@@ -99,7 +103,7 @@ class TransitionIn(InputSchema):
 
 
 class RestoreIn(InputSchema):
-    revision: Annotated[int, Field(ge=1)]
+    revision: Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
 class RevisionOut(Schema):
@@ -122,13 +126,13 @@ class RevisionsOut(Schema):
 
 
 class RevisionsQuery(Schema):
-    old: int | None = Field(default=None, ge=1)
-    new: int | None = Field(default=None, ge=1)
+    old: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    new: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
 class ArticleListQuery(Schema):
     status: StatusName | None = None
-    category: int | None = None
+    category: Id | None = None
     language: LanguageName | None = None
     cursor: str | None = Field(default=None, max_length=500)
     size: int = Field(default=25, ge=1, le=100)

@@ -47,7 +47,8 @@ def _query_without_cursor(request: HttpRequest) -> str:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    # Ids fit 18 digits; longer ones cannot be sent to the database (SQLite overflows).
+    return int(value) if value and value.isdigit() and len(value) <= 18 else None
 
 
 @require_GET
