@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from gongdan.accounts.choices import Role
 from gongdan.accounts.models import User
 from gongdan.core.errors import NotFound
 from gongdan.knowledge.choices import ArticleLanguage, ArticleStatus
@@ -229,7 +230,9 @@ def similar_tickets(*, user: User, ticket: Ticket, limit: int = 5) -> list[Ticke
 def ticket_resolution(*, ticket: Ticket) -> str:
     """The last public reply by staff on ``ticket`` (its answer), or ``""``."""
     comment = (
-        ticket.comments.filter(is_internal=False, author__role__in=["admin", "supervisor", "agent"])
+        ticket.comments.filter(
+            is_internal=False, author__role__in=[Role.ADMIN, Role.SUPERVISOR, Role.AGENT]
+        )
         .order_by("-created_at", "-id")
         .only("body")
         .first()
