@@ -11,6 +11,7 @@ urlpatterns = [
     path("desk/settings/calendars/", include("gongdan.sla.calendar_views")),
     path("desk/settings/mail-templates/", include("gongdan.channels.email.template_views")),
     path("desk/search/", include("gongdan.search.urls")),
+    path("desk/knowledge/", include("gongdan.knowledge.urls")),
     path("desk/assignment/", include("gongdan.assignment.urls")),
     path("portal/", include("gongdan.portal.urls")),
     path("notifications/", include("gongdan.notifications.urls")),

@@ -3,6 +3,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
+from gongdan.knowledge import portal_views as kb
 from gongdan.portal.views import act, auth, lookup, password, tickets
 from gongdan.search.views import portal_search
 from gongdan.tickets.choices import Status
@@ -37,6 +38,10 @@ urlpatterns = [
     ),
     path("tickets/<str:number>/hurry/", tickets.ticket_hurry_view, name="hurry"),
     path("act/<str:token>/", act.act, name="act"),
+    path("kb/", kb.kb_home, name="kb_home"),
+    path("kb/suggest/", kb.kb_suggest, name="kb_suggest"),
+    path("kb/<int:pk>/", kb.kb_article, name="kb_article"),
+    path("kb/<int:pk>/feedback/", kb.kb_feedback, name="kb_feedback"),
     path("lookup/", lookup.lookup, name="lookup"),
     path("lookup/verify/", lookup.lookup_verify, name="lookup_verify"),
     path("lookup/ticket/", lookup.lookup_ticket, name="lookup_ticket"),
