@@ -9,6 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from gongdan.accounts.choices import Language
+from gongdan.accounts.lockout import LockoutMixin
 
 
 def style_fields(form: forms.BaseForm) -> None:
@@ -21,7 +22,7 @@ def style_fields(form: forms.BaseForm) -> None:
         widget.attrs.setdefault("class", css)
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(LockoutMixin, AuthenticationForm):
     """Username, email address or mobile number, and a password (the backend accepts all three)."""
 
     error_messages = {

@@ -9,6 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from gongdan.accounts.lockout import LockoutMixin
 from gongdan.accounts.models import mobile_validator
 from gongdan.core.errors import DomainError
 from gongdan.tickets.models import Category, TicketType
@@ -41,7 +42,7 @@ def add_domain_error(form: forms.Form, exc: DomainError) -> None:
         form.add_error(None, str(exc.message))
 
 
-class PortalLoginForm(BootstrapMixin, AuthenticationForm):
+class PortalLoginForm(LockoutMixin, BootstrapMixin, AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("The email address or mobile number and password do not match."),

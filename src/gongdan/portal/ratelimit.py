@@ -1,16 +1,14 @@
-"""Fixed-window counters in the shared cache (DB cache embedded, Redis in production).
-
-Counters live in the cache rather than in process memory so that every web worker sees the same
-count. Limits are settings so that operators (and tests) can tune them.
-"""
+"""The portal's rate limits (lookup, web form, password links), on ``core.ratelimit``'s shared
+counters. Limits are settings so that operators (and tests) can tune them."""
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
+
+from gongdan.core.ratelimit import client_ip
+from gongdan.core.ratelimit import digest as _digest
+from gongdan.core.ratelimit import hit as _hit
 
 DEFAULTS = {
     "GONGDAN_PORTAL_LOOKUP_WINDOW": 15 * 60,  # seconds
@@ -27,29 +25,6 @@ DEFAULTS = {
 
 def _setting(name: str) -> int:
     return int(getattr(settings, name, DEFAULTS[name]))
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The peer address; behind the configured proxy, the address the proxy appended last."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.SECURE_PROXY_SSL_HEADER and forwarded:
-        return forwarded.split(",")[-1].strip()
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
-def _hit(key: str, limit: int, window: int) -> bool:
-    """Count one hit on ``key``; True when the window's count now exceeds ``limit``."""
-    cache.add(key, 0, window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add() and incr()
-        cache.set(key, 1, window)
-        count = 1
-    return count > limit
-
-
-def _digest(*parts: str) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
 def lookup_limited(request: HttpRequest, *, number: str, address: str) -> bool:

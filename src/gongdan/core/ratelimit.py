@@ -1,0 +1,45 @@
+"""Fixed-window counters in the shared cache (DB cache embedded, Redis in production).
+
+Counters live in the cache rather than in process memory so that every web worker sees the same
+count. Keys carry a digest of what is counted (an address, a login name), never the value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The peer address; behind the configured proxy, the address the proxy appended last."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.SECURE_PROXY_SSL_HEADER and forwarded:
+        return forwarded.split(",")[-1].strip()
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def hit(key: str, limit: int, window: int) -> bool:
+    """Count one hit on ``key``; True when the window's count now exceeds ``limit``."""
+    cache.add(key, 0, window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the key expired between add() and incr()
+        cache.set(key, 1, window)
+        count = 1
+    return count > limit
+
+
+def count(key: str) -> int:
+    """The window's count so far (0 when none)."""
+    return int(cache.get(key) or 0)
+
+
+def reset(key: str) -> None:
+    cache.delete(key)
