@@ -31,8 +31,11 @@ def test_an_admin_sets_up_a_mailbox_and_sees_its_mail(live_server, new_page, sho
     page.goto(f"{base}/desk/tickets/")
     page.get_by_role("button", name="Settings").click()
     page.get_by_role("link", name="Channels").click()
+    expect(page).to_have_url(re.compile(r"/desk/channels/robots/$"))  # each page arrived
     page.get_by_role("link", name="Mailboxes").click()
+    expect(page).to_have_url(re.compile(r"/desk/channels/mailboxes/$"))
     page.get_by_role("link", name="New mailbox").click()
+    expect(page).to_have_url(re.compile(r"/desk/channels/mailboxes/new/$"))
     page.get_by_label("Name").fill("Support")
     page.get_by_label("Address").fill("support@gongdan.test")
     page.get_by_label("Team").select_option(label=world.it_team.name)
@@ -55,7 +58,9 @@ def test_an_admin_sets_up_a_mailbox_and_sees_its_mail(live_server, new_page, sho
     ticket = Ticket.objects.get(title="打印机卡纸")
 
     page.get_by_role("link", name="Back to the mailbox").click()
+    expect(page).to_have_url(re.compile(rf"/desk/channels/mailboxes/{box.pk}/$"))
     page.get_by_role("link", name="Received mail").click()
+    expect(page).to_have_url(re.compile(r"/desk/channels/mail/$"))
     page.get_by_label("Status").select_option(label="All")  # submits the filter (app.js)
     expect(page).to_have_url(re.compile(r"status=all"))
     row = page.get_by_test_id("inbound-table").locator("tr", has_text="打印机卡纸")
