@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, assume, given, settings
@@ -138,6 +139,22 @@ def test_adding_a_then_b_is_adding_a_plus_b(
     assert add_business_time(spec, add_business_time(spec, start, a), b) == add_business_time(
         spec, start, a + b
     )
+
+
+def test_adding_from_a_zone_with_dst_across_its_autumn_change() -> None:
+    """Found by hypothesis: a start in New York, a due time after New York's clocks went back."""
+    spec = CalendarSpec(
+        tz_name="Asia/Shanghai",
+        weekly=((), (), (), (), (), ((time(0), time(9)),), ((time(0), time(14)),)),
+        is_24x7=False,
+        special=MappingProxyType({}),
+    )
+    start = datetime(2026, 10, 25, 1, 45, tzinfo=ZoneInfo("America/New_York"))
+
+    step = add_business_time(spec, add_business_time(spec, start, 556), 839)
+
+    assert step == add_business_time(spec, start, 556 + 839)
+    assert step.astimezone(UTC) == datetime(2026, 11, 1, 6, 0, tzinfo=UTC)  # Sunday 14:00 CST
 
 
 def _utc(moment: datetime) -> datetime:

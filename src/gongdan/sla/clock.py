@@ -174,6 +174,10 @@ def _windows(
     ``MAX_IDLE_DAYS`` days in a row without working time.
     """
     zone = spec.zone
+    # Instants in UTC: arithmetic on an aware datetime of a zone with DST is by wall clock, so a
+    # window starting at a caller's New York ``since`` plus 14 hours would be an hour off across
+    # the autumn change.
+    since = since.astimezone(UTC)
     # Start a day early: DST resolution can move a window of the previous date past midnight.
     day = since.astimezone(zone).date() - timedelta(days=1)
     last_day = until.astimezone(zone).date() + timedelta(days=1) if until is not None else None
