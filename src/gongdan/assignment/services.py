@@ -118,7 +118,7 @@ def assign_automatically(ticket: Ticket, *, exclude: Iterable[int] = ()) -> Deci
     now = timezone.now()
     # The cursor first: concurrent assignments under one rule queue here, and each then loads
     # the loads its predecessors committed.
-    key, round_robin = engine.cursor_key(ticket)
+    key, round_robin = engine.cursor_key(ticket, engine.config(engine.current_version()))
     cursor = _lock_cursor(key) if round_robin else None
     ctx = engine.load_context(ticket, now=now)
     ctx.last_user_id = cursor.last_user_id if cursor else None
