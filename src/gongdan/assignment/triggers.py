@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - every statement is built from this module's constant table and column names
 """The database triggers behind smart assignment's fast decisions.
 
 - ``tickets_ticket`` → ``assignment_agentload``: each agent's open load (open tickets weighted by
@@ -55,7 +56,8 @@ def _sqlite() -> list[str]:
     changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in ("assignee_id", "priority", "is_open"))
     sql = [
         f"CREATE TRIGGER asg_load_ins AFTER INSERT ON tickets_ticket BEGIN {upsert('NEW', '')} END",
-        f"CREATE TRIGGER asg_load_del AFTER DELETE ON tickets_ticket BEGIN {upsert('OLD', '-')} END",
+        "CREATE TRIGGER asg_load_del AFTER DELETE ON tickets_ticket "
+        f"BEGIN {upsert('OLD', '-')} END",
         f"CREATE TRIGGER asg_load_upd AFTER UPDATE ON tickets_ticket WHEN {changed} "
         f"BEGIN {upsert('OLD', '-')} {upsert('NEW', '')} END",
     ]
@@ -173,8 +175,9 @@ def present(connection: Any) -> bool:
             return bool(cursor.fetchone()[0] == 3 + len(VERSIONED) + 1)
         names = _sqlite_names()
         cursor.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN (%s)"
-            % ", ".join(["%s"] * len(names)),
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ("
+            + ", ".join(["%s"] * len(names))
+            + ")",
             names,
         )
         return bool(cursor.fetchone()[0] == len(names))
