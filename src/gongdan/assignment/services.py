@@ -423,6 +423,14 @@ def agent_update(*, actor: User, user: User, **changes: Any) -> AgentProfile:
             if isinstance(value, float):  # coordinates: DecimalField(9, 6)
                 value = Decimal(str(round(value, 6)))
             setattr(profile, name, value)
+        for lat, lng in (("latitude", "longitude"), ("current_latitude", "current_longitude")):
+            if (getattr(profile, lat) is None) != (getattr(profile, lng) is None):
+                message = _("Give both latitude and longitude, or neither.")
+                raise ValidationFailed(
+                    "validation_error",
+                    _("Please correct the highlighted fields."),
+                    fields={lng: message},
+                )
         if set(changes) & set(LOCATION_FIELDS):
             profile.located_at = timezone.now()
         _full_clean(profile)
