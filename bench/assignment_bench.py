@@ -16,6 +16,8 @@ Then, for R tickets of random priority:
   the team's open loads) when the per-process cache of the candidates holds;
 - ``decide after a change``: the same right after a write to a cached table (an agent's
   seniority here), so that the candidates are loaded, screened and scored again;
+- ``decide after a switch``: the same right after an agent switched between online and away
+  (availability is read by every decision, so the cache holds);
 - ``create``: a whole ``ticket_create`` with automatic assignment (locks, timeline, audit,
   outbox), and ``create (manual team)`` the same with automatic assignment switched off.
 
@@ -194,7 +196,7 @@ def measure(rounds: int, rng: random.Random, *, freeze: bool) -> dict[str, str]:
     engine.decide(probe)  # warm the rule cache and the connection
     if freeze:
         gc.freeze()  # what a pre-forking server does after start: old objects leave the GC's scans
-    ranks, rank_cpu, decides, rebuilt, creates, manual = [], [], [], [], [], []
+    ranks, rank_cpu, decides, rebuilt, switched, creates, manual = [], [], [], [], [], [], []
     candidates = 0
     for _ in range(rounds):
         probe.priority = rng.choice(priorities)
@@ -217,6 +219,12 @@ def measure(rounds: int, rng: random.Random, *, freeze: bool) -> dict[str, str]:
         t0 = time.perf_counter()
         decision = engine.rank(engine.load_context(probe))
         rebuilt.append(time.perf_counter() - t0)
+        assert decision.agent_id is not None
+    for i in range(max(1, rounds // 8)):
+        somebody.update(availability=("away", "online")[i % 2])  # read per decision, not cached
+        t0 = time.perf_counter()
+        decision = engine.rank(engine.load_context(probe))
+        switched.append(time.perf_counter() - t0)
         assert decision.agent_id is not None
     for i in range(max(1, rounds // 4)):
         t0 = time.perf_counter()
@@ -243,6 +251,7 @@ def measure(rounds: int, rng: random.Random, *, freeze: bool) -> dict[str, str]:
         "rank (CPU)": percentiles(rank_cpu),
         "decide": percentiles(decides),
         "decide after a change": percentiles(rebuilt),
+        "decide after a switch": percentiles(switched),
         "create": percentiles(creates),
         "create (manual team)": percentiles(manual),
     }

@@ -90,19 +90,36 @@ def test_a_changed_capacity_or_level_counts_at_the_next_decision(world: World) -
     assert {p.user_id: p.reason for p in decision.passed}[a.pk] == "at_capacity"
 
 
-def test_availability_and_role_changes_count_but_a_login_does_not(world: World) -> None:
+def test_availability_counts_at_once_without_emptying_the_cache(world: World) -> None:
+    from gongdan.assignment.services import availability_set
+
     a = agent("a", world.it_team)
     assert _decide(world).agent_id == a.pk
     version = engine.current_version()
-    User.objects.filter(pk=a.pk).update(last_login=datetime.now(UTC))
-    assert engine.current_version() == version
 
     AgentProfile.objects.filter(user=a).update(availability="away")
     assert _decide(world).agent_id is None
-    AgentProfile.objects.filter(user=a).update(availability="online")
-    User.objects.filter(pk=a.pk).update(is_active=False)
-    assert _decide(world).agent_id is None
+    availability_set(actor=a, user=a, availability="online")
+    assert _decide(world).agent_id == a.pk
+    User.objects.filter(pk=a.pk).update(last_login=datetime.now(UTC))
+
+    assert engine.current_version() == version  # read per decision, not cached
+
+
+def test_leave_and_role_changes_give_a_new_version(world: World) -> None:
+    from gongdan.assignment.services import availability_set
+
+    a = agent("a", world.it_team)
+    version = engine.current_version()
+    availability_set(actor=a, user=a, on_leave_until=datetime.now(UTC) + timedelta(days=2))
     assert engine.current_version() != version
+    assert {p.user_id: p.reason for p in _decide(world).passed}[a.pk] == "on_leave"
+
+    version = engine.current_version()
+    availability_set(actor=a, user=a, on_leave_until=None)
+    User.objects.filter(pk=a.pk).update(is_active=False)
+    assert engine.current_version() != version
+    assert _decide(world).agent_id is None
 
 
 def test_a_renamed_skill_shows_in_the_next_explanation(world: World) -> None:
@@ -170,8 +187,15 @@ def test_the_cached_ranking_gives_the_plain_rankings_answer(seed: int) -> None:
 
     pool = _pool(candidates, required, site, radius)
     loads = {c.user_id: c.load for c in candidates}
+    availability = {c.user_id: c.availability for c in candidates}
     fast = rank(
-        Context(candidates=pool.candidates, pool=pool, loads=loads, **common),  # type: ignore[arg-type]
+        Context(
+            candidates=pool.candidates,
+            pool=pool,
+            loads=loads,
+            availability=availability,
+            **common,  # type: ignore[arg-type]
+        ),
         exclude=exclude,
     )
 
@@ -197,7 +221,7 @@ def _pool(
         Candidate(
             user_id=c.user_id,
             name=c.name,
-            availability=c.availability,
+            availability="offline",  # the pool must not read it
             on_leave_until=c.on_leave_until,
             capacity=c.capacity,
             load=0.0,

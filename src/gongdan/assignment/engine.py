@@ -121,9 +121,11 @@ class Context:
     site: tuple[float, float] | None = None
     max_radius_km: float | None = None
     # Set by ``load_context``: the cached static screening and scores of the candidates, and
-    # their current loads (``Candidate.load`` is then unused).
+    # their current loads and availability (``Candidate.load`` and ``.availability`` are then
+    # unused: they change too often to be cached).
     pool: Pool | None = None
     loads: dict[int, float] | None = None
+    availability: dict[int, str] | None = None
 
 
 @dataclass(slots=True)
@@ -133,9 +135,9 @@ class Pool:
 
     ``eligible``: (candidate, sum of levels in the required skills, location score, distance,
     performance score, seniority factor), by user id. ``blocked``: candidates passed over for a
-    static reason (offline, away, lacking a skill, no location, too far) with that explanation
-    ready; at decision time only an exclusion, a leave or (before distance reasons) capacity
-    can take precedence, as in ``_screen``.
+    static reason (lacking a skill, no location, too far) with that explanation ready; at
+    decision time an exclusion, a leave, being offline or away, or (before distance reasons)
+    capacity take precedence, as in ``_screen``.
     """
 
     candidates: list[Candidate]
@@ -333,7 +335,7 @@ def _round_robin(eligible: list[Candidate], last_user_id: int | None) -> dict[in
 def rank(ctx: Context, *, exclude: frozenset[int] = frozenset()) -> Decision:
     """Score every candidate of ``ctx`` (pure; ``exclude`` = agents already tried)."""
     if ctx.pool is not None:
-        return _rank_pool(ctx, ctx.pool, ctx.loads or {}, exclude)
+        return _rank_pool(ctx, ctx.pool, ctx.loads or {}, ctx.availability or {}, exclude)
     eligible, passed = _screen(ctx, exclude)
     order = _round_robin([c for c, _l, _d in eligible], ctx.last_user_id)
     n = max(1, len(order))
@@ -384,20 +386,30 @@ def _row_key(row: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def _rank_pool(  # noqa: C901 - the hot loop, kept flat on purpose (speed)
-    ctx: Context, pool: Pool, loads: dict[int, float], exclude: frozenset[int]
+    ctx: Context,
+    pool: Pool,
+    loads: dict[int, float],
+    availability: dict[int, str],
+    exclude: frozenset[int],
 ) -> Decision:
     """``rank`` over a cached pool: the same screening order, scores, ties and explanations as
-    ``_screen`` + the scoring loop, but only exclusions, leave and capacity are checked and only
-    workload, priority and round robin are computed per decision."""
+    ``_screen`` + the scoring loop, but only exclusions, leave, availability and capacity are
+    checked and only workload, priority and round robin are computed per decision."""
     weight = LOAD_WEIGHTS.get(ctx.priority, 1.0)
     now = ctx.now
+    online = Availability.ONLINE.value
+    offline = Availability.OFFLINE.value
     passed: list[Passed] = []
     for c, explanation, distance_reason in pool.blocked:
         uid = c.user_id
+        status = availability.get(uid, offline)
         if uid in exclude:
             passed.append(Passed(uid, c.name, PassReason.EXCLUDED))
         elif c.on_leave_until is not None and c.on_leave_until > now:
             passed.append(Passed(uid, c.name, PassReason.ON_LEAVE, c.on_leave_until))
+        elif status != online:
+            reason = PassReason.OFFLINE if status == offline else PassReason.AWAY
+            passed.append(Passed(uid, c.name, reason))
         elif distance_reason and loads.get(uid, 0.0) + weight > c.capacity:
             load = loads.get(uid, 0.0)
             passed.append(Passed(uid, c.name, PassReason.AT_CAPACITY, (load, c.capacity)))
@@ -413,6 +425,11 @@ def _rank_pool(  # noqa: C901 - the hot loop, kept flat on purpose (speed)
             continue
         if c.on_leave_until is not None and c.on_leave_until > now:
             passed.append(Passed(uid, c.name, PassReason.ON_LEAVE, c.on_leave_until))
+            continue
+        status = availability.get(uid, offline)
+        if status != online:
+            reason = PassReason.OFFLINE if status == offline else PassReason.AWAY
+            passed.append(Passed(uid, c.name, reason))
             continue
         load = get(uid, 0.0)
         if load + weight > c.capacity:
@@ -712,17 +729,25 @@ def _fill(
                 by_user[uid].performance = (rate, float(seconds), reopen)
 
 
-def team_loads(team_id: int) -> dict[int, float]:
-    """The open load of every member of a team with one (``AgentLoad``, kept by triggers)."""
+def team_state(team_id: int) -> tuple[dict[int, float], dict[int, str]]:
+    """What changes too often to cache: each team member's open load (``AgentLoad``, kept by
+    triggers) and availability, in one query without the ORM (every decision makes it)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT l.user_id, l.open_load FROM assignment_agentload l "
-            "JOIN accounts_membership m ON m.user_id = l.user_id WHERE m.team_id = %s",
+            "SELECT p.user_id, l.open_load, p.availability FROM accounts_membership m "
+            "JOIN accounts_agentprofile p ON p.user_id = m.user_id "
+            "LEFT JOIN assignment_agentload l ON l.user_id = m.user_id WHERE m.team_id = %s",
             [team_id],
         )
-        return dict(cursor.fetchall())
+        rows = cursor.fetchall()
+    return {uid: load for uid, load, _a in rows if load}, {uid: a for uid, _l, a in rows}
+
+
+def team_loads(team_id: int) -> dict[int, float]:
+    """The open load of every member of a team with one."""
+    return team_state(team_id)[0]
 
 
 def _build_pool(
@@ -736,10 +761,11 @@ def _build_pool(
     now: datetime,
 ) -> Pool:
     """Load a team's candidates (three or four queries) and screen and score what does not
-    change between decisions: availability, skills, distance, performance, seniority."""
+    change between decisions: leave dates, skills, distance, performance, seniority."""
     candidates = _candidates(team_id, now)
     _fill(candidates, team_id, required, category_id, with_performance, loads=False)
-    # ``_screen`` with nobody excluded, on leave or at capacity gives the static verdicts.
+    # ``_screen`` with everybody online, nobody excluded, on leave or at capacity gives the
+    # static verdicts.
     probe = Context(
         ticket_id=None,
         priority=Priority.LOW,
@@ -780,11 +806,12 @@ def _build_pool(
 
 
 def _unbounded(c: Candidate) -> Candidate:
-    """A copy of ``c`` without leave and with room for anything (for the static screening)."""
+    """A copy of ``c`` online, without leave and with room for anything (for the static
+    screening)."""
     return Candidate(
         user_id=c.user_id,
         name=c.name,
-        availability=c.availability,
+        availability=Availability.ONLINE,
         on_leave_until=None,
         capacity=math.inf,
         load=0.0,
@@ -852,6 +879,7 @@ def load_context(
     candidates: list[Candidate] = []
     pool = None
     loads: dict[int, float] = {}
+    availability: dict[int, str] = {}
     if ticket.team_id is not None:
         pool = pool_for(
             version,
@@ -865,7 +893,7 @@ def load_context(
             now,
         )
         candidates = pool.candidates
-        loads = team_loads(ticket.team_id)
+        loads, availability = team_state(ticket.team_id)
     return Context(
         ticket_id=ticket.pk,
         priority=ticket.priority,
@@ -881,6 +909,7 @@ def load_context(
         max_radius_km=radius,
         pool=pool,
         loads=loads,
+        availability=availability,
     )
 
 

@@ -379,7 +379,12 @@ def availability_set(
         if (profile.availability, profile.on_leave_until) == before:
             return profile
         profile.availability_changed_at = now
-        profile.save(update_fields=["availability", "on_leave_until", "availability_changed_at"])
+        fields = ["availability", "availability_changed_at"]
+        if profile.on_leave_until != before[1]:
+            fields.append(
+                "on_leave_until"
+            )  # a leave date is cached by the engine, availability not
+        profile.save(update_fields=fields)
         audit_record(
             actor=actor,
             action="agent.availability_changed",

@@ -28,7 +28,6 @@ LOAD = "assignment_agentload"
 VERSION = "assignment_dataversion"
 # Tables whose rows the engine caches per process (the user table only for these columns).
 VERSIONED = [
-    "accounts_agentprofile",
     "accounts_agentskill",
     "accounts_skill",
     "accounts_membership",
@@ -39,6 +38,21 @@ VERSIONED = [
     "assignment_teamassignment",
 ]
 USER_COLUMNS = ["username", "display_name", "role", "is_active"]
+# Agent profiles: every column but availability (read by each decision, never cached) and the
+# moment it changed, so that agents switching online / away / offline keep the caches warm.
+PROFILE = "accounts_agentprofile"
+PROFILE_COLUMNS = [
+    "user_id",
+    "capacity",
+    "location_name",
+    "latitude",
+    "longitude",
+    "on_leave_until",
+    "seniority",
+    "current_latitude",
+    "current_longitude",
+    "located_at",
+]
 
 
 def _sqlite() -> list[str]:
@@ -71,6 +85,13 @@ def _sqlite() -> list[str]:
         f"CREATE TRIGGER asg_v_user_upd AFTER UPDATE ON accounts_user WHEN {user_changed} "
         f"BEGIN {bump} END"
     )
+    profile_changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in PROFILE_COLUMNS)
+    sql += [
+        f"CREATE TRIGGER asg_v_profile_insert AFTER INSERT ON {PROFILE} BEGIN {bump} END",
+        f"CREATE TRIGGER asg_v_profile_delete AFTER DELETE ON {PROFILE} BEGIN {bump} END",
+        f"CREATE TRIGGER asg_v_profile_update AFTER UPDATE ON {PROFILE} WHEN {profile_changed} "
+        f"BEGIN {bump} END",
+    ]
     return sql
 
 
@@ -116,6 +137,13 @@ def _postgresql() -> list[str]:
         f"CREATE TRIGGER asg_version AFTER UPDATE ON accounts_user FOR EACH ROW "
         f"WHEN ({user_changed}) EXECUTE FUNCTION asg_bump_version()"
     )
+    # Statement level, fired only when an UPDATE sets one of these columns (Django's save()
+    # without update_fields sets them all; the availability switch sets its own three).
+    sql.append(
+        f"CREATE TRIGGER asg_version AFTER INSERT OR DELETE OR TRUNCATE OR UPDATE OF "
+        f"{', '.join(PROFILE_COLUMNS)} ON {PROFILE} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION asg_bump_version()"
+    )
     return sql
 
 
@@ -150,7 +178,7 @@ def uninstall(connection: Any) -> None:
         if connection.vendor == "postgresql":
             for name in ("asg_load_ins", "asg_load_del", "asg_load_upd"):
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON tickets_ticket")
-            for table in [*VERSIONED, "accounts_user"]:
+            for table in [*VERSIONED, "accounts_user", PROFILE]:
                 cursor.execute(f"DROP TRIGGER IF EXISTS asg_version ON {table}")
             cursor.execute("DROP FUNCTION IF EXISTS asg_ticket_load()")
             cursor.execute("DROP FUNCTION IF EXISTS asg_bump_version()")
@@ -161,6 +189,7 @@ def uninstall(connection: Any) -> None:
 
 def _sqlite_names() -> list[str]:
     names = ["asg_load_ins", "asg_load_del", "asg_load_upd", "asg_v_user_upd"]
+    names += ["asg_v_profile_insert", "asg_v_profile_delete", "asg_v_profile_update"]
     return names + [f"asg_v_{t}_{op}" for t in VERSIONED for op in ("insert", "update", "delete")]
 
 
@@ -172,7 +201,7 @@ def present(connection: Any) -> bool:
                 "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal "
                 "AND tgname IN ('asg_load_ins', 'asg_load_del', 'asg_load_upd', 'asg_version')"
             )
-            return bool(cursor.fetchone()[0] == 3 + len(VERSIONED) + 1)
+            return bool(cursor.fetchone()[0] == 3 + len(VERSIONED) + 2)
         names = _sqlite_names()
         cursor.execute(
             "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ("
