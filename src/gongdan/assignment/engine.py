@@ -729,25 +729,32 @@ def _fill(
                 by_user[uid].performance = (rate, float(seconds), reopen)
 
 
-def team_state(team_id: int) -> tuple[dict[int, float], dict[int, str]]:
-    """What changes too often to cache: each team member's open load (``AgentLoad``, kept by
-    triggers) and availability, in one query without the ORM (every decision makes it)."""
+def team_state(team_id: int) -> tuple[Any, dict[int, float], dict[int, str]]:
+    """What changes too often to cache, in one query without the ORM (every decision makes it,
+    and on a busy machine each round trip to the database may wait for a time slice): the data
+    version, each team member's open load (``AgentLoad``, kept by triggers) and availability.
+    The version is ``UNKNOWN`` for a team without members."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT p.user_id, l.open_load, p.availability FROM accounts_membership m "
+            "SELECT p.user_id, l.open_load, p.availability, v.value "
+            "FROM accounts_membership m "
             "JOIN accounts_agentprofile p ON p.user_id = m.user_id "
-            "LEFT JOIN assignment_agentload l ON l.user_id = m.user_id WHERE m.team_id = %s",
+            "LEFT JOIN assignment_agentload l ON l.user_id = m.user_id "
+            "LEFT JOIN assignment_dataversion v ON v.id = 1 "
+            "WHERE m.team_id = %s",
             [team_id],
         )
         rows = cursor.fetchall()
-    return {uid: load for uid, load, _a in rows if load}, {uid: a for uid, _l, a in rows}
+    version = (int(rows[0][3]) if rows[0][3] is not None else None) if rows else UNKNOWN
+    loads = {uid: load for uid, load, _a, _v in rows if load}
+    return version, loads, {uid: a for uid, _l, a, _v in rows}
 
 
 def team_loads(team_id: int) -> dict[int, float]:
     """The open load of every member of a team with one."""
-    return team_state(team_id)[0]
+    return team_state(team_id)[1]
 
 
 def _build_pool(
@@ -863,13 +870,20 @@ def load_context(
 ) -> Context:
     """The candidates for ``ticket`` (its team's staff) and the rule that applies.
 
-    Two queries when nothing changed since the last decision in this process: the data version
-    and the team's loads; the rest (rules, candidates, their skills, locations and performance,
-    screened and scored) comes from the per-process cache of that version.
+    One query when nothing changed since the last decision in this process (``team_state``: the
+    data version, the team's loads and availability); the rest (rules, candidates, their skills,
+    locations and performance, screened and scored) comes from the per-process cache of that
+    version.
     ``site`` overrides the rule's service area (a dry run for a given place).
     """
     now = now or timezone.now()
-    version = current_version()
+    version: Any = UNKNOWN
+    loads: dict[int, float] = {}
+    availability: dict[int, str] = {}
+    if ticket.team_id is not None:
+        version, loads, availability = team_state(ticket.team_id)
+    if version is UNKNOWN:
+        version = current_version()
     cfg = config(version)
     rule = rule_for(ticket, cfg)
     weights = dict(rule.weights) if rule else dict(DEFAULT_WEIGHTS)
@@ -878,8 +892,6 @@ def load_context(
     radius = rule.max_radius_km if rule else None
     candidates: list[Candidate] = []
     pool = None
-    loads: dict[int, float] = {}
-    availability: dict[int, str] = {}
     if ticket.team_id is not None:
         pool = pool_for(
             version,
@@ -893,7 +905,6 @@ def load_context(
             now,
         )
         candidates = pool.candidates
-        loads, availability = team_state(ticket.team_id)
     return Context(
         ticket_id=ticket.pk,
         priority=ticket.priority,
