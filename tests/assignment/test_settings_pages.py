@@ -381,3 +381,23 @@ def test_the_rule_list_takes_constant_queries(
         page = client.get(reverse("assignment:rules"))
 
     assert page.content.decode().count("data-rule=") == 6
+
+
+def test_another_teams_lead_cannot_switch_this_teams_automatic_assignment(world: World) -> None:
+    from gongdan.assignment.models import TeamAssignment
+
+    stranger = agent("stranger", world.field_team)
+    world.field_team.lead = stranger
+    world.field_team.save()
+    client = world.client_for(stranger)
+
+    response = client.post(
+        reverse("assignment:team_settings", args=[world.it_team.pk]),
+        {"auto_assign": "on", "on_unavailable": "redistribute"},
+    )
+    overview = client.get(reverse("assignment:agents")).content.decode()
+
+    assert response.status_code == 404
+    assert not TeamAssignment.objects.filter(team=world.it_team).exists()
+    assert world.it_team.name not in overview
+    assert world.field_team.name in overview  # their own team's switch
