@@ -83,6 +83,9 @@ class Caller:
     def put(self, path: str, body: Any = None, **kw: Any) -> Any:
         return self._send("put", path, body, **kw)
 
+    def delete(self, path: str, **kw: Any) -> Any:
+        return self._send("delete", path, **kw)
+
     def upload(self, path: str, upload: Any, **fields: Any) -> Any:
         return self.client.post(
             f"/api/v1{path}", data={"file": upload, **fields}, headers=self.headers

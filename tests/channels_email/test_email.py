@@ -110,6 +110,26 @@ def test_a_sender_domain_places_the_new_contact_in_its_organization(
     assert message.ticket.organization == world.acme
 
 
+def test_an_organizations_own_email_domains_place_the_new_contact_too(
+    mailbox: Mailbox, world: World
+) -> None:
+    world.acme.email_domains = "acme-group.example.cn, @Acme-Shop.example.cn"
+    world.acme.save()
+
+    shop, _ = receive(
+        mail(sender="店员 <clerk@acme-shop.example.cn>", subject="你好", body="门店", n=901),
+        mailbox=mailbox,
+    )
+    # A domain that merely contains a listed one is not it.
+    other, _ = receive(
+        mail(sender="x <x@roup.example.cn>", subject="你好", body="别家", n=902),
+        mailbox=mailbox,
+    )
+
+    assert shop.ticket is not None and shop.ticket.organization == world.acme
+    assert other.ticket is not None and other.ticket.organization is None
+
+
 def test_cc_addresses_become_watchers_but_never_our_own(mailbox: Mailbox) -> None:
     raw = next(c.raw for c in CORPUS if c.name == "cc_watchers")
 

@@ -131,3 +131,35 @@ def test_quarantined_mail_is_listed_and_retried(
     assert retried.json()["ticket"] is not None
     assert agent.status_code == 403
     assert InboundMessage.objects.get(pk=poison.pk).attempts == 2
+
+
+def test_mail_domains_through_the_api(world: World) -> None:
+    api = Api(world).as_(world.admin)
+
+    created = api.post(
+        "/mail/domains", {"domain": "Acme.example.cn", "organization": world.acme.pk}
+    )
+    taken = api.post("/mail/domains", {"domain": "acme.example.cn", "organization": world.acme.pk})
+    bad = api.post("/mail/domains", {"domain": "acme", "organization": world.acme.pk})
+    unknown = api.post("/mail/domains", {"domain": "b.example.cn", "organization": 4242})
+    listed = api.get("/mail/domains").json()
+    outsider = Api(world).as_(world.supervisor)
+    outsider_codes = [
+        outsider.get("/mail/domains").status_code,
+        outsider.post(
+            "/mail/domains", {"domain": "evil.cn", "organization": world.acme.pk}
+        ).status_code,
+        outsider.delete(f"/mail/domains/{created.json()['id']}").status_code,
+    ]
+    deleted = api.delete(f"/mail/domains/{created.json()['id']}")
+    missing = api.delete(f"/mail/domains/{created.json()['id']}")
+
+    assert created.status_code == 201 and created.json()["domain"] == "acme.example.cn"
+    assert (taken.status_code, taken.json()["code"]) == (422, "maildomain.taken")
+    assert (bad.status_code, bad.json()["code"]) == (422, "maildomain.invalid")
+    assert (unknown.status_code, unknown.json()["code"]) == (422, "maildomain.invalid")
+    assert listed == [
+        {"id": created.json()["id"], "domain": "acme.example.cn", "organization": world.acme.pk}
+    ]
+    assert outsider_codes == [403, 403, 403]
+    assert deleted.status_code == 204 and missing.status_code == 404

@@ -212,3 +212,23 @@ def test_warnings_breaches_and_escalations_reach_the_outbox_once_each(
         ("sla.breached", {"ticket": ticket.number, "target": "resolution"}),
         ("sla.escalated", {"ticket": ticket.number, "target": "resolution", "level": 1}),
     ]
+
+
+def test_the_cost_of_a_tick_follows_its_batches_not_its_rows(
+    world: World, policy: SlaPolicy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A breach and its first level (due at once) fire in one batch: as many queries for 1 or 12."""
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(timezone, "now", lambda: sh(2026, 11, 23, 9))
+    counts = []
+    for n in (1, 12):
+        for _ in range(n):
+            world.ticket(by=world.supervisor, assignee=world.agent)
+        with CaptureQueriesContext(connection) as queries:
+            result = sweep(now=sh(2026, 11, 23, 18, 1))
+        assert (result.breaches, result.escalations, result.errors) == (n, n, [])
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    # Each clock breached once and stands at its first level (the second is an hour later).
+    assert SlaClock.objects.filter(escalation_level=1, breached_at__isnull=False).count() == 13

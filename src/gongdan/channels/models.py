@@ -1,8 +1,8 @@
 """Channels beyond in-app notifications: IM group robots, WeCom apps, outgoing webhooks.
 
-Secrets (robot signing secrets, app secrets, webhook secrets) are stored as given — field
-encryption is a later, project-wide change — and are never shown back in full: pages, the admin
-and the API show ``masked(secret)``.
+Secrets (robot URLs and signing secrets, app secrets, callback keys, access tokens, webhook
+secrets) are stored encrypted (``core.fields.EncryptedTextField``) and are never shown back in
+full: pages, the admin and the API show ``masked(secret)``.
 """
 
 from __future__ import annotations
@@ -10,11 +10,13 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gongdan.accounts.models import Team
 from gongdan.channels.choices import DeliveryStatus, Vendor
+from gongdan.core.fields import EncryptedTextField
 
 
 def masked(secret: str) -> str:
@@ -36,8 +38,9 @@ class TeamRobot(models.Model):
     )
     vendor = models.CharField(_("vendor"), max_length=16, choices=Vendor.choices)
     name = models.CharField(_("name"), max_length=100)
-    webhook_url = models.URLField(_("webhook URL"), max_length=500)
-    secret = models.CharField(_("signing secret"), max_length=200, blank=True)
+    # The URL carries the robot's key (WeCom ``key=``, DingTalk ``access_token=``): encrypted too.
+    webhook_url = EncryptedTextField(_("webhook URL"), validators=[URLValidator()])
+    secret = EncryptedTextField(_("signing secret"), blank=True)
     events = models.JSONField(_("events"), default=list, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -66,14 +69,14 @@ class WecomApp(models.Model):
     name = models.CharField(_("name"), max_length=100)
     corp_id = models.CharField(_("corp ID"), max_length=64)
     agent_id = models.PositiveIntegerField(_("agent ID"), null=True, blank=True)
-    secret = models.CharField(_("app secret"), max_length=200, blank=True)
-    token = models.CharField(_("callback token"), max_length=64)
-    encoding_aes_key = models.CharField(_("EncodingAESKey"), max_length=43)
+    secret = EncryptedTextField(_("app secret"), blank=True)
+    token = EncryptedTextField(_("callback token"))
+    encoding_aes_key = EncryptedTextField(_("EncodingAESKey"))
     api_base_url = models.URLField(
         _("API base URL"), max_length=200, default="https://qyapi.weixin.qq.com"
     )
     is_active = models.BooleanField(_("active"), default=True)
-    access_token = models.CharField(_("access token"), max_length=600, blank=True, editable=False)
+    access_token = EncryptedTextField(_("access token"), blank=True, editable=False)
     token_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -100,7 +103,7 @@ class ImApp(models.Model):
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=100)
     app_key = models.CharField(_("app key / app ID"), max_length=100)
-    app_secret = models.CharField(_("app secret"), max_length=200)
+    app_secret = EncryptedTextField(_("app secret"))
     agent_id = models.PositiveBigIntegerField(_("agent ID"), null=True, blank=True)
     api_base_url = models.URLField(
         _("API base URL"),
@@ -109,7 +112,7 @@ class ImApp(models.Model):
         help_text=_("Empty: the vendor's public API."),
     )
     is_active = models.BooleanField(_("active"), default=True)
-    access_token = models.CharField(_("access token"), max_length=600, blank=True, editable=False)
+    access_token = EncryptedTextField(_("access token"), blank=True, editable=False)
     token_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -195,7 +198,7 @@ class WebhookSubscription(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     url = models.URLField(_("URL"), max_length=500)
-    secret = models.CharField(_("secret"), max_length=200)
+    secret = EncryptedTextField(_("secret"))
     event_types = models.JSONField(_("event types"), default=list)
     include_internal = models.BooleanField(_("include internal notes"), default=False)
     is_active = models.BooleanField(_("active"), default=True)

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from gongdan.channels import views as robots
+from gongdan.channels.email import pages as mail
 from gongdan.channels.webhooks import views
 
 app_name = "channels"
@@ -22,4 +23,15 @@ urlpatterns = [
         views.webhook_redeliver_view,
         name="webhook_redeliver",
     ),
+    path("mailboxes/", mail.mailbox_list, name="mailbox_list"),
+    path("mailboxes/new/", mail.mailbox_edit, name="mailbox_new"),
+    path("mailboxes/<int:mailbox_id>/", mail.mailbox_edit, name="mailbox_edit"),
+    path("mailboxes/<int:mailbox_id>/secret/", mail.mailbox_secret, name="mailbox_secret"),
+    path("mailboxes/<int:mailbox_id>/check/", mail.mailbox_check, name="mailbox_check"),
+    path("mailboxes/<int:mailbox_id>/fetch/", mail.mailbox_fetch, name="mailbox_fetch"),
+    path("mail/", mail.inbound_list, name="inbound_list"),
+    path("mail/<int:message_id>/retry/", mail.inbound_retry, name="inbound_retry"),
+    path("mail/<int:message_id>/raw/", mail.inbound_raw, name="inbound_raw"),
+    path("mail/domains/", mail.maildomain_list, name="maildomain_list"),
+    path("mail/domains/<int:domain_id>/delete/", mail.maildomain_delete, name="maildomain_delete"),
 ]

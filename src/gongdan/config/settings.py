@@ -62,6 +62,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Keys of the encrypted columns (core/crypto.py): comma-separated Fernet keys, the first encrypts.
+# Empty: one key derived from SECRET_KEY.
+GONGDAN_FIELD_KEYS = env_list("GONGDAN_FIELD_KEYS")
 DEBUG = env_bool("GONGDAN_DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -113,6 +116,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("GONGDAN_MAIL_FROM", "gongdan <helpdesk@gong
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 GONGDAN_EMAIL_ENABLED = bool(_smtp_host)
 GONGDAN_MAIL_SENDER_LIMIT_PER_HOUR = int(os.environ.get("GONGDAN_MAIL_SENDER_LIMIT_PER_HOUR", "30"))
+# How long the confirm / reopen links of a resolution mail work (tickets/services/action_links.py).
+GONGDAN_ACTION_LINK_DAYS = int(os.environ.get("GONGDAN_ACTION_LINK_DAYS", "14"))
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -8,10 +8,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
+from gongdan.accounts.models import Team
 from gongdan.core.api_support import ERRORS, api_user, paginate
-from gongdan.core.errors import NotFound, ValidationFailed
+from gongdan.core.errors import Forbidden, NotFound, ValidationFailed
 from gongdan.notifications import selectors, services
-from gongdan.notifications.choices import ChannelName, Kind
+from gongdan.notifications.choices import STAFF_KINDS, ChannelName, Kind
 from gongdan.notifications.presenters import notification_text
 from gongdan.notifications.schemas import (
     MarkedOut,
@@ -115,3 +116,63 @@ def notifications_preferences_update(
         choices={(item.kind, item.channel): item.enabled for item in payload.items},
     )
     return _preferences(request)
+
+
+def _managed_team(request: HttpRequest, team_id: int) -> tuple[Any, Team]:
+    user = api_user(request)
+    team = Team.objects.filter(pk=team_id, is_active=True).first()
+    if team is None:
+        raise NotFound("team.not_found", _("Team not found."))
+    if not services.may_manage_team_defaults(user, team):
+        raise Forbidden(
+            "permission.team_lead_only", _("Only an administrator or the team's lead can do this.")
+        )
+    return user, team
+
+
+def _team_table(team: Team) -> list[dict[str, Any]]:
+    off = services.team_defaults(team=team)
+    return [
+        {
+            "kind": kind.value,
+            "label": str(kind.label),
+            "channel": channel,
+            "enabled": (kind.value, channel) not in off,
+        }
+        for kind in STAFF_KINDS
+        for channel in services.live_channels()
+    ]
+
+
+@router.get(
+    "/notifications/teams/{team_id}/defaults",
+    response={200: list[PreferenceOut], **ERRORS},
+    operation_id="notifications_team_defaults_get",
+)
+def notifications_team_defaults_get(request: HttpRequest, team_id: int) -> list[dict[str, Any]]:
+    """What a team's members are told by default, per kind and live channel (admins and the
+    team's lead); a member's own preference wins over it."""
+    _user, team = _managed_team(request, team_id)
+    return _team_table(team)
+
+
+@router.put(
+    "/notifications/teams/{team_id}/defaults",
+    response={200: list[PreferenceOut], **ERRORS},
+    operation_id="notifications_team_defaults_update",
+)
+def notifications_team_defaults_update(
+    request: HttpRequest, team_id: int, payload: PreferencesIn
+) -> list[dict[str, Any]]:
+    """Turn kinds on or off per channel for the team's members; pairs not listed keep their
+    setting; staff kinds only (others are a 422)."""
+    user, team = _managed_team(request, team_id)
+    off = services.team_defaults(team=team)
+    for item in payload.items:
+        pair = (item.kind, item.channel)
+        if item.enabled:
+            off.discard(pair)
+        else:
+            off.add(pair)
+    services.team_defaults_set(actor=user, team=team, off=off)
+    return _team_table(team)

@@ -78,3 +78,29 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind} {self.channel}: {self.enabled}"
+
+
+class TeamNotificationOff(models.Model):
+    """A team setting: its members are not told of ``kind`` on ``channel`` by default.
+
+    A member's own preference always wins. A member of several teams loses a pair only when every
+    one of their teams turned it off (being told twice beats missing an escalation).
+    """
+
+    team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("team"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    channel = models.CharField(_("channel"), max_length=20)
+
+    class Meta:
+        verbose_name = _("team notification default")
+        verbose_name_plural = _("team notification defaults")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "kind", "channel"], name="team_notification_off_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.kind} {self.channel}: off"

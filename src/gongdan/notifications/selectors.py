@@ -13,8 +13,8 @@ from gongdan.notifications.choices import (
     ChannelName,
     Kind,
 )
-from gongdan.notifications.models import Notification, NotificationPreference
-from gongdan.notifications.services import live_channels
+from gongdan.notifications.models import Notification
+from gongdan.notifications.services import choices_for, live_channels
 
 
 def notification_list(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
@@ -35,12 +35,12 @@ def kinds_for(user: User) -> list[Kind]:
 
 
 def preference_table(*, user: User) -> list[tuple[Kind, list[tuple[str, bool]]]]:
-    """Rows of (kind, [(channel, enabled)]) for the kinds that concern this user."""
-    saved = {
-        (p.kind, p.channel): p.enabled for p in NotificationPreference.objects.filter(user=user)
-    }
+    """Rows of (kind, [(channel, enabled)]) for the kinds that concern this user: their own
+    choice, else their teams' default, else on."""
+    kinds = kinds_for(user)
+    saved = choices_for([user.pk], [k.value for k in kinds])[user.pk]
     channels = live_channels()
     return [
         (kind, [(ChannelName(c), saved.get((kind.value, c), True)) for c in channels])
-        for kind in kinds_for(user)
+        for kind in kinds
     ]

@@ -9,19 +9,26 @@ their integration is configured (email, WeCom, DingTalk, Feishu, SMS, webhooks).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import BooleanField, Count, F, IntegerField, OuterRef, Subquery, Value
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from gongdan.accounts.models import User
+from gongdan.accounts.choices import Role
+from gongdan.accounts.models import Membership, Team, User
+from gongdan.audit.services import audit_record
+from gongdan.core.errors import Forbidden, ValidationFailed
 from gongdan.core.events import enqueue_on_commit
 from gongdan.core.orm import insert_rows
-from gongdan.notifications.choices import ChannelName, Kind
-from gongdan.notifications.models import Notification, NotificationPreference
+from gongdan.notifications.choices import STAFF_KINDS, ChannelName, Kind
+from gongdan.notifications.models import Notification, NotificationPreference, TeamNotificationOff
 from gongdan.tickets.models import Ticket
 
+Pair = tuple[str, str]  # (kind, channel)
 # channel name -> background job taking (user_id, kind, ticket_id, data)
 _channels: dict[str, Callable[..., Any]] = {}
 
@@ -38,7 +45,59 @@ def live_channels() -> list[str]:
 
 
 def enabled_channels(user: User, kind: str, prefs: dict[tuple[str, str], bool]) -> list[str]:
+    """The live channels ``user`` gets ``kind`` on; ``prefs`` are their effective choices (see
+    :func:`choices_for`), a pair without one is on."""
     return [c for c in live_channels() if prefs.get((kind, c), True)]
+
+
+def choices_for(
+    user_ids: Iterable[int], kinds: Iterable[str], *, include_own: bool = True
+) -> dict[int, dict[Pair, bool]]:
+    """Each user's effective choices for ``kinds``: their own preference, else their teams'
+    (only the teams' with ``include_own=False``).
+
+    One query: the users' preferences, and (UNION ALL) the pairs their teams turned off, each
+    with the number of teams the user is in — a pair is off by team only when every one of the
+    user's teams turned it off.
+    """
+    ids, kinds = list(user_ids), list(kinds)
+    out: dict[int, dict[Pair, bool]] = {uid: {} for uid in ids}
+    if not ids or not kinds:
+        return out
+    own = (
+        NotificationPreference.objects.filter(user_id__in=ids, kind__in=kinds)
+        .annotate(teams=Value(0, output_field=IntegerField()))
+        .values_list("user_id", "kind", "channel", "enabled", "teams")
+    )
+    team_count = (
+        Membership.objects.filter(user_id=OuterRef("uid"))
+        .order_by()
+        .values("user_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    by_team = (
+        TeamNotificationOff.objects.filter(team__membership__user_id__in=ids, kind__in=kinds)
+        .annotate(
+            uid=F("team__membership__user_id"),
+            on=Value(False, output_field=BooleanField()),
+            teams=Subquery(team_count, output_field=IntegerField()),
+        )
+        .values_list("uid", "kind", "channel", "on", "teams")
+    )
+    offs: dict[tuple[int, str, str], int] = defaultdict(int)
+    teams_of: dict[int, int] = {}
+    rows = own.union(by_team, all=True) if include_own else by_team
+    for uid, kind, channel, enabled, teams in rows:
+        if teams == 0:
+            out[uid][(kind, channel)] = enabled
+        else:
+            offs[(uid, kind, channel)] += 1
+            teams_of[uid] = teams
+    for (uid, kind, channel), count in offs.items():
+        if count >= teams_of[uid]:
+            out[uid].setdefault((kind, channel), False)
+    return out
 
 
 def _audience(recipients: Iterable[User | None], actor: User | None) -> list[User]:
@@ -65,9 +124,7 @@ def notify(
     if not users:
         return []
     kind = str(kind)
-    prefs: dict[int, dict[tuple[str, str], bool]] = {u.pk: {} for u in users}
-    for pref in NotificationPreference.objects.filter(user__in=users, kind=kind):
-        prefs[pref.user_id][(pref.kind, pref.channel)] = pref.enabled
+    prefs = choices_for([u.pk for u in users], [kind])
     payload = dict(data or {})
     if ticket is not None:
         payload.setdefault("number", ticket.number)
@@ -100,10 +157,7 @@ def notify_many(
     audiences = [(_audience(recipients, None), kind, t, d) for recipients, kind, t, d in requests]
     users = {u.pk: u for users, _k, _t, _d in audiences for u in users}
     kinds = {k for _u, k, _t, _d in audiences}
-    prefs: dict[tuple[int, str, str], bool] = {
-        (p.user_id, p.kind, p.channel): p.enabled
-        for p in NotificationPreference.objects.filter(user_id__in=users, kind__in=kinds)
-    }
+    prefs = choices_for(users, kinds)
     rows = []
     for people, kind, ticket, data in audiences:
         payload = dict(data)
@@ -111,8 +165,7 @@ def notify_many(
             payload.setdefault("number", ticket.number)
             payload.setdefault("title", ticket.title)
         for user in people:
-            mine = {(k, c): v for (uid, k, c), v in prefs.items() if uid == user.pk}
-            for channel in enabled_channels(user, kind, mine):
+            for channel in enabled_channels(user, kind, prefs[user.pk]):
                 if channel == ChannelName.IN_APP:
                     rows.append(
                         Notification(recipient=user, kind=kind, ticket=ticket, data=payload)
@@ -141,12 +194,59 @@ def notification_mark_all_read(*, user: User) -> int:
 
 
 def preferences_set(*, user: User, choices: dict[tuple[str, str], bool]) -> None:
-    """Save the user's choices ((kind, channel) -> enabled); unknown pairs are ignored."""
+    """Save the user's choices ((kind, channel) -> enabled); unknown pairs are ignored.
+
+    A choice equal to the default (the user's teams' setting, else on) is stored as no row, so
+    the user keeps following their teams there; only deviations are kept.
+    """
     valid = {(k, c) for k in Kind.values for c in ChannelName.values}
+    chosen = {pair: on for pair, on in choices.items() if pair in valid}
+    team = choices_for([user.pk], {k for k, _c in chosen}, include_own=False)[user.pk]
     with transaction.atomic():
-        for (kind, channel), enabled in choices.items():
-            if (kind, channel) not in valid:
-                continue
-            NotificationPreference.objects.update_or_create(
-                user=user, kind=kind, channel=channel, defaults={"enabled": enabled}
-            )
+        for (kind, channel), enabled in chosen.items():
+            mine = NotificationPreference.objects.filter(user=user, kind=kind, channel=channel)
+            if enabled == team.get((kind, channel), True):
+                mine.delete()
+            else:
+                NotificationPreference.objects.update_or_create(
+                    user=user, kind=kind, channel=channel, defaults={"enabled": enabled}
+                )
+
+
+def team_defaults(*, team: Team) -> set[Pair]:
+    """The (kind, channel) pairs the team turned off for its members."""
+    return set(TeamNotificationOff.objects.filter(team=team).values_list("kind", "channel"))
+
+
+def team_defaults_set(*, actor: User, team: Team, off: set[Pair]) -> set[Pair]:
+    """Replace the team's defaults: members without their own choice are not told of these
+    pairs. Admins for any team, a team lead for their own team; unknown pairs are a 422."""
+    if not may_manage_team_defaults(actor, team):
+        raise Forbidden(
+            "permission.team_lead_only", _("Only an administrator or the team's lead can do this.")
+        )
+    valid = {(k, c) for k in STAFF_KINDS for c in ChannelName.values}
+    unknown = sorted(f"{k}:{c}" for k, c in off - valid)
+    if unknown:
+        raise ValidationFailed(
+            "notification.unknown_pair",
+            _("Unknown kinds or channels: %(pairs)s") % {"pairs": ", ".join(unknown)},
+        )
+    with transaction.atomic():
+        rows = TeamNotificationOff.objects.filter(team=team)
+        before = {(k, c): pk for pk, k, c in rows.values_list("pk", "kind", "channel")}
+        rows.filter(pk__in=[pk for pair, pk in before.items() if pair not in off]).delete()
+        TeamNotificationOff.objects.bulk_create(
+            [TeamNotificationOff(team=team, kind=k, channel=c) for k, c in off - before.keys()]
+        )
+        audit_record(
+            actor=actor,
+            action="team.notification_defaults",
+            obj=team,
+            data={"off": sorted(f"{k}:{c}" for k, c in off)},
+        )
+    return off
+
+
+def may_manage_team_defaults(user: User, team: Team) -> bool:
+    return user.is_active and (user.role == Role.ADMIN or team.lead_id == user.pk)

@@ -8,5 +8,7 @@ urlpatterns = [
     path("badge/", views.badge, name="badge"),
     path("read-all/", views.read_all, name="read_all"),
     path("preferences/", views.preferences, name="preferences"),
+    path("teams/", views.team_list, name="team_list"),
+    path("teams/<int:team_id>/", views.team_defaults, name="team_defaults"),
     path("<int:pk>/open/", views.open_one, name="open"),
 ]

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gongdan.accounts.models import User
+from gongdan.accounts.choices import Role
+from gongdan.accounts.models import Team, User
 from gongdan.notifications import selectors, services
+from gongdan.notifications.choices import STAFF_KINDS, ChannelName
 from gongdan.notifications.presenters import present
 
 PAGE_SIZE = 50
@@ -85,8 +90,59 @@ def preferences(request: HttpRequest) -> HttpResponse:
         }
         services.preferences_set(user=user, choices=choices)
         return redirect("notifications:preferences")
+    manages_teams = user.is_staff_member and (
+        user.role == Role.ADMIN or Team.objects.filter(lead=user, is_active=True).exists()
+    )
     return render(
         request,
         "notifications/preferences.html",
-        {"base_template": _base(user), "table": table},
+        {"base_template": _base(user), "table": table, "manages_teams": manages_teams},
     )
+
+
+def _managed_teams(user: User) -> list[Team]:
+    teams = Team.objects.filter(is_active=True).order_by("name")
+    if user.role != Role.ADMIN:
+        teams = teams.filter(lead=user)
+    return list(teams)
+
+
+@require_GET
+@login_required
+def team_list(request: HttpRequest) -> HttpResponse:
+    """The teams whose notification defaults this user sets (admins: all; leads: their own)."""
+    user: User = request.user  # type: ignore[assignment]
+    teams = _managed_teams(user) if user.is_staff_member else []
+    if not teams:
+        raise PermissionDenied
+    return render(request, "notifications/team_list.html", {"teams": teams})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def team_defaults(request: HttpRequest, team_id: int) -> HttpResponse:
+    """Per kind and channel, whether the team's members are told by default (ticked: told)."""
+    user: User = request.user  # type: ignore[assignment]
+    team = Team.objects.filter(pk=team_id, is_active=True).first()
+    if team is None:
+        raise Http404
+    if not services.may_manage_team_defaults(user, team):
+        raise PermissionDenied
+    channels = services.live_channels()
+    if request.method == "POST":
+        told = set(request.POST.getlist("on"))
+        off = {
+            (kind.value, channel)
+            for kind in STAFF_KINDS
+            for channel in channels
+            if f"{kind.value}:{channel}" not in told
+        }
+        services.team_defaults_set(actor=user, team=team, off=off)
+        messages.success(request, _("The team's notification defaults were saved."))
+        return redirect("notifications:team_defaults", team.pk)
+    off = services.team_defaults(team=team)
+    table = [
+        (kind, [(ChannelName(c), (kind.value, c) not in off) for c in channels])
+        for kind in STAFF_KINDS
+    ]
+    return render(request, "notifications/team_defaults.html", {"team": team, "table": table})

@@ -3,7 +3,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from gongdan.portal.views import auth, lookup, tickets
+from gongdan.portal.views import act, auth, lookup, tickets
 from gongdan.search.views import portal_search
 from gongdan.tickets.choices import Status
 
@@ -28,6 +28,7 @@ urlpatterns = [
         "tickets/<str:number>/cancel/", tickets.ticket_move, {"to": Status.CANCELLED}, name="cancel"
     ),
     path("tickets/<str:number>/hurry/", tickets.ticket_hurry_view, name="hurry"),
+    path("act/<str:token>/", act.act, name="act"),
     path("lookup/", lookup.lookup, name="lookup"),
     path("lookup/verify/", lookup.lookup_verify, name="lookup_verify"),
     path("lookup/ticket/", lookup.lookup_ticket, name="lookup_ticket"),

@@ -10,34 +10,31 @@ write lock), their conditions are checked again on the locked rows, and every ef
 updates, timeline entries, audit events, notifications, outbox events, escalation actions — is
 written with a few set-based statements in the same transaction. A second sweeper skips the
 locked rows or finds them already handled; a sweep that crashes rolls back and is redone. So
-each warning, breach and escalation happens once per clock and level.
+each warning, breach and escalation happens once per clock and level. The batch loop is the one
+every sweep shares (``gongdan.core.sweeps``). A breach whose first escalation level is due at
+once fires that level in the same batch.
 """
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from gongdan.accounts.choices import Role
 from gongdan.accounts.models import User
-from gongdan.audit.services import audit_event, audit_record_many
-from gongdan.core.events import emit_many
-from gongdan.core.orm import insert_rows, update_rows
-from gongdan.notifications.services import notify_many
+from gongdan.audit.services import audit_event
+from gongdan.core.orm import update_rows
+from gongdan.core.sweeps import Effects, run_step
 from gongdan.sla import engine
 from gongdan.sla.models import EscalationLevel, SlaClock
 from gongdan.tickets import timeline
 from gongdan.tickets.choices import EscalationAction, Priority, TimelineKind
-from gongdan.tickets.models import Ticket, TicketWatcher, TimelineEntry
-
-logger = logging.getLogger(__name__)
+from gongdan.tickets.models import Ticket, TicketWatcher
 
 BATCH = 500
 # What the firings read of a ticket (the rest of the row is not loaded).
@@ -58,25 +55,6 @@ class SweepResult:
     errors: list[str] = field(default_factory=list)
 
 
-@dataclass
-class _Effects:
-    """What a batch writes, gathered first and then written set-wise."""
-
-    entries: list[TimelineEntry] = field(default_factory=list)
-    audits: list[Any] = field(default_factory=list)
-    notes: list[tuple[list[User | None], str, Ticket | None, dict[str, Any]]] = field(
-        default_factory=list
-    )
-    events: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
-
-    def write(self) -> None:
-        insert_rows(self.entries)
-        audit_record_many(self.audits)
-        notify_many(self.notes)
-        for event_type, payloads in self.events.items():
-            emit_many(event_type, payloads)
-
-
 def _due_label(value: datetime | None) -> str:
     """``2026-11-23 18:00`` in the site's time zone (a fixed, language-neutral format)."""
     if value is None:
@@ -88,28 +66,21 @@ def _zone() -> Any:
     return timezone.get_default_timezone()
 
 
-def _locked(queryset: QuerySet[SlaClock], order: str, limit: int) -> list[SlaClock]:
-    qs = (
-        queryset.select_related("ticket__assignee", "ticket__team__lead")
-        .only(
-            *[f.name for f in SlaClock._meta.concrete_fields],
-            *[f"ticket__{name}" for name in TICKET_FIELDS],
-            "ticket__assignee__is_active",
-            "ticket__team__name",
-            "ticket__team__lead__is_active",
-        )
-        .order_by(order, "pk")
+def _with_tickets(queryset: QuerySet[SlaClock]) -> QuerySet[SlaClock]:
+    """The clocks with just the ticket, assignee and lead fields that firings read."""
+    return queryset.select_related("ticket__assignee", "ticket__team__lead").only(
+        *[f.name for f in SlaClock._meta.concrete_fields],
+        *[f"ticket__{name}" for name in TICKET_FIELDS],
+        "ticket__assignee__is_active",
+        "ticket__team__name",
+        "ticket__team__lead__is_active",
     )
-    if connection.features.has_select_for_update_skip_locked:
-        qs = qs.select_for_update(skip_locked=True, of=("self",))
-    return list(qs[:limit])
 
 
 # --- warnings ---------------------------------------------------------------------------------
 
 
-def _warn(clocks: list[SlaClock], now: datetime, fx: _Effects) -> int:
-    fired = []
+def _warn(clocks: list[SlaClock], now: datetime, fx: Effects) -> None:
     for clock in clocks:
         spec = engine._clock_spec(clock)
         left = engine.remaining_seconds(clock, now)
@@ -133,16 +104,14 @@ def _warn(clocks: list[SlaClock], now: datetime, fx: _Effects) -> int:
         fx.events["sla.warning"].append(
             {"ticket": ticket.number, "target": clock.target, "percent": level}
         )
-        fired.append(clock)
+        fx.fired["warnings"] += 1
     update_rows(clocks, ["warned_percent", "warn_at"])
-    return len(fired)
 
 
 # --- reminders (the policy's lead time before a due time) ------------------------------------
 
 
-def _remind(clocks: list[SlaClock], now: datetime, fx: _Effects) -> int:
-    fired = 0
+def _remind(clocks: list[SlaClock], now: datetime, fx: Effects) -> None:
     for clock in clocks:
         clock.remind_at = None
         if clock.reminded or clock.due_at is None:
@@ -156,15 +125,14 @@ def _remind(clocks: list[SlaClock], now: datetime, fx: _Effects) -> int:
             )
         )
         fx.notes.append(([ticket.assignee], "sla.reminder", ticket, data))
-        fired += 1
+        fx.fired["reminders"] += 1
     update_rows(clocks, ["reminded", "remind_at"])
-    return fired
 
 
 # --- breaches ---------------------------------------------------------------------------------
 
 
-def _breach(clocks: list[SlaClock], now: datetime, fx: _Effects) -> int:
+def _breach(clocks: list[SlaClock], now: datetime, fx: Effects) -> None:
     for clock in clocks:
         clock.breached_at = now
         clock.warn_at = clock.remind_at = None
@@ -177,11 +145,14 @@ def _breach(clocks: list[SlaClock], now: datetime, fx: _Effects) -> int:
             )
         )
         fx.events["sla.breached"].append({"ticket": ticket.number, "target": clock.target})
-    update_rows(clocks, ["breached_at", "warn_at", "remind_at", "escalate_at"])
+    fx.fired["breaches"] += len(clocks)
+    # A level due at the breach itself (``after_minutes`` 0, the common case) fires now, on the
+    # rows already locked, instead of being claimed again by the escalation step.
+    _fire_levels([c for c in clocks if c.escalate_at is not None and c.escalate_at <= now], now, fx)
+    update_rows(clocks, ["breached_at", "warn_at", "remind_at", "escalation_level", "escalate_at"])
     Ticket.objects.filter(
         pk__in={c.ticket_id for c in clocks}, sla_breached_at__isnull=True
     ).update(sla_breached_at=now)
-    return len(clocks)
 
 
 # --- escalations ------------------------------------------------------------------------------
@@ -210,9 +181,15 @@ def _told(
     return recipients, actions
 
 
-def _escalate(clocks: list[SlaClock], now: datetime, fx: _Effects) -> int:
-    """Fire the next level of each clock; ticket changes are grouped into a few UPDATEs."""
-    fired = 0
+def _escalate(clocks: list[SlaClock], now: datetime, fx: Effects) -> None:
+    _fire_levels(clocks, now, fx)
+    update_rows(clocks, ["escalation_level", "escalate_at"])
+
+
+def _fire_levels(clocks: list[SlaClock], now: datetime, fx: Effects) -> None:
+    """Fire the next level of each clock (saved by the caller); ticket changes in a few UPDATEs."""
+    if not clocks:
+        return
     supervisors: list[User] | None = None
     raise_from: dict[str, set[int]] = defaultdict(set)  # old priority -> ticket ids
     move_to: dict[int, set[int]] = defaultdict(set)  # team id -> ticket ids
@@ -275,45 +252,16 @@ def _escalate(clocks: list[SlaClock], now: datetime, fx: _Effects) -> int:
         fx.events["sla.escalated"].append(
             {"ticket": ticket.number, "target": clock.target, "level": index + 1}
         )
-        fired += 1
-    update_rows(clocks, ["escalation_level", "escalate_at"])
+        fx.fired["escalations"] += 1
     bump = {"version": F("version") + 1, "updated_at": now}
     for old, ids in raise_from.items():
         Ticket.objects.filter(pk__in=ids, priority=old).update(priority=PRIORITY_UP[old], **bump)
     for team_id, ids in move_to.items():
         Ticket.objects.filter(pk__in=ids).update(team_id=team_id, **bump)
     TicketWatcher.objects.bulk_create(watchers, ignore_conflicts=True)
-    return fired
 
 
 # --- the pass ---------------------------------------------------------------------------------
-
-
-def _step(
-    name: str,
-    queryset: QuerySet[SlaClock],
-    order: str,
-    fire: Any,
-    now: datetime,
-    limit: int,
-    result: SweepResult,
-) -> None:
-    done = 0
-    while done < limit:
-        try:
-            with transaction.atomic():
-                clocks = _locked(queryset, order, min(BATCH, limit - done))
-                if not clocks:
-                    return
-                fx = _Effects()
-                fired = fire(clocks, now, fx)
-                fx.write()
-        except Exception as exc:  # a bad batch is logged and retried on the next tick
-            logger.exception("SLA %s failed", name)
-            result.errors.append(f"{name}: {exc!r}")
-            return
-        setattr(result, name, getattr(result, name) + fired)
-        done += len(clocks)
 
 
 def sweep(*, now: datetime | None = None, limit: int = 10_000) -> SweepResult:
@@ -325,8 +273,21 @@ def sweep(*, now: datetime | None = None, limit: int = 10_000) -> SweepResult:
     due_reminder = SlaClock.objects.filter(running, remind_at__lte=now)
     due_breach = SlaClock.objects.filter(running, breached_at__isnull=True, due_at__lte=now)
     due_level = SlaClock.objects.filter(running, escalate_at__lte=now)
-    _step("warnings", due_warning, "warn_at", _warn, now, limit, result)
-    _step("reminders", due_reminder, "remind_at", _remind, now, limit, result)
-    _step("breaches", due_breach, "due_at", _breach, now, limit, result)
-    _step("escalations", due_level, "escalate_at", _escalate, now, limit, result)
+    steps: list[tuple[str, QuerySet[SlaClock], str, Any]] = [
+        ("warnings", due_warning, "warn_at", _warn),
+        ("reminders", due_reminder, "remind_at", _remind),
+        ("breaches", due_breach, "due_at", _breach),
+        ("escalations", due_level, "escalate_at", _escalate),
+    ]
+    for name, queryset, order, fire in steps:
+        run_step(
+            name,
+            _with_tickets(queryset),
+            order,
+            fire,
+            now,
+            result=result,
+            limit=limit,
+            batch=BATCH,
+        )
     return result

@@ -4,31 +4,27 @@ Like the SLA sweep it reads only rows whose indexed time has passed, claims a ba
 ``SELECT … FOR UPDATE SKIP LOCKED`` (PostgreSQL; SQLite's write lock serialises sweepers),
 re-checks the condition on the locked rows and writes every effect in the same transaction.
 A second sweeper skips or no longer matches them; a crash rolls the batch back for the next tick.
+The batch loop is the one every sweep shares (``gongdan.core.sweeps``).
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
 from gongdan.accounts.choices import Role
 from gongdan.accounts.models import User
-from gongdan.audit.services import audit_event, audit_record_many
-from gongdan.notifications.services import notify_many
+from gongdan.audit.services import audit_event
+from gongdan.core.orm import update_rows
+from gongdan.core.sweeps import Effects, run_step
 from gongdan.tickets import timeline
 from gongdan.tickets.choices import SupervisionStatus, TimelineKind
-from gongdan.tickets.models import Reminder, Supervision, TimelineEntry
+from gongdan.tickets.models import Reminder, Supervision
 from gongdan.tickets.services import followups
 from gongdan.tickets.services.followups import escalate_after, responders, supervision_payload
-
-logger = logging.getLogger(__name__)
 
 BATCH = 200
 
@@ -42,26 +38,7 @@ class FollowupResult:
     errors: list[str] = field(default_factory=list)
 
 
-@dataclass
-class _Effects:
-    entries: list[TimelineEntry] = field(default_factory=list)
-    audits: list[Any] = field(default_factory=list)
-    notes: list[tuple[list[User | None], str, Any, dict[str, Any]]] = field(default_factory=list)
-
-    def write(self) -> None:
-        TimelineEntry.objects.bulk_create(self.entries)
-        audit_record_many(self.audits)
-        notify_many(self.notes)
-
-
-def _claim[M: Model](queryset: QuerySet[M], order: str) -> list[M]:
-    qs = queryset.order_by(order, "pk")
-    if connection.features.has_select_for_update_skip_locked:
-        qs = qs.select_for_update(skip_locked=True, of=("self",))
-    return list(qs[:BATCH])
-
-
-def _fire_reminders(rows: list[Reminder], now: datetime, fx: _Effects) -> int:
+def _fire_reminders(rows: list[Reminder], now: datetime, fx: Effects) -> None:
     for reminder in rows:
         reminder.fired_at = now
         fx.notes.append(
@@ -72,11 +49,11 @@ def _fire_reminders(rows: list[Reminder], now: datetime, fx: _Effects) -> int:
                 {"note": reminder.note, "reminder": reminder.pk},
             )
         )
-    Reminder.objects.bulk_update(rows, ["fired_at"])
-    return len(rows)
+    update_rows(rows, ["fired_at"])
+    fx.fired["reminders"] += len(rows)
 
 
-def _entry(supervision: Supervision, kind: TimelineKind, now: datetime, fx: _Effects) -> None:
+def _entry(supervision: Supervision, kind: TimelineKind, now: datetime, fx: Effects) -> None:
     if supervision.ticket is not None:
         fx.entries.append(
             timeline.build(
@@ -93,7 +70,7 @@ def _entry(supervision: Supervision, kind: TimelineKind, now: datetime, fx: _Eff
         )
 
 
-def _warn(rows: list[Supervision], now: datetime, fx: _Effects) -> int:
+def _warn(rows: list[Supervision], now: datetime, fx: Effects) -> None:
     for supervision in rows:
         supervision.warn_at = None
         fx.notes.append(
@@ -104,11 +81,11 @@ def _warn(rows: list[Supervision], now: datetime, fx: _Effects) -> int:
                 supervision_payload(supervision),
             )
         )
-    Supervision.objects.bulk_update(rows, ["warn_at"])
-    return len(rows)
+    update_rows(rows, ["warn_at"])
+    fx.fired["supervision_warnings"] += len(rows)
 
 
-def _overdue(rows: list[Supervision], now: datetime, fx: _Effects) -> int:
+def _overdue(rows: list[Supervision], now: datetime, fx: Effects) -> None:
     for supervision in rows:
         supervision.overdue_at = now
         supervision.warn_at = None
@@ -119,11 +96,11 @@ def _overdue(rows: list[Supervision], now: datetime, fx: _Effects) -> int:
         fx.audits.append(
             audit_event(actor=None, action="supervision.overdue", obj=supervision, data={})
         )
-    Supervision.objects.bulk_update(rows, ["overdue_at", "warn_at", "escalate_at"])
-    return len(rows)
+    update_rows(rows, ["overdue_at", "warn_at", "escalate_at"])
+    fx.fired["supervision_overdue"] += len(rows)
 
 
-def _escalate(rows: list[Supervision], now: datetime, fx: _Effects) -> int:
+def _escalate(rows: list[Supervision], now: datetime, fx: Effects) -> None:
     bosses: list[User | None] = list(
         User.objects.filter(role__in=[Role.SUPERVISOR, Role.ADMIN], is_active=True)
     )
@@ -135,35 +112,8 @@ def _escalate(rows: list[Supervision], now: datetime, fx: _Effects) -> int:
         fx.audits.append(
             audit_event(actor=None, action="supervision.escalated", obj=supervision, data={})
         )
-    Supervision.objects.bulk_update(rows, ["escalated_at", "escalate_at"])
-    return len(rows)
-
-
-def _step(
-    name: str,
-    queryset: QuerySet[Any],
-    order: str,
-    fire: Callable[[list[Any], datetime, _Effects], int],
-    now: datetime,
-    result: FollowupResult,
-    limit: int,
-) -> None:
-    done = 0
-    while done < limit:
-        try:
-            with transaction.atomic():
-                rows = _claim(queryset, order)
-                if not rows:
-                    return
-                fx = _Effects()
-                fired = fire(rows, now, fx)
-                fx.write()
-        except Exception as exc:  # logged; the batch is rolled back and retried next tick
-            logger.exception("follow-up %s failed", name)
-            result.errors.append(f"{name}: {exc!r}")
-            return
-        setattr(result, name, getattr(result, name) + fired)
-        done += len(rows)
+    update_rows(rows, ["escalated_at", "escalate_at"])
+    fx.fired["supervision_escalations"] += len(rows)
 
 
 def sweep(*, now: datetime | None = None, limit: int = 5_000) -> FollowupResult:
@@ -172,7 +122,7 @@ def sweep(*, now: datetime | None = None, limit: int = 5_000) -> FollowupResult:
     result = FollowupResult()
     related = ("ticket__assignee", "ticket__team__lead", "team__lead", "created_by")
     open_ = Q(status=SupervisionStatus.OPEN)
-    _step(
+    run_step(
         "reminders",
         Reminder.objects.filter(fired_at__isnull=True, remind_at__lte=now).select_related(
             "ticket", "recipient"
@@ -180,20 +130,22 @@ def sweep(*, now: datetime | None = None, limit: int = 5_000) -> FollowupResult:
         "remind_at",
         _fire_reminders,
         now,
-        result,
-        limit,
+        result=result,
+        limit=limit,
+        batch=BATCH,
     )
     supervisions = Supervision.objects.select_related(*related)
-    _step(
+    run_step(
         "supervision_warnings",
         supervisions.filter(open_, warn_at__lte=now, deadline__gt=now),
         "warn_at",
         _warn,
         now,
-        result,
-        limit,
+        result=result,
+        limit=limit,
+        batch=BATCH,
     )
-    _step(
+    run_step(
         "supervision_overdue",
         supervisions.filter(
             open_, deadline__lte=now, overdue_at__isnull=True, closed_at__isnull=True
@@ -201,16 +153,18 @@ def sweep(*, now: datetime | None = None, limit: int = 5_000) -> FollowupResult:
         "deadline",
         _overdue,
         now,
-        result,
-        limit,
+        result=result,
+        limit=limit,
+        batch=BATCH,
     )
-    _step(
+    run_step(
         "supervision_escalations",
         supervisions.filter(open_, escalate_at__lte=now),
         "escalate_at",
         _escalate,
         now,
-        result,
-        limit,
+        result=result,
+        limit=limit,
+        batch=BATCH,
     )
     return result

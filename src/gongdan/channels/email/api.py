@@ -1,4 +1,5 @@
-"""/api/v1/mailboxes and /api/v1/mail/inbound: mailbox settings and received mail (admins)."""
+"""/api/v1/mailboxes, /api/v1/mail/inbound and /api/v1/mail/domains: mailbox settings, received
+mail and the sender domains that place new contacts in organizations (admins)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from gongdan.channels.email import services
-from gongdan.channels.email.models import InboundMessage, Mailbox
+from gongdan.channels.email.models import InboundMessage, Mailbox, MailDomain
 from gongdan.channels.policies import require_channel_manager
 from gongdan.core.api_support import ERRORS, ErrorOut, InputSchema, api_user
 
@@ -143,13 +144,9 @@ def mailboxes_rotate_secret(request: HttpRequest, mailbox_id: int) -> Mailbox:
 )
 def mail_inbound_list(request: HttpRequest, query: Query[InboundQuery]) -> list[InboundMessage]:
     """Received mail, newest first (e.g. ``status=quarantined`` to see what needs a look)."""
-    require_channel_manager(api_user(request))
-    qs = (
-        InboundMessage.objects.select_related("ticket").defer("raw").order_by("-received_at", "-pk")
+    return services.inbound_list(
+        actor=api_user(request), status=query.status or "", limit=query.limit
     )
-    if query.status:
-        qs = qs.filter(status=query.status)
-    return list(qs[: query.limit])
 
 
 @router.post(
@@ -160,3 +157,44 @@ def mail_inbound_list(request: HttpRequest, query: Query[InboundQuery]) -> list[
 def mail_inbound_retry(request: HttpRequest, message_id: int) -> InboundMessage:
     """Process a quarantined message again; 409 for any other message."""
     return services.inbound_retry(actor=api_user(request), message_id=message_id)
+
+
+class MailDomainOut(Schema):
+    id: int
+    domain: str
+    organization: int = Field(alias="organization_id")
+
+
+class MailDomainIn(InputSchema):
+    domain: str = Field(max_length=200, examples=["acme.example.cn"])
+    organization: int
+
+
+@router.get(
+    "/mail/domains", response={200: list[MailDomainOut], **ERRORS}, operation_id="mail_domains_list"
+)
+def mail_domains_list(request: HttpRequest) -> list[MailDomain]:
+    """Sender domains mapped to organizations (a new contact at the domain joins it)."""
+    return services.maildomain_list(actor=api_user(request))
+
+
+@router.post(
+    "/mail/domains",
+    response={201: MailDomainOut, **WRITE_ERRORS},
+    operation_id="mail_domains_create",
+)
+def mail_domains_create(request: HttpRequest, payload: MailDomainIn) -> Status:
+    row = services.maildomain_create(
+        actor=api_user(request), domain=payload.domain, organization_id=payload.organization
+    )
+    return Status(201, row)
+
+
+@router.delete(
+    "/mail/domains/{domain_id}",
+    response={204: None, **WRITE_ERRORS},
+    operation_id="mail_domains_delete",
+)
+def mail_domains_delete(request: HttpRequest, domain_id: int) -> Status:
+    services.maildomain_delete(actor=api_user(request), domain_id=domain_id)
+    return Status(204, None)

@@ -30,6 +30,20 @@ def _connect(mailbox: Mailbox) -> imaplib.IMAP4:
     return conn
 
 
+def check(mailbox: Mailbox) -> int:
+    """Log in and open the folder read-only; returns the number of messages it holds."""
+    conn = _connect(mailbox)
+    try:
+        conn.login(mailbox.imap_username, mailbox.imap_password)
+        typ, data = conn.select(f'"{mailbox.imap_folder}"', readonly=True)
+        if typ != "OK":
+            raise imaplib.IMAP4.error(f"cannot select {mailbox.imap_folder!r}")
+        return int(data[0] or 0)
+    finally:
+        with contextlib.suppress(imaplib.IMAP4.error, OSError):
+            conn.logout()
+
+
 def poll(mailbox: Mailbox) -> int:
     """Fetch messages with a UID above the last one seen; returns how many were new.
 

@@ -31,7 +31,7 @@ from gongdan.channels.email.models import (
 )
 from gongdan.channels.email.parse import MailFile, ParsedMail, parse, trim_reply
 from gongdan.core.errors import DomainError
-from gongdan.customers.models import Contact
+from gongdan.customers.models import Contact, Organization
 from gongdan.customers.services import contact_login
 from gongdan.tickets import policies
 from gongdan.tickets.choices import FINAL_STATUSES, Channel
@@ -208,9 +208,19 @@ def _thread(parsed: ParsedMail, user: User) -> Ticket | None:
 
 
 def _organization_for(address: str) -> object | None:
-    domain = address.rsplit("@", 1)[-1]
+    """The organization of a sender's domain: a mail domain mapping, else an organization that
+    lists the domain in its own "email domains" (comma-separated)."""
+    domain = address.rsplit("@", 1)[-1].lower()
     row = MailDomain.objects.select_related("organization").filter(domain=domain).first()
-    return row.organization if row else None
+    if row is not None:
+        return row.organization
+    for organization in Organization.objects.filter(
+        is_active=True, email_domains__icontains=domain
+    ).order_by("pk"):
+        listed = organization.email_domains.lower().split(",")
+        if domain in {d.strip().removeprefix("@") for d in listed}:
+            return organization
+    return None
 
 
 def _contact(address: str, name: str) -> Contact:

@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongdan.core.fields import EncryptedTextField
+
 
 class Security(models.TextChoices):
     SSL = "ssl", _("SSL/TLS")
@@ -43,7 +45,7 @@ class Mailbox(models.Model):
         _("IMAP security"), max_length=10, choices=Security.choices, default=Security.SSL
     )
     imap_username = models.CharField(_("IMAP user"), max_length=200, blank=True)
-    imap_password = models.CharField(_("IMAP password"), max_length=200, blank=True)
+    imap_password = EncryptedTextField(_("IMAP password"), blank=True)
     imap_folder = models.CharField(_("IMAP folder"), max_length=200, default="INBOX")
     poll_minutes = models.PositiveIntegerField(_("poll every (minutes)"), default=1)
     uid_validity = models.BigIntegerField(_("UIDVALIDITY"), null=True, blank=True)
@@ -130,6 +132,12 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender}: {self.subject}"
+
+    @property
+    def error_summary(self) -> str:
+        """The last line of the stored error (for a traceback: the exception and its message)."""
+        lines = [line for line in self.error.strip().splitlines() if line.strip()]
+        return lines[-1].strip() if lines else ""
 
 
 class OutboundMessage(models.Model):

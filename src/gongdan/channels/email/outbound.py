@@ -24,6 +24,7 @@ from gongdan.jobs.tasks import job
 from gongdan.notifications.choices import ChannelName, Kind
 from gongdan.notifications.services import register_channel
 from gongdan.tickets.models import Comment, Ticket
+from gongdan.tickets.services.action_links import action_link
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +79,13 @@ def render(user: User, kind: str, ticket: Ticket | None, data: dict[str, Any]) -
         else:
             link = f"{site}/portal/tickets/{ticket.number}/"
         reply = _latest_public_reply(ticket) if ticket and kind == Kind.STAFF_REPLIED else None
+        resolved = data.get("new") == "resolved"
+        actions = {}
+        if resolved and ticket is not None and not user.is_staff_member:
+            actions = {
+                name: action_link(user=user, ticket=ticket, action=name)
+                for name in ("confirm", "reopen")
+            }
         body = render_to_string(
             "email_channel/notification.txt",
             {
@@ -87,7 +95,8 @@ def render(user: User, kind: str, ticket: Ticket | None, data: dict[str, Any]) -
                 "lookup": f"{site}/portal/lookup/",
                 "reply": reply,
                 "customer": not user.is_staff_member,
-                "resolved": data.get("new") == "resolved",
+                "resolved": resolved,
+                "actions": actions,
                 "received": kind == Kind.TICKET_RECEIVED,
             },
         )
