@@ -573,7 +573,8 @@ def config(version: Any = UNKNOWN) -> Config:
     if state is not None:
         if version is UNKNOWN and now < state[0]:
             return state[2]
-        if version is not UNKNOWN and version == state[1] and now < state[0] + POOL_TTL:
+        fresh = version is not None and version == state[1] and now < state[0] + POOL_TTL
+        if version is not UNKNOWN and fresh:
             return state[2]
     with _lock:
         if version is UNKNOWN:
@@ -850,7 +851,9 @@ def pool_for(
     )
     state = _pools
     clock = time.monotonic()
-    if state is None or state[1] != version or clock >= state[0] or len(state[2]) > POOL_MAX:
+    if version is None:  # no version row (a database just flushed): nothing to key a cache by
+        state = (clock, None, {})
+    elif state is None or state[1] != version or clock >= state[0] or len(state[2]) > POOL_MAX:
         state = (clock + POOL_TTL, version, {})
         _pools = state
     pool = state[2].get(key)

@@ -169,6 +169,8 @@ def install(connection: Any) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {LOAD}")
         cursor.execute(_backfill())
+        cursor.execute(f"DELETE FROM {VERSION}")
+        cursor.execute(f"INSERT INTO {VERSION} (id, value) VALUES (1, 1)")
         for statement in _statements(connection.vendor):
             cursor.execute(statement)
 
