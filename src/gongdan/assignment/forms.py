@@ -39,12 +39,26 @@ def place_errors(form: forms.BaseForm, exc: DomainError) -> None:
         form.add_error(None, str(exc.message))
 
 
-def _small(field: forms.Field) -> forms.Field:
-    field.widget.attrs.setdefault("class", "form-control")
-    return field
+class Styled(forms.Form):
+    """Bootstrap classes on every widget (text inputs, selects, check boxes)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style()
+
+    def style(self) -> None:
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = css
 
 
-class SkillForm(forms.Form):
+class SkillForm(Styled):
     code = forms.CharField(
         label=_("Code"),
         max_length=200,
@@ -56,7 +70,7 @@ class SkillForm(forms.Form):
     name_en = forms.CharField(label=_("English name"), max_length=200, required=False)
 
 
-class AgentForm(forms.Form):
+class AgentForm(Styled):
     """An agent's capacity, seniority, availability, leave and locations."""
 
     capacity = forms.IntegerField(
@@ -81,13 +95,14 @@ class AgentForm(forms.Form):
     CURRENT = ("current_latitude", "current_longitude")
 
 
-class AgentSkillForm(forms.Form):
+class AgentSkillForm(Styled):
     skill = forms.CharField(label=_("Skill"), max_length=50)
     level = forms.IntegerField(label=_("Level (1–5)"))
 
     def __init__(self, *args: Any, skills: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["skill"].widget = forms.Select(choices=[("", "—"), *skills])
+        self.style()
 
 
 def _parse_skills(text: str) -> list[tuple[str, int]]:
@@ -108,7 +123,7 @@ def _parse_skills(text: str) -> list[tuple[str, int]]:
     return pairs
 
 
-class RuleForm(forms.Form):
+class RuleForm(Styled):
     name = forms.CharField(label=_("Name"), max_length=200)
     position = forms.IntegerField(
         label=_("Order"),
@@ -156,6 +171,7 @@ class RuleForm(forms.Form):
                 initial=getattr(AssignmentRule._meta.get_field(name), "default", 0),
                 help_text=_("0 (ignored) to 10."),
             )
+        self.style()
 
     def clean_skills(self) -> list[tuple[str, int]]:
         return _parse_skills(self.cleaned_data.get("skills") or "")
