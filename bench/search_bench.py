@@ -15,6 +15,11 @@
    visibility), 20 results a page: p50 / p95 / max in milliseconds. The same queries run as the
    naive alternative — ``icontains`` on title and description for every word, through the same
    visibility (``ticket_list``), newest first, 20 rows — for comparison.
+4. Suggestions: the knowledge base holds the demo's bilingual articles plus ``--articles``
+   generated ones (published, public), indexed with everything else. Timed: the articles
+   suggested to a customer typing a new ticket's title and description
+   (``knowledge.selectors.article_suggest``, 5 results) and, on an agent's ticket page, the most
+   similar resolved tickets (``similar_tickets``, 5 results).
 """
 
 from __future__ import annotations
@@ -153,6 +158,94 @@ def summary(ms: list[float]) -> str:
     return f"p50 {statistics.median(ms):7.1f}  p95 {p95:7.1f}  max {ms[-1]:7.1f} ms"
 
 
+def seed_articles(n: int) -> None:
+    """The demo articles and ``n`` more made from the demo's ticket texts (published, public)."""
+    from gongdan.accounts.models import User
+    from gongdan.core.management.commands import _demo_content as content
+    from gongdan.knowledge import services
+    from gongdan.knowledge.choices import ArticleLanguage, ArticleStatus, Visibility
+    from gongdan.knowledge.demo import seed_articles as demo_articles
+    from gongdan.knowledge.models import Article
+
+    if Article.objects.filter(title__endswith="篇）").exists():
+        print(f"  reusing {Article.objects.count()} articles")
+        return
+    admin = User.objects.filter(role="admin", is_active=True).order_by("id").first()
+    assert admin is not None
+    started = time.monotonic()
+    if not Article.objects.exists():  # seed_demo (under seed_bench) already adds them
+        demo_articles(actor=admin)
+    for i in range(n):
+        template = content.TEMPLATES[i % len(content.TEMPLATES)]
+        fill = {"floor": i % 30, "model": f"M{i}", "room": f"R{i}", "city": "上海"}
+        title = template.title.format_map(_Default(fill))
+        body = template.description.format_map(_Default(fill))
+        data = services.ArticleData(
+            title=f"{title}（第 {i} 篇）",
+            body=f"{body}\n\n处理办法：重启设备，检查网络与账号，然后再试。",
+            visibility=Visibility.PUBLIC,
+        )
+        language = ArticleLanguage.EN if template.english else ArticleLanguage.ZH_HANS
+        article = services.article_create(actor=admin, data=data, language=language)
+        services.article_transition(actor=admin, article=article, to=ArticleStatus.PUBLISHED)
+    print(f"  {Article.objects.count()} articles in {time.monotonic() - started:.0f} s")
+
+
+class _Default(dict[str, object]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+TYPED = [
+    "打印机",
+    "打印机卡纸 无法打印",
+    "VPN 连不上",
+    "vpn 断开 错误 809",
+    "密码忘了",
+    "域账号 密码 过期",
+    "网络",
+    "会议室 Wi-Fi 连不上",
+    "Outlook 收不到邮件",
+    "outlook",
+    "emails bounce back",
+    "蓝屏",
+    "电脑蓝屏 重启",
+    "共享盘 权限",
+    "SAP 过账 报错",
+    "printer offline",
+    "password reset",
+    "笔记本 无法开机",
+    "邮箱 满了",
+    "财务部 报销 系统 打不开",
+]
+
+
+def run_suggestions(repeat: int) -> None:
+    from gongdan.accounts.models import User
+    from gongdan.customers.models import Contact
+    from gongdan.knowledge.selectors import article_suggest, similar_tickets
+    from gongdan.tickets.models import Ticket
+
+    contact = Contact.objects.filter(user__isnull=False).order_by("id").first()
+    agent = User.objects.filter(role="agent", is_active=True, teams__isnull=False).first()
+    if contact is not None and contact.user is not None:
+        customer = contact.user
+        found = 0
+        ms: list[float] = []
+        for text in TYPED:
+            ms += timed(lambda t=text: article_suggest(user=customer, text=t), repeat)
+            found += len(article_suggest(user=customer, text=text))
+        print(f"  article suggestions (customer): {summary(ms)}   ({found} over {len(TYPED)})")
+    if agent is not None:
+        tickets = list(
+            Ticket.objects.filter(team__in=agent.teams.all()).order_by("-id")[: len(TYPED)]
+        )
+        ms = []
+        for ticket in tickets:
+            ms += timed(lambda t=ticket: similar_tickets(user=agent, ticket=t), repeat)
+        print(f"  similar resolved tickets (agent): {summary(ms)}   ({len(tickets)} tickets)")
+
+
 def run_queries(repeat: int) -> None:
     from gongdan.accounts.models import User
     from gongdan.customers.models import Contact
@@ -191,6 +284,7 @@ def main() -> None:
     parser.add_argument("--recreate-db", action="store_true")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each query and user")
     parser.add_argument("--skip-build", action="store_true", help="search the existing index")
+    parser.add_argument("--articles", type=int, default=500, help="generated knowledge articles")
     args = parser.parse_args()
     args.data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="gd-search-bench-"))
     args.data_dir.mkdir(parents=True, exist_ok=True)
@@ -207,6 +301,7 @@ def main() -> None:
 
     print(f"database: {connection.vendor}, data dir {args.data_dir}")
     seed(args.tickets)
+    seed_articles(args.articles)
     if not args.skip_build or not SearchDocument.objects.exists():
         built = build_index()
         print(
@@ -216,6 +311,8 @@ def main() -> None:
         )
     print(f"searches ({len(QUERIES)} queries × {args.repeat} runs, 20 results):")
     run_queries(args.repeat)
+    print(f"suggestions ({len(TYPED)} texts × {args.repeat} runs, 5 results):")
+    run_suggestions(args.repeat)
 
 
 if __name__ == "__main__":

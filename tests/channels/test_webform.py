@@ -55,7 +55,7 @@ def test_submission_creates_ticket_and_contact(webform: WebForm) -> None:
     assert body["lookup_url"] == "http://testserver/portal/lookup/"
     assert ticket.title == "空调不制冷"
     assert ticket.description == "3 楼"
-    assert ticket.channel == Channel.PORTAL
+    assert ticket.channel == Channel.WEBFORM
     assert ticket.team_id == webform.team_id
     assert ticket.ticket_type_id == webform.ticket_type_id
     contact = Contact.objects.get(email="wangwu@visitor.test")
@@ -245,3 +245,25 @@ def test_page_post_shows_field_errors(webform: WebForm) -> None:
     assert response.status_code == 422
     assert "This field is required." in response.content.decode()
     assert Ticket.objects.count() == 0
+
+
+def test_web_form_tickets_have_their_own_channel_in_lists_history_and_sla(
+    webform: WebForm, world: World
+) -> None:
+    from gongdan.sla.models import SlaPolicy
+
+    SlaPolicy.objects.create(
+        name="网页表单 4 小时", channels=[Channel.WEBFORM], resolution_minutes=240
+    )
+    by_form = Ticket.objects.get(number=submit(VALID).json()["number"])
+    by_portal = world.ticket(title="门户提交")
+    client = world.client_for(world.admin)
+    client.cookies["django_language"] = "en"
+
+    listed = client.get("/desk/tickets/", {"view": "all", "channel": "webform"}).content.decode()
+    history = client.get(f"/desk/tickets/{by_form.number}/").content.decode()
+
+    assert (by_form.channel, by_portal.channel) == (Channel.WEBFORM, Channel.PORTAL)
+    assert by_form.number in listed and by_portal.number not in listed
+    assert "created the ticket via Web form" in history
+    assert by_form.resolution_due_at is not None and by_portal.resolution_due_at is None

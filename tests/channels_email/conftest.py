@@ -151,6 +151,8 @@ class Smtp:
     port: int
     messages: list[EmailMessage] = field(default_factory=list)
     raws: list[bytes] = field(default_factory=list)
+    reject: str = ""  # an SMTP reply ("550 …") given to every recipient instead of accepting it
+    refused: list[str] = field(default_factory=list)
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if address in str(m["To"])]
@@ -159,6 +161,15 @@ class Smtp:
 class _Handler:
     def __init__(self, sink: Smtp) -> None:
         self.sink = sink
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        if self.sink.reject:
+            self.sink.refused.append(address)
+            return self.sink.reject
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         raw = envelope.original_content or envelope.content

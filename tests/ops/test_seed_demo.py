@@ -50,6 +50,13 @@ def test_seed_demo_builds_a_bilingual_dataset_in_every_status_and_is_idempotent(
     assert Ticket.objects.filter(title__regex=r"[\u4e00-\u9fff]").exists()
     assert Ticket.objects.filter(title__regex=r"^[A-Za-z]").exists()
     assert "gongdan-demo" in out.getvalue()
+    # A small bilingual knowledge base, published in three categories.
+    from gongdan.knowledge.models import Article, Category
+
+    assert Category.objects.count() == 3
+    assert set(Article.objects.values_list("status", flat=True)) == {"published"}
+    assert Article.objects.filter(language="zh-hans").count() == 8
+    assert Article.objects.filter(language="en").count() == 8
     assert "admin" in out.getvalue()
 
 

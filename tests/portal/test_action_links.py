@@ -31,7 +31,7 @@ def test_the_resolution_mail_carries_both_links_and_confirm_closes_as_the_custom
     world: World,
 ) -> None:
     ticket = _resolved(world)
-    _subject, body = render(world.customer, "ticket.status_changed", ticket, {"new": "resolved"})
+    body = render(world.customer, "ticket.status_changed", ticket, {"new": "resolved"}).text
     links = re.findall(r"https?://\S+/portal/act/\S+/", body)
     confirm = _path(links[0])
     anonymous = Client()
@@ -96,5 +96,5 @@ def test_forged_expired_or_foreign_links_do_nothing(world: World, settings: Any)
 
 def test_staff_get_no_action_links(world: World) -> None:
     ticket = _resolved(world)
-    _subject, body = render(world.agent, "ticket.status_changed", ticket, {"new": "resolved"})
+    body = render(world.agent, "ticket.status_changed", ticket, {"new": "resolved"}).text
     assert "/portal/act/" not in body

@@ -7,7 +7,7 @@
 - the tables the engine caches per process → ``assignment_dataversion``: one row set to a fresh
   random number by every write, read by each decision to know whether its cache still holds.
 
-Installed by migration ``assignment.0002`` and checked again after every ``migrate``
+Installed by migration ``assignment.0003`` and checked again after every ``migrate``
 (``ensure``): on SQLite a later migration that rebuilds one of these tables drops its triggers.
 """
 

@@ -6,3 +6,6 @@ class AuditConfig(AppConfig):
     name = "gongdan.audit"
     label = "audit"
     verbose_name = _("Audit log")
+
+    def ready(self) -> None:
+        from gongdan.audit import tasks  # noqa: F401 - registers the sealing job

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.Model):
     """Who did what to which object, written by the service in the same transaction as the change.
 
-    ``digest`` is the SHA-256 of the event's canonical content; ``prev_digest`` is reserved for the
-    hash chain (each event naming its predecessor), which a later change links up under a lock.
+    ``digest`` is the SHA-256 of the event's canonical content (``services.event_content``).
+    The sealer (``chain.seal``, every minute) links events into a hash chain in the order it
+    seals them: ``seq`` is the position, ``prev_digest`` the chain value before it and ``chain``
+    = SHA-256(prev_digest + digest). Changing, removing or inserting a sealed event breaks the
+    chain, which ``gongdan manage audit_verify`` reports.
     """
 
     occurred_at = models.DateTimeField(_("occurred at"), db_index=True)
@@ -31,12 +35,39 @@ class AuditEvent(models.Model):
     data = models.JSONField(_("data"), default=dict)
     digest = models.CharField(_("digest"), max_length=64)
     prev_digest = models.CharField(_("previous digest"), max_length=64, blank=True)
+    seq = models.BigIntegerField(_("chain position"), null=True, blank=True, unique=True)
+    chain = models.CharField(_("chain hash"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["id"], name="audit_unsealed_idx", condition=Q(seq__isnull=True)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+GENESIS = "0" * 64
+
+
+class AuditHead(models.Model):
+    """The end of the hash chain (one row): the last sealed position and its chain value.
+
+    Publishing ``chain`` elsewhere from time to time (it is printed by ``audit_verify``) anchors
+    the log: even someone able to rewrite the whole table cannot match an anchored value.
+    """
+
+    seq = models.BigIntegerField(_("last position"), default=0)
+    chain = models.CharField(_("chain hash"), max_length=64, default=GENESIS)
+    sealed_at = models.DateTimeField(_("sealed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"{self.seq}: {self.chain}"

@@ -29,30 +29,54 @@ def audit_record_many(events: list[AuditEvent]) -> None:
     insert_rows(events)
 
 
-def audit_event(
-    *, actor: Any, action: str, obj: Model, data: dict[str, Any] | None = None
-) -> AuditEvent:
-    """An unsaved audit event for ``obj`` (see :func:`audit_record`)."""
-    occurred_at = timezone.now()
-    payload = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder, ensure_ascii=False))
-    actor_id = getattr(actor, "pk", None)
-    actor_label = str(actor)[:150] if actor is not None else ""
-    content = json.dumps(
-        [occurred_at.isoformat(), actor_id, action, obj._meta.label, str(obj.pk), payload],
+def event_content(
+    *,
+    occurred_at: Any,
+    actor_label: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_repr: str,
+    data: Any,
+) -> str:
+    """The canonical text an event's ``digest`` is the SHA-256 of (recomputed by the verifier
+    from the stored row, so only stored columns that never change take part)."""
+    return json.dumps(
+        [
+            occurred_at.isoformat(),
+            actor_label,
+            action,
+            object_type,
+            object_id,
+            object_repr,
+            data,
+        ],
         sort_keys=True,
         ensure_ascii=False,
         cls=DjangoJSONEncoder,
     )
+
+
+def event_digest(**content: Any) -> str:
+    return hashlib.sha256(event_content(**content).encode()).hexdigest()
+
+
+def audit_event(
+    *, actor: Any, action: str, obj: Model, data: dict[str, Any] | None = None
+) -> AuditEvent:
+    """An unsaved audit event for ``obj`` (see :func:`audit_record`)."""
+    content = {
+        "occurred_at": timezone.now(),
+        "actor_label": str(actor)[:150] if actor is not None else "",
+        "action": action,
+        "object_type": obj._meta.label,
+        "object_id": str(obj.pk),
+        "object_repr": str(obj)[:200],
+        "data": json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder, ensure_ascii=False)),
+    }
+    is_user = getattr(actor, "_meta", None) and actor._meta.label == "accounts.User"
     return AuditEvent(
-        occurred_at=occurred_at,
-        actor_id=actor_id
-        if getattr(actor, "_meta", None) and actor._meta.label == "accounts.User"
-        else None,
-        actor_label=actor_label,
-        action=action,
-        object_type=obj._meta.label,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
-        data=payload,
-        digest=hashlib.sha256(content.encode()).hexdigest(),
+        actor_id=actor.pk if is_user else None,
+        digest=event_digest(**content),
+        **content,
     )

@@ -4,41 +4,33 @@ send a test message. Each view parses input and calls one service."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from gongdan.accounts.models import User
 from gongdan.channels import services
-from gongdan.channels.access import admin_user, to_login
+from gongdan.channels.access import admin_page
 from gongdan.channels.forms import RobotForm
 from gongdan.channels.http import ChannelError
 from gongdan.channels.models import masked
 from gongdan.channels.robots import robot_test
-from gongdan.core.errors import DomainError, NotFound
+from gongdan.core.errors import DomainError
 from gongdan.tickets.forms import add_domain_error
 
 
 @require_http_methods(["GET"])
-def robot_list(request: HttpRequest) -> HttpResponse:
-    user = admin_user(request)
-    if user is None:
-        return to_login(request)
+@admin_page
+def robot_list(request: HttpRequest, user: User) -> HttpResponse:
     rows = list(services.robot_list(user=user))
     return render(request, "channels/robot_list.html", {"rows": rows})
 
 
 @require_http_methods(["GET", "POST"])
-def robot_edit(request: HttpRequest, robot_id: int | None = None) -> HttpResponse:
-    user = admin_user(request)
-    if user is None:
-        return to_login(request)
-    robot = None
-    if robot_id is not None:
-        try:
-            robot = services.robot_for(actor=user, robot_id=robot_id)
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
+@admin_page
+def robot_edit(request: HttpRequest, user: User, robot_id: int | None = None) -> HttpResponse:
+    robot = services.robot_for(actor=user, robot_id=robot_id) if robot_id is not None else None
     initial = {"is_active": True}
     if robot is not None:
         initial = {f: getattr(robot, f) for f in ("team", "vendor", "name", "events", "is_active")}
@@ -57,27 +49,17 @@ def robot_edit(request: HttpRequest, robot_id: int | None = None) -> HttpRespons
 
 
 @require_POST
-def robot_delete(request: HttpRequest, robot_id: int) -> HttpResponse:
-    user = admin_user(request)
-    if user is None:
-        return to_login(request)
-    try:
-        services.robot_delete(actor=user, robot_id=robot_id)
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
+@admin_page
+def robot_delete(request: HttpRequest, user: User, robot_id: int) -> HttpResponse:
+    services.robot_delete(actor=user, robot_id=robot_id)
     messages.success(request, _("Group robot deleted."))
     return redirect("channels:robot_list")
 
 
 @require_POST
-def robot_test_view(request: HttpRequest, robot_id: int) -> HttpResponse:
-    user = admin_user(request)
-    if user is None:
-        return to_login(request)
-    try:
-        robot = services.robot_for(actor=user, robot_id=robot_id)
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
+@admin_page
+def robot_test_view(request: HttpRequest, user: User, robot_id: int) -> HttpResponse:
+    robot = services.robot_for(actor=user, robot_id=robot_id)
     try:
         robot_test(robot)
     except ChannelError as exc:

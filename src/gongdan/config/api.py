@@ -21,6 +21,7 @@ from gongdan.core.api_support import (
     install_error_handlers,
 )
 from gongdan.customers.api import router as customers_router
+from gongdan.knowledge.api import router as knowledge_router
 from gongdan.notifications.api import router as notifications_router
 from gongdan.search.api import router as search_router
 from gongdan.sla.api import router as sla_router
@@ -53,3 +54,4 @@ api.add_router("", webhooks_router)
 api.add_router("", mail_router)
 api.add_router("", search_router)
 api.add_router("", calls_router)
+api.add_router("", knowledge_router)

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "gongdan.channels",
     "gongdan.channels.email.apps.EmailChannelConfig",
     "gongdan.search",
+    "gongdan.knowledge",
     "gongdan.assignment",
     "gongdan.portal",
 ]

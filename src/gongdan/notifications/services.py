@@ -130,6 +130,7 @@ def notify(
         payload.setdefault("number", ticket.number)
         payload.setdefault("title", ticket.title)
     label = (actor.display_name or actor.username) if actor is not None else ""
+    outside = {**payload, "actor": label} if label else payload  # mail names who did it
     rows = []
     for user in users:
         channels = enabled_channels(user, kind, prefs[user.pk])
@@ -142,7 +143,7 @@ def notify(
         for channel in channels:
             if channel != ChannelName.IN_APP:
                 enqueue_on_commit(
-                    _channels[channel], user.pk, kind, ticket.pk if ticket else None, payload
+                    _channels[channel], user.pk, kind, ticket.pk if ticket else None, outside
                 )
     return Notification.objects.bulk_create(rows)
 

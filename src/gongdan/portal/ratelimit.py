@@ -19,6 +19,9 @@ DEFAULTS = {
     "GONGDAN_WEBFORM_WINDOW": 60 * 60,  # seconds
     "GONGDAN_WEBFORM_IP_LIMIT": 20,  # web form submissions per client IP
     "GONGDAN_WEBFORM_ADDRESS_LIMIT": 5,  # per email address or mobile number
+    "GONGDAN_PASSWORD_RESET_WINDOW": 60 * 60,  # seconds
+    "GONGDAN_PASSWORD_RESET_IP_LIMIT": 10,  # password link requests per client IP
+    "GONGDAN_PASSWORD_RESET_ADDRESS_LIMIT": 3,  # per email address (known or not)
 }
 
 
@@ -81,3 +84,20 @@ def webform_limited(request: HttpRequest, *, addresses: list[str]) -> bool:
             or over
         )
     return over
+
+
+def password_reset_limited(request: HttpRequest, *, address: str) -> bool:
+    """Count a password link request for the client IP and the address (known or not: the
+    count must not tell them apart); True when either is over its limit."""
+    window = _setting("GONGDAN_PASSWORD_RESET_WINDOW")
+    by_ip = _hit(
+        f"password:ip:{_digest(client_ip(request))}",
+        _setting("GONGDAN_PASSWORD_RESET_IP_LIMIT"),
+        window,
+    )
+    by_address = _hit(
+        f"password:addr:{_digest(address.strip().lower())}",
+        _setting("GONGDAN_PASSWORD_RESET_ADDRESS_LIMIT"),
+        window,
+    )
+    return by_ip or by_address

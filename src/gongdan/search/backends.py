@@ -27,9 +27,10 @@ def _fts_term(term: Term) -> str:
     return f'"{term.tokens[0]}"' + ("*" if term.prefix else "")
 
 
-def fts5_match(query: ParsedQuery, *, staff: bool) -> str:
-    """``"vpn" AND "连不上"``; customers' queries are limited to the public columns."""
-    expr = " AND ".join(_fts_term(t) for t in query.terms)
+def fts5_match(query: ParsedQuery, *, staff: bool, any_word: bool = False) -> str:
+    """``"vpn" AND "连不上"`` (``OR`` with ``any_word``); customers' queries are limited to the
+    public columns."""
+    expr = (" OR " if any_word else " AND ").join(_fts_term(t) for t in query.terms)
     return expr if staff else "{title_tokens body_tokens} : (" + expr + ")"
 
 
@@ -39,8 +40,9 @@ def _ts_lexeme(token: str, *, prefix: bool, staff: bool) -> str:
     return f"'{token}'" + (f":{label}" if label else "")
 
 
-def ts_query(query: ParsedQuery, *, staff: bool) -> str:
-    """``'vpn' & '连不上'``; customers' lexemes carry weights A and B (title, public text)."""
+def ts_query(query: ParsedQuery, *, staff: bool, any_word: bool = False) -> str:
+    """``'vpn' & '连不上'`` (``|`` with ``any_word``); customers' lexemes carry weights A and B
+    (title, public text)."""
     parts = []
     for term in query.terms:
         lexemes = [
@@ -48,7 +50,7 @@ def ts_query(query: ParsedQuery, *, staff: bool) -> str:
             for i, tok in enumerate(term.tokens)
         ]
         parts.append("(" + " <-> ".join(lexemes) + ")" if term.phrase else lexemes[0])
-    return " & ".join(parts)
+    return (" | " if any_word else " & ").join(parts)
 
 
 @dataclass(frozen=True)
@@ -56,17 +58,30 @@ class Scope:
     """Which documents a search may return.
 
     ``kinds``: the non-ticket kinds allowed; ``tickets``: whether tickets are searched, with
-    ``ticket_where`` (SQL on ``tickets_ticket``) and its params restricting them.
+    ``ticket_where`` (SQL on ``tickets_ticket``) and its params restricting them; ``subsets``:
+    more kinds, each limited to the object ids an SQL subquery returns (knowledge articles the
+    caller may read).
     """
 
     kinds: tuple[str, ...]
     tickets: bool
     ticket_where: str = "1=1"
     ticket_params: tuple[object, ...] = ()
+    subsets: tuple[tuple[str, str, tuple[object, ...]], ...] = ()
 
 
 def _scope_sql(scope: Scope) -> tuple[str, str, list[object]]:
     """(JOIN clause, WHERE condition, params) restricting hits to ``scope``."""
+    if scope.subsets:
+        inner = Scope(scope.kinds, scope.tickets, scope.ticket_where, scope.ticket_params)
+        join, cond, params = _scope_sql(inner) if scope.kinds or scope.tickets else ("", "", [])
+        if scope.tickets and not scope.kinds:  # keep the other kinds' rows: an outer join
+            join = f"LEFT JOIN {TICKETS} ON doc.kind = 'ticket' AND {TICKETS}.id = doc.obj_id"
+        conds = [f"({cond})"] if cond else []
+        for kind, sql, sub_params in scope.subsets:
+            conds.append(f"(doc.kind = %s AND doc.obj_id IN ({sql}))")
+            params += [kind, *sub_params]
+        return join, "(" + " OR ".join(conds) + ")", params
     marks = ", ".join(["%s"] * len(scope.kinds))
     if scope.tickets and scope.kinds:
         join = f"LEFT JOIN {TICKETS} ON doc.kind = 'ticket' AND {TICKETS}.id = doc.obj_id"
@@ -79,13 +94,21 @@ def _scope_sql(scope: Scope) -> tuple[str, str, list[object]]:
 
 
 def ranked_sql(
-    query: ParsedQuery, *, staff: bool, scope: Scope, now: int, limit: int, offset: int
+    query: ParsedQuery,
+    *,
+    staff: bool,
+    scope: Scope,
+    now: int,
+    limit: int,
+    offset: int,
+    any_word: bool = False,
 ) -> tuple[str, list[object]]:
-    """SQL returning ``(doc id, kind, obj_id, score)``, best first."""
+    """SQL returning ``(doc id, kind, obj_id, score)``, best first; ``any_word`` matches
+    documents with at least one of the words (suggestions), ranked by how well they match."""
     # The SQL is built from constants and the ORM-compiled ticket filter; values are params.
     join, cond, scope_params = _scope_sql(scope)
     if connection.vendor == "postgresql":
-        tsq = ts_query(query, staff=staff)
+        tsq = ts_query(query, staff=staff, any_word=any_word)
         sql = (
             "SELECT doc.id, doc.kind, doc.obj_id, "  # noqa: S608
             f"ts_rank(doc.tsv, %s::tsquery) * {BOOST} AS score "
@@ -101,4 +124,5 @@ def ranked_sql(
         f"{join} WHERE search_fts MATCH %s AND {cond} "
         "ORDER BY score DESC, doc.id DESC LIMIT %s OFFSET %s"
     )
-    return sql, [now, fts5_match(query, staff=staff), *scope_params, limit, offset]
+    match = fts5_match(query, staff=staff, any_word=any_word)
+    return sql, [now, match, *scope_params, limit, offset]

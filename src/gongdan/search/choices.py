@@ -9,6 +9,7 @@ class DocKind(models.TextChoices):
     ORGANIZATION = "organization", _("Organization")
     CONTACT = "contact", _("Contact")
     USER = "user", _("User")
+    ARTICLE = "article", _("Knowledge article")
 
 
 # Kinds only service staff may search; customers search their visible tickets only.

@@ -4,7 +4,8 @@
   (internal: staff only);
 - organization: name (+ pinyin), code, phone, email domains, address;
 - contact: name (+ pinyin), email, mobile, organization name;
-- user: display and login names (+ pinyin), email, mobile.
+- user: display and login names (+ pinyin), email, mobile;
+- article (knowledge base, one per language variant): title; body text, tags and category.
 The digest covers the text, the timestamp and the segmentation in force (code version and the
 admins' dictionary): ``search_check`` compares it with the objects' current text to find stale
 rows without segmenting anything.
@@ -20,6 +21,8 @@ from datetime import datetime
 
 from gongdan.accounts.models import User
 from gongdan.customers.models import Contact, Organization
+from gongdan.knowledge.models import Article
+from gongdan.knowledge.rendering import plain_text
 from gongdan.search.choices import DocKind
 from gongdan.search.models import SearchDocument
 from gongdan.search.tokenizer import MAX_TEXT, fingerprint, pinyin_tokens, segment
@@ -150,4 +153,26 @@ def user_sources(users: Sequence[User]) -> list[Source]:
             extra_tokens=pinyin_tokens(str(u)),
         )
         for u in users
+    ]
+
+
+def article_sources(articles: Sequence[Article]) -> list[Source]:
+    """Articles with their category joined and tags prefetched by the caller."""
+    return [
+        Source(
+            kind=DocKind.ARTICLE,
+            obj_id=a.pk,
+            title=a.title,
+            body=_join(
+                [
+                    plain_text(a.body_html),
+                    " ".join(t.name for t in a.tags.all()),
+                    a.category.name if a.category else "",
+                    a.category.name_en if a.category else "",
+                ]
+            ),
+            internal="",
+            changed_at=a.updated_at,
+        )
+        for a in articles
     ]

@@ -17,8 +17,10 @@ class SearchQuery(Schema):
         description='Words (all must match); "quoted phrases"; a ticket number, email or phone '
         "number also returns a jump to its record.",
     )
-    kind: Literal["", "ticket", "organization", "contact", "user"] = Field(
-        default="", description="Empty: everything the caller may search (customers: tickets)."
+    kind: Literal["", "ticket", "organization", "contact", "user", "article"] = Field(
+        default="",
+        description="Empty: everything the caller may search (customers: their tickets and "
+        "the knowledge articles they may read).",
     )
     status: list[Status] = Field(default_factory=list)
     ticket_type: int | None = None
@@ -42,7 +44,7 @@ class SearchHitOut(Schema):
     id: int
     title: str
     number: str | None = Field(description="Ticket number (tickets only).")
-    status: str | None = Field(description="Ticket status (tickets only).")
+    status: str | None = Field(description="Ticket or article status (tickets and articles).")
     snippet: str = Field(description="Escaped HTML; the matched words are in <mark>.")
     in_internal_note: bool = Field(description="The words were found in an internal note.")
     score: float

@@ -26,6 +26,8 @@ from django.utils.translation import gettext as _
 from gongdan.accounts.models import User
 from gongdan.core.errors import Forbidden, ValidationFailed
 from gongdan.customers.models import Contact, Organization
+from gongdan.knowledge.models import Article
+from gongdan.knowledge.policies import article_visibility
 from gongdan.search import backends
 from gongdan.search.choices import STAFF_ONLY_KINDS, DocKind
 from gongdan.search.models import SearchDocument
@@ -151,7 +153,8 @@ def clean_query(q: str) -> str:
 
 
 def _kinds_for(user: User, kind: str, filters: SearchFilters) -> tuple[tuple[str, ...], bool]:
-    """(non-ticket kinds, tickets?) that ``user`` searches for ``kind`` ("" = everything)."""
+    """(staff-only kinds, tickets?) that ``user`` searches for ``kind`` ("" = everything);
+    knowledge articles are decided by :func:`_articles_for`."""
     if kind and kind not in DocKind.values:
         message = _("Unknown kind of result.")
         raise ValidationFailed("search.invalid_kind", message, fields={"kind": message})
@@ -160,6 +163,8 @@ def _kinds_for(user: User, kind: str, filters: SearchFilters) -> tuple[tuple[str
         raise Forbidden("permission.staff_only", _("Only service staff may search for this."))
     if kind in STAFF_ONLY_KINDS:
         return (kind,), False  # ticket filters do not apply to people and organizations
+    if kind == DocKind.ARTICLE:
+        return (), False
     if kind == DocKind.TICKET or filters.any or not staff:
         return (), True
     return tuple(sorted(STAFF_ONLY_KINDS)), True
@@ -194,6 +199,21 @@ def _ticket_filters(filters: SearchFilters) -> TicketFilters:
     )
 
 
+def _articles_for(user: User, kind: str, filters: SearchFilters) -> bool:
+    return kind in {"", DocKind.ARTICLE} and not filters.any
+
+
+def article_subset(
+    user: User, *, published_only: bool = False
+) -> tuple[str, str, tuple[object, ...]]:
+    """The articles ``user`` may read, as an id subquery for ``backends.Scope.subsets``."""
+    qs = Article.objects.filter(article_visibility(user))
+    if published_only:
+        qs = qs.filter(status="published")
+    sql, params = qs.order_by().values("pk").query.sql_with_params()
+    return DocKind.ARTICLE, sql, tuple(params)
+
+
 # --- jump to a record ------------------------------------------------------------------------
 def _desk_list(**params: object) -> str:
     query = "&".join(f"{k}={v}" for k, v in params.items())
@@ -203,6 +223,11 @@ def _desk_list(**params: object) -> str:
 def ticket_url(user: User, number: str) -> str:
     name = "tickets:detail" if policies.is_staff_user(user) else "portal:detail"
     return reverse(name, args=[number])
+
+
+def article_url(user: User, pk: int) -> str:
+    name = "knowledge:detail" if policies.is_staff_user(user) else "portal:kb_article"
+    return reverse(name, args=[pk])
 
 
 def jump_for(*, user: User, q: str) -> Jump | None:
@@ -256,9 +281,10 @@ def _rows(
         where = _ticket_where(ticket_list(user=user, filters=_ticket_filters(filters)))
         if where is None:
             tickets = False
-    if not tickets and not kinds:
+    subsets = (article_subset(user),) if _articles_for(user, kind, filters) else ()
+    if not tickets and not kinds and not subsets:
         return []
-    scope = backends.Scope(kinds, tickets, *(where or ("1=1", ())))
+    scope = backends.Scope(kinds, tickets, *(where or ("1=1", ())), subsets=subsets)
     sql, params = backends.ranked_sql(
         parsed,
         staff=policies.is_staff_user(user),
@@ -313,6 +339,7 @@ def _objects(rows: list[tuple[int, str, int, float]]) -> dict[tuple[str, int], A
         DocKind.ORGANIZATION: Organization.objects.all(),
         DocKind.CONTACT: Contact.objects.all(),
         DocKind.USER: User.objects.select_related("contact"),
+        DocKind.ARTICLE: Article.objects.only("id", "title", "status", "language"),
     }
     found: dict[tuple[str, int], Any] = {}
     for kind, pks in ids.items():
@@ -366,6 +393,10 @@ def _hit(
         hit.number, hit.status = obj.number, obj.status
         hit.status_label = str(obj.get_status_display())
         hit.url = ticket_url(user, obj.number)
+    elif kind == DocKind.ARTICLE:
+        hit.title, hit.title_html = obj.title, highlight(obj.title, pattern)
+        hit.status, hit.status_label = obj.status, str(obj.get_status_display())
+        hit.url = article_url(user, obj.pk)
     elif kind == DocKind.ORGANIZATION:
         hit.url = _desk_list(organization=obj.pk)
     elif kind == DocKind.CONTACT:
@@ -376,3 +407,42 @@ def _hit(
         contact = policies.contact_for(obj)
         hit.url = _desk_list(requester=contact.pk) if contact else _desk_list(assignee=obj.pk)
     return hit
+
+
+# --- related documents (suggestions, similar tickets) ---------------------------------------
+MAX_RELATED_TERMS = 24
+
+
+def related_rows(
+    *, user: User, text: str, scope: backends.Scope, limit: int
+) -> list[tuple[int, str, int, float]]:
+    """Documents in ``scope`` sharing words with ``text`` (any word, not all), best first.
+
+    For suggestions while typing and "similar tickets": ``text`` is a title or a description,
+    so requiring every word would find nothing. Single characters and function words are left
+    out (they match everything); the first ``MAX_RELATED_TERMS`` words count.
+    """
+    parsed = parse_query(" ".join((text or "").split())[:500], typing=True)
+    terms = [t for t in parsed.terms if t.phrase or len(t.tokens[0]) > 1][:MAX_RELATED_TERMS]
+    if not terms:
+        return []
+    sql, params = backends.ranked_sql(
+        ParsedQuery(tuple(terms)),
+        staff=policies.is_staff_user(user),
+        scope=scope,
+        now=int(time.time()),
+        limit=max(1, min(limit, MAX_LIMIT)),
+        offset=0,
+        any_word=True,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)  # type: ignore[arg-type]
+        return [(r[0], r[1], int(r[2]), float(r[3])) for r in cursor.fetchall()]
+
+
+def ticket_scope(qs: QuerySet[Ticket]) -> backends.Scope | None:
+    """Tickets of ``qs`` (already scoped to the caller) as a search scope; None if none match."""
+    where = _ticket_where(qs)
+    if where is None:
+        return None
+    return backends.Scope((), True, *where)

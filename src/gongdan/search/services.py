@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from gongdan.accounts.models import User
 from gongdan.customers.models import Contact, Organization
+from gongdan.knowledge.models import Article
 from gongdan.search import documents
 from gongdan.search.choices import DocKind
 from gongdan.search.models import SearchDocument
@@ -56,6 +57,11 @@ KINDS: dict[str, KindSpec] = {
         Contact, lambda: Contact.objects.select_related("organization"), documents.contact_sources
     ),
     DocKind.USER: KindSpec(User, lambda: User.objects.all(), documents.user_sources),
+    DocKind.ARTICLE: KindSpec(
+        Article,
+        lambda: Article.objects.select_related("category").prefetch_related("tags"),
+        documents.article_sources,
+    ),
 }
 
 

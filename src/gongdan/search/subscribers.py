@@ -53,3 +53,8 @@ def on_contact(event: OutboxEvent) -> None:
 @subscriber("user.created", "user.updated", name="search.user")
 def on_user(event: OutboxEvent) -> None:
     index_objects(kind=DocKind.USER, ids=_ids(event, "user"))
+
+
+@subscriber("article.changed", name="search.article")
+def on_article(event: OutboxEvent) -> None:
+    index_objects(kind=DocKind.ARTICLE, ids=_ids(event, "article"))

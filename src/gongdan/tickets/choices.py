@@ -31,6 +31,7 @@ PRIORITY_RANK = {Priority.LOW: 1, Priority.NORMAL: 2, Priority.HIGH: 3, Priority
 class Channel(models.TextChoices):
     WEB = "web", _("Workspace")
     PORTAL = "portal", _("Customer portal")
+    WEBFORM = "webform", _("Web form")
     EMAIL = "email", _("Email")
     PHONE = "phone", _("Phone")
     WECHAT = "wechat", _("WeChat / WeCom")
@@ -74,6 +75,7 @@ class TimelineKind(models.TextChoices):
     SUPERVISION_OVERDUE = "supervision.overdue", _("Supervision (督办) overdue")
     SUPERVISION_ESCALATED = "supervision.escalated", _("Supervision (督办) escalated")
     AUTO_ASSIGNED = "ticket.auto_assigned", _("Smart assignment")
+    MAIL_FAILED = "mail.failed", _("Mail not delivered")
 
 
 class EscalationAction(models.TextChoices):

@@ -129,6 +129,16 @@ def describe(entry: TimelineEntry) -> str:  # noqa: C901 - one branch per entry 
         return _supervision_sentence(kind, d)
     if kind == TimelineKind.AUTO_ASSIGNED:
         return _auto_assigned_sentence(d)
+    if kind == TimelineKind.MAIL_FAILED:
+        return _(
+            "could not deliver the mail “%(subject)s” to %(to)s "
+            "after %(attempts)s attempts: %(error)s"
+        ) % {
+            "subject": d.get("subject", ""),
+            "to": d.get("to", ""),
+            "attempts": d.get("attempts", ""),
+            "error": d.get("error", ""),
+        }
     return str(kind)
 
 

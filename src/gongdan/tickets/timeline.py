@@ -196,3 +196,10 @@ def watcher_removed(ticket: Ticket, *, actor: User | None, who: str) -> Timeline
 def auto_assigned(ticket: Ticket, *, data: dict[str, Any]) -> TimelineEntry:
     """Smart assignment's decision (chosen agent or none, scores, who was passed over, why)."""
     return record(ticket, TimelineKind.AUTO_ASSIGNED, actor=None, is_internal=True, data=data)
+
+
+def mail_failed(ticket: Ticket, *, data: dict[str, Any], at: Any) -> TimelineEntry:
+    """A notification mail about the ticket gave up (staff only: it names the address)."""
+    entry = build(ticket, TimelineKind.MAIL_FAILED, actor=None, is_internal=True, data=data, at=at)
+    entry.save()
+    return entry

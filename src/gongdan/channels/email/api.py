@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from gongdan.channels.email import services
+from gongdan.channels.email import services, template_services
 from gongdan.channels.email.models import InboundMessage, Mailbox, MailDomain
 from gongdan.channels.policies import require_channel_manager
 from gongdan.core.api_support import ERRORS, ErrorOut, InputSchema, api_user
@@ -198,3 +198,127 @@ def mail_domains_create(request: HttpRequest, payload: MailDomainIn) -> Status:
 def mail_domains_delete(request: HttpRequest, domain_id: int) -> Status:
     services.maildomain_delete(actor=api_user(request), domain_id=domain_id)
     return Status(204, None)
+
+
+# --- mail templates ------------------------------------------------------------------------------
+
+
+class MailTemplateOut(Schema):
+    key: str
+    language: str
+    label: str
+    audience: str
+    placeholders: list[str]
+    subject: str
+    body_text: str
+    body_html: str
+    customized: bool = Field(description="False: the shipped default is sent.")
+    updated_at: datetime | None
+    updated_by: str
+
+
+class MailTemplateIn(InputSchema):
+    subject: str = Field(max_length=300)
+    body_text: str = Field(max_length=20000)
+    body_html: str = Field(default="", max_length=20000)
+
+
+class MailPreviewOut(Schema):
+    subject: str
+    text: str
+    html: str
+
+
+class MailTestOut(Schema):
+    sent_to: str
+
+
+def _template_out(view: template_services.TemplateView) -> MailTemplateOut:
+    return MailTemplateOut(
+        key=view.spec.key,
+        language=view.language,
+        label=view.spec.label,
+        audience=view.spec.audience,
+        placeholders=list(view.spec.placeholders),
+        subject=view.subject,
+        body_text=view.body_text,
+        body_html=view.body_html,
+        customized=view.customized,
+        updated_at=view.updated_at,  # type: ignore[arg-type]
+        updated_by=view.updated_by,
+    )
+
+
+TEMPLATE = "/mail/templates/{key}/{language}"
+
+
+@router.get(
+    "/mail/templates",
+    response={200: list[MailTemplateOut], **ERRORS},
+    operation_id="mail_templates_list",
+)
+def mail_templates_list(request: HttpRequest) -> list[MailTemplateOut]:
+    """Every mail × language (zh-hans, en), the admins' version or the shipped default."""
+    views = template_services.mail_template_list(user=api_user(request))
+    return [_template_out(v) for v in views]
+
+
+@router.get(TEMPLATE, response={200: MailTemplateOut, **ERRORS}, operation_id="mail_templates_get")
+def mail_templates_get(request: HttpRequest, key: str, language: str) -> MailTemplateOut:
+    user = api_user(request)
+    view = template_services.mail_template_get(user=user, key=key, language=language)
+    return _template_out(view)
+
+
+@router.put(
+    TEMPLATE, response={200: MailTemplateOut, **ERRORS}, operation_id="mail_templates_update"
+)
+def mail_templates_update(
+    request: HttpRequest, key: str, language: str, payload: MailTemplateIn
+) -> MailTemplateOut:
+    """Save the template (422 with field messages for a syntax error or unknown placeholder)."""
+    user = api_user(request)
+    template_services.mail_template_save(actor=user, key=key, language=language, **payload.dict())
+    view = template_services.mail_template_get(user=user, key=key, language=language)
+    return _template_out(view)
+
+
+@router.delete(
+    TEMPLATE, response={200: MailTemplateOut, **ERRORS}, operation_id="mail_templates_reset"
+)
+def mail_templates_reset(request: HttpRequest, key: str, language: str) -> MailTemplateOut:
+    """Back to the shipped default (answers with it)."""
+    user = api_user(request)
+    template_services.mail_template_reset(actor=user, key=key, language=language)
+    view = template_services.mail_template_get(user=user, key=key, language=language)
+    return _template_out(view)
+
+
+@router.post(
+    f"{TEMPLATE}/preview",
+    response={200: MailPreviewOut, **ERRORS},
+    operation_id="mail_templates_preview",
+)
+def mail_templates_preview(
+    request: HttpRequest, key: str, language: str, payload: MailTemplateIn
+) -> MailPreviewOut:
+    """The given text filled with a made-up ticket (nothing is saved)."""
+    rendered = template_services.mail_template_preview(
+        actor=api_user(request), key=key, language=language, **payload.dict()
+    )
+    return MailPreviewOut(subject=rendered.subject, text=rendered.text, html=rendered.html)
+
+
+@router.post(
+    f"{TEMPLATE}/test",
+    response={200: MailTestOut, **ERRORS, 502: ErrorOut},
+    operation_id="mail_templates_test",
+)
+def mail_templates_test(
+    request: HttpRequest, key: str, language: str, payload: MailTemplateIn
+) -> MailTestOut:
+    """Mail the preview to the caller's own address."""
+    sent_to = template_services.mail_template_send_test(
+        actor=api_user(request), key=key, language=language, **payload.dict()
+    )
+    return MailTestOut(sent_to=sent_to)

@@ -6,11 +6,10 @@ Codes for mobile numbers are the SMS channel's (``channels/sms/lookup.py``).
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
+from django.core.mail import EmailMultiAlternatives
 from django.utils import translation
-from django.utils.translation import gettext as _
 
+from gongdan.channels.email import mailtemplates
 from gongdan.core.events import enqueue_on_commit
 from gongdan.core.models import OutboxEvent
 from gongdan.jobs.outbox import subscriber
@@ -21,14 +20,22 @@ from gongdan.tickets.services.lookup import EVENT_TYPE
 @job()
 def send_lookup_code(address: str, number: str, code: str) -> str:
     """Mail one code (in the site's language: the visitor has no profile)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Your code for ticket %(number)s: %(code)s") % {"number": number, "code": code}
-        body = render_to_string(
-            "email_channel/lookup_code.txt",
-            {"number": number, "code": code, "lookup": f"{settings.SITE_URL}/portal/lookup/"},
-        )
+    language = mailtemplates.language_of(settings.LANGUAGE_CODE)
+    values = {
+        "ticket.number": number,
+        "code": code,
+        "lookup.link": f"{settings.SITE_URL}/portal/lookup/",
+        "site.url": str(settings.SITE_URL),
+    }
+    with translation.override(language):
+        rendered = mailtemplates.render_mail(mailtemplates.LOOKUP_CODE, language, values)
     headers = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
-    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address], headers=headers).send()
+    mail = EmailMultiAlternatives(
+        rendered.subject, rendered.text, settings.DEFAULT_FROM_EMAIL, [address], headers=headers
+    )
+    if rendered.html:
+        mail.attach_alternative(rendered.html, "text/html")
+    mail.send()
     return address
 
 

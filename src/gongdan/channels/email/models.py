@@ -164,3 +164,38 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return self.message_id
+
+
+class MailTemplate(models.Model):
+    """An administrator's version of one mail in one language; without a row the shipped default
+    (``mailtemplates.default_template``) is sent. Subject and bodies use ``{placeholder}``s from
+    the key's whitelist only (``placeholders.py``)."""
+
+    key = models.CharField(_("mail"), max_length=40)
+    language = models.CharField(_("language"), max_length=10)
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("plain-text body"))
+    body_html = models.TextField(_("HTML body (optional)"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("mail template")
+        verbose_name_plural = _("mail templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "language"],
+                name="mail_template_key_language_unique",
+                violation_error_message=_("This mail already has a template in this language."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.language})"

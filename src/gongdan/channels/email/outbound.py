@@ -14,17 +14,18 @@ from email.utils import make_msgid
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.utils import timezone, translation
 
 from gongdan.accounts.models import User
+from gongdan.channels.email import mailtemplates
+from gongdan.channels.email.mailtemplates import Rendered
 from gongdan.channels.email.models import InboundMessage, OutboundMessage
 from gongdan.jobs.tasks import job
 from gongdan.notifications.choices import ChannelName, Kind
 from gongdan.notifications.services import register_channel
 from gongdan.tickets.models import Comment, Ticket
-from gongdan.tickets.services.action_links import action_link
 
 logger = logging.getLogger(__name__)
 
@@ -62,55 +63,57 @@ def _latest_public_reply(ticket: Ticket) -> Comment | None:
     )
 
 
-def render(user: User, kind: str, ticket: Ticket | None, data: dict[str, Any]) -> tuple[str, str]:
-    """Subject and plain-text body in ``user``'s language."""
-    from gongdan.notifications.models import Notification
-    from gongdan.notifications.presenters import notification_text
-
-    language = user.language or settings.LANGUAGE_CODE
+def render(user: User, kind: str, ticket: Ticket | None, data: dict[str, Any]) -> Rendered:
+    """Subject, plain-text and (if the admins wrote one) HTML body in ``user``'s language, from
+    the admins' template for this mail or the shipped default (``mailtemplates.py``)."""
+    language = mailtemplates.language_of(user.language)
+    key = kind
+    if kind == Kind.STATUS_CHANGED and data.get("new") == "resolved" and not user.is_staff_member:
+        key = mailtemplates.RESOLVED
     with translation.override(language):
-        sentence = notification_text(Notification(recipient=user, kind=kind, data=data))
-        subject = f"[{ticket.number}] {ticket.title}" if ticket is not None else sentence
-        site = settings.SITE_URL
-        if ticket is None:
-            link = ""
-        elif user.is_staff_member:
-            link = f"{site}/desk/tickets/{ticket.number}/"
-        else:
-            link = f"{site}/portal/tickets/{ticket.number}/"
         reply = _latest_public_reply(ticket) if ticket and kind == Kind.STAFF_REPLIED else None
-        resolved = data.get("new") == "resolved"
-        actions = {}
-        if resolved and ticket is not None and not user.is_staff_member:
-            actions = {
-                name: action_link(user=user, ticket=ticket, action=name)
-                for name in ("confirm", "reopen")
-            }
-        body = render_to_string(
-            "email_channel/notification.txt",
-            {
-                "sentence": sentence,
-                "ticket": ticket,
-                "link": link,
-                "lookup": f"{site}/portal/lookup/",
-                "reply": reply,
-                "customer": not user.is_staff_member,
-                "resolved": resolved,
-                "actions": actions,
-                "received": kind == Kind.TICKET_RECEIVED,
-            },
+        values = mailtemplates.ticket_values(
+            user=user, kind=kind, ticket=ticket, data=data, reply=reply.body if reply else ""
         )
-    return subject[:500], body
+        return mailtemplates.render_mail(key, language, values)
 
 
-@job()
-def deliver_email(user_id: int, kind: str, ticket_id: int | None, data: dict[str, Any]) -> str:
-    """Send one notification by mail (retried with backoff; a final failure is a FailedTask)."""
+def mail_failure_record(
+    *, ticket: Ticket, to: str, subject: str, kind: str, error: str, attempts: int
+) -> None:
+    """The last attempt to mail ``to`` about ``ticket`` failed: say so on the ticket's timeline
+    (an internal entry: it names the address) and in the audit log, in one transaction."""
+    from gongdan.audit.services import audit_record
+    from gongdan.tickets import timeline
+
+    data = {
+        "to": to,
+        "subject": subject,
+        "kind": kind,
+        "error": error[:1000],
+        "attempts": attempts,
+    }
+    with transaction.atomic():
+        timeline.mail_failed(ticket, data=data, at=timezone.now())
+        audit_record(actor=None, action="mail.failed", obj=ticket, data=data)
+
+
+@job(context=True)
+def deliver_email(
+    user_id: int,
+    kind: str,
+    ticket_id: int | None,
+    data: dict[str, Any],
+    task: Any = None,
+) -> str:
+    """Send one notification by mail (retried with backoff). A final failure is a FailedTask
+    and, for a mail about a ticket, an internal timeline entry with the address and the error."""
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.email:
         return "skipped"
     ticket = Ticket.objects.filter(pk=ticket_id).first() if ticket_id else None
-    subject, body = render(user, kind, ticket, data)
+    rendered = render(user, kind, ticket, data)
+    subject = rendered.subject
     message_id = make_msgid(idstring=f"gd{ticket.pk if ticket else 0}", domain=mail_domain())
     headers = {
         "Message-ID": message_id,
@@ -121,11 +124,26 @@ def deliver_email(user_id: int, kind: str, ticket_id: int | None, data: dict[str
     record = OutboundMessage.objects.create(
         ticket=ticket, message_id=message_id, to=user.email, subject=subject, kind=kind
     )
-    mail = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], headers=headers)
+    mail = EmailMultiAlternatives(
+        subject, rendered.text, settings.DEFAULT_FROM_EMAIL, [user.email], headers=headers
+    )
+    if rendered.html:
+        mail.attach_alternative(rendered.html, "text/html")
     try:
         mail.send(fail_silently=False)
     except Exception as exc:
-        OutboundMessage.objects.filter(pk=record.pk).update(error=f"{type(exc).__name__}: {exc}")
+        error = f"{type(exc).__name__}: {exc}"
+        OutboundMessage.objects.filter(pk=record.pk).update(error=error)
+        if ticket is not None and (task is None or not task.retries):
+            attempts = (task.default_retries if task is not None else 0) + 1
+            mail_failure_record(
+                ticket=ticket,
+                to=user.email,
+                subject=subject,
+                kind=kind,
+                error=error,
+                attempts=attempts,
+            )
         raise
     OutboundMessage.objects.filter(pk=record.pk).update(sent_at=timezone.now())
     return message_id

@@ -8,39 +8,21 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gongdan.channels.access import admin_user, to_login
+from gongdan.accounts.models import User
+from gongdan.channels.access import admin_page
 from gongdan.channels.email import services
 from gongdan.channels.email.forms import MailboxForm, MailDomainForm
 from gongdan.channels.email.models import InboundStatus, Mailbox
-from gongdan.core.errors import Conflict, DomainError, NotFound
+from gongdan.core.errors import Conflict, DomainError
 from gongdan.tickets.forms import add_domain_error
 
-FIELDS = (
-    "name",
-    "address",
-    "team",
-    "ticket_type",
-    "is_active",
-    "imap_host",
-    "imap_port",
-    "imap_security",
-    "imap_username",
-    "imap_folder",
-    "poll_minutes",
-)
-
-
-def _mailbox(user: object, mailbox_id: int) -> Mailbox:
-    try:
-        return services.mailbox_get(actor=user, mailbox_id=mailbox_id)  # type: ignore[arg-type]
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
+FIELDS = [f for f in services.EDITABLE if f != "imap_password"]  # shown back on the form
 
 
 def _secret_page(request: HttpRequest, mailbox: Mailbox, secret: str) -> HttpResponse:
@@ -51,20 +33,18 @@ def _secret_page(request: HttpRequest, mailbox: Mailbox, secret: str) -> HttpRes
 
 
 @require_http_methods(["GET"])
-def mailbox_list(request: HttpRequest) -> HttpResponse:
-    user = admin_user(request)
-    if user is None:
-        return to_login(request)
+@admin_page
+def mailbox_list(request: HttpRequest, user: User) -> HttpResponse:
     rows = services.mailbox_list(actor=user)
     return render(request, "email_channel/mailbox_list.html", {"rows": rows})
 
 
 @require_http_methods(["GET", "POST"])
-def mailbox_edit(request: HttpRequest, mailbox_id: int | None = None) -> HttpResponse:
-    user = admin_user(request)
-    if user is None:
-        return to_login(request)
-    mailbox = _mailbox(user, mailbox_id) if mailbox_id is not None else None
+@admin_page
+def mailbox_edit(request: HttpRequest, user: User, mailbox_id: int | None = None) -> HttpResponse:
+    mailbox = (
+        services.mailbox_get(actor=user, mailbox_id=mailbox_id) if mailbox_id is not None else None
+    )
     initial = {f: getattr(mailbox, f) for f in FIELDS} if mailbox is not None else {}
     editing = mailbox is not None
     form = MailboxForm(request.POST or None, initial=initial, editing=editing)
@@ -87,21 +67,17 @@ def mailbox_edit(request: HttpRequest, mailbox_id: int | None = None) -> HttpRes
 
 
 @require_POST
-def mailbox_secret(request: HttpRequest, mailbox_id: int) -> HttpResponse:
-    user = admin_user(request)
-    if user is None:
-        return to_login(request)
-    mailbox = _mailbox(user, mailbox_id)
+@admin_page
+def mailbox_secret(request: HttpRequest, user: User, mailbox_id: int) -> HttpResponse:
+    mailbox = services.mailbox_get(actor=user, mailbox_id=mailbox_id)
     mailbox, secret = services.mailbox_rotate_secret(actor=user, mailbox_id=mailbox.pk)
     return _secret_page(request, mailbox, secret)
 
 
 @require_POST
-def mailbox_check(request: HttpRequest, mailbox_id: int) -> HttpResponse:
-    user = admin_user(request)
-    if user is None:
-        return to_login(request)
-    mailbox = _mailbox(user, mailbox_id)
+@admin_page
+def mailbox_check(request: HttpRequest, user: User, mailbox_id: int) -> HttpResponse:
+    mailbox = services.mailbox_get(actor=user, mailbox_id=mailbox_id)
     try:
         count = services.mailbox_check(actor=user, mailbox_id=mailbox.pk)
     except Conflict as exc:
@@ -116,11 +92,9 @@ def mailbox_check(request: HttpRequest, mailbox_id: int) -> HttpResponse:
 
 
 @require_POST
-def mailbox_fetch(request: HttpRequest, mailbox_id: int) -> HttpResponse:
-    user = admin_user(request)
-    if user is None:
-        return to_login(request)
-    mailbox = _mailbox(user, mailbox_id)
+@admin_page
+def mailbox_fetch(request: HttpRequest, user: User, mailbox_id: int) -> HttpResponse:
+    mailbox = services.mailbox_get(actor=user, mailbox_id=mailbox_id)
     try:
         services.mailbox_fetch_now(actor=user, mailbox_id=mailbox.pk)
     except Conflict as exc:
@@ -131,10 +105,8 @@ def mailbox_fetch(request: HttpRequest, mailbox_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def inbound_list(request: HttpRequest) -> HttpResponse:
-    user = admin_user(request)
-    if user is None:
-        return to_login(request)
+@admin_page
+def inbound_list(request: HttpRequest, user: User) -> HttpResponse:
     status = request.GET.get("status", InboundStatus.QUARANTINED)
     if status not in InboundStatus.values:
         status = ""
@@ -151,14 +123,10 @@ def inbound_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def inbound_retry(request: HttpRequest, message_id: int) -> HttpResponse:
-    user = admin_user(request)
-    if user is None:
-        return to_login(request)
+@admin_page
+def inbound_retry(request: HttpRequest, user: User, message_id: int) -> HttpResponse:
     try:
         message = services.inbound_retry(actor=user, message_id=message_id)
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
     except Conflict as exc:
         messages.error(request, str(exc.message))
     else:
@@ -173,15 +141,10 @@ def inbound_retry(request: HttpRequest, message_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def inbound_raw(request: HttpRequest, message_id: int) -> HttpResponse:
+@admin_page
+def inbound_raw(request: HttpRequest, user: User, message_id: int) -> HttpResponse:
     """The message exactly as received, as a .eml download (never rendered in the page)."""
-    user = admin_user(request)
-    if user is None:
-        return to_login(request)
-    try:
-        message = services.inbound_raw(actor=user, message_id=message_id)
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
+    message = services.inbound_raw(actor=user, message_id=message_id)
     response = HttpResponse(bytes(message.raw), content_type="message/rfc822")
     response["Content-Disposition"] = f'attachment; filename="message-{message.pk}.eml"'
     response["X-Content-Type-Options"] = "nosniff"
@@ -189,10 +152,8 @@ def inbound_raw(request: HttpRequest, message_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def maildomain_list(request: HttpRequest) -> HttpResponse:
-    user = admin_user(request)
-    if user is None:
-        return to_login(request)
+@admin_page
+def maildomain_list(request: HttpRequest, user: User) -> HttpResponse:
     form = MailDomainForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -211,13 +172,8 @@ def maildomain_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def maildomain_delete(request: HttpRequest, domain_id: int) -> HttpResponse:
-    user = admin_user(request)
-    if user is None:
-        return to_login(request)
-    try:
-        services.maildomain_delete(actor=user, domain_id=domain_id)
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
+@admin_page
+def maildomain_delete(request: HttpRequest, user: User, domain_id: int) -> HttpResponse:
+    services.maildomain_delete(actor=user, domain_id=domain_id)
     messages.success(request, _("Mail domain removed."))
     return redirect("channels:maildomain_list")

@@ -137,7 +137,7 @@ def webform_submit(*, form: WebForm, data: Submission) -> Ticket:
             title=data.title,
             description=data.description,
             ticket_type=form.ticket_type,
-            channel=Channel.PORTAL,
+            channel=Channel.WEBFORM,
             _intake_team=form.team,
         )
         audit_record(actor=user, action="webform.submitted", obj=ticket, data={"form": form.key})

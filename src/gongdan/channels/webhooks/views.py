@@ -4,35 +4,32 @@ deliveries log, delete, test ping, redeliver. Each view parses input and calls o
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gongdan.channels.access import admin_user, to_login
+from gongdan.accounts.models import User
+from gongdan.channels.access import admin_page
 from gongdan.channels.models import masked
 from gongdan.channels.webhooks import selectors, services
 from gongdan.channels.webhooks.forms import WebhookForm
-from gongdan.core.errors import DomainError, NotFound
+from gongdan.core.errors import DomainError
 from gongdan.tickets.forms import add_domain_error
 
 LOG_SIZE = 50
 
 
 @require_http_methods(["GET"])
-def webhook_list(request: HttpRequest) -> HttpResponse:
-    user = admin_user(request)
-    if user is None:
-        return to_login(request)
+@admin_page
+def webhook_list(request: HttpRequest, user: User) -> HttpResponse:
     rows = list(selectors.subscription_list(user=user))
     return render(request, "channels/webhook_list.html", {"rows": rows})
 
 
 @require_http_methods(["GET", "POST"])
-def webhook_new(request: HttpRequest) -> HttpResponse:
-    user = admin_user(request)
-    if user is None:
-        return to_login(request)
+@admin_page
+def webhook_new(request: HttpRequest, user: User) -> HttpResponse:
     form = WebhookForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -50,14 +47,9 @@ def webhook_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def webhook_detail(request: HttpRequest, webhook_id: int) -> HttpResponse:
-    user = admin_user(request)
-    if user is None:
-        return to_login(request)
-    try:
-        sub = services.subscription_for(actor=user, subscription_id=webhook_id)
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
+@admin_page
+def webhook_detail(request: HttpRequest, user: User, webhook_id: int) -> HttpResponse:
+    sub = services.subscription_for(actor=user, subscription_id=webhook_id)
     initial = {f: getattr(sub, f) for f in ("name", "url", "event_types", "include_internal")}
     form = WebhookForm(request.POST or None, initial={**initial, "is_active": sub.is_active})
     if request.method == "POST" and form.is_valid():
@@ -75,27 +67,20 @@ def webhook_detail(request: HttpRequest, webhook_id: int) -> HttpResponse:
     return render(request, "channels/webhook_form.html", context)
 
 
+@admin_page
 def _post_action(
-    request: HttpRequest, webhook_id: int, action: str, delivery_id: int = 0
+    request: HttpRequest, user: User, webhook_id: int, action: str, delivery_id: int = 0
 ) -> HttpResponse:
-    user = admin_user(request)
-    if user is None:
-        return to_login(request)
-    try:
-        if action == "delete":
-            services.webhook_delete(actor=user, subscription_id=webhook_id)
-            messages.success(request, _("Subscription deleted."))
-            return redirect("channels:webhook_list")
-        if action == "ping":
-            services.webhook_ping(actor=user, subscription_id=webhook_id)
-            messages.success(request, _("Test ping sent."))
-        else:
-            services.webhook_redeliver(
-                actor=user, subscription_id=webhook_id, delivery_pk=delivery_id
-            )
-            messages.success(request, _("Delivery sent again."))
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
+    if action == "delete":
+        services.webhook_delete(actor=user, subscription_id=webhook_id)
+        messages.success(request, _("Subscription deleted."))
+        return redirect("channels:webhook_list")
+    if action == "ping":
+        services.webhook_ping(actor=user, subscription_id=webhook_id)
+        messages.success(request, _("Test ping sent."))
+    else:
+        services.webhook_redeliver(actor=user, subscription_id=webhook_id, delivery_pk=delivery_id)
+        messages.success(request, _("Delivery sent again."))
     return redirect("channels:webhook_detail", webhook_id)
 
 

@@ -17,6 +17,7 @@ from gongdan.accounts.models import User
 from gongdan.core.errors import DomainError, Forbidden, NotFound
 from gongdan.core.pagination import keyset_page
 from gongdan.customers.models import Contact
+from gongdan.knowledge.services import suggestions_followed_by_ticket
 from gongdan.portal.access import customer_required
 from gongdan.portal.forms import ReasonForm, ReplyForm, TicketForm, add_domain_error
 from gongdan.tickets.choices import FINAL_STATUSES, OPEN_STATUSES, Status
@@ -115,6 +116,8 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
+            # The suggestions opened in this session did not spare this ticket (no deflection).
+            suggestions_followed_by_ticket(session_key=request.session.session_key or "")
             messages.success(
                 request, _("Ticket %(number)s was submitted.") % {"number": ticket.number}
             )

@@ -30,6 +30,7 @@ from gongdan.accounts.services import team_create, user_create
 from gongdan.core.management.commands import _demo_content as content
 from gongdan.customers.models import Contact, Organization
 from gongdan.customers.services import contact_create, organization_create
+from gongdan.knowledge.demo import seed_articles
 from gongdan.tickets import services
 from gongdan.tickets.choices import Channel, Priority, Status
 from gongdan.tickets.models import Category, Comment, Ticket, TicketType
@@ -120,6 +121,8 @@ class DemoBuilder:
         with self.clock.installed():
             for _ in range(self.ticket_count):
                 self._ticket()
+        # A handful of bilingual, published knowledge-base articles in three categories.
+        seed_articles(actor=self.staff["supervisor"])
 
     # --- reference data ---------------------------------------------------------------------
 

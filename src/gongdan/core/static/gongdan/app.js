@@ -14,6 +14,16 @@
       event.stopPropagation();
     }
   }, true);
+  // Knowledge panel on the ticket page: put an article's link or text into the reply box.
+  document.addEventListener("click", function (event) {
+    var button = event.target instanceof Element ? event.target.closest("[data-kb-insert]") : null;
+    var box = document.querySelector("#ticket-composer textarea[name=body]");
+    if (!button || !box) { return; }
+    event.preventDefault();
+    var text = button.getAttribute("data-kb-insert");
+    box.value = box.value ? box.value.replace(/\s*$/, "") + "\n\n" + text : text;
+    box.focus();
+  });
   // Validation errors come back as 422 with the form re-rendered: htmx must swap them in too.
   if (window.htmx) {
     window.htmx.config.responseHandling = [

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('email_channel', '0001_initial'),
+        ('email_channel', '0002_mail_templates'),
     ]
 
     operations = [
