@@ -236,6 +236,12 @@ def test_openapi_is_3_1_with_every_operation_id(world: World) -> None:
         "assignment_rules_delete",
         "assignment_agents_list",
         "assignment_agents_update",
+        "assignment_skills_list",
+        "assignment_skills_create",
+        "assignment_skills_update",
+        "assignment_skills_delete",
+        "assignment_agent_skills_set",
+        "assignment_agent_skills_delete",
         "tickets_take_next",
     }
     assert set(schema["components"]["securitySchemes"]) == {"BearerAuth", "SessionAuth"}

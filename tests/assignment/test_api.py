@@ -238,3 +238,85 @@ def test_customers_have_no_availability(world: World, api: Api) -> None:
 
     assert response.status_code == 404
     assert not AgentProfile.objects.filter(user=world.customer).exists()
+
+
+# --- skills and agents' levels ------------------------------------------------------------------
+def test_skills_crud_with_the_pages_validation(world: World, api: Api) -> None:
+    from gongdan.accounts.models import Skill
+
+    as_sup = api.as_(world.supervisor)
+
+    created = as_sup.post("/assignment/skills", {"code": "vpn", "name": "VPN 接入"})
+    duplicate = as_sup.post("/assignment/skills", {"code": "vpn", "name": "again"})
+    bad_code = as_sup.post("/assignment/skills", {"code": "v p n", "name": "x"})
+    skill_id = created.json()["id"]
+    updated = as_sup.patch(f"/assignment/skills/{skill_id}", {"name_en": "VPN access"})
+    listed = as_sup.get("/assignment/skills")
+    deleted = as_sup._send("delete", f"/assignment/skills/{skill_id}")
+    missing = as_sup._send("delete", f"/assignment/skills/{skill_id}")
+
+    assert created.status_code == 201
+    assert created.json() == {
+        "id": skill_id,
+        "code": "vpn",
+        "name": "VPN 接入",
+        "name_en": "",
+        "agents": 0,
+    }
+    assert (duplicate.status_code, duplicate.json()["code"]) == (422, "assignment.invalid_skill")
+    assert set(duplicate.json()["fields"]) == set(bad_code.json()["fields"]) == {"code"}
+    assert updated.json()["name_en"] == "VPN access"
+    assert [s["code"] for s in listed.json()] == ["vpn"]
+    assert deleted.status_code == 204
+    assert (missing.status_code, missing.json()["code"]) == (404, "assignment.skill_not_found")
+    assert not Skill.objects.exists()
+
+
+def test_agents_and_leads_cannot_manage_skills(world: World, api: Api) -> None:
+    vpn = skill("vpn")
+    lead = agent("lead", world.it_team)
+    world.it_team.lead = lead
+    world.it_team.save()
+
+    responses = [
+        api.as_(world.agent).get("/assignment/skills"),
+        api.as_(lead).post("/assignment/skills", {"code": "x", "name": "x"}),
+        api.as_(lead).patch(f"/assignment/skills/{vpn.pk}", {"name": "x"}),
+        api.as_(world.customer)._send("delete", f"/assignment/skills/{vpn.pk}"),
+    ]
+
+    assert [r.status_code for r in responses] == [403] * 4
+    vpn.refresh_from_db()
+    assert vpn.name == "vpn"
+
+
+def test_a_lead_sets_an_agents_levels_and_outsiders_cannot(world: World, api: Api) -> None:
+    from gongdan.accounts.models import AgentSkill
+
+    skill("vpn", "VPN 接入")
+    lead = agent("lead", world.it_team)
+    world.it_team.lead = lead
+    world.it_team.save()
+    worker = agent("worker", world.it_team)
+    stranger = agent("stranger", world.field_team)
+    path = f"/assignment/agents/{worker.pk}/skills/vpn"
+
+    set_ = api.as_(lead).put(path, {"level": 4})
+    too_high = api.as_(lead).put(path, {"level": 6})
+    unknown = api.as_(lead).put(f"/assignment/agents/{worker.pk}/skills/sap", {"level": 2})
+    by_self = api.as_(worker).put(path, {"level": 5})
+    by_stranger = api.as_(stranger).put(path, {"level": 5})
+    by_customer = api.as_(world.customer)._send("delete", path)
+
+    assert (set_.status_code, set_.json()) == (
+        200,
+        [{"skill": "vpn", "name": "VPN 接入", "level": 4}],
+    )
+    assert (too_high.status_code, set(too_high.json()["fields"])) == (422, {"level"})
+    assert (unknown.status_code, set(unknown.json()["fields"])) == (422, {"skill"})
+    assert by_self.status_code == 403
+    assert by_stranger.status_code == by_customer.status_code == 404
+    assert list(AgentSkill.objects.values_list("level", flat=True)) == [4]
+
+    removed = api.as_(world.supervisor)._send("delete", path)
+    assert (removed.status_code, removed.json()) == (200, [])

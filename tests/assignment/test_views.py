@@ -90,8 +90,9 @@ def test_the_load_page_lists_a_leads_team_in_constant_queries(
     client = world.client_for(lead)
     client.get(reverse("assignment:agents"))  # warm the session
 
-    # session, user, the agents with their load, the led teams with their settings
-    with django_assert_num_queries(4):
+    # session, user, the members of the led teams (edit links), the agents with their load,
+    # the led teams with their settings
+    with django_assert_num_queries(5):
         page = client.get(reverse("assignment:agents"))
 
     html = page.content.decode()
@@ -112,8 +113,9 @@ def test_the_preview_page_explains_the_choice_in_constant_queries(
     url = reverse("assignment:preview", args=[ticket.number])
     client.get(url)
 
-    # session, user, ticket, visibility, team membership, candidates, loads, cursor
-    with django_assert_num_queries(8):
+    # session, user, ticket, visibility, team membership, the team's state (data version, loads,
+    # availability; the candidates come from the cache of that version), cursor
+    with django_assert_num_queries(7):
         page = client.get(url)
 
     html = page.content.decode()

@@ -10,17 +10,22 @@ from ninja import Router
 from ninja.responses import Status
 
 from gongdan.accounts.models import Team, User
-from gongdan.assignment import rules, selectors, services
+from gongdan.assignment import rules, selectors, services, skills
 from gongdan.assignment.engine import Decision
 from gongdan.assignment.models import AssignmentRule
 from gongdan.assignment.schemas import (
     AgentOut,
     AgentPatch,
+    AgentSkillIn,
+    AgentSkillOut,
     DecisionOut,
     PreviewIn,
     RuleIn,
     RuleOut,
     RulePatch,
+    SkillIn,
+    SkillOut,
+    SkillPatch,
     TakeNextIn,
     TakeNextOut,
 )
@@ -196,6 +201,94 @@ def assignment_agents_update(
     if profile is None:
         raise NotFound("agent.not_found", _("Agent not found."))
     return _agent(profile)
+
+
+@router.get(
+    "/assignment/skills",
+    response={200: list[SkillOut], **ERRORS},
+    operation_id="assignment_skills_list",
+)
+def assignment_skills_list(request: HttpRequest) -> list[Any]:
+    """Every skill with how many agents have it (supervisors and admins)."""
+    return list(skills.skill_list(user=api_user(request)))
+
+
+@router.post(
+    "/assignment/skills",
+    response={201: SkillOut, **ERRORS},
+    operation_id="assignment_skills_create",
+)
+def assignment_skills_create(request: HttpRequest, payload: SkillIn) -> Status[Any]:
+    """A new skill. The code (letters, digits, ``-``, ``_``) is unique; 422 with field errors."""
+    actor = api_user(request)
+    skill = skills.skill_create(actor=actor, **payload.model_dump())
+    return Status(201, skills.skill_get(user=actor, pk=skill.pk))
+
+
+@router.patch(
+    "/assignment/skills/{skill_id}",
+    response={200: SkillOut, **ERRORS},
+    operation_id="assignment_skills_update",
+)
+def assignment_skills_update(request: HttpRequest, skill_id: int, payload: SkillPatch) -> Any:
+    """Change a skill's code or names (the fields sent)."""
+    actor = api_user(request)
+    skills.skill_update(actor=actor, pk=skill_id, **payload.model_dump(exclude_none=True))
+    return skills.skill_get(user=actor, pk=skill_id)
+
+
+@router.delete(
+    "/assignment/skills/{skill_id}",
+    response={204: None, **ERRORS},
+    operation_id="assignment_skills_delete",
+)
+def assignment_skills_delete(request: HttpRequest, skill_id: int) -> Status[None]:
+    """Delete a skill with the agents' levels and the requirements in it."""
+    skills.skill_delete(actor=api_user(request), pk=skill_id)
+    return Status(204, None)
+
+
+def _agent_user(user_id: int) -> User:
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        raise NotFound("agent.not_found", _("Agent not found."))
+    return user
+
+
+@router.put(
+    "/assignment/agents/{user_id}/skills/{code}",
+    response={200: list[AgentSkillOut], **ERRORS},
+    operation_id="assignment_agent_skills_set",
+)
+def assignment_agent_skills_set(
+    request: HttpRequest, user_id: int, code: str, payload: AgentSkillIn
+) -> list[dict[str, Any]]:
+    """Give an agent a skill at a level 1–5, or change the level (their lead, supervisors,
+    admins). Returns the agent's skills."""
+    user = _agent_user(user_id)
+    skills.agent_skill_set(actor=api_user(request), user=user, skill=code, level=payload.level)
+    return _levels(user)
+
+
+@router.delete(
+    "/assignment/agents/{user_id}/skills/{code}",
+    response={200: list[AgentSkillOut], **ERRORS},
+    operation_id="assignment_agent_skills_delete",
+)
+def assignment_agent_skills_delete(
+    request: HttpRequest, user_id: int, code: str
+) -> list[dict[str, Any]]:
+    """Take a skill away from an agent. Returns the agent's skills."""
+    user = _agent_user(user_id)
+    skills.agent_skill_remove(actor=api_user(request), user=user, skill=code)
+    return _levels(user)
+
+
+def _levels(user: User) -> list[dict[str, Any]]:
+    return [
+        {"skill": row.skill.code, "name": row.skill.name, "level": row.level}
+        for row in skills.agent_skills(user)
+    ]
 
 
 @router.post(

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,7 +10,7 @@ class AssignmentConfig(AppConfig):
 
     def ready(self) -> None:
         from gongdan.accounts.models import Skill
-        from gongdan.assignment import engine, services, subscribers, tasks  # noqa: F401
+        from gongdan.assignment import engine, services, subscribers, tasks, triggers  # noqa: F401
         from gongdan.assignment.models import (
             AssignmentRule,
             RuleSkill,
@@ -24,3 +24,5 @@ class AssignmentConfig(AppConfig):
                 signal.connect(engine.invalidate, sender=model, dispatch_uid=f"asg-{model}")
         for signal in (post_save, post_delete):
             signal.connect(services.invalidate, sender=TeamAssignment, dispatch_uid="asg-team")
+        # A migration that rebuilds a table on SQLite drops its triggers: put them back.
+        post_migrate.connect(triggers.ensure, sender=self, dispatch_uid="asg-triggers")

@@ -30,6 +30,7 @@ capacity, or outside the rule's radius.
 
 from __future__ import annotations
 
+import bisect
 import math
 import threading
 import time
@@ -65,6 +66,7 @@ DEFAULT_WEIGHTS: dict[str, int] = {
 LOCATION_FRESH = timedelta(hours=12)
 ASSIGNABLE_ROLES = (Role.AGENT, Role.SUPERVISOR)
 CACHE_TTL = 5.0
+UNKNOWN: Any = object()
 
 
 def load_expression() -> Case:
@@ -118,6 +120,30 @@ class Context:
     last_user_id: int | None = None
     site: tuple[float, float] | None = None
     max_radius_km: float | None = None
+    # Set by ``load_context``: the cached static screening and scores of the candidates, and
+    # their current loads and availability (``Candidate.load`` and ``.availability`` are then
+    # unused: they change too often to be cached).
+    pool: Pool | None = None
+    loads: dict[int, float] | None = None
+    availability: dict[int, str] | None = None
+
+
+@dataclass(slots=True)
+class Pool:
+    """The static part of one kind of decision (one team, rule, set of required skills, site,
+    category), screened and scored once per data version and shared by the decisions after it.
+
+    ``eligible``: (candidate, sum of levels in the required skills, location score, distance,
+    performance score, seniority factor), by user id. ``blocked``: candidates passed over for a
+    static reason (lacking a skill, no location, too far) with that explanation ready; at
+    decision time an exclusion, a leave, being offline or away, or (before distance reasons)
+    capacity take precedence, as in ``_screen``.
+    """
+
+    candidates: list[Candidate]
+    eligible: list[tuple[Candidate, float, float, float | None, float, float]]
+    blocked: list[tuple[Candidate, Passed, bool]]  # (…, the explanation, a distance reason?)
+    denominator: float
 
 
 @dataclass(slots=True)
@@ -308,6 +334,8 @@ def _round_robin(eligible: list[Candidate], last_user_id: int | None) -> dict[in
 
 def rank(ctx: Context, *, exclude: frozenset[int] = frozenset()) -> Decision:
     """Score every candidate of ``ctx`` (pure; ``exclude`` = agents already tried)."""
+    if ctx.pool is not None:
+        return _rank_pool(ctx, ctx.pool, ctx.loads or {}, ctx.availability or {}, exclude)
     eligible, passed = _screen(ctx, exclude)
     order = _round_robin([c for c, _l, _d in eligible], ctx.last_user_id)
     n = max(1, len(order))
@@ -357,6 +385,103 @@ def _row_key(row: tuple[Any, ...]) -> tuple[Any, ...]:
     return row[:4]  # best total, then lower load ratio, then round-robin place, then id
 
 
+def _rank_pool(  # noqa: C901 - the hot loop, kept flat on purpose (speed)
+    ctx: Context,
+    pool: Pool,
+    loads: dict[int, float],
+    availability: dict[int, str],
+    exclude: frozenset[int],
+) -> Decision:
+    """``rank`` over a cached pool: the same screening order, scores, ties and explanations as
+    ``_screen`` + the scoring loop, but only exclusions, leave, availability and capacity are
+    checked and only workload, priority and round robin are computed per decision."""
+    weight = LOAD_WEIGHTS.get(ctx.priority, 1.0)
+    now = ctx.now
+    online = Availability.ONLINE.value
+    offline = Availability.OFFLINE.value
+    passed: list[Passed] = []
+    for c, explanation, distance_reason in pool.blocked:
+        uid = c.user_id
+        status = availability.get(uid, offline)
+        if uid in exclude:
+            passed.append(Passed(uid, c.name, PassReason.EXCLUDED))
+        elif c.on_leave_until is not None and c.on_leave_until > now:
+            passed.append(Passed(uid, c.name, PassReason.ON_LEAVE, c.on_leave_until))
+        elif status != online:
+            reason = PassReason.OFFLINE if status == offline else PassReason.AWAY
+            passed.append(Passed(uid, c.name, reason))
+        elif distance_reason and loads.get(uid, 0.0) + weight > c.capacity:
+            load = loads.get(uid, 0.0)
+            passed.append(Passed(uid, c.name, PassReason.AT_CAPACITY, (load, c.capacity)))
+        else:
+            passed.append(explanation)
+    ok = []
+    get = loads.get
+    for row in pool.eligible:
+        c = row[0]
+        uid = c.user_id
+        if uid in exclude:
+            passed.append(Passed(uid, c.name, PassReason.EXCLUDED))
+            continue
+        if c.on_leave_until is not None and c.on_leave_until > now:
+            passed.append(Passed(uid, c.name, PassReason.ON_LEAVE, c.on_leave_until))
+            continue
+        status = availability.get(uid, offline)
+        if status != online:
+            reason = PassReason.OFFLINE if status == offline else PassReason.AWAY
+            passed.append(Passed(uid, c.name, reason))
+            continue
+        load = get(uid, 0.0)
+        if load + weight > c.capacity:
+            passed.append(Passed(uid, c.name, PassReason.AT_CAPACITY, (load, c.capacity)))
+            continue
+        ok.append((row, load))
+    n = len(ok)
+    start = 0
+    last = ctx.last_user_id
+    if last is not None and n:
+        start = bisect.bisect_right([row[0].user_id for row, _l in ok], last)
+        if start == n:
+            start = 0
+    w_sk, w_wl, w_pr, w_loc, w_pf, w_rr = weights = [ctx.weights.get(k, 0) for k in STRATEGIES]
+    active = tuple(i for i, w in enumerate(weights) if w)
+    denominator = pool.denominator
+    p = PRIORITY_FACTOR.get(ctx.priority, 0.5)  # type: ignore[call-overload]
+    count = max(1, n)
+    rows = []
+    for i, ((c, level_sum, location, dist, perf, seniority), load) in enumerate(ok):
+        sk = wl = pr = pf = rr = 0.0
+        if w_sk and denominator:
+            sk = w_sk * level_sum / denominator
+        ratio = load / c.capacity if c.capacity else 1.0
+        if w_wl and ratio < 1.0:
+            wl = w_wl * (1.0 - ratio)
+        if w_pr:
+            pr = w_pr * (1.0 - abs(p - seniority))
+        lo = w_loc * location
+        if w_pf:
+            pf = w_pf * perf
+        place = (i - start) % n
+        if w_rr:
+            rr = w_rr * (1.0 - place / count)
+        total = sk + wl + pr + lo + pf + rr
+        rows.append((-total, ratio, place, c.user_id, c, (sk, wl, pr, lo, pf, rr), dist, load))
+    rows.sort(key=_row_key)
+    ranking = [
+        Scored(c.user_id, c.name, -neg, points, active, load, c.capacity, dist)
+        for neg, _r, _p, _u, c, points, dist, load in rows
+    ]
+    return Decision(
+        agent_id=ranking[0].user_id if ranking else None,
+        rule_id=ctx.rule_id,
+        rule_label=ctx.rule_label,
+        weights=dict(ctx.weights),
+        scored=ranking,
+        passed=passed,
+        cursor_key=ctx.cursor_key,
+    )
+
+
 # --- rules and requirements (per-process cache) --------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class RuleSpec:
@@ -391,7 +516,21 @@ class Config:
 
 
 _lock = threading.Lock()
-_config: tuple[float, Config] | None = None
+_config: tuple[float, int | None, Config] | None = None
+_pools: tuple[float, int | None, dict[tuple[Any, ...], Pool]] | None = None
+POOL_TTL = 60.0  # a safety net only: the data version already says when the data changed
+POOL_MAX = 256
+
+
+def current_version() -> int | None:
+    """The data version (``DataVersion``): one indexed read, without the ORM (every decision
+    makes it)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT value FROM assignment_dataversion WHERE id = 1")
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
 
 
 def rule_weights(rule: AssignmentRule) -> dict[str, int]:
@@ -424,14 +563,22 @@ def _spec(rule: AssignmentRule) -> RuleSpec:
     )
 
 
-def config() -> Config:
-    """Active rules, skill requirements and skill names, cached per process for 5 s (saves in
-    this process drop the cache at once)."""
+def config(version: Any = UNKNOWN) -> Config:
+    """Active rules, skill requirements and skill names, cached per process: rebuilt when
+    ``version`` (the data version the caller read) differs from the one it was built at; without
+    a version, kept for ``CACHE_TTL`` seconds (saves in this process drop it at once)."""
     global _config
     state = _config
-    if state is not None and time.monotonic() < state[0]:
-        return state[1]
+    now = time.monotonic()
+    if state is not None:
+        if version is UNKNOWN and now < state[0]:
+            return state[2]
+        fresh = version is not None and version == state[1] and now < state[0] + POOL_TTL
+        if version is not UNKNOWN and fresh:
+            return state[2]
     with _lock:
+        if version is UNKNOWN:
+            version = current_version()
         rules = [
             _spec(r)
             for r in AssignmentRule.objects.filter(is_active=True)
@@ -449,18 +596,22 @@ def config() -> Config:
             target[req.skill_id] = max(target.get(req.skill_id, 0), req.min_level)
         labels = {pk: name for pk, name in Skill.objects.values_list("pk", "name")}
         cfg = Config(rules, by_type, by_category, labels)
-        _config = (time.monotonic() + CACHE_TTL, cfg)
+        _config = (time.monotonic() + CACHE_TTL, version, cfg)
         return cfg
 
 
 def invalidate(**_kwargs: Any) -> None:
-    global _config
+    """Drop this process's caches (other processes see the new data version)."""
+    global _config, _pools
     _config = None
+    _pools = None
 
 
-def required_skills(ticket: Ticket, rule: RuleSpec | None = None) -> dict[int, int]:
+def required_skills(
+    ticket: Ticket, rule: RuleSpec | None = None, cfg: Config | None = None
+) -> dict[int, int]:
     """Skill id → minimum level for ``ticket``: its type's, its category's and the rule's."""
-    cfg = config()
+    cfg = cfg or config()
     required: dict[int, int] = {}
     sources = [cfg.by_type.get(ticket.ticket_type_id, {})]
     if ticket.category_id:
@@ -473,14 +624,14 @@ def required_skills(ticket: Ticket, rule: RuleSpec | None = None) -> dict[int, i
     return required
 
 
-def rule_for(ticket: Ticket) -> RuleSpec | None:
-    return next((r for r in config().rules if r.matches(ticket)), None)
+def rule_for(ticket: Ticket, cfg: Config | None = None) -> RuleSpec | None:
+    return next((r for r in (cfg or config()).rules if r.matches(ticket)), None)
 
 
-def cursor_key(ticket: Ticket) -> tuple[str, bool]:
+def cursor_key(ticket: Ticket, cfg: Config | None = None) -> tuple[str, bool]:
     """The round-robin cursor of the rule that applies to ``ticket`` (``rule:<id>``, or
     ``team:<id>`` for the team's default weights) and whether round robin weighs at all."""
-    rule = rule_for(ticket)
+    rule = rule_for(ticket, cfg)
     if rule is None:
         return f"team:{ticket.team_id}", bool(DEFAULT_WEIGHTS[Strategy.ROUND_ROBIN])
     return f"rule:{rule.id}", bool(rule.weights.get(Strategy.ROUND_ROBIN))
@@ -552,6 +703,8 @@ def _fill(
     required: dict[int, int],
     category_id: int | None,
     with_performance: bool,
+    *,
+    loads: bool = True,
 ) -> None:
     by_user = {c.user_id: c for c in candidates}
     team_users = Q(user__teams=team_id)
@@ -561,10 +714,11 @@ def _fill(
         ).values_list("profile__user_id", "skill_id", "level"):
             if uid in by_user:
                 by_user[uid].skills[skill] = level
-    members = Membership.objects.filter(team_id=team_id).values("user_id")
-    for uid, load in loads_of(members).items():
-        if uid in by_user:
-            by_user[uid].load = load
+    if loads:
+        members = Membership.objects.filter(team_id=team_id).values("user_id")
+        for uid, load in loads_of(members).items():
+            if uid in by_user:
+                by_user[uid].load = load
     if with_performance:
         rows = AgentPerformance.objects.filter(team_users).filter(
             Q(category__isnull=True) | Q(category_id=category_id)
@@ -576,43 +730,200 @@ def _fill(
                 by_user[uid].performance = (rate, float(seconds), reopen)
 
 
+def team_state(team_id: int) -> tuple[Any, dict[int, float], dict[int, str]]:
+    """What changes too often to cache, in one query without the ORM (every decision makes it,
+    and on a busy machine each round trip to the database may wait for a time slice): the data
+    version, each team member's open load (``AgentLoad``, kept by triggers) and availability.
+    The version is ``UNKNOWN`` for a team without members."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.user_id, l.open_load, p.availability, v.value "
+            "FROM accounts_membership m "
+            "JOIN accounts_agentprofile p ON p.user_id = m.user_id "
+            "LEFT JOIN assignment_agentload l ON l.user_id = m.user_id "
+            "LEFT JOIN assignment_dataversion v ON v.id = 1 "
+            "WHERE m.team_id = %s",
+            [team_id],
+        )
+        rows = cursor.fetchall()
+    version = (int(rows[0][3]) if rows[0][3] is not None else None) if rows else UNKNOWN
+    loads = {uid: load for uid, load, _a, _v in rows if load}
+    return version, loads, {uid: a for uid, _l, a, _v in rows}
+
+
+def team_loads(team_id: int) -> dict[int, float]:
+    """The open load of every member of a team with one."""
+    return team_state(team_id)[1]
+
+
+def _build_pool(
+    team_id: int,
+    required: dict[int, int],
+    labels: dict[int, str],
+    category_id: int | None,
+    with_performance: bool,
+    site: tuple[float, float] | None,
+    radius: float | None,
+    now: datetime,
+) -> Pool:
+    """Load a team's candidates (three or four queries) and screen and score what does not
+    change between decisions: leave dates, skills, distance, performance, seniority."""
+    candidates = _candidates(team_id, now)
+    _fill(candidates, team_id, required, category_id, with_performance, loads=False)
+    # ``_screen`` with everybody online, nobody excluded, on leave or at capacity gives the
+    # static verdicts.
+    probe = Context(
+        ticket_id=None,
+        priority=Priority.LOW,
+        weights={},
+        required=required,
+        skill_labels=labels,
+        candidates=[_unbounded(c) for c in candidates],
+        now=now,
+        site=site,
+        max_radius_km=radius,
+    )
+    fine, passed = _screen(probe, frozenset())
+    by_id = {c.user_id: c for c in candidates}
+    wanted = list(required)
+    eligible = []
+    for twin, location, dist in fine:
+        c = by_id[twin.user_id]
+        level_sum = float(sum(c.skills.get(skill, 0) for skill in wanted)) if wanted else 0.0
+        eligible.append(
+            (
+                c,
+                level_sum,
+                location,
+                dist,
+                performance_score(c.performance),
+                min(c.seniority, 10) / 10.0,
+            )
+        )
+    eligible.sort(key=lambda row: row[0].user_id)
+    distance_reasons = {PassReason.NO_LOCATION, PassReason.TOO_FAR}
+    blocked = [(by_id[p.user_id], p, p.reason in distance_reasons) for p in passed]
+    return Pool(
+        candidates=candidates,
+        eligible=eligible,
+        blocked=blocked,
+        denominator=5.0 * len(wanted) if wanted else 0.0,
+    )
+
+
+def _unbounded(c: Candidate) -> Candidate:
+    """A copy of ``c`` online, without leave and with room for anything (for the static
+    screening)."""
+    return Candidate(
+        user_id=c.user_id,
+        name=c.name,
+        availability=Availability.ONLINE,
+        on_leave_until=None,
+        capacity=math.inf,
+        load=0.0,
+        skills=c.skills,
+        geo=c.geo,
+    )
+
+
+def pool_for(
+    version: int | None,
+    team_id: int,
+    required: dict[int, int],
+    labels: dict[int, str],
+    category_id: int | None,
+    with_performance: bool,
+    site: tuple[float, float] | None,
+    radius: float | None,
+    now: datetime,
+) -> Pool:
+    """The cached pool for these inputs at ``version`` (built on a miss)."""
+    global _pools
+    key = (
+        team_id,
+        tuple(sorted(required.items())),
+        category_id if with_performance else None,
+        with_performance,
+        site,
+        radius,
+    )
+    state = _pools
+    clock = time.monotonic()
+    if version is None:  # no version row (a database just flushed): nothing to key a cache by
+        state = (clock, None, {})
+    elif state is None or state[1] != version or clock >= state[0] or len(state[2]) > POOL_MAX:
+        state = (clock + POOL_TTL, version, {})
+        _pools = state
+    pool = state[2].get(key)
+    if pool is None:
+        pool = _build_pool(
+            team_id, required, labels, category_id, with_performance, site, radius, now
+        )
+        state[2][key] = pool
+    return pool
+
+
 def load_context(
     ticket: Ticket,
     *,
     now: datetime | None = None,
     site: tuple[float, float] | None = None,
 ) -> Context:
-    """Bulk-load the candidates for ``ticket`` (its team's staff) and the rule that applies.
+    """The candidates for ``ticket`` (its team's staff) and the rule that applies.
 
+    One query when nothing changed since the last decision in this process (``team_state``: the
+    data version, the team's loads and availability); the rest (rules, candidates, their skills,
+    locations and performance, screened and scored) comes from the per-process cache of that
+    version.
     ``site`` overrides the rule's service area (a dry run for a given place).
     """
     now = now or timezone.now()
-    rule = rule_for(ticket)
-    weights = dict(rule.weights) if rule else dict(DEFAULT_WEIGHTS)
-    required = required_skills(ticket, rule)
-    candidates: list[Candidate] = []
+    version: Any = UNKNOWN
+    loads: dict[int, float] = {}
+    availability: dict[int, str] = {}
     if ticket.team_id is not None:
-        candidates = _candidates(ticket.team_id, now)
-        _fill(
-            candidates,
+        version, loads, availability = team_state(ticket.team_id)
+    if version is UNKNOWN:
+        version = current_version()
+    cfg = config(version)
+    rule = rule_for(ticket, cfg)
+    weights = dict(rule.weights) if rule else dict(DEFAULT_WEIGHTS)
+    required = required_skills(ticket, rule, cfg)
+    site = site or (rule.site if rule else None)
+    radius = rule.max_radius_km if rule else None
+    candidates: list[Candidate] = []
+    pool = None
+    if ticket.team_id is not None:
+        pool = pool_for(
+            version,
             ticket.team_id,
             required,
+            cfg.skill_labels,
             ticket.category_id,
             bool(weights.get(Strategy.PERFORMANCE)),
+            site,
+            radius,
+            now,
         )
+        candidates = pool.candidates
     return Context(
         ticket_id=ticket.pk,
         priority=ticket.priority,
         weights=weights,
         required=required,
-        skill_labels=config().skill_labels,
+        skill_labels=cfg.skill_labels,
         candidates=candidates,
         now=now,
         rule_id=rule.id if rule else None,
         rule_label=rule.name if rule else "",
-        cursor_key=cursor_key(ticket)[0],
-        site=site or (rule.site if rule else None),
-        max_radius_km=rule.max_radius_km if rule else None,
+        cursor_key=cursor_key(ticket, cfg)[0],
+        site=site,
+        max_radius_km=radius,
+        pool=pool,
+        loads=loads,
+        availability=availability,
     )
 
 

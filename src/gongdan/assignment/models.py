@@ -299,3 +299,42 @@ class PendingAssignment(models.Model):
 
     def __str__(self) -> str:
         return str(self.ticket_id)
+
+
+class AgentLoad(models.Model):
+    """An agent's open load (open tickets weighted by priority, ``engine.LOAD_WEIGHTS``), kept by
+    database triggers on ``tickets_ticket`` (insert, delete, and updates of the assignee, the
+    priority or the open flag), so it changes in the same transaction as the ticket, whichever
+    code path writes it. The engine ranks with it instead of aggregating open tickets per
+    decision; the capacity re-check under the agent's lock still aggregates (the ground truth).
+
+    ``user_id`` is a plain number, not a foreign key: the triggers may touch a row while its user
+    is being deleted.
+    """
+
+    user_id = models.BigIntegerField(_("agent"), primary_key=True)
+    open_load = models.FloatField(_("open load"), default=0)
+
+    class Meta:
+        verbose_name = _("agent load")
+        verbose_name_plural = _("agent loads")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.open_load:g}"
+
+
+class DataVersion(models.Model):
+    """One row whose ``value`` changes (to a random number, never reused after a rollback) with
+    every write to what the engine caches per process: agent profiles, skills and levels, team
+    memberships, agents' names, roles and active flags, performance figures, rules, skill
+    requirements and team settings. Database triggers change it in the writer's transaction, so
+    every process sees a change on its next decision by reading this one row."""
+
+    value = models.BigIntegerField(_("value"), default=0)
+
+    class Meta:
+        verbose_name = _("assignment data version")
+        verbose_name_plural = _("assignment data versions")
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -150,3 +150,33 @@ class AgentPatch(InputSchema):
     longitude: Longitude | None = None
     current_latitude: Latitude | None = None
     current_longitude: Longitude | None = None
+
+
+class SkillOut(Schema):
+    id: int
+    code: str
+    name: str
+    name_en: str
+    agents: int = Field(description="How many agents have the skill (any level).")
+
+
+class SkillIn(InputSchema):
+    code: str = Field(min_length=1, max_length=50)
+    name: str = Field(min_length=1, max_length=100)
+    name_en: str = Field(default="", max_length=100)
+
+
+class SkillPatch(InputSchema):
+    code: str | None = Field(default=None, min_length=1, max_length=50)
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    name_en: str | None = Field(default=None, max_length=100)
+
+
+class AgentSkillIn(InputSchema):
+    level: int = Field(description="1 (novice) to 5 (expert).")
+
+
+class AgentSkillOut(Schema):
+    skill: str = Field(description="The skill's code.")
+    name: str
+    level: int

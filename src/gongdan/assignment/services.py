@@ -118,7 +118,7 @@ def assign_automatically(ticket: Ticket, *, exclude: Iterable[int] = ()) -> Deci
     now = timezone.now()
     # The cursor first: concurrent assignments under one rule queue here, and each then loads
     # the loads its predecessors committed.
-    key, round_robin = engine.cursor_key(ticket)
+    key, round_robin = engine.cursor_key(ticket, engine.config(engine.current_version()))
     cursor = _lock_cursor(key) if round_robin else None
     ctx = engine.load_context(ticket, now=now)
     ctx.last_user_id = cursor.last_user_id if cursor else None
@@ -379,7 +379,12 @@ def availability_set(
         if (profile.availability, profile.on_leave_until) == before:
             return profile
         profile.availability_changed_at = now
-        profile.save(update_fields=["availability", "on_leave_until", "availability_changed_at"])
+        fields = ["availability", "availability_changed_at"]
+        if profile.on_leave_until != before[1]:
+            fields.append(
+                "on_leave_until"
+            )  # a leave date is cached by the engine, availability not
+        profile.save(update_fields=fields)
         audit_record(
             actor=actor,
             action="agent.availability_changed",
@@ -423,6 +428,14 @@ def agent_update(*, actor: User, user: User, **changes: Any) -> AgentProfile:
             if isinstance(value, float):  # coordinates: DecimalField(9, 6)
                 value = Decimal(str(round(value, 6)))
             setattr(profile, name, value)
+        for lat, lng in (("latitude", "longitude"), ("current_latitude", "current_longitude")):
+            if (getattr(profile, lat) is None) != (getattr(profile, lng) is None):
+                message = _("Give both latitude and longitude, or neither.")
+                raise ValidationFailed(
+                    "validation_error",
+                    _("Please correct the highlighted fields."),
+                    fields={lng: message},
+                )
         if set(changes) & set(LOCATION_FIELDS):
             profile.located_at = timezone.now()
         _full_clean(profile)

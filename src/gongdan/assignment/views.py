@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongdan.accounts.choices import Availability
-from gongdan.accounts.models import Team, User
+from gongdan.accounts.models import Membership, Team, User
 from gongdan.assignment import policies, selectors, services
 from gongdan.assignment.choices import OnUnavailable
 from gongdan.assignment.presenters import reason_label, strategy_label
@@ -69,8 +69,14 @@ def take_next_view(request: HttpRequest) -> HttpResponse:
 def agents_view(request: HttpRequest) -> HttpResponse:
     """Load and capacity: mine; a lead's teams; managers everyone (with the teams' settings)."""
     user = actor(request)
+    manager = policies.is_manager(user)
+    led = set(Membership.objects.filter(team__lead=user).values_list("user_id", flat=True))
     agents = [
-        {"p": p, "percent": round(100 * p.load / p.capacity) if p.capacity else 100}  # type: ignore[attr-defined]
+        {
+            "p": p,
+            "percent": round(100 * p.load / p.capacity) if p.capacity else 100,  # type: ignore[attr-defined]
+            "editable": manager or p.user_id in led,
+        }
         for p in selectors.agent_list(user=user)
     ]
     context = {
