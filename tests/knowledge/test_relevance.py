@@ -34,3 +34,42 @@ def test_expected_article_in_top_five(world: World, kb: Kb, text: str, key: str)
     found = selectors.article_suggest(user=world.customer, text=text, limit=5)
     groups = [a.group_id for a in found]
     assert kb.demo[key].group_id in groups, [a.title for a in found]
+
+
+def test_sqlite_keeps_an_index_of_articles_alone_in_step(world: World, kb: Kb, live) -> None:  # type: ignore[no-untyped-def]
+    """Suggestions read a small FTS5 index of articles (SQLite): tickets never enter it, and an
+    article's edit or removal reaches it."""
+    from django.db import connection
+
+    from gongdan.knowledge import services
+    from gongdan.knowledge.choices import Visibility
+    from gongdan.search.models import SearchDocument
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the article index is SQLite's (PostgreSQL filters its one GIN index)")
+    with live():
+        world.ticket(title="打印机卡纸 这是工单不是文章")
+
+    def indexed(word: str = "打印机") -> set[int]:
+        with connection.cursor() as cursor:
+            sql = "SELECT rowid FROM search_fts_article WHERE search_fts_article MATCH %s"
+            cursor.execute(sql, [word])
+            return {row[0] for row in cursor.fetchall()}
+
+    docs = dict(SearchDocument.objects.filter(kind="article").values_list("obj_id", "id"))
+    printer = kb.demo["printer"]
+    assert docs[printer.pk] in indexed()
+    assert not SearchDocument.objects.filter(kind="ticket", id__in=indexed()).exists()
+
+    with live():
+        services.article_update(
+            actor=world.supervisor,
+            article=printer,
+            data=services.ArticleData(
+                title="复印件扫描说明", body="扫描仪的使用方法。", visibility=Visibility.PUBLIC
+            ),
+            version=printer.version,
+        )
+    doc = SearchDocument.objects.get(kind="article", obj_id=printer.pk).pk
+    assert doc not in indexed() and doc in indexed("扫描")
+    assert printer.pk in [a.pk for a in selectors.article_suggest(user=world.customer, text="扫描")]

@@ -93,6 +93,18 @@ def _scope_sql(scope: Scope) -> tuple[str, str, list[object]]:
     return "", f"doc.kind IN ({marks})", list(scope.kinds)
 
 
+def _fts_table(scope: Scope) -> str:
+    """SQLite: the articles' own small index when only articles can match (suggestions), so a
+    common word does not walk every ticket first; the whole index otherwise."""
+    articles_only = (
+        not scope.tickets
+        and not scope.kinds
+        and bool(scope.subsets)
+        and all(kind == "article" for kind, _sql, _params in scope.subsets)
+    )
+    return "search_fts_article" if articles_only else "search_fts"
+
+
 def ranked_sql(
     query: ParsedQuery,
     *,
@@ -117,11 +129,12 @@ def ranked_sql(
             "ORDER BY score DESC, doc.id DESC LIMIT %s OFFSET %s"
         )
         return sql, [tsq, now, tsq, *scope_params, limit, offset]
+    fts = _fts_table(scope)
     sql = (
         "SELECT doc.id, doc.kind, doc.obj_id, "  # noqa: S608
-        f"-bm25(search_fts, 4.0, 1.0, 1.0) * {BOOST} AS score "
-        "FROM search_fts JOIN search_searchdocument doc ON doc.id = search_fts.rowid "
-        f"{join} WHERE search_fts MATCH %s AND {cond} "
+        f"-bm25({fts}, 4.0, 1.0, 1.0) * {BOOST} AS score "
+        f"FROM {fts} JOIN search_searchdocument doc ON doc.id = {fts}.rowid "
+        f"{join} WHERE {fts} MATCH %s AND {cond} "
         "ORDER BY score DESC, doc.id DESC LIMIT %s OFFSET %s"
     )
     match = fts5_match(query, staff=staff, any_word=any_word)
