@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from gongdan.core.models import StoredFile
 from gongdan.knowledge.choices import ArticleLanguage, ArticleStatus, Visibility
 
 
@@ -205,7 +206,7 @@ def article_file_path(instance: ArticleFile, filename: str) -> str:
     return f"knowledge/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
-class ArticleFile(models.Model):
+class ArticleFile(StoredFile):
     """An image or attachment of an article, served by a view that checks the article's
     visibility (images are embedded in the Markdown by their download URL)."""
 
@@ -213,27 +214,11 @@ class ArticleFile(models.Model):
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="files"
     )
     file = models.FileField(_("file"), upload_to=article_file_path, max_length=200)
-    name = models.CharField(_("file name"), max_length=200)
-    size = models.PositiveBigIntegerField(_("size"))
-    content_type = models.CharField(_("content type"), max_length=100)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("article file")
         verbose_name_plural = _("article files")
         ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.name
 
     @property
     def is_image(self) -> bool:

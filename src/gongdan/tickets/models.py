@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from gongdan.accounts.models import Team
+from gongdan.core.models import StoredFile
 from gongdan.customers.models import Contact, Organization
 from gongdan.tickets.choices import (
     OPEN_STATUSES,
@@ -397,7 +398,7 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return f"attachments/{today:%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
     """A file on a ticket, downloadable only through an authorised view."""
 
     ticket = models.ForeignKey(
@@ -412,28 +413,12 @@ class Attachment(models.Model):
         related_name="attachments",
     )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
-    name = models.CharField(_("file name"), max_length=200)
-    size = models.PositiveBigIntegerField(_("size"))
-    content_type = models.CharField(_("content type"), max_length=100)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
     is_internal = models.BooleanField(_("internal"), default=False)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class TimelineEntry(models.Model):
