@@ -7,6 +7,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gongdan.core.errors import Forbidden, ValidationFailed
@@ -275,3 +277,26 @@ def test_an_organization_phone_jumps_to_its_tickets(world: Any) -> None:
 
     assert exact is not None and (exact.kind, exact.obj_id) == ("organization", world.acme.pk)
     assert exact.url == f"/desk/tickets/?view=all&organization={world.acme.pk}"
+
+
+def test_a_very_common_word_ranks_its_newest_matches_and_falls_back_when_few_are_visible(
+    world: Any, live: Any, settings: Any
+) -> None:
+    """Above ``GONGDAN_SEARCH_CANDIDATES`` matches (SQLite), only the newest are ranked; when
+    they leave too few results the caller may see, every match is ranked after all."""
+    settings.GONGDAN_SEARCH_CANDIDATES = 3
+    with live():
+        mine = [world.ticket(title=f"耳麦杂音 老工单 {i}") for i in range(2)]
+        for i in range(4):
+            world.ticket(by=world.other_customer, title=f"耳麦杂音 别家 {i}")
+
+    with CaptureQueriesContext(connection) as queries:
+        admin = search(user=world.admin, q="耳麦", limit=2)
+    customer = search(user=world.customer, q="耳麦", limit=5)
+
+    assert len(admin.hits) == 2
+    ranked = [q["sql"] for q in queries.captured_queries if "bm25" in q["sql"]]
+    if connection.vendor == "sqlite":  # one ranking, of the newest candidates only
+        assert len(ranked) == 1 and "search_fts.rowid >=" in ranked[0]
+    # The customer's two tickets are the oldest: outside the newest three, found by the fallback.
+    assert sorted(h.obj_id for h in customer.hits) == sorted(t.pk for t in mine)

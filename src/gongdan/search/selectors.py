@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
 from django.db.models import QuerySet
@@ -285,17 +286,27 @@ def _rows(
     if not tickets and not kinds and not subsets:
         return []
     scope = backends.Scope(kinds, tickets, *(where or ("1=1", ())), subsets=subsets)
-    sql, params = backends.ranked_sql(
-        parsed,
-        staff=policies.is_staff_user(user),
-        scope=scope,
-        now=int(time.time()),
-        limit=limit,
-        offset=offset,
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)  # type: ignore[arg-type]
-        return [(r[0], r[1], int(r[2]), float(r[3])) for r in cursor.fetchall()]
+    staff = policies.is_staff_user(user)
+    floor = backends.candidate_floor(parsed, staff=staff, cap=settings.GONGDAN_SEARCH_CANDIDATES)
+
+    def run(floor: int | None) -> list[tuple[int, str, int, float]]:
+        sql, params = backends.ranked_sql(
+            parsed,
+            staff=staff,
+            scope=scope,
+            now=int(time.time()),
+            limit=limit,
+            offset=offset,
+            floor=floor,
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)  # type: ignore[arg-type]
+            return [(r[0], r[1], int(r[2]), float(r[3])) for r in cursor.fetchall()]
+
+    rows = run(floor)
+    if floor is not None and len(rows) < limit:  # too few visible among the newest: rank all
+        rows = run(None)
+    return rows
 
 
 def search(
