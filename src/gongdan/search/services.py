@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from gongdan.accounts.models import User
@@ -169,8 +170,11 @@ class KindReport:
 
 
 def _orphans(kind: str) -> models.QuerySet[SearchDocument]:
-    existing = KINDS[kind].model._default_manager.values("pk")
-    return SearchDocument.objects.filter(kind=kind).exclude(obj_id__in=existing)
+    """Documents whose object is gone. ``NOT EXISTS`` (an anti-join), not ``NOT IN``: with a
+    million tickets PostgreSQL cannot hash the ``NOT IN`` list in memory and falls back to a
+    plan that rescans it for every document (it ran for over 17 minutes)."""
+    existing = KINDS[kind].model._default_manager.filter(pk=OuterRef("obj_id"))
+    return SearchDocument.objects.filter(kind=kind).exclude(Exists(existing))
 
 
 def _scan(kind: str, *, size: int, write: bool, report: KindReport) -> None:
