@@ -193,6 +193,23 @@ def test_ticket_panel_suggests_articles_and_similar_resolved_tickets(
     )
 
 
+def test_similar_tickets_still_found_when_only_the_newest_candidates_are_ranked(
+    world: World, live: Any, settings: Any
+) -> None:
+    """With the candidate bound (SQLite) the newest matches are ranked first; the old resolved
+    ticket is found all the same (by the fallback when the newest hold none)."""
+    settings.GONGDAN_SEARCH_CANDIDATES = 2
+    with live():
+        old = _resolved(world, "财务部打印机无法打印", "打印机驱动报错")
+        for i in range(4):
+            world.ticket(title=f"打印机又坏了 {i}", description="驱动报错")
+        current = world.ticket(title="打印机又无法打印了", description="驱动报错")
+
+    similar = selectors.similar_tickets(user=world.agent, ticket=current)
+
+    assert [t.pk for t in similar] == [old.pk]
+
+
 def test_create_article_from_ticket_is_prefilled(world: World, kb: Kb) -> None:
     ticket = _resolved(world, "打印机报错 0x000", "打印时提示 0x000")
     client = world.client_for(world.agent)

@@ -93,7 +93,7 @@ def _scope_sql(scope: Scope) -> tuple[str, str, list[object]]:
     return "", f"doc.kind IN ({marks})", list(scope.kinds)
 
 
-def _fts_table(scope: Scope) -> str:
+def fts_table(scope: Scope) -> str:
     """SQLite: the articles' own small index when only articles can match (suggestions), so a
     common word does not walk every ticket first; the whole index otherwise."""
     articles_only = (
@@ -131,7 +131,7 @@ def ranked_sql(
             "ORDER BY score DESC, doc.id DESC LIMIT %s OFFSET %s"
         )
         return sql, [tsq, now, tsq, *scope_params, limit, offset]
-    fts = _fts_table(scope)
+    fts = fts_table(scope)
     newest = f"AND {fts}.rowid >= %s " if floor is not None else ""
     sql = (
         "SELECT doc.id, doc.kind, doc.obj_id, "  # noqa: S608
@@ -145,7 +145,9 @@ def ranked_sql(
     return sql, [now, match, *bound, *scope_params, limit, offset]
 
 
-def candidate_floor(query: ParsedQuery, *, staff: bool, cap: int) -> int | None:
+def candidate_floor(
+    query: ParsedQuery, *, staff: bool, cap: int, any_word: bool = False
+) -> int | None:
     """SQLite: when more than ``cap`` documents match, the index row from which the newest
     ``cap`` of them start (else None).
 
@@ -162,7 +164,7 @@ def candidate_floor(query: ParsedQuery, *, staff: bool, cap: int) -> int | None:
         cursor.execute(
             "SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
             "ORDER BY rowid DESC LIMIT 1 OFFSET %s",
-            [fts5_match(query, staff=staff), cap - 1],
+            [fts5_match(query, staff=staff, any_word=any_word), cap - 1],
         )
         row = cursor.fetchone()
     return int(row[0]) if row else None

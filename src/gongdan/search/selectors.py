@@ -437,18 +437,34 @@ def related_rows(
     terms = [t for t in parsed.terms if t.phrase or len(t.tokens[0]) > 1][:MAX_RELATED_TERMS]
     if not terms:
         return []
-    sql, params = backends.ranked_sql(
-        ParsedQuery(tuple(terms)),
-        staff=policies.is_staff_user(user),
-        scope=scope,
-        now=int(time.time()),
-        limit=max(1, min(limit, MAX_LIMIT)),
-        offset=0,
-        any_word=True,
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)  # type: ignore[arg-type]
-        return [(r[0], r[1], int(r[2]), float(r[3])) for r in cursor.fetchall()]
+    query, staff = ParsedQuery(tuple(terms)), policies.is_staff_user(user)
+    limit = max(1, min(limit, MAX_LIMIT))
+    # Any word of a ticket matches much of the table: rank the newest candidates (SQLite), all
+    # of them when those leave too few the caller may see.
+    floor = None
+    if backends.fts_table(scope) == "search_fts":
+        cap = settings.GONGDAN_SEARCH_CANDIDATES
+        floor = backends.candidate_floor(query, staff=staff, cap=cap, any_word=True)
+
+    def run(floor: int | None) -> list[tuple[int, str, int, float]]:
+        sql, params = backends.ranked_sql(
+            query,
+            staff=staff,
+            scope=scope,
+            now=int(time.time()),
+            limit=limit,
+            offset=0,
+            any_word=True,
+            floor=floor,
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)  # type: ignore[arg-type]
+            return [(r[0], r[1], int(r[2]), float(r[3])) for r in cursor.fetchall()]
+
+    rows = run(floor)
+    if floor is not None and len(rows) < limit:
+        rows = run(None)
+    return rows
 
 
 def ticket_scope(qs: QuerySet[Ticket]) -> backends.Scope | None:
