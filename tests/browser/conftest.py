@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = os.environ.get("GONGDAN_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -29,6 +33,28 @@ CHROMIUM_ARGS = [
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body
 # are still plain synchronous calls, so allow them.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class _OneRequestAtATime(ThreadedWSGIServer):
+    """The live server's request threads share the test's in-memory SQLite connection (Django
+    passes it to them): two requests at once — a page's htmx badge poll beside a form post —
+    used it concurrently and one read a session as garbage ("bad parameter or other API
+    misuse"), signing the user out mid-test. The application handles one request at a time
+    (connections stay concurrent: a browser's idle keep-alive connection must not block)."""
+
+    _lock = threading.Lock()
+
+    def set_app(self, application: Any) -> None:
+        lock = self._lock
+
+        def one_at_a_time(environ: Any, start_response: Any) -> Any:
+            with lock:
+                return application(environ, start_response)
+
+        super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = _OneRequestAtATime
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
