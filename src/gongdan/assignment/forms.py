@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongdan.accounts.choices import Availability
 from gongdan.accounts.models import Team
+from gongdan.assignment.rules import PLAIN_FIELDS
 from gongdan.core.errors import DomainError
 from gongdan.customers.models import Organization
 from gongdan.tickets.choices import Channel
@@ -187,22 +188,8 @@ class RuleForm(Styled):
 
     @staticmethod
     def initial_for(rule: Any) -> dict[str, Any]:
-        initial = {
-            name: getattr(rule, name)
-            for name in (
-                "name",
-                "position",
-                "is_active",
-                "team",
-                "ticket_type",
-                "category",
-                "channel",
-                "organization",
-                "max_radius_km",
-                *(w for w, _label in WEIGHTS),
-            )
-        }
-        for key in ("latitude", "longitude"):
+        initial = {name: getattr(rule, name) for name in PLAIN_FIELDS}
+        for key in ("latitude", "longitude"):  # decimals shown without trailing zeros
             value = getattr(rule, key)
             initial[key] = "" if value is None else f"{value.normalize():f}"
         initial["skills"] = ", ".join(f"{r.skill.code}:{r.min_level}" for r in rule.skills.all())

@@ -8,18 +8,17 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongdan.core.models import StoredFile
 from gongdan.knowledge.choices import ArticleLanguage, ArticleStatus, Visibility
+from gongdan.tickets.models import BilingualName
 
 
-class Category(models.Model):
+class Category(BilingualName):
     """A shelf of the knowledge base; categories form a tree ordered by ``position``."""
 
-    name = models.CharField(_("name"), max_length=100)
-    name_en = models.CharField(_("English name"), max_length=100, blank=True)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent"),
@@ -34,16 +33,6 @@ class Category(models.Model):
         verbose_name = _("knowledge category")
         verbose_name_plural = _("knowledge categories")
         ordering = ["position", "id"]
-
-    def __str__(self) -> str:
-        return self.label
-
-    @property
-    def label(self) -> str:
-        """The name in the reader's language (Chinese when no English name is set)."""
-        if translation.get_language() == "en" and self.name_en:
-            return self.name_en
-        return self.name
 
 
 class Tag(models.Model):

@@ -10,7 +10,7 @@ from ninja import Query, Router
 
 from gongdan.accounts.models import Team
 from gongdan.core.api_support import ERRORS, api_user, paginate
-from gongdan.core.errors import Forbidden, NotFound, ValidationFailed
+from gongdan.core.errors import NotFound, ValidationFailed
 from gongdan.notifications import selectors, services
 from gongdan.notifications.choices import STAFF_KINDS, ChannelName, Kind
 from gongdan.notifications.presenters import notification_text
@@ -120,14 +120,7 @@ def notifications_preferences_update(
 
 def _managed_team(request: HttpRequest, team_id: int) -> tuple[Any, Team]:
     user = api_user(request)
-    team = Team.objects.filter(pk=team_id, is_active=True).first()
-    if team is None:
-        raise NotFound("team.not_found", _("Team not found."))
-    if not services.may_manage_team_defaults(user, team):
-        raise Forbidden(
-            "permission.team_lead_only", _("Only an administrator or the team's lead can do this.")
-        )
-    return user, team
+    return user, services.team_for_defaults(actor=user, team_id=team_id)
 
 
 def _team_table(team: Team) -> list[dict[str, Any]]:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from gongdan.accounts.choices import Role
 from gongdan.accounts.models import Membership, Team, User
 from gongdan.audit.services import audit_record
-from gongdan.core.errors import Forbidden, ValidationFailed
+from gongdan.core.errors import Forbidden, NotFound, ValidationFailed
 from gongdan.core.events import enqueue_on_commit
 from gongdan.core.orm import insert_rows
 from gongdan.notifications.choices import STAFF_KINDS, ChannelName, Kind
@@ -247,6 +247,19 @@ def team_defaults_set(*, actor: User, team: Team, off: set[Pair]) -> set[Pair]:
             data={"off": sorted(f"{k}:{c}" for k, c in off)},
         )
     return off
+
+
+def team_for_defaults(*, actor: User, team_id: int) -> Team:
+    """The active team whose defaults ``actor`` may read and set (admins, the team's lead);
+    ``NotFound`` / ``Forbidden`` otherwise."""
+    team = Team.objects.filter(pk=team_id, is_active=True).first()
+    if team is None:
+        raise NotFound("team.not_found", _("Team not found."))
+    if not may_manage_team_defaults(actor, team):
+        raise Forbidden(
+            "permission.team_lead_only", _("Only an administrator or the team's lead can do this.")
+        )
+    return team
 
 
 def may_manage_team_defaults(user: User, team: Team) -> bool:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongdan.accounts.choices import Role
 from gongdan.accounts.models import Team, User
+from gongdan.core.errors import Forbidden, NotFound
 from gongdan.notifications import selectors, services
 from gongdan.notifications.choices import STAFF_KINDS, ChannelName
 from gongdan.notifications.presenters import present
@@ -123,11 +124,12 @@ def team_list(request: HttpRequest) -> HttpResponse:
 def team_defaults(request: HttpRequest, team_id: int) -> HttpResponse:
     """Per kind and channel, whether the team's members are told by default (ticked: told)."""
     user: User = request.user  # type: ignore[assignment]
-    team = Team.objects.filter(pk=team_id, is_active=True).first()
-    if team is None:
-        raise Http404
-    if not services.may_manage_team_defaults(user, team):
-        raise PermissionDenied
+    try:
+        team = services.team_for_defaults(actor=user, team_id=team_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    except Forbidden as exc:
+        raise PermissionDenied from exc
     channels = services.live_channels()
     if request.method == "POST":
         told = set(request.POST.getlist("on"))

@@ -286,17 +286,38 @@ def _rows(
     if not tickets and not kinds and not subsets:
         return []
     scope = backends.Scope(kinds, tickets, *(where or ("1=1", ())), subsets=subsets)
-    staff = policies.is_staff_user(user)
-    floor = backends.candidate_floor(parsed, staff=staff, cap=settings.GONGDAN_SEARCH_CANDIDATES)
+    return _ranked_rows(
+        parsed, staff=policies.is_staff_user(user), scope=scope, limit=limit, offset=offset
+    )
+
+
+def _ranked_rows(
+    query: ParsedQuery,
+    *,
+    staff: bool,
+    scope: backends.Scope,
+    limit: int,
+    offset: int,
+    any_word: bool = False,
+) -> list[tuple[int, str, int, float]]:
+    """``(doc id, kind, obj_id, score)`` rows, best first. On SQLite's main index a query with
+    more than ``GONGDAN_SEARCH_CANDIDATES`` matches ranks the newest of them
+    (``backends.candidate_floor``), and all of them when those leave fewer than ``limit`` rows
+    the caller may see."""
+    floor = None
+    if backends.fts_table(scope) == "search_fts":
+        cap = settings.GONGDAN_SEARCH_CANDIDATES
+        floor = backends.candidate_floor(query, staff=staff, cap=cap, any_word=any_word)
 
     def run(floor: int | None) -> list[tuple[int, str, int, float]]:
         sql, params = backends.ranked_sql(
-            parsed,
+            query,
             staff=staff,
             scope=scope,
             now=int(time.time()),
             limit=limit,
             offset=offset,
+            any_word=any_word,
             floor=floor,
         )
         with connection.cursor() as cursor:
@@ -304,7 +325,7 @@ def _rows(
             return [(r[0], r[1], int(r[2]), float(r[3])) for r in cursor.fetchall()]
 
     rows = run(floor)
-    if floor is not None and len(rows) < limit:  # too few visible among the newest: rank all
+    if floor is not None and len(rows) < limit:
         rows = run(None)
     return rows
 
@@ -437,34 +458,14 @@ def related_rows(
     terms = [t for t in parsed.terms if t.phrase or len(t.tokens[0]) > 1][:MAX_RELATED_TERMS]
     if not terms:
         return []
-    query, staff = ParsedQuery(tuple(terms)), policies.is_staff_user(user)
-    limit = max(1, min(limit, MAX_LIMIT))
-    # Any word of a ticket matches much of the table: rank the newest candidates (SQLite), all
-    # of them when those leave too few the caller may see.
-    floor = None
-    if backends.fts_table(scope) == "search_fts":
-        cap = settings.GONGDAN_SEARCH_CANDIDATES
-        floor = backends.candidate_floor(query, staff=staff, cap=cap, any_word=True)
-
-    def run(floor: int | None) -> list[tuple[int, str, int, float]]:
-        sql, params = backends.ranked_sql(
-            query,
-            staff=staff,
-            scope=scope,
-            now=int(time.time()),
-            limit=limit,
-            offset=0,
-            any_word=True,
-            floor=floor,
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)  # type: ignore[arg-type]
-            return [(r[0], r[1], int(r[2]), float(r[3])) for r in cursor.fetchall()]
-
-    rows = run(floor)
-    if floor is not None and len(rows) < limit:
-        rows = run(None)
-    return rows
+    return _ranked_rows(
+        ParsedQuery(tuple(terms)),
+        staff=policies.is_staff_user(user),
+        scope=scope,
+        limit=max(1, min(limit, MAX_LIMIT)),
+        offset=0,
+        any_word=True,
+    )
 
 
 def ticket_scope(qs: QuerySet[Ticket]) -> backends.Scope | None:

@@ -11,7 +11,6 @@ from ninja.responses import Status
 
 from gongdan.channels.email import services, template_services
 from gongdan.channels.email.models import InboundMessage, Mailbox, MailDomain
-from gongdan.channels.policies import require_channel_manager
 from gongdan.core.api_support import ERRORS, ErrorOut, InputSchema, api_user
 
 router = Router(tags=["email"])
@@ -108,8 +107,7 @@ def _with_secret(mailbox: Mailbox, secret: str) -> Mailbox:
 @router.get("/mailboxes", response={200: list[MailboxOut], **ERRORS}, operation_id="mailboxes_list")
 def mailboxes_list(request: HttpRequest) -> list[Mailbox]:
     """Every mailbox (passwords never shown; only whether one is set)."""
-    require_channel_manager(api_user(request))
-    return list(Mailbox.objects.order_by("name", "pk"))
+    return services.mailbox_list(actor=api_user(request))
 
 
 @router.post(
