@@ -246,7 +246,7 @@ def run_suggestions(repeat: int) -> None:
         print(f"  similar resolved tickets (agent): {summary(ms)}   ({len(tickets)} tickets)")
 
 
-def run_queries(repeat: int) -> None:
+def run_queries(repeat: int, *, like_baseline_too: bool = True) -> None:
     from gongdan.accounts.models import User
     from gongdan.customers.models import Contact
     from gongdan.search.selectors import search
@@ -270,10 +270,12 @@ def run_queries(repeat: int) -> None:
         hits = 0
         for q in QUERIES:
             fts += timed(lambda q=q, user=user: search(user=user, q=q, limit=20), repeat)
-            like += timed(lambda q=q, user=user: like_baseline(user, q), max(1, repeat // 2))
+            if like_baseline_too:
+                like += timed(lambda q=q, user=user: like_baseline(user, q), max(1, repeat // 2))
             hits += len(search(user=user, q=q, limit=20).hits)
         print(f"  {label:9} full-text: {summary(fts)}   ({hits} hits over {len(QUERIES)} queries)")
-        print(f"  {label:9} LIKE     : {summary(like)}")
+        if like:
+            print(f"  {label:9} LIKE     : {summary(like)}")
 
 
 def main() -> None:
@@ -285,6 +287,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="runs of each query and user")
     parser.add_argument("--skip-build", action="store_true", help="search the existing index")
     parser.add_argument("--articles", type=int, default=500, help="generated knowledge articles")
+    parser.add_argument("--skip-like", action="store_true", help="no LIKE baseline this time")
     args = parser.parse_args()
     args.data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="gd-search-bench-"))
     args.data_dir.mkdir(parents=True, exist_ok=True)
@@ -310,7 +313,7 @@ def main() -> None:
             f"{built['again']:.1f} s"
         )
     print(f"searches ({len(QUERIES)} queries × {args.repeat} runs, 20 results):")
-    run_queries(args.repeat)
+    run_queries(args.repeat, like_baseline_too=not args.skip_like)
     print(f"suggestions ({len(TYPED)} texts × {args.repeat} runs, 5 results):")
     run_suggestions(args.repeat)
 

@@ -279,24 +279,38 @@ def test_an_organization_phone_jumps_to_its_tickets(world: Any) -> None:
     assert exact.url == f"/desk/tickets/?view=all&organization={world.acme.pk}"
 
 
+@pytest.mark.parametrize("small_scope", [5000, 0])
 def test_a_very_common_word_ranks_its_newest_matches_and_falls_back_when_few_are_visible(
-    world: Any, live: Any, settings: Any
+    world: Any, live: Any, settings: Any, small_scope: int
 ) -> None:
-    """Above ``GONGDAN_SEARCH_CANDIDATES`` matches (SQLite), only the newest are ranked; when
-    they leave too few results the caller may see, every match is ranked after all."""
+    """Above ``GONGDAN_SEARCH_CANDIDATES`` matches, only the newest are ranked. A customer with
+    few tickets searches from their own documents; one with more than
+    ``GONGDAN_SEARCH_SMALL_SCOPE`` goes through the same window, and when it leaves too few
+    results they may see, the window widens and then every match is ranked."""
     settings.GONGDAN_SEARCH_CANDIDATES = 3
+    settings.GONGDAN_SEARCH_SMALL_SCOPE = small_scope
     with live():
         mine = [world.ticket(title=f"耳麦杂音 老工单 {i}") for i in range(2)]
         for i in range(4):
             world.ticket(by=world.other_customer, title=f"耳麦杂音 别家 {i}")
 
+    if connection.vendor == "postgresql":  # the window comes from the planner's statistics
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE search_searchdocument")
     with CaptureQueriesContext(connection) as queries:
         admin = search(user=world.admin, q="耳麦", limit=2)
-    customer = search(user=world.customer, q="耳麦", limit=5)
+    with CaptureQueriesContext(connection) as customer_queries:
+        customer = search(user=world.customer, q="耳麦", limit=5)
 
     assert len(admin.hits) == 2
-    ranked = [q["sql"] for q in queries.captured_queries if "bm25" in q["sql"]]
-    if connection.vendor == "sqlite":  # one ranking, of the newest candidates only
-        assert len(ranked) == 1 and "search_fts.rowid >=" in ranked[0]
-    # The customer's two tickets are the oldest: outside the newest three, found by the fallback.
+    ranked = [q["sql"] for q in queries.captured_queries if " AS score " in q["sql"]]
+    assert len(ranked) == 1  # one ranking, of the newest candidates only
+    window = "search_fts.rowid >=" if connection.vendor == "sqlite" else "doc.id >="
+    assert window in ranked[0]
+    # The customer's two tickets are the oldest: outside the newest three.
     assert sorted(h.obj_id for h in customer.hits) == sorted(t.pk for t in mine)
+    ranked = [q["sql"] for q in customer_queries.captured_queries if " AS score " in q["sql"]]
+    if small_scope:  # one ranking of their own documents
+        assert len(ranked) == 1 and window not in ranked[0]
+    else:  # the newest three, then (only six documents match) all of them
+        assert len(ranked) == 2 and window in ranked[0] and window not in ranked[1]

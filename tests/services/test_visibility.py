@@ -54,3 +54,40 @@ def test_views_and_counts(world: World) -> None:
     }
     assert [t.number for t in mine] == [taken.number]
     assert unassigned.number != taken.number
+
+
+def _ids_from_sql(user, at_most: int = 100):  # type: ignore[no-untyped-def]
+    from django.db import connection
+
+    from gongdan.tickets import policies
+
+    found = policies.customer_ticket_ids_sql(user, at_most=at_most)
+    if found is None:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(*found)
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_a_customers_ticket_ids_read_by_index_are_the_rows_they_may_see(world: World) -> None:
+    """``customer_ticket_ids_sql`` (the search's starting set) is ``ticket_visibility`` read as
+    index lookups: requester, watcher, organization for an organization admin."""
+    from gongdan.accounts.models import User
+    from gongdan.tickets.models import Ticket
+
+    world.ticket(by=world.customer)
+    world.ticket(by=world.org_admin)
+    watched = world.ticket(by=world.other_customer)
+    world.ticket(by=world.other_customer)
+    services.watcher_add(actor=world.agent, ticket=watched, contact=world.customer_contact)
+    loose = User.objects.create_user(username="no_contact", password="x", role="customer")
+
+    for user in (world.customer, world.org_admin, world.other_customer, loose):
+        visible = set(selectors.ticket_list(user=user).values_list("pk", flat=True))
+        assert _ids_from_sql(user) == visible, user.username
+    assert watched.pk in _ids_from_sql(world.customer)
+    assert _ids_from_sql(loose) == set()
+    # Staff see whole teams: no list for them. Each part stops after at_most + 1 rows.
+    assert _ids_from_sql(world.agent) is None and _ids_from_sql(world.admin) is None
+    assert Ticket.objects.filter(organization=world.acme).count() == 2
+    assert len(_ids_from_sql(world.org_admin, at_most=1)) > 1  # enough to tell "too many"

@@ -117,8 +117,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("GONGDAN_MAIL_FROM", "gongdan <helpdesk@gong
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 GONGDAN_EMAIL_ENABLED = bool(_smtp_host)
 GONGDAN_MAIL_SENDER_LIMIT_PER_HOUR = int(os.environ.get("GONGDAN_MAIL_SENDER_LIMIT_PER_HOUR", "30"))
-# A search matching more documents than this ranks the newest this many (SQLite; 0: all).
+# A search matching more documents than this ranks the newest this many (0: all of them).
 GONGDAN_SEARCH_CANDIDATES = int(os.environ.get("GONGDAN_SEARCH_CANDIDATES", "2000"))
+# A customer who sees at most this many tickets searches starting from them (search.selectors).
+GONGDAN_SEARCH_SMALL_SCOPE = int(os.environ.get("GONGDAN_SEARCH_SMALL_SCOPE", "5000"))
 # How long the confirm / reopen links of a resolution mail work (tickets/services/action_links.py).
 GONGDAN_ACTION_LINK_DAYS = int(os.environ.get("GONGDAN_ACTION_LINK_DAYS", "14"))
 

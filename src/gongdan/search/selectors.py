@@ -32,7 +32,7 @@ from gongdan.knowledge.policies import article_visibility
 from gongdan.search import backends
 from gongdan.search.choices import STAFF_ONLY_KINDS, DocKind
 from gongdan.search.models import SearchDocument
-from gongdan.search.tokenizer import ParsedQuery, parse_query
+from gongdan.search.tokenizer import STOPWORDS, ParsedQuery, parse_query
 from gongdan.tickets import policies
 from gongdan.tickets.models import Ticket
 from gongdan.tickets.selectors import TicketFilters, ticket_list
@@ -285,10 +285,45 @@ def _rows(
     subsets = (article_subset(user),) if _articles_for(user, kind, filters) else ()
     if not tickets and not kinds and not subsets:
         return []
-    scope = backends.Scope(kinds, tickets, *(where or ("1=1", ())), subsets=subsets)
+    within = _customer_documents(user, subsets) if tickets else None
+    scope = backends.Scope(kinds, tickets, *(where or ("1=1", ())), subsets=subsets, within=within)
     return _ranked_rows(
         parsed, staff=policies.is_staff_user(user), scope=scope, limit=limit, offset=offset
     )
+
+
+def _customer_documents(
+    user: User, subsets: tuple[tuple[str, str, tuple[object, ...]], ...]
+) -> tuple[int, ...] | None:
+    """The ids of every document a customer's search could return (their tickets, the
+    articles they may read), when they see at most ``GONGDAN_SEARCH_SMALL_SCOPE`` tickets.
+
+    A customer sees a few of a million tickets: a common word matches tens of thousands of
+    documents, of which the newest hold few or none of theirs. Starting from their own
+    documents instead costs what they own, not what the index holds. None for staff and for
+    an organization with more tickets than that (the newest-first window serves them).
+    """
+    most = settings.GONGDAN_SEARCH_SMALL_SCOPE
+    visible = policies.customer_ticket_ids_sql(user, at_most=most)
+    if visible is None:
+        return None
+    visible_sql, visible_params = visible
+    # One query; every part reads an index. SQL from constants and ORM-compiled subqueries.
+    sql = (
+        "SELECT * FROM (SELECT id, 1 FROM search_searchdocument "  # noqa: S608
+        f"WHERE kind = %s AND obj_id IN ({visible_sql}) LIMIT %s) AS ticket_docs"
+    )
+    params: list[object] = [DocKind.TICKET, *visible_params, most + 1]
+    for kind, sub_sql, sub_params in subsets:
+        sql += " UNION ALL SELECT id, 0 FROM search_searchdocument "
+        sql += f"WHERE kind = %s AND obj_id IN ({sub_sql})"
+        params += [kind, *sub_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)  # type: ignore[arg-type]
+        rows = cursor.fetchall()
+    if sum(row[1] for row in rows) > most:
+        return None
+    return tuple(sorted(row[0] for row in rows))
 
 
 def _ranked_rows(
@@ -300,16 +335,18 @@ def _ranked_rows(
     offset: int,
     any_word: bool = False,
 ) -> list[tuple[int, str, int, float]]:
-    """``(doc id, kind, obj_id, score)`` rows, best first. On SQLite's main index a query with
-    more than ``GONGDAN_SEARCH_CANDIDATES`` matches ranks the newest of them
-    (``backends.candidate_floor``), and all of them when those leave fewer than ``limit`` rows
-    the caller may see."""
-    floor = None
-    if backends.fts_table(scope) == "search_fts":
-        cap = settings.GONGDAN_SEARCH_CANDIDATES
-        floor = backends.candidate_floor(query, staff=staff, cap=cap, any_word=any_word)
+    """``(doc id, kind, obj_id, score)`` rows, best first.
 
-    def run(floor: int | None) -> list[tuple[int, str, int, float]]:
+    A query with more than ``GONGDAN_SEARCH_CANDIDATES`` matches in the main index ranks the
+    newest of them (``backends.candidate_window``); when those leave fewer than ``limit`` rows
+    the caller may see, sixteen times as many, then all of them. A scope that names its few
+    possible documents (``within``) ranks all of its matches at once.
+    """
+    cap = settings.GONGDAN_SEARCH_CANDIDATES
+    bounded = scope.within is None and backends.fts_table(scope) == "search_fts"
+    caps = [cap, cap * 16] if bounded and cap > 0 else []
+
+    def run(window: backends.Window | None) -> list[tuple[int, str, int, float]]:
         sql, params = backends.ranked_sql(
             query,
             staff=staff,
@@ -318,16 +355,20 @@ def _ranked_rows(
             limit=limit,
             offset=offset,
             any_word=any_word,
-            floor=floor,
+            window=window,
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)  # type: ignore[arg-type]
             return [(r[0], r[1], int(r[2]), float(r[3])) for r in cursor.fetchall()]
 
-    rows = run(floor)
-    if floor is not None and len(rows) < limit:
-        rows = run(None)
-    return rows
+    for candidates in caps:
+        window = backends.candidate_window(query, staff=staff, cap=candidates, any_word=any_word)
+        if window is None:
+            break  # no more matches than that: rank them all
+        rows = run(window)
+        if len(rows) >= limit:
+            return rows
+    return run(None)
 
 
 def search(
@@ -442,7 +483,7 @@ def _hit(
 
 
 # --- related documents (suggestions, similar tickets) ---------------------------------------
-MAX_RELATED_TERMS = 24
+MAX_RELATED_TERMS = 16
 
 
 def related_rows(
@@ -455,7 +496,11 @@ def related_rows(
     out (they match everything); the first ``MAX_RELATED_TERMS`` words count.
     """
     parsed = parse_query(" ".join((text or "").split())[:500], typing=True)
-    terms = [t for t in parsed.terms if t.phrase or len(t.tokens[0]) > 1][:MAX_RELATED_TERMS]
+    terms = [
+        t
+        for t in parsed.terms
+        if t.phrase or (len(t.tokens[0]) > 1 and t.tokens[0] not in STOPWORDS)
+    ][:MAX_RELATED_TERMS]
     if not terms:
         return []
     return _ranked_rows(

@@ -32,7 +32,11 @@ TOKEN = re.compile(r"[^\W_]+")
 _FUNCTION_WORDS = (
     "的 了 是 在 吗 呢 吧 啊 呀 和 与 及 也 都 就 把 被 给 我 我们 你 您 他 她 它 这 那 有 请"
 )
-_ENGLISH_STOPWORDS = "a an the is are was be to of in on at and or for with my i it this that"
+_ENGLISH_STOPWORDS = (
+    "a an the is are was were be been to of in on at and or for with my i it this that by from "
+    "as not no can do does did have has had will would please need we you your our me so but if "
+    "into up out about"
+)
 STOPWORDS = frozenset(_FUNCTION_WORDS.split()) | frozenset(_ENGLISH_STOPWORDS.split())
 # wi-fi, e-mail, check-in: also indexed as one word, so "wifi" finds "Wi-Fi".
 HYPHENATED = re.compile(r"(?<![^\W_])[a-z]+(?:-[a-z]+)+(?![^\W_])")
