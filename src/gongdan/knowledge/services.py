@@ -114,7 +114,13 @@ def _revision(article: Article, actor: User | None, note: str) -> None:
 
 def _changed(article: Article, actor: User | None, action: str, **data: Any) -> None:
     audit_record(actor=actor, action=action, obj=article, data={"version": article.version, **data})
-    emit("article.changed", article=article.pk, action=action)
+    emit(
+        "article.changed",
+        article=article.pk,
+        action=action,
+        actor=actor.pk if actor else None,
+        **data,
+    )
 
 
 def article_create(
@@ -210,6 +216,7 @@ def article_transition(*, actor: User, article: Article, to: str) -> Article:
     if not policies.may_transition(actor, article, to):
         raise Forbidden("permission.denied", _("You may not make this change to the article."))
     with transaction.atomic():
+        before = article.status
         updated = Article.objects.filter(pk=article.pk, status=article.status)
         changes: dict[str, Any] = {"status": to, "updated_at": timezone.now()}
         if to == ArticleStatus.PUBLISHED and article.published_at is None:
@@ -218,7 +225,7 @@ def article_transition(*, actor: User, article: Article, to: str) -> Article:
             raise Conflict("article.stale", _("The article changed meanwhile. Reload it."))
         for key, value in changes.items():
             setattr(article, key, value)
-        _changed(article, actor, "article.status_changed", to=to)
+        _changed(article, actor, "article.status_changed", to=to, before=before)
     return article
 
 

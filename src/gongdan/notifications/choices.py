@@ -36,6 +36,8 @@ class Kind(models.TextChoices):
         _("A webhook subscription was switched off after repeated failures"),
     )
     NO_AGENT = "assignment.no_agent", _("No agent of my team could take a new ticket")
+    ARTICLE_REVIEW = "article.review", _("A knowledge article waits for my review")
+    ARTICLE_DECIDED = "article.decided", _("My knowledge article was published or sent back")
 
 
 class ChannelName(models.TextChoices):
@@ -65,6 +67,8 @@ STAFF_KINDS = [
     Kind.SUPERVISION_DECIDED,
     Kind.SUPERVISION_OVERDUE,
     Kind.NO_AGENT,
+    Kind.ARTICLE_REVIEW,
+    Kind.ARTICLE_DECIDED,
 ]
 CUSTOMER_KINDS = [Kind.STAFF_REPLIED, Kind.STATUS_CHANGED, Kind.TICKET_RECEIVED]
 ADMIN_KINDS = [Kind.CALENDAR_NEXT_YEAR, Kind.WEBHOOK_DISABLED]

@@ -57,6 +57,7 @@ def notification_text(n: Notification) -> str:
         "calendar": d.get("calendar_name", ""),
         "webhook": d.get("webhook", ""),
         "failures": d.get("failures", ""),
+        "article": d.get("article_title", ""),
     }
     sentences = {
         Kind.TICKET_ASSIGNED: _("%(actor)s assigned %(number)s to you: %(title)s"),
@@ -89,6 +90,12 @@ def notification_text(n: Notification) -> str:
             "The webhook subscription “%(webhook)s” was switched off after %(failures)s failures"
         ),
         Kind.NO_AGENT: _("No agent was available for %(number)s; it waits in the queue: %(title)s"),
+        Kind.ARTICLE_REVIEW: _("%(actor)s asks you to review the article “%(article)s”"),
+        Kind.ARTICLE_DECIDED: (
+            _("%(actor)s published your article “%(article)s”")
+            if d.get("to") == "published"
+            else _("%(actor)s sent your article “%(article)s” back to draft")
+        ),
     }
     template = sentences.get(n.kind)  # type: ignore[call-overload]
     if template is None:
@@ -110,6 +117,8 @@ def notification_url(n: Notification, user: User) -> str:
     if n.kind == Kind.CALENDAR_NEXT_YEAR and n.data.get("calendar"):
         days = reverse("calendars:special_days", args=[n.data["calendar"]])
         return f"{days}?year={n.data.get('year', '')}"
+    if n.data.get("article") and user.is_staff_member:
+        return reverse("knowledge:detail", args=[n.data["article"]])
     if n.data.get("webhook_id") and user.is_staff_member:
         return reverse("channels:webhook_detail", args=[n.data["webhook_id"]])
     number = n.data.get("number")

@@ -5,7 +5,8 @@
 - a colleague's internal note → the assignee (internal notes never reach customers);
 - a staff public reply → the requester's login (customers never see who wrote internal notes);
 - a status change made by staff that customers care about → the requester's login;
-- a customer confirming, reopening or cancelling → the assignee.
+- a customer confirming, reopening or cancelling → the assignee;
+- a knowledge article sent for review → its reviewers; published or sent back → its author.
 The actor is never told about their own action (``notify`` drops them).
 """
 
@@ -17,6 +18,9 @@ from gongdan.accounts.choices import Role
 from gongdan.accounts.models import User
 from gongdan.core.models import OutboxEvent
 from gongdan.jobs.outbox import subscriber
+from gongdan.knowledge.choices import ArticleStatus
+from gongdan.knowledge.models import Article
+from gongdan.knowledge.policies import REVIEWERS
 from gongdan.notifications.choices import Kind
 from gongdan.notifications.services import notify
 from gongdan.tickets.choices import Status
@@ -197,3 +201,28 @@ def on_created_by_mail(event: OutboxEvent) -> None:
     if ticket is None or ticket.channel != "email":
         return
     notify(recipients=[_requester_login(ticket)], kind=Kind.TICKET_RECEIVED, ticket=ticket)
+
+
+@subscriber("article.changed", name="notifications.article_review")
+def on_article_review(event: OutboxEvent) -> None:
+    """An article sent for review → its reviewers: the supervisors and admins of its team, or
+    every supervisor and admin when it has no team (or the team has none). Leaving review
+    (published, or sent back to draft) → the article's author."""
+    payload = event.payload
+    if payload.get("action") != "article.status_changed":
+        return
+    article = Article.objects.select_related("author").filter(pk=payload.get("article")).first()
+    if article is None or article.status != payload.get("to"):
+        return  # moved on since: the newer event tells
+    actor = _user(payload.get("actor"))
+    data = {"article": article.pk, "article_title": article.title, "to": article.status}
+    if article.status == ArticleStatus.REVIEW:
+        reviewers = User.objects.filter(is_active=True, role__in=REVIEWERS).order_by("id")
+        own = reviewers.filter(teams=article.team_id) if article.team_id else reviewers.none()
+        recipients = list(own) or list(reviewers)
+        notify(recipients=recipients, kind=Kind.ARTICLE_REVIEW, actor=actor, data=data)
+    elif payload.get("before") == ArticleStatus.REVIEW and article.status in {
+        ArticleStatus.PUBLISHED,
+        ArticleStatus.DRAFT,
+    }:
+        notify(recipients=[article.author], kind=Kind.ARTICLE_DECIDED, actor=actor, data=data)

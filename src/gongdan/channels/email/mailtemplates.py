@@ -39,7 +39,12 @@ EXTRA: dict[str, tuple[str, ...]] = {
     Kind.SLA_REMINDER: ("sla.target", "sla.due"),
     Kind.SLA_ESCALATED: ("sla.target", "sla.level"),
 }
-TICKETLESS = {Kind.CALENDAR_NEXT_YEAR, Kind.WEBHOOK_DISABLED}
+TICKETLESS = {
+    Kind.CALENDAR_NEXT_YEAR,
+    Kind.WEBHOOK_DISABLED,
+    Kind.ARTICLE_REVIEW,
+    Kind.ARTICLE_DECIDED,
+}
 
 
 class Audience:
@@ -266,7 +271,11 @@ def sample_values(key: str, language: str) -> dict[str, str]:
             "calendar_name": _("Mainland China"),
             "webhook": "https://example.com/hook",
             "failures": "10",
+            "article_title": _("Connecting to the VPN from home (sample)"),
+            "to": "published",
         }
+        if key in {Kind.ARTICLE_REVIEW, Kind.ARTICLE_DECIDED}:
+            data["article"] = "1"
         values = ticket_values(
             user=reader,
             kind=Kind.STATUS_CHANGED if key == RESOLVED else key,
