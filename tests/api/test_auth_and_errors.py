@@ -151,6 +151,8 @@ def test_openapi_is_3_1_with_every_operation_id(world: World) -> None:
         "knowledge_categories_update",
         "knowledge_feedback_create",
         "knowledge_suggest",
+        "knowledge_files_upload",
+        "knowledge_files_download",
         "notifications_list",
         "notifications_mark_read",
         "notifications_mark_all_read",

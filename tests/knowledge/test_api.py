@@ -131,3 +131,43 @@ def test_out_of_range_ids_are_not_found_not_errors(world: World, api) -> None:  
     assert client.get(f"/desk/knowledge/?category={huge}").status_code == 200
     assert client.get(f"/desk/knowledge/new/?variant_of={huge}").status_code == 200  # ignored
     assert world.client_for(world.customer).get(f"/portal/kb/?category={huge}").status_code == 200
+
+
+def test_files_are_uploaded_listed_and_downloaded_by_who_may(world: World, api) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gongdan.knowledge.models import ArticleFile
+
+    agent, sup = api.as_(world.agent), api.as_(world.supervisor)
+    payload = {"title": "打印机换粉盒", "body": "步骤", "visibility": "public"}
+    pk = agent.post("/knowledge/articles", payload).json()["id"]
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+
+    created = agent.upload(f"/knowledge/articles/{pk}/files", SimpleUploadedFile("粉盒.png", png))
+
+    assert created.status_code == 201, created.json()
+    item = ArticleFile.objects.get(article_id=pk)
+    body = created.json()
+    assert (body["name"], body["size"], body["is_image"]) == ("粉盒.png", 24, True)
+    assert body["url"] == f"/api/v1/knowledge/files/{item.pk}"
+    assert body["embed_url"] == f"/desk/knowledge/files/{item.pk}/"
+    assert agent.get(f"/knowledge/articles/{pk}").json()["files"] == [body]
+    download = agent.get(f"/knowledge/files/{item.pk}")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == png
+
+    # Another team's agent may not add to it; a customer cannot read the draft or its file.
+    other = api.as_(world.other_agent).upload(
+        f"/knowledge/articles/{pk}/files", SimpleUploadedFile("x.png", png)
+    )
+    assert other.status_code in {403, 404}
+    assert api.as_(world.customer).get(f"/knowledge/files/{item.pk}").status_code == 404
+    bad = agent.upload(f"/knowledge/articles/{pk}/files", SimpleUploadedFile("run.exe", b"MZ"))
+    assert (bad.status_code, bad.json()["code"]) == (422, "attachment.forbidden_type")
+    assert ArticleFile.objects.filter(article_id=pk).count() == 1
+
+    # Published and public: the customer reads the article and downloads its file.
+    sup.post(f"/knowledge/articles/{pk}/transition", {"to": "published"})
+    customer = api.as_(world.customer)
+    assert customer.get(f"/knowledge/articles/{pk}").json()["files"][0]["id"] == item.pk
+    assert customer.get(f"/knowledge/files/{item.pk}").status_code == 200
+    assert customer.get("/knowledge/files/999999").status_code == 404

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import File, Query, Router
+from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from gongdan.accounts.models import Team
-from gongdan.core.api_support import ERRORS, api_user, paginate, pick
+from gongdan.core.api_support import ERRORS, ErrorOut, api_user, paginate, pick
 from gongdan.core.errors import Forbidden, NotFound, ValidationFailed
 from gongdan.knowledge import selectors, services
-from gongdan.knowledge.models import Article, Category
+from gongdan.knowledge.models import Article, ArticleFile, Category
 from gongdan.knowledge.schemas import (
+    ArticleFileOut,
     ArticleIn,
     ArticleListQuery,
     ArticleOut,
@@ -68,6 +71,19 @@ def _full(request: HttpRequest, a: Article) -> dict[str, Any]:
         "version": a.version,
         "view_count": a.view_count,
         "variants": [v.pk for v in selectors.variants(user=user, article=a)],
+        "files": [_file(f) for f in a.files.all()],
+    }
+
+
+def _file(item: ArticleFile) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "name": item.name,
+        "size": item.size,
+        "content_type": item.content_type,
+        "is_image": item.is_image,
+        "url": reverse("api:knowledge_files_download", kwargs={"file_id": item.pk}),
+        "embed_url": reverse("knowledge:file", args=[item.pk]),
     }
 
 
@@ -314,3 +330,55 @@ def knowledge_categories_update(
         parent=parent,
         position=payload.position if payload.position is not None else category.position,
     )
+
+
+@router.post(
+    "/knowledge/articles/{article_id}/files",
+    response={201: ArticleFileOut, **ERRORS, 413: ErrorOut},
+    operation_id="knowledge_files_upload",
+)
+def knowledge_files_upload(
+    request: HttpRequest, article_id: int, file: File[UploadedFile]
+) -> Status[dict[str, Any]]:
+    """Add an image or attachment (multipart ``file``) to an article you may edit.
+
+    Too large: 413 ``attachment.too_large``; a type not allowed: 422
+    ``attachment.forbidden_type``; not yours to edit: 403. Show an image in the body with
+    ``![name](embed_url)``."""
+    actor = api_user(request)
+    article = selectors.article_get(user=actor, pk=article_id)
+    return Status(201, _file(services.file_add(actor=actor, article=article, upload=file)))
+
+
+@router.get(
+    "/knowledge/files/{file_id}",
+    response=ERRORS,
+    operation_id="knowledge_files_download",
+    url_name="knowledge_files_download",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The file",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
+)
+def knowledge_files_download(request: HttpRequest, file_id: int) -> FileResponse:
+    """A file of an article you may read (404 otherwise, as for the article)."""
+    item = ArticleFile.objects.filter(pk=file_id).first()
+    if item is None:
+        raise NotFound("article.file_not_found", _("File not found."))
+    selectors.article_get(user=api_user(request), pk=item.article_id)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as exc:
+        raise NotFound("attachment.missing", _("The file is missing from storage.")) from exc
+    response = FileResponse(
+        handle, as_attachment=not item.is_image, filename=item.name, content_type=item.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -51,6 +51,18 @@ class ArticleSummaryOut(Schema):
     url: str
 
 
+class ArticleFileOut(Schema):
+    id: int
+    name: str
+    size: int
+    content_type: str
+    is_image: bool
+    url: str = Field(description="Download it through the API (``knowledge_files_download``).")
+    embed_url: str = Field(
+        description="The site's address of the file, for the Markdown body: ![name](embed_url)."
+    )
+
+
 class ArticleOut(ArticleSummaryOut):
     body: str = Field(description="Markdown source (staff only; empty for customers).")
     body_html: str = Field(description="Sanitised HTML rendering of the body.")
@@ -61,6 +73,7 @@ class ArticleOut(ArticleSummaryOut):
     version: int
     view_count: int
     variants: list[int] = Field(description="Ids of the other language variants you may read.")
+    files: list[ArticleFileOut] = Field(description="Images and attachments of the article.")
 
 
 class ArticlePage(Schema):
