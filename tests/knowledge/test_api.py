@@ -171,3 +171,20 @@ def test_files_are_uploaded_listed_and_downloaded_by_who_may(world: World, api) 
     assert customer.get(f"/knowledge/articles/{pk}").json()["files"][0]["id"] == item.pk
     assert customer.get(f"/knowledge/files/{item.pk}").status_code == 200
     assert customer.get("/knowledge/files/999999").status_code == 404
+
+
+def test_a_file_gone_from_storage_is_a_404_not_an_error(world: World, api) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gongdan.knowledge.models import ArticleFile
+
+    agent = api.as_(world.agent)
+    pk = agent.post("/knowledge/articles", {"title": "粉盒", "body": "步骤"}).json()["id"]
+    agent.upload(f"/knowledge/articles/{pk}/files", SimpleUploadedFile("a.pdf", b"%PDF-1.4"))
+    item = ArticleFile.objects.get(article_id=pk)
+    item.file.storage.delete(item.file.name)
+
+    gone = agent.get(f"/knowledge/files/{item.pk}")
+    assert (gone.status_code, gone.json()["code"]) == (404, "attachment.missing")
+    page = world.client_for(world.agent).get(f"/desk/knowledge/files/{item.pk}/")
+    assert page.status_code == 404

@@ -87,6 +87,8 @@ def test_a_customers_ticket_ids_read_by_index_are_the_rows_they_may_see(world: W
         assert _ids_from_sql(user) == visible, user.username
     assert watched.pk in _ids_from_sql(world.customer)
     assert _ids_from_sql(loose) == set()
+    world.customer.is_active = False  # a deactivated login sees nothing, as in the lists
+    assert _ids_from_sql(world.customer) == set()
     # Staff see whole teams: no list for them. Each part stops after at_most + 1 rows.
     assert _ids_from_sql(world.agent) is None and _ids_from_sql(world.admin) is None
     assert Ticket.objects.filter(organization=world.acme).count() == 2

@@ -14,6 +14,7 @@ from ninja.responses import Status
 
 from gongdan.accounts.models import Team
 from gongdan.core.api_support import ERRORS, ErrorOut, api_user, paginate, pick
+from gongdan.core.downloads import stored_file_response
 from gongdan.core.errors import Forbidden, NotFound, ValidationFailed
 from gongdan.knowledge import selectors, services
 from gongdan.knowledge.models import Article, ArticleFile, Category
@@ -372,13 +373,4 @@ def knowledge_files_download(request: HttpRequest, file_id: int) -> FileResponse
     if item is None:
         raise NotFound("article.file_not_found", _("File not found."))
     selectors.article_get(user=api_user(request), pk=item.article_id)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as exc:
-        raise NotFound("attachment.missing", _("The file is missing from storage.")) from exc
-    response = FileResponse(
-        handle, as_attachment=not item.is_image, filename=item.name, content_type=item.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(item, inline=item.is_image)

@@ -7,12 +7,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gongdan.core.downloads import stored_file_response
 from gongdan.core.errors import DomainError, NotFound
 from gongdan.core.pagination import Page, keyset_page
 from gongdan.knowledge import policies, selectors, services
@@ -277,17 +278,10 @@ def file_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     if item is None:
         raise Http404
     _article(request, item.article_id)
-    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
-    disposition = "inline" if item.is_image else "attachment"
-    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{_quote(item.name)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
+    try:
+        return stored_file_response(item, inline=item.is_image)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
 
 
 @require_GET

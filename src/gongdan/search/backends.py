@@ -98,16 +98,21 @@ def _scope_sql(scope: Scope) -> tuple[str, str, list[object]]:
     return "", f"doc.kind IN ({marks})", list(scope.kinds)
 
 
-def fts_table(scope: Scope) -> str:
-    """SQLite: the articles' own small index when only articles can match (suggestions), so a
-    common word does not walk every ticket first; the whole index otherwise."""
-    articles_only = (
+def articles_only(scope: Scope) -> bool:
+    """Only knowledge articles can match (suggestions): a few hundred documents, ranked in
+    full (SQLite reads them from their own small index)."""
+    return (
         not scope.tickets
         and not scope.kinds
         and bool(scope.subsets)
         and all(kind == "article" for kind, _sql, _params in scope.subsets)
     )
-    return "search_fts_article" if articles_only else "search_fts"
+
+
+def fts_table(scope: Scope) -> str:
+    """SQLite: the articles' own small index when only articles can match, so a common word
+    does not walk every ticket first; the whole index otherwise."""
+    return "search_fts_article" if articles_only(scope) else "search_fts"
 
 
 @dataclass(frozen=True)

@@ -343,7 +343,7 @@ def _ranked_rows(
     possible documents (``within``) ranks all of its matches at once.
     """
     cap = settings.GONGDAN_SEARCH_CANDIDATES
-    bounded = scope.within is None and backends.fts_table(scope) == "search_fts"
+    bounded = scope.within is None and not backends.articles_only(scope)
     caps = [cap, cap * 16] if bounded and cap > 0 else []
 
     def run(window: backends.Window | None) -> list[tuple[int, str, int, float]]:

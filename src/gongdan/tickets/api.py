@@ -28,7 +28,8 @@ from gongdan.core.api_support import (
     paginate,
     pick,
 )
-from gongdan.core.errors import Forbidden, NotFound, ValidationFailed
+from gongdan.core.downloads import stored_file_response
+from gongdan.core.errors import Forbidden, ValidationFailed
 from gongdan.core.pagination import Page
 from gongdan.customers.selectors import contact_list
 from gongdan.tickets import policies, refdata, selectors, services
@@ -312,16 +313,7 @@ def attachments_upload(
 def attachments_download(request: HttpRequest, attachment_id: int) -> FileResponse:
     """Download a file of a ticket you can see; internal files only for staff (else 404)."""
     attachment = selectors.attachment_get(user=api_user(request), pk=attachment_id)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise NotFound("attachment.missing", _("The file is missing from storage.")) from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(attachment)
 
 
 @router.post(
