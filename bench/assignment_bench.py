@@ -78,7 +78,7 @@ def generate(agents: int, skills: int, tickets: int, rng: random.Random) -> None
         SkillRequirement,
         TeamAssignment,
     )
-    from gongdan.core.testing import make_world
+    from gongdan.testing import make_world
     from gongdan.tickets.models import Ticket
 
     call_command("migrate", verbosity=0)

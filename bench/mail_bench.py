@@ -159,7 +159,7 @@ def main() -> None:
 
     from gongdan.channels.email.intake import receive
     from gongdan.channels.email.models import InboundMessage, Mailbox
-    from gongdan.core.testing import make_world
+    from gongdan.testing import make_world
     from gongdan.tickets.models import Comment, Ticket
 
     call_command("migrate", verbosity=0)

@@ -54,7 +54,7 @@ def generate(n: int, due: int) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from gongdan.core.testing import make_world
+    from gongdan.testing import make_world
     from gongdan.sla.models import EscalationLevel, SlaPolicy
 
     call_command("migrate", verbosity=0)

@@ -1,5 +1,5 @@
 """Helpers for the API tests: a bearer-token client per persona (the ``postgres_only`` marker is
-handled by ``gongdan.core.testing``)."""
+handled by ``gongdan.testing``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from gongdan.accounts.models import User
-from gongdan.core.testing import World
+from gongdan.testing import World
 
 
 @pytest.fixture(autouse=True)

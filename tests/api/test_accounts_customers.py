@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from gongdan.accounts.models import Team, User
-from gongdan.core.testing import World
 from gongdan.customers.models import Contact, Organization
+from gongdan.testing import World
 from tests.api.conftest import Api
 
 # --- me_get -------------------------------------------------------------------------------------

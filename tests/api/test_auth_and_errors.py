@@ -8,7 +8,7 @@ from django.test import Client
 
 from gongdan.accounts.models import ApiToken
 from gongdan.accounts.services import token_revoke
-from gongdan.core.testing import World
+from gongdan.testing import World
 from gongdan.tickets.models import Ticket
 from tests.api.conftest import Api
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gongdan.core.testing import World, upload
+from gongdan.testing import World, upload
 from gongdan.tickets import services
 from gongdan.tickets.models import Attachment, Comment
 from tests.api.conftest import Api, state

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gongdan.core.testing import World, make_world, run_together
+from gongdan.testing import World, run_together
 from gongdan.tickets.models import Ticket
 from tests.api.conftest import Api
 
@@ -12,8 +12,8 @@ pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def tx_world() -> World:
-    return make_world()
+def tx_world(world: World) -> World:
+    return world
 
 
 def test_50_concurrent_creations_get_50_distinct_numbers_without_gaps(tx_world: World) -> None:

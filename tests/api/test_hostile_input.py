@@ -2,7 +2,7 @@
 
 import pytest
 
-from gongdan.core.testing import World
+from gongdan.testing import World
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from gongdan.core.testing import World
+from gongdan.testing import World
 from gongdan.tickets import services
 from gongdan.tickets.models import Comment, Ticket
 from tests.api.conftest import Api, state

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from gongdan.core.testing import World
+from gongdan.testing import World
 from gongdan.tickets import services
 from gongdan.tickets.models import Ticket, TicketWatcher
 from tests.api.conftest import Api, state

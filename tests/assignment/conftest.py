@@ -11,7 +11,7 @@ from gongdan.accounts.models import AgentProfile, AgentSkill, Skill, Team, User
 from gongdan.accounts.services import user_create
 from gongdan.assignment.choices import OnUnavailable
 from gongdan.assignment.models import TeamAssignment
-from gongdan.core.testing import World
+from gongdan.testing import World
 from tests.api.conftest import (
     Api,
     _local_cache,  # noqa: F401 - locmem caches, as for the API tests

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gongdan.assignment.models import AssignmentRule, PendingAssignment
-from gongdan.core.testing import World
+from gongdan.testing import World
 from tests.assignment.conftest import auto
 
 

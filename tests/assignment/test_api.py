@@ -5,7 +5,7 @@ from __future__ import annotations
 from gongdan.accounts.models import AgentProfile
 from gongdan.assignment.models import AssignmentRule
 from gongdan.audit.models import AuditEvent
-from gongdan.core.testing import World
+from gongdan.testing import World
 from gongdan.tickets.models import Ticket
 from tests.api.conftest import Api
 from tests.assignment.conftest import agent, skill

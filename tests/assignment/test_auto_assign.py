@@ -14,8 +14,8 @@ from gongdan.assignment.models import (
     SkillRequirement,
 )
 from gongdan.assignment.services import availability_set, retry_pending
-from gongdan.core.testing import World
 from gongdan.notifications.models import Notification
+from gongdan.testing import World
 from gongdan.tickets.choices import Status, TimelineKind
 from tests.assignment.conftest import agent, skill
 

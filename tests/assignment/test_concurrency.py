@@ -10,7 +10,7 @@ from django.db import connection
 from gongdan.assignment.engine import loads_of
 from gongdan.assignment.models import AssignmentRule, PendingAssignment
 from gongdan.assignment.services import take_next
-from gongdan.core.testing import World, make_world, run_together
+from gongdan.testing import World, run_together
 from gongdan.tickets.models import Ticket
 from gongdan.tickets.services import ticket_create
 from tests.assignment.conftest import agent, auto
@@ -19,8 +19,7 @@ pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def tx_world() -> World:
-    world = make_world()
+def tx_world(world: World) -> World:
     auto(world.it_team)
     return world
 

@@ -14,7 +14,7 @@ from gongdan.accounts.models import AgentProfile, AgentSkill, Skill, User
 from gongdan.assignment import engine, triggers
 from gongdan.assignment.engine import Candidate, Context, Pool, rank
 from gongdan.assignment.models import AgentLoad, SkillRequirement
-from gongdan.core.testing import World
+from gongdan.testing import World
 from gongdan.tickets.models import Ticket
 from tests.assignment.conftest import agent, skill
 

@@ -13,7 +13,7 @@ from gongdan.assignment.models import PendingAssignment
 from gongdan.assignment.services import availability_set
 from gongdan.audit.models import AuditEvent
 from gongdan.core.errors import DomainError
-from gongdan.core.testing import World
+from gongdan.testing import World
 from gongdan.tickets.choices import Status
 from gongdan.tickets.services import ticket_transition
 from tests.assignment.conftest import agent, auto

@@ -13,7 +13,7 @@ from gongdan.accounts.models import AgentProfile, AgentSkill, Skill, User
 from gongdan.assignment import engine
 from gongdan.assignment.models import AssignmentRule, RuleSkill
 from gongdan.audit.models import AuditEvent
-from gongdan.core.testing import World
+from gongdan.testing import World
 from gongdan.tickets.models import Ticket
 from tests.assignment.conftest import agent, skill
 

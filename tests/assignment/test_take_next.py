@@ -10,7 +10,7 @@ from django.utils import timezone
 from gongdan.assignment.models import SkillRequirement
 from gongdan.assignment.services import take_next
 from gongdan.core.errors import DomainError
-from gongdan.core.testing import World
+from gongdan.testing import World
 from gongdan.tickets.choices import Status, TimelineKind
 from gongdan.tickets.models import Ticket
 from tests.assignment.conftest import skill

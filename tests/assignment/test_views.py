@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from gongdan.accounts.models import AgentProfile
-from gongdan.core.testing import World
+from gongdan.testing import World
 from gongdan.tickets.models import Ticket
 from tests.assignment.conftest import agent
 

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from gongdan.accounts.models import AgentProfile, AgentSkill, Skill
 from gongdan.accounts.services import user_create
 from gongdan.assignment.models import AssignmentRule
-from gongdan.core.testing import PASSWORD, make_world
+from gongdan.testing import PASSWORD
 
 
 def _sign_in(page: Page, base: str, username: str) -> None:
@@ -21,8 +21,9 @@ def _sign_in(page: Page, base: str, username: str) -> None:
     page.wait_for_url(lambda url: "/login/" not in url)  # signed in before moving on
 
 
-def test_a_lead_sets_capacity_and_a_supervisor_fixes_a_rule(live_server, new_page, shot) -> None:  # type: ignore[no-untyped-def]
-    world = make_world()
+def test_a_lead_sets_capacity_and_a_supervisor_fixes_a_rule(
+    world, live_server, new_page, shot
+) -> None:  # type: ignore[no-untyped-def]
     lead = user_create(
         actor=None,
         username="lead",

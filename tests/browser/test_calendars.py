@@ -7,9 +7,9 @@ from datetime import date, time
 
 from playwright.sync_api import Page, expect
 
-from gongdan.core.testing import PASSWORD, make_world
 from gongdan.sla.models import BusinessCalendar
 from gongdan.sla.seeding import seed_china_calendar
+from gongdan.testing import PASSWORD
 
 
 def _sign_in(page: Page, base: str, username: str) -> None:
@@ -20,8 +20,7 @@ def _sign_in(page: Page, base: str, username: str) -> None:
     page.wait_for_url(lambda url: "/login/" not in url)  # signed in before moving on
 
 
-def test_an_admin_edits_hours_and_special_days(live_server, new_page, shot) -> None:  # type: ignore[no-untyped-def]
-    make_world()
+def test_an_admin_edits_hours_and_special_days(world, live_server, new_page, shot) -> None:  # type: ignore[no-untyped-def]
     china = seed_china_calendar().calendar
     base = live_server.url
     page = new_page(locale="en-US")

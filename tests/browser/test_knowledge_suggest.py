@@ -8,18 +8,17 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from gongdan.core.testing import PASSWORD, make_world
 from gongdan.knowledge.demo import seed_articles
 from gongdan.knowledge.models import SuggestionOpen
 from gongdan.search.services import search_rebuild
+from gongdan.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_customer_sees_a_suggested_article_while_typing_and_opens_it(
-    live_server, new_page, shot
+    world, live_server, new_page, shot
 ) -> None:  # type: ignore[no-untyped-def]
-    world = make_world()
     articles = seed_articles(actor=world.supervisor)
     search_rebuild(kinds=["article"])  # the live server's outbox consumer is not running here
     vpn = articles["vpn"]
@@ -45,8 +44,9 @@ def test_customer_sees_a_suggested_article_while_typing_and_opens_it(
     assert SuggestionOpen.objects.filter(article=vpn, ticket_submitted=False).count() == 1
 
 
-def test_agent_inserts_a_suggested_article_link_into_the_reply(live_server, new_page, shot) -> None:  # type: ignore[no-untyped-def]
-    world = make_world()
+def test_agent_inserts_a_suggested_article_link_into_the_reply(
+    world, live_server, new_page, shot
+) -> None:  # type: ignore[no-untyped-def]
     articles = seed_articles(actor=world.supervisor)
     ticket = world.ticket(title="打印机无法打印", description="财务部的打印机卡纸")
     search_rebuild(kinds=["article"])

@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from gongdan.channels.email.models import MailTemplate
-from gongdan.core.testing import PASSWORD, make_world
+from gongdan.testing import PASSWORD
 
 
 def live_server_site() -> str:
@@ -24,8 +24,7 @@ def _sign_in(page: Page, base: str, username: str) -> None:
     page.wait_for_url(lambda url: "/login/" not in url)  # signed in before moving on
 
 
-def test_an_admin_edits_a_template_and_sees_its_preview(live_server, new_page, shot) -> None:  # type: ignore[no-untyped-def]
-    make_world()
+def test_an_admin_edits_a_template_and_sees_its_preview(world, live_server, new_page, shot) -> None:  # type: ignore[no-untyped-def]
     base = live_server.url
     page = new_page(locale="en-US")
     _sign_in(page, base, "admin")

@@ -9,7 +9,7 @@ import urllib.request
 from playwright.sync_api import Page, expect
 
 from gongdan.channels.email.models import Mailbox
-from gongdan.core.testing import PASSWORD, make_world
+from gongdan.testing import PASSWORD
 from gongdan.tickets.models import Ticket
 from tests.channels_email.corpus import mail
 
@@ -22,8 +22,7 @@ def _sign_in(page: Page, base: str, username: str) -> None:
     page.wait_for_url(lambda url: "/login/" not in url)  # signed in before moving on
 
 
-def test_an_admin_sets_up_a_mailbox_and_sees_its_mail(live_server, new_page, shot) -> None:  # type: ignore[no-untyped-def]
-    world = make_world()
+def test_an_admin_sets_up_a_mailbox_and_sees_its_mail(world, live_server, new_page, shot) -> None:  # type: ignore[no-untyped-def]
     base = live_server.url
     page = new_page(locale="en-US")
     _sign_in(page, base, "admin")

@@ -11,7 +11,6 @@ from playwright.sync_api import expect
 from gongdan.accounts.models import User
 from gongdan.channels.email.intake import receive
 from gongdan.channels.email.models import Mailbox
-from gongdan.core.testing import make_world
 from tests.api.conftest import _local_cache  # noqa: F401 - rate-limit counters in memory
 from tests.channels_email.conftest import Smtp
 from tests.channels_email.conftest import smtp as smtp_server  # noqa: F401 - a real SMTP server
@@ -20,12 +19,16 @@ from tests.channels_email.corpus import MAILBOX, cases
 SENDER = "zhang.wei@huaxin.example.cn"
 
 
-def test_a_customer_from_mail_sets_a_password_and_signs_in(  # type: ignore[no-untyped-def]
-    live_server, new_page, shot, request: pytest.FixtureRequest, settings: Any
+def test_a_customer_from_mail_sets_a_password_and_signs_in(
+    world,  # type: ignore[no-untyped-def]
+    live_server,
+    new_page,
+    shot,
+    request: pytest.FixtureRequest,
+    settings: Any,
 ) -> None:
     smtp: Smtp = request.getfixturevalue("smtp_server")
     settings.GONGDAN_EMAIL_ENABLED = True
-    world = make_world()
     mailbox = Mailbox.objects.create(name="Support", address=MAILBOX, team=world.it_team)
     message, _ = receive(cases()[0].raw, mailbox=mailbox)
     assert message.ticket is not None and not User.objects.get(email=SENDER).has_usable_password()

@@ -7,16 +7,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from gongdan.core.testing import PASSWORD, make_world
+from gongdan.testing import PASSWORD
 from gongdan.tickets import services
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_agent_types_in_the_top_bar_and_opens_a_hit_customer_searches_the_portal(
-    live_server, new_page, shot
+    world, live_server, new_page, shot
 ) -> None:  # type: ignore[no-untyped-def]
-    world = make_world()
     mine = world.ticket(title="财务部打印机卡纸 Printer jam", description="三楼 HP 打印机一直卡纸")
     theirs = world.ticket(by=world.other_customer, title="打印机缺粉", description="环球的打印机")
     services.comment_create(actor=world.agent, ticket=mine, body="备件已订购", is_internal=True)

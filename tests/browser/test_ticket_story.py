@@ -14,7 +14,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from gongdan.core.testing import PASSWORD, make_world
+from gongdan.testing import PASSWORD
 from gongdan.tickets.choices import Status, TimelineKind
 from gongdan.tickets.models import Ticket
 
@@ -80,11 +80,11 @@ def _agent_resolves(page: Page) -> None:
 
 
 def test_customer_and_agent_carry_a_ticket_from_submission_to_close(
+    world,
     live_server,
     new_page,
     shot,  # type: ignore[no-untyped-def]
 ) -> None:
-    make_world()
     base = live_server.url
     customer = new_page(locale="en-US")
     agent = new_page(locale="en-US")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gongdan.core.testing import World
 from gongdan.customers.models import Contact
+from gongdan.testing import World
 from gongdan.tickets.choices import Channel
 from gongdan.tickets.models import Comment, Ticket
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from gongdan.channels.choices import Vendor
 from gongdan.channels.models import ImIdentity, InboundMessage, WebhookDelivery, WecomApp
 from gongdan.channels.webhooks import services
-from gongdan.core.testing import make_world, run_together
+from gongdan.testing import run_together
 from gongdan.tickets.models import Ticket
 from tests.channels.conftest import Server
 from tests.channels.test_wecom_callback import AES_KEY_B64, CORP_ID, TOKEN, post, text_message
@@ -21,8 +21,7 @@ pytestmark = [
 ]
 
 
-def test_eight_simultaneous_deliveries_of_one_message_make_one_ticket() -> None:
-    world = make_world()
+def test_eight_simultaneous_deliveries_of_one_message_make_one_ticket(world) -> None:
     ImIdentity.objects.create(user=world.customer, vendor=Vendor.WECOM, external_id="LiLei")
     WecomApp.objects.create(
         code="desk", name="服务台", corp_id=CORP_ID, token=TOKEN, encoding_aes_key=AES_KEY_B64
@@ -37,8 +36,7 @@ def test_eight_simultaneous_deliveries_of_one_message_make_one_ticket() -> None:
     assert InboundMessage.objects.get().outcome == "ticket"
 
 
-def test_workers_racing_for_one_attempt_send_it_once(server: Server) -> None:
-    world = make_world()
+def test_workers_racing_for_one_attempt_send_it_once(world, server: Server) -> None:
     server.responder = lambda seen: (200, {})
     sub, _ = services.webhook_create(
         actor=world.admin, name="ERP", url=f"{server.url}/h", event_types=["ticket.created"]

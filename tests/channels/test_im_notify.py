@@ -10,8 +10,8 @@ import pytest
 from gongdan.channels.choices import Vendor
 from gongdan.channels.im_notify import send_dingtalk_notification, send_feishu_notification
 from gongdan.channels.models import ImApp, ImIdentity
-from gongdan.core.testing import World
 from gongdan.notifications import services as notifications
+from gongdan.testing import World
 from gongdan.tickets import services as tickets
 from tests.channels.conftest import Server
 from tests.channels.vendors import FakeDingTalkApi, FakeFeishuApi

@@ -10,7 +10,7 @@ from django.test import Client
 from gongdan.audit.models import AuditEvent
 from gongdan.channels.choices import Vendor
 from gongdan.channels.models import TeamRobot
-from gongdan.core.testing import World
+from gongdan.testing import World
 from tests.channels.conftest import Server
 from tests.channels.vendors import dingtalk_robot
 

@@ -15,8 +15,8 @@ from gongdan.channels.http import ChannelError
 from gongdan.channels.models import TeamRobot
 from gongdan.channels.robots import robot_test
 from gongdan.core.events import emit
-from gongdan.core.testing import World
 from gongdan.jobs.models import FailedTask
+from gongdan.testing import World
 from tests.channels.conftest import Server
 from tests.channels.vendors import dingtalk_robot, feishu_bot, wecom_robot
 

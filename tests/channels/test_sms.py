@@ -16,8 +16,8 @@ import pytest
 
 from gongdan.channels.http import ChannelError
 from gongdan.channels.sms.notify import send_sms_notification
-from gongdan.core.testing import World
 from gongdan.notifications import services as notifications
+from gongdan.testing import World
 from gongdan.tickets import services as tickets
 from tests.channels.conftest import Seen, Server
 

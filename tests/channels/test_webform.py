@@ -10,8 +10,8 @@ from django.test import Client
 
 from gongdan.audit.models import AuditEvent
 from gongdan.channels.models import WebForm
-from gongdan.core.testing import World
 from gongdan.customers.models import Contact
+from gongdan.testing import World
 from gongdan.tickets.choices import Channel
 from gongdan.tickets.models import Ticket
 

@@ -16,8 +16,8 @@ from gongdan.channels.models import WebhookDelivery, WebhookSubscription
 from gongdan.channels.webhooks import services
 from gongdan.channels.webhooks.signing import verify
 from gongdan.core.events import emit
-from gongdan.core.testing import World
 from gongdan.notifications.models import Notification
+from gongdan.testing import World
 from gongdan.tickets import services as tickets
 from tests.channels.conftest import Server
 from tests.channels.vendors import webhook_receiver

@@ -12,7 +12,7 @@ from gongdan.accounts.models import User
 from gongdan.channels.choices import Vendor
 from gongdan.channels.models import TeamRobot, WebhookDelivery, WebhookSubscription
 from gongdan.channels.webhooks import services
-from gongdan.core.testing import World
+from gongdan.testing import World
 from tests.api.conftest import Api
 from tests.channels.conftest import Server
 

@@ -19,7 +19,7 @@ from django.test import Client
 
 from gongdan.channels.choices import Vendor
 from gongdan.channels.models import ImIdentity, InboundMessage, WecomApp
-from gongdan.core.testing import World
+from gongdan.testing import World
 from gongdan.tickets.choices import Channel
 from gongdan.tickets.models import Comment, Ticket
 

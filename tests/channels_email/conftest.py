@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from gongdan.channels.email.models import Mailbox
-from gongdan.core.testing import World
+from gongdan.testing import World
 from tests.channels_email.corpus import MAILBOX
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"

@@ -22,8 +22,8 @@ from gongdan.channels.email.models import (
     Security,
 )
 from gongdan.channels.email.parse import parse, trim_reply
-from gongdan.core.testing import World
 from gongdan.customers.models import Contact
+from gongdan.testing import World
 from gongdan.tickets import services
 from gongdan.tickets.choices import Channel, Status
 from gongdan.tickets.models import Comment, Ticket, TicketWatcher

@@ -10,7 +10,7 @@ import pytest
 from gongdan.channels.email import intake
 from gongdan.channels.email.intake import receive
 from gongdan.channels.email.models import InboundMessage, Mailbox
-from gongdan.core.testing import World
+from gongdan.testing import World
 from tests.api.conftest import Api
 from tests.channels_email.corpus import mail
 

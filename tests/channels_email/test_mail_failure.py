@@ -10,8 +10,8 @@ from huey.contrib.djhuey import HUEY
 
 from gongdan.audit.models import AuditEvent
 from gongdan.channels.email.models import OutboundMessage
-from gongdan.core.testing import World
 from gongdan.jobs.models import FailedTask
+from gongdan.testing import World
 from gongdan.tickets import services
 from gongdan.tickets.choices import TimelineKind
 from gongdan.tickets.models import TimelineEntry

@@ -18,7 +18,7 @@ from gongdan.channels.email.models import (
     MailDomain,
     Security,
 )
-from gongdan.core.testing import World
+from gongdan.testing import World
 from gongdan.tickets.models import Ticket
 from tests.channels_email.conftest import Imap
 from tests.channels_email.corpus import cases, mail

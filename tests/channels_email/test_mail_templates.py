@@ -16,7 +16,7 @@ from gongdan.channels.email.models import MailTemplate
 from gongdan.channels.email.placeholders import TemplateProblem
 from gongdan.channels.email.template_services import mail_template_reset, mail_template_save
 from gongdan.core.errors import Forbidden, ValidationFailed
-from gongdan.core.testing import World
+from gongdan.testing import World
 from gongdan.tickets import services
 from tests.api.conftest import Api
 from tests.channels_email.conftest import Smtp

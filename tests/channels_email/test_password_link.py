@@ -12,7 +12,7 @@ from django.test import Client
 from gongdan.accounts.models import User
 from gongdan.channels.email.intake import receive
 from gongdan.channels.email.models import Mailbox
-from gongdan.core.testing import World
+from gongdan.testing import World
 from tests.api.conftest import _local_cache  # noqa: F401 - rate-limit counters in memory
 from tests.channels_email.conftest import Smtp
 from tests.channels_email.corpus import cases

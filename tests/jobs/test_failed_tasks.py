@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from gongdan.core.errors import Conflict, Forbidden
 from gongdan.core.models import OutboxEvent
-from gongdan.core.testing import World
 from gongdan.jobs import lease
 from gongdan.jobs.huey import PERIODIC_LEASE, SqliteHuey
 from gongdan.jobs.models import FailedTask, SchedulerLease
 from gongdan.jobs.services import failed_task_dismiss, failed_task_retry
 from gongdan.jobs.tasks import job
+from gongdan.testing import World
 
 runs: list[str] = []
 fail_next = {"on": True}

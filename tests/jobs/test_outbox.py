@@ -127,9 +127,8 @@ def test_backoff_grows_and_is_capped() -> None:
 
 
 def test_a_subscriber_that_keeps_failing_becomes_a_failed_task_an_admin_can_retry(
-    db: None, subs: dict[str, bool], monkeypatch: pytest.MonkeyPatch
+    world, db: None, subs: dict[str, bool], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from gongdan.core.testing import make_world
     from gongdan.jobs.services import failed_task_retry
 
     subs["b"] = True
@@ -145,7 +144,6 @@ def test_a_subscriber_that_keeps_failing_becomes_a_failed_task_an_admin_can_retr
     assert "RuntimeError" in failed.error and "b is broken" in failed.traceback
 
     subs["b"] = False  # the fix is deployed
-    world = make_world()
     failed_task_retry(actor=world.admin, failed=failed)
 
     failed.refresh_from_db()

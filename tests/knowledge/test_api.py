@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from gongdan.core.testing import World
 from gongdan.knowledge.models import Article, ArticleFeedback, Category
+from gongdan.testing import World
 from tests.knowledge.conftest import Kb
 
 pytestmark = pytest.mark.django_db

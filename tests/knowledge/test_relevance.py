@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gongdan.core.testing import World
 from gongdan.knowledge import selectors
+from gongdan.testing import World
 from tests.knowledge.conftest import Kb
 
 pytestmark = pytest.mark.django_db

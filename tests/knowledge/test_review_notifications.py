@@ -9,13 +9,13 @@ import pytest
 from django.utils import translation
 
 from gongdan.accounts.models import Membership
-from gongdan.core.testing import World
 from gongdan.knowledge import services
 from gongdan.knowledge.choices import ArticleStatus
 from gongdan.knowledge.models import Article
 from gongdan.notifications.choices import Kind
 from gongdan.notifications.models import Notification
 from gongdan.notifications.presenters import notification_text, notification_url
+from gongdan.testing import World
 
 pytestmark = pytest.mark.django_db
 

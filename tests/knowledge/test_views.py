@@ -11,9 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from gongdan.core.testing import World, upload
 from gongdan.knowledge import selectors, services
 from gongdan.knowledge.models import Article, ArticleFeedback, ArticleFile, SuggestionOpen
+from gongdan.testing import World, upload
 from gongdan.tickets import services as ticket_services
 from gongdan.tickets.choices import Status
 from tests.knowledge.conftest import Kb

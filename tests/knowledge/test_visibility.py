@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from gongdan.core.testing import World
 from gongdan.knowledge import selectors
 from gongdan.knowledge.models import Article
 from gongdan.search.selectors import search
+from gongdan.testing import World
 from tests.knowledge.conftest import Kb
 
 pytestmark = pytest.mark.django_db

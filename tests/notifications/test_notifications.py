@@ -11,8 +11,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from gongdan.accounts.models import User
-from gongdan.core.testing import World
 from gongdan.notifications.models import Notification, NotificationPreference
+from gongdan.testing import World
 from gongdan.tickets import services
 from gongdan.tickets.choices import Status
 from gongdan.tickets.models import Ticket

@@ -11,10 +11,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from gongdan.accounts.models import Membership
-from gongdan.core.testing import World
 from gongdan.notifications import services
 from gongdan.notifications.models import Notification, NotificationPreference, TeamNotificationOff
 from gongdan.notifications.selectors import preference_table
+from gongdan.testing import World
 from tests.api.conftest import Api
 
 WARN = ("sla.warning", "in_app")

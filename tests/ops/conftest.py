@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import subprocess
 import sys
 from pathlib import Path
 
@@ -49,3 +51,35 @@ def child_env(data_dir: Path, **extra: str) -> dict[str, str]:
 
 def gongdan_argv(*args: str) -> list[str]:
     return [sys.executable, "-m", "gongdan.cli", *args]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated embedded data dir with the cache table and the personas, built once per run
+    (migrating costs seconds in each child process); tests copy its database."""
+    data = tmp_path_factory.mktemp("sqlite-template") / "data"
+    env = child_env(data)
+    for args in (("migrate", "-v", "0"), ("createcachetable",)):
+        subprocess.run(gongdan_argv("manage", *args), env=env, check=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-c", PERSONAS], env=env, check=True, timeout=120, capture_output=True
+    )
+    return data / "gongdan.db"
+
+
+PERSONAS = """
+import os, django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongdan.config.settings")
+django.setup()
+from django.db import connection
+from gongdan.testing import make_world
+make_world()
+connection.close()
+"""
+
+
+def copy_database(template: Path, data_dir: Path) -> None:
+    """The template's SQLite database (with its WAL, if any) into a new data dir."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    for part in template.parent.glob(template.name + "*"):
+        shutil.copyfile(part, data_dir / part.name)

@@ -12,7 +12,7 @@ from django.db import connection
 from gongdan.audit.chain import seal, verify
 from gongdan.audit.models import AuditEvent, AuditHead
 from gongdan.audit.services import audit_record
-from gongdan.core.testing import World
+from gongdan.testing import World
 
 
 def _events(world: World, n: int) -> list[AuditEvent]:

@@ -6,7 +6,7 @@ from django.test import Client
 from gongdan.accounts.models import ApiToken
 from gongdan.accounts.services import token_authenticate
 from gongdan.cli import main
-from gongdan.core.testing import World
+from gongdan.testing import World
 
 
 def test_token_create_prints_a_token_that_authenticates_the_user(

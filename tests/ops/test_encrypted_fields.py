@@ -17,7 +17,7 @@ from gongdan.channels.models import TeamRobot, WebhookSubscription
 from gongdan.core import crypto
 from gongdan.core.fields import decrypt_existing, encrypt_existing
 from gongdan.core.management.commands.rotate_field_keys import encrypted_columns
-from gongdan.core.testing import World
+from gongdan.testing import World
 
 URL = "https://oapi.dingtalk.com/robot/send?access_token=tok-9f8e7d6c5b4a"
 SECRET = "SEC0123456789abcdef0123456789abcdef"

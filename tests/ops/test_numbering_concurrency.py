@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from gongdan.core.testing import World
+from gongdan.testing import World
 from gongdan.tickets import services
 from gongdan.tickets.models import Ticket
 

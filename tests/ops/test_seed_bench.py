@@ -13,6 +13,7 @@ from gongdan.tickets.models import Comment, Ticket, TimelineEntry
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_db")  # the demo and bench seed an empty installation
 def test_seed_bench_bulk_creates_consistent_tickets_and_keeps_the_sequence() -> None:
     call_command("seed_demo", tickets=20, stdout=io.StringIO())
 

@@ -25,6 +25,7 @@ def counts() -> dict[str, int]:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_db")  # the demo and bench seed an empty installation
 def test_seed_demo_builds_a_bilingual_dataset_in_every_status_and_is_idempotent() -> None:
     out = io.StringIO()
     call_command("seed_demo", tickets=150, stdout=out)
@@ -61,6 +62,7 @@ def test_seed_demo_builds_a_bilingual_dataset_in_every_status_and_is_idempotent(
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_db")  # the demo and bench seed an empty installation
 def test_seed_demo_if_empty_leaves_an_existing_installation_alone() -> None:
     User.objects.create_user(username="someone", password="x-very-long-pass")
     out = io.StringIO()

@@ -9,7 +9,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.ops.conftest import child_env, free_port, gongdan_argv
+from tests.ops.conftest import child_env, copy_database, free_port, gongdan_argv
 
 
 def http_status(url: str) -> int | None:
@@ -62,7 +62,10 @@ def _is_zombie(pid: int) -> bool:
         return True
 
 
-def test_serve_stops_the_other_process_and_fails_when_one_dies(tmp_path: Path) -> None:
+def test_serve_stops_the_other_process_and_fails_when_one_dies(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    copy_database(sqlite_template, tmp_path / "data")  # migrated already: starts at once
     port = free_port()
     proc = subprocess.Popen(
         gongdan_argv("serve", "--port", str(port), "-v", "0"),

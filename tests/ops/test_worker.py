@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ops.conftest import child_env, gongdan_argv
+from tests.ops.conftest import child_env, copy_database, gongdan_argv
 
 SETUP = """
 import os, django
@@ -107,10 +107,11 @@ class Shape:
 
 
 def _prepare(env: dict[str, str]) -> Shape:
+    """Migrate, add the cache table and the personas: once per run (copied from then on)."""
     shape = Shape(env)
     subprocess.run(gongdan_argv("manage", "migrate", "-v", "0"), env=env, check=True, timeout=300)
     subprocess.run(gongdan_argv("manage", "createcachetable"), env=env, check=True, timeout=60)
-    shape.run(SETUP + "from gongdan.core.testing import make_world; make_world()")
+    shape.run(SETUP + "from gongdan.testing import make_world; make_world()")
     return shape
 
 
@@ -126,27 +127,53 @@ def _stop(shape: Shape) -> None:
 
 
 @pytest.fixture
-def sqlite_shape(tmp_path: Path) -> Iterator[Shape]:
-    shape = _prepare(child_env(tmp_path / "data", GONGDAN_OUTBOX_CLAIM_SECONDS="3"))
+def sqlite_shape(tmp_path: Path, sqlite_template: Path) -> Iterator[Shape]:
+    copy_database(sqlite_template, tmp_path / "data")
+    shape = Shape(child_env(tmp_path / "data", GONGDAN_OUTBOX_CLAIM_SECONDS="3"))
     yield shape
     _stop(shape)
 
 
-@pytest.fixture
-def pg_shape(tmp_path: Path) -> Iterator[Shape]:
-    import psycopg
-
+def _postgres_base() -> str:
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith(("postgres://", "postgresql://")):
         pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://…) and Redis")
+    return base.rsplit("/", 1)[0]
+
+
+def _postgres_admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(_postgres_base() + "/postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+@pytest.fixture(scope="session")
+def pg_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated PostgreSQL database with the personas, built once; each test's database is
+    created from it (CREATE DATABASE … TEMPLATE copies the files, no migrations)."""
+    name = f"gd_worker_tpl_{uuid.uuid4().hex[:8]}"
+    _postgres_admin(f'CREATE DATABASE "{name}"')
+    env = child_env(
+        tmp_path_factory.mktemp("pg-template"),
+        DATABASE_URL=f"{_postgres_base()}/{name}",
+        SECRET_KEY="worker-test",
+    )
+    _prepare(env)
+    yield name
+    _postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_shape(tmp_path: Path, pg_template: str) -> Iterator[Shape]:
     name = f"gd_worker_{uuid.uuid4().hex[:8]}"
-    admin_url = base.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    redis_db = os.environ.get("GONGDAN_TEST_REDIS_DB", "9")
+    _postgres_admin(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"')
+    # One Redis database per xdist worker (gw0 → 9, gw1 → 10, …) so parallel runs never share.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or "0"
+    redis_db = int(os.environ.get("GONGDAN_TEST_REDIS_DB", "9")) + int(worker)
     env = child_env(
         tmp_path / "data",
-        DATABASE_URL=base.rsplit("/", 1)[0] + f"/{name}",
+        DATABASE_URL=f"{_postgres_base()}/{name}",
         REDIS_URL=f"redis://127.0.0.1:6379/{redis_db}",
         SECRET_KEY="worker-test",
         GONGDAN_OUTBOX_CLAIM_SECONDS="3",
@@ -154,12 +181,11 @@ def pg_shape(tmp_path: Path) -> Iterator[Shape]:
     import redis
 
     redis.Redis.from_url(env["REDIS_URL"]).flushdb()
-    shape = _prepare(env)
+    shape = Shape(env)
     yield shape
     _stop(shape)
     redis.Redis.from_url(env["REDIS_URL"]).flushdb()
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _once_through_one_consumer(shape: Shape, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from django.test import Client
 
 from gongdan.channels.email.outbound import render
-from gongdan.core.testing import World
+from gongdan.testing import World
 from gongdan.tickets import services
 from gongdan.tickets.choices import Status, TimelineKind
 from gongdan.tickets.models import Ticket

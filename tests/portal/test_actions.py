@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from gongdan.core.testing import World, upload
+from gongdan.testing import World, upload
 from gongdan.tickets import services
 from gongdan.tickets.choices import Status
 from gongdan.tickets.models import Comment, Ticket

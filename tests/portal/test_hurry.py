@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gongdan.core.errors import DomainError
-from gongdan.core.testing import World, make_world
 from gongdan.notifications.models import Notification
+from gongdan.testing import World
 from gongdan.tickets import services
 from gongdan.tickets.choices import Status, TimelineKind
 from gongdan.tickets.models import Ticket, TimelineEntry
@@ -187,10 +187,9 @@ def test_api_staff_get_403_and_outsiders_404(world: World) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_hurries_at_once_record_one() -> None:
+def test_two_hurries_at_once_record_one(world) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL; SQLite serialises writers anyway")
-    world = make_world()
     ticket = world.ticket()
     results: list[str] = []
     barrier = threading.Barrier(2)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from gongdan.core.errors import DomainError
 from gongdan.core.models import OutboxEvent
-from gongdan.core.testing import World
+from gongdan.testing import World
 from gongdan.tickets import services
 from gongdan.tickets.models import LookupCode, Ticket
 from gongdan.tickets.services.lookup import (

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from gongdan.core.testing import World, upload
+from gongdan.testing import World, upload
 from gongdan.tickets import services
 from gongdan.tickets.choices import Channel, Status
 from gongdan.tickets.models import Attachment, Ticket, TicketSequence

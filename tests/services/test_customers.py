@@ -3,9 +3,9 @@
 import pytest
 
 from gongdan.core.errors import Forbidden
-from gongdan.core.testing import World
 from gongdan.customers.models import Contact
 from gongdan.customers.services import contact_create, customer_register
+from gongdan.testing import World
 from gongdan.tickets import selectors
 
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from gongdan.core.errors import DomainError
-from gongdan.core.testing import World, upload
+from gongdan.testing import World, upload
 from gongdan.tickets.choices import Channel, Status
 from gongdan.tickets.models import Attachment, Ticket
 

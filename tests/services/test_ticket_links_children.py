@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from gongdan.core.errors import ValidationFailed
-from gongdan.core.testing import World
+from gongdan.testing import World
 from gongdan.tickets import services
 from gongdan.tickets.choices import LinkKind, TimelineKind
 from gongdan.tickets.models import Ticket, TicketLink

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gongdan.audit.models import AuditEvent
 from gongdan.core.models import OutboxEvent
-from gongdan.core.testing import World
+from gongdan.testing import World
 from gongdan.tickets import services
 from gongdan.tickets.choices import Status, TimelineKind
 from gongdan.tickets.models import Ticket

@@ -3,7 +3,7 @@
 import pytest
 
 from gongdan.core.errors import Conflict, DomainError
-from gongdan.core.testing import World
+from gongdan.testing import World
 from gongdan.tickets import selectors, services
 from gongdan.tickets.choices import LinkKind, Status, TimelineKind
 from gongdan.tickets.models import TicketWatcher

@@ -3,7 +3,7 @@
 import pytest
 
 from gongdan.core.errors import DomainError, NotFound
-from gongdan.core.testing import World
+from gongdan.testing import World
 from gongdan.tickets import services
 from gongdan.tickets.choices import Status, TimelineKind
 from gongdan.tickets.models import Comment, Ticket

@@ -6,7 +6,7 @@ import pytest
 
 from gongdan.audit.models import AuditEvent
 from gongdan.core.errors import ValidationFailed
-from gongdan.core.testing import World
+from gongdan.testing import World
 from gongdan.tickets import services
 from gongdan.tickets.choices import TimelineKind
 from gongdan.tickets.models import Category

@@ -1,6 +1,6 @@
 """Who sees which tickets, and what of them."""
 
-from gongdan.core.testing import World
+from gongdan.testing import World
 from gongdan.tickets import selectors, services
 from gongdan.tickets.selectors import TicketFilters, View
 

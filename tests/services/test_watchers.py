@@ -8,7 +8,7 @@ import pytest
 
 from gongdan.audit.models import AuditEvent
 from gongdan.core.errors import Forbidden, NotFound, ValidationFailed
-from gongdan.core.testing import World
+from gongdan.testing import World
 from gongdan.tickets import policies, services
 from gongdan.tickets.choices import TimelineKind
 from gongdan.tickets.models import Ticket, TicketWatcher

@@ -12,10 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from gongdan.core.testing import World
 from gongdan.sla.io import calendar_export_json, special_days_export_ical
 from gongdan.sla.models import BusinessCalendar, SlaPolicy
 from gongdan.sla.services import calendar_create, special_day_set, working_hours_set
+from gongdan.testing import World
 from tests.sla.conftest import sh
 
 URL = "/desk/settings/calendars/"

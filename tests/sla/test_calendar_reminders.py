@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from gongdan.accounts.choices import Role
 from gongdan.accounts.services import user_create
-from gongdan.core.testing import World
 from gongdan.notifications.choices import Kind
 from gongdan.notifications.models import Notification
 from gongdan.notifications.presenters import notification_text, notification_url
@@ -20,6 +19,7 @@ from gongdan.sla.models import BusinessCalendar, SpecialDay
 from gongdan.sla.reminders import remind_next_year
 from gongdan.sla.selectors import calendars_missing_next_year
 from gongdan.sla.services import special_day_set
+from gongdan.testing import World
 from tests.sla.conftest import sh
 
 

@@ -8,7 +8,6 @@ import pytest
 
 from gongdan.audit.models import AuditEvent
 from gongdan.core.errors import Forbidden, NotFound, ValidationFailed
-from gongdan.core.testing import World
 from gongdan.sla.clock import add_business_time
 from gongdan.sla.models import BusinessCalendar, SpecialDay, WorkingHours
 from gongdan.sla.selectors import calendar_get, calendar_spec
@@ -19,6 +18,7 @@ from gongdan.sla.services import (
     special_day_set,
     working_hours_set,
 )
+from gongdan.testing import World
 
 from .conftest import sh
 

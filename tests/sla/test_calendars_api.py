@@ -10,10 +10,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gongdan.audit.models import AuditEvent
-from gongdan.core.testing import World
 from gongdan.sla.io import calendar_export_json, special_days_export_ical
 from gongdan.sla.models import BusinessCalendar, SpecialDay
 from gongdan.sla.services import calendar_create, special_day_set, working_hours_set
+from gongdan.testing import World
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from gongdan.core.testing import World
 from gongdan.sla.choices import SlaTarget
 from gongdan.sla.models import BusinessCalendar, SlaClock, SlaPolicy
+from gongdan.testing import World
 from gongdan.tickets import services
 from gongdan.tickets.choices import Priority, Status
 from gongdan.tickets.models import Ticket

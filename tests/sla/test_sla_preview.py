@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from gongdan.core.testing import World
 from gongdan.sla.models import BusinessCalendar, SlaPolicy
+from gongdan.testing import World
 
 
 @pytest.fixture

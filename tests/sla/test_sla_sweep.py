@@ -9,10 +9,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from gongdan.core.testing import World
 from gongdan.notifications.models import Notification
 from gongdan.sla.models import BusinessCalendar, EscalationLevel, SlaClock, SlaPolicy
 from gongdan.sla.sweep import sweep
+from gongdan.testing import World
 from gongdan.tickets.choices import Priority, TimelineKind
 from gongdan.tickets.models import Ticket, TicketWatcher, TimelineEntry
 from tests.sla.conftest import sh

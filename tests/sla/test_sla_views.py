@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from gongdan.core.testing import World
 from gongdan.sla.models import SlaPolicy
 from gongdan.sla.sweep import sweep
+from gongdan.testing import World
 from gongdan.tickets.models import Ticket
 
 

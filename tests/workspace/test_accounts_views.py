@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.test import Client
 
 from gongdan.accounts.models import User
-from gongdan.core.testing import PASSWORD, World
+from gongdan.testing import PASSWORD, World
 
 
 def test_home_sends_staff_to_the_workspace(world: World) -> None:

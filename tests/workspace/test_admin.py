@@ -7,7 +7,7 @@ import pytest
 from gongdan.accounts.choices import Role
 from gongdan.accounts.models import AgentProfile, User
 from gongdan.audit.models import AuditEvent
-from gongdan.core.testing import World
+from gongdan.testing import World
 
 
 @pytest.mark.parametrize(

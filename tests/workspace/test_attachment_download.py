@@ -2,7 +2,7 @@
 
 import pytest
 
-from gongdan.core.testing import World, upload
+from gongdan.testing import World, upload
 from gongdan.tickets import services
 
 

@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from gongdan.core.testing import World, make_world
 from gongdan.notifications.models import Notification
+from gongdan.testing import World
 from gongdan.tickets import services
 from gongdan.tickets.choices import Status, SupervisionStatus, TimelineKind
 from gongdan.tickets.models import Reminder, Supervision, Ticket, TimelineEntry
@@ -400,10 +400,9 @@ def test_supervision_list_query_count_is_constant(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_sweepers_at_once_fire_each_reminder_and_overdue_once() -> None:
+def test_two_sweepers_at_once_fire_each_reminder_and_overdue_once(world) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("SKIP LOCKED needs PostgreSQL; SQLite serialises writers anyway")
-    world = make_world()
     ticket = world.ticket()
     ticket = services.ticket_assign(actor=world.agent, ticket=ticket, assignee=world.agent)
     now = timezone.now()

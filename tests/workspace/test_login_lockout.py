@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from gongdan.core.testing import PASSWORD, World
+from gongdan.testing import PASSWORD, World
 
 
 @pytest.fixture(autouse=True)

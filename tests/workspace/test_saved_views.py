@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.test import Client
 
-from gongdan.core.testing import World
+from gongdan.testing import World
 from gongdan.tickets.models import SavedView
 
 HTMX = {"HX-Request": "true", "HX-Target": "saved-views"}

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from gongdan.core.testing import World, upload
+from gongdan.testing import World, upload
 from gongdan.tickets import services
 from gongdan.tickets.choices import LinkKind, Priority, Status, TimelineKind
 from gongdan.tickets.models import Attachment, Comment, Ticket, TicketLink

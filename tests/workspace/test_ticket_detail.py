@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from gongdan.core.testing import World, upload
+from gongdan.testing import World, upload
 from gongdan.tickets import services
 from gongdan.tickets.models import Ticket
 

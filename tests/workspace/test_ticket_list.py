@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import Client
 
-from gongdan.core.testing import World
+from gongdan.testing import World
 from gongdan.tickets import services
 from gongdan.tickets.choices import Priority, Status
 

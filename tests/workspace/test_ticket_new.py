@@ -6,8 +6,8 @@ from typing import Any
 
 from django.test import Client
 
-from gongdan.core.testing import World, upload
 from gongdan.customers.models import Contact
+from gongdan.testing import World, upload
 from gongdan.tickets.choices import Channel
 from gongdan.tickets.models import Ticket
 

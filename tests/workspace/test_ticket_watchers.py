@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from gongdan.core.testing import World
+from gongdan.testing import World
 from gongdan.tickets import services
 from gongdan.tickets.models import Ticket, TicketWatcher
 

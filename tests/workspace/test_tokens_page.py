@@ -8,7 +8,7 @@ from django.test import Client
 
 from gongdan.accounts.models import ApiToken
 from gongdan.audit.models import AuditEvent
-from gongdan.core.testing import World
+from gongdan.testing import World
 
 
 def _new_token(html: str) -> str:

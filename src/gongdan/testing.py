@@ -3,15 +3,28 @@
 ``world`` gives one of each: admin, supervisor, agent (team IT), other_agent (team Field),
 customer and org_admin (organization Acme), other_customer (organization Globex), two ticket
 types and a category — Healthchecks-style alice/bob/charlie, for a helpdesk.
+
+The personas are built once per test run, committed right after the test database is created
+(``django_db_setup``), and every test that uses the database sees them; each test runs in a
+transaction that is rolled back, so what a test changes is gone for the next one (Django's
+``setUpTestData``, for a whole run). ``world`` hands each test its own deep copy of the model
+instances, so one test's in-memory edits never reach another. Transactional tests (live server,
+concurrency proofs) end with a flush that empties every table; they run after all the others
+(pytest-django orders them last) and rebuild the personas when they find them gone. A test that
+needs empty tables asks for ``empty_db``, which deletes the personas inside its transaction.
+
+Lives at the top of the package, not in ``core``: it builds rows of every domain app.
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Model
 from django.test import Client
 
 from gongdan.accounts.choices import Role
@@ -173,9 +186,63 @@ def make_world() -> World:
     )
 
 
+class _Session:
+    """The personas committed for this run (None until the test database exists), and the
+    primary keys each table held before them (what the migrations wrote)."""
+
+    world: World | None = None
+    migrated: ClassVar[dict[type[Model], set[Any]]] = {}
+
+
+def _build_committed_world() -> World:
+    from django.apps import apps
+
+    concrete = [m for m in apps.get_models() if m._meta.managed and not m._meta.proxy]
+    _Session.migrated = {m: set(m._base_manager.values_list("pk", flat=True)) for m in concrete}
+    _Session.world = make_world()
+    return _Session.world
+
+
+def _world_is_stored(world: World) -> bool:
+    return User.objects.filter(pk=world.admin.pk, username=world.admin.username).exists()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """pytest-django's test database, with the personas committed in it once."""
+    with django_db_blocker.unblock():
+        _build_committed_world()
+
+
+def _transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
 @pytest.fixture
-def world(db: None) -> World:
-    return make_world()
+def world(request: pytest.FixtureRequest, db: None) -> World:
+    """The personas: a private copy per test (their rows roll back with the test)."""
+    stored = _Session.world
+    if _transactional(request) and (stored is None or not _world_is_stored(stored)):
+        # The flush that ended an earlier transactional test removed them: build them again,
+        # committed (this test has no enclosing transaction).
+        stored = _build_committed_world()
+    assert stored is not None, "the personas are built with the test database"
+    return copy.deepcopy(stored)
+
+
+@pytest.fixture
+def empty_db(db: None) -> None:
+    """The tables as the migrations left them: the personas' rows (and everything they made)
+    are deleted inside the test's transaction, so they are back for the next test. Foreign keys
+    are deferred to commit on both databases, and this transaction never commits."""
+    from django.db import connection
+
+    for model, kept in _Session.migrated.items():
+        rows = model._base_manager.exclude(pk__in=kept) if kept else model._base_manager.all()
+        rows._raw_delete(connection.alias)
 
 
 def upload(name: str = "报告.pdf", content: bytes = b"%PDF-1.4 test", **kw: Any) -> Any:
