@@ -312,3 +312,18 @@ def test_an_outsider_with_someone_elses_link_cannot_open_or_change_an_account(
     assert not User.objects.filter(email=VICTIM).exists()
     assert int(outsider.session["_auth_user_id"]) == world.other_customer.pk
     assert Contact.objects.filter(email=VICTIM).count() == 0
+
+
+def test_wrong_confirmation_passwords_count_towards_the_sign_in_lockout(
+    mail_on: Smtp, db: None, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.GONGDAN_LOGIN_FAILURES_PER_NAME = 2
+    _sign_up(Client(), django_capture_on_commit_callbacks, email=VICTIM, password=PASSWORD)
+    link = _links(mail_on, VICTIM, "/portal/register/confirm/")[0]
+    for n in range(2):
+        Client().post(link, {"password": f"guess-{n}-2026"})
+
+    right = Client().post(link, {"password": PASSWORD})
+
+    assert right.status_code == 422 and "Too many failed sign-ins" in right.content.decode()
+    assert not User.objects.filter(email=VICTIM).exists()

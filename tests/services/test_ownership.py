@@ -123,6 +123,14 @@ def test_the_data_migration_marks_only_unchecked_self_sign_ups(world: World) -> 
     channel = User.objects.create(
         username="mail:c@x.example", email="c@x.example", password=make_password(None)
     )
+    seeded = user_create(
+        actor=None,
+        username="d@x.example",
+        role=Role.CUSTOMER,
+        password=PASSWORD,
+        email="d@x.example",
+    )
+    contact_create(actor=None, name="d", email="d@x.example", organization=world.acme, user=seeded)
     migration = importlib.import_module(
         "gongdan.accounts.migrations.0004_unproven_self_registrations"
     )
@@ -131,4 +139,6 @@ def test_the_data_migration_marks_only_unchecked_self_sign_ups(world: World) -> 
 
     unproven = set(User.objects.filter(address_proven=False).values_list("pk", flat=True))
     assert unproven == {signed_up.pk, by_mobile.pk}
-    assert {staff_made.pk, channel.pk, world.customer.pk, world.agent.pk}.isdisjoint(unproven)
+    assert {staff_made.pk, channel.pk, seeded.pk, world.customer.pk, world.agent.pk}.isdisjoint(
+        unproven
+    )

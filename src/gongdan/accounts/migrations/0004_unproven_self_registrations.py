@@ -4,10 +4,12 @@ Which existing logins count as proven (the choice, also in docs/architecture.md,
 - staff (any role but customer): made by an administrator or a script;
 - customer logins without a usable password (``mail:…`` and ``web:…`` logins made by mail intake
   and the web form): nobody signs in to them without following a link mailed to the address;
-- customer logins with a ``user.created`` audit event: made by staff in the workspace or the API.
+- customer logins with a ``user.created`` audit event: made by staff in the workspace or the API;
+- customer logins whose contact belongs to an organization: the old sign-up never placed anyone
+  in one, so staff (or a seeding or import script) did.
 The rest, customer logins with a usable password whose login name is their own email address or
-mobile number and that no staff member created, are what ``customer_register`` used to make
-unchecked: they are marked unproven. Such a login keeps signing in as before; mail and web forms
+mobile number, made by no staff member and in no organization, are what ``customer_register``
+used to make unchecked: they are marked unproven. Such a login keeps signing in as before; mail and web forms
 from its address are no longer filed under it until a password link mailed to the address proves
 it (``portal:password_reset``). Reversing the migration drops nothing but the marks.
 """
@@ -33,6 +35,7 @@ def mark_unproven(apps: Any, schema_editor: Any) -> None:
         .exclude(username="")
         .exclude(password__startswith="!")  # unusable password: a channel login
         .exclude(password="")
+        .exclude(contact__organization__isnull=False)
     )
     unproven = [pk for pk in candidates.values_list("pk", flat=True) if pk not in staff_made]
     for start in range(0, len(unproven), 500):
@@ -43,6 +46,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0003_user_address_proven"),
         ("audit", "0001_initial"),
+        ("customers", "0002_organization_tier"),
     ]
 
     operations = [migrations.RunPython(mark_unproven, migrations.RunPython.noop)]
