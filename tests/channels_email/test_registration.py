@@ -223,6 +223,9 @@ def test_the_answer_is_the_same_for_a_known_address_and_its_owner_gets_a_passwor
     assert _without_csrf(pages[0]) == _without_csrf(pages[1])
     assert _links(mail_on, world.customer.email, "/portal/register/confirm/") == []
     assert len(_links(mail_on, world.customer.email, "/portal/password/reset/")) == 1
+    told = mail_on.to(world.customer.email)[-1]
+    assert told["Subject"] == "Your address already has a service desk account"
+    assert "x-" + PASSWORD not in told.get_content()
     assert len(_links(mail_on, "new@nowhere.example", "/portal/register/confirm/")) == 1
     world.customer.refresh_from_db()
     assert world.customer.check_password(PASSWORD)  # the sign-up changed nothing
@@ -284,7 +287,7 @@ def test_the_mail_is_in_the_sign_up_language(
 
     message = mail_on.to(VICTIM)[-1]
     assert message["Subject"] == "确认您在服务台的邮箱地址"
-    assert "张伟" in message.get_content()
+    assert f"{VICTIM}，您好" in message.get_content()  # the address, never the typed name
 
 
 def test_without_mail_the_page_says_so_and_opens_nothing(

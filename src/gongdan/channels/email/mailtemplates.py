@@ -29,6 +29,7 @@ RESOLVED = "ticket.resolved"
 LOOKUP_CODE = "portal.lookup_code"
 PASSWORD = "account.password"
 REGISTER = "account.register"
+EXISTS = "account.exists"
 
 BASE = ("message", "recipient.name", "site.url", "link")
 TICKET = ("ticket.number", "ticket.title", "ticket.status", "ticket.priority", "actor")
@@ -105,6 +106,15 @@ def specs() -> list[Spec]:
             False,
         )
     )
+    out.append(
+        Spec(
+            EXISTS,
+            _("Someone signed up with my address, which already has an account"),
+            str(Audience.CUSTOMER),
+            ("recipient.name", "login.link", "reset.link", "site.url"),
+            False,
+        )
+    )
     order = {str(Audience.CUSTOMER): 0, str(Audience.STAFF): 1, str(Audience.ADMIN): 2}
     return sorted(out, key=lambda s: order[s.audience])
 
@@ -173,6 +183,25 @@ def default_template(key: str, language: str) -> tuple[str, str]:
                         "If you did not sign up, ignore this mail: without the link nobody can "
                         "open an account for this address."
                     ),
+                ]
+            )
+            return subject, body + "\n"
+        if key == EXISTS:
+            subject = _("Your address already has a service desk account")
+            body = "\n\n".join(
+                [
+                    _("Hello {recipient.name},"),
+                    _(
+                        "Someone, probably you, tried to sign up for the service desk with this "
+                        "address. It already has an account, so none was opened. Sign in here:"
+                    )
+                    + "\n{login.link}",
+                    _(
+                        "Forgot the password? Set a new one with this link (it works once, for "
+                        "3 days):"
+                    )
+                    + "\n{reset.link}",
+                    _("If it was not you, ignore this mail: your account is unchanged."),
                 ]
             )
             return subject, body + "\n"
@@ -314,6 +343,7 @@ def sample_values(key: str, language: str) -> dict[str, str]:
         values["code"] = "482913"
         values["reset.link"] = f"{settings.SITE_URL}/portal/password/reset/Mg/sample-token/"
         values["confirm.link"] = f"{settings.SITE_URL}/portal/register/confirm/sample-token/"
+        values["login.link"] = f"{settings.SITE_URL}/portal/login/"
     return values
 
 
