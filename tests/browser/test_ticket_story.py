@@ -10,6 +10,7 @@ pages are saved under artifacts/screenshots/.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -17,6 +18,9 @@ from playwright.sync_api import Page, expect
 from gongdan.testing import PASSWORD
 from gongdan.tickets.choices import Status, TimelineKind
 from gongdan.tickets.models import Ticket
+from tests.api.conftest import _local_cache  # noqa: F401 - rate-limit counters in memory
+from tests.channels_email.conftest import Smtp
+from tests.channels_email.conftest import smtp as smtp_server  # noqa: F401 - a real SMTP server
 
 NOTE = "内部备注：客户的打印机驱动版本过旧 (internal only)"
 REPLY = "您好，已远程更新驱动，请再试一次。Driver updated, please retry."
@@ -25,13 +29,21 @@ REASON = "还是打印不出来 Still cannot print"
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _customer_registers_and_submits(page: Page, base: str, shot) -> Ticket:  # type: ignore[no-untyped-def]
+def _customer_registers_and_submits(page: Page, base: str, shot, smtp: Smtp) -> Ticket:  # type: ignore[no-untyped-def]
     page.goto(f"{base}/portal/register/")
     page.get_by_label("Your name").fill("王小明")
     page.get_by_label("Email").fill("xiaoming@example.cn")
     page.get_by_label("Password").fill("Xiaoming-2026-pw")
     page.get_by_role("button", name="Register").click()
-    page.wait_for_url(lambda url: "/register/" not in url)  # registered and signed in
+    expect(page.get_by_test_id("register-sent")).to_be_visible()
+    found = re.search(
+        r"/portal/register/confirm/\S+/", smtp.to("xiaoming@example.cn")[-1].get_content()
+    )
+    assert found is not None
+    page.goto(f"{base}{found.group(0)}")
+    page.get_by_label("The password you chose when you signed up").fill("Xiaoming-2026-pw")
+    page.get_by_role("button", name="Open my account").click()
+    page.wait_for_url(lambda url: "/register/" not in url)  # confirmed and signed in
     page.goto(f"{base}/portal/tickets/new/")
     page.get_by_label("Type").select_option(label="Incident")
     page.get_by_label("Title").fill("三楼打印机无法打印 Printer on 3F offline")
@@ -84,12 +96,16 @@ def test_customer_and_agent_carry_a_ticket_from_submission_to_close(
     live_server,
     new_page,
     shot,  # type: ignore[no-untyped-def]
+    request: pytest.FixtureRequest,
+    settings: Any,
 ) -> None:
+    smtp: Smtp = request.getfixturevalue("smtp_server")
+    settings.GONGDAN_EMAIL_ENABLED = True
     base = live_server.url
     customer = new_page(locale="en-US")
     agent = new_page(locale="en-US")
 
-    ticket = _customer_registers_and_submits(customer, base, shot)
+    ticket = _customer_registers_and_submits(customer, base, shot, smtp)
     _agent_takes_notes_replies_resolves(agent, base, ticket, shot)
 
     # The customer sees the reply, never the note, and rejects the resolution.

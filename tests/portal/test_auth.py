@@ -2,98 +2,50 @@
 
 from django.urls import reverse
 
-from gongdan.accounts.choices import Role
 from gongdan.accounts.models import User
 from gongdan.customers.models import Contact
 from gongdan.testing import PASSWORD, World
 
 
-def test_register_by_email_creates_a_customer_and_signs_in(client, db) -> None:
+def test_register_opens_no_account_before_the_address_is_confirmed(
+    client, empty_db, settings
+) -> None:
+    settings.GONGDAN_EMAIL_ENABLED = True
+
     response = client.post(
         reverse("portal:register"),
-        {"name": "王小明", "email": "Xiaoming@Example.COM", "mobile": "", "password": PASSWORD},
+        {"name": "王小明", "email": "Xiaoming@Example.COM", "password": PASSWORD},
     )
 
     assert response.status_code == 302
-    assert response.url == reverse("portal:tickets")
-    user = User.objects.get(email="xiaoming@example.com")
-    assert (user.role, user.display_name, user.mobile) == (Role.CUSTOMER, "王小明", "")
-    assert Contact.objects.get(user=user).email == "xiaoming@example.com"
-    assert client.get(reverse("portal:tickets")).status_code == 200
-
-
-def test_register_by_mobile(client, db) -> None:
-    response = client.post(
-        reverse("portal:register"),
-        {"name": "李雷", "email": "", "mobile": "13800138000", "password": PASSWORD},
-    )
-
-    assert response.status_code == 302
-    user = User.objects.get(mobile="13800138000")
-    assert (user.role, user.email, user.username) == (Role.CUSTOMER, "", "13800138000")
-    assert Contact.objects.get(user=user).mobile == "13800138000"
-
-
-def test_register_with_a_taken_email_shows_a_clear_error(client, world: World) -> None:
-    users_before = User.objects.count()
-
-    response = client.post(
-        reverse("portal:register"),
-        {"name": "X", "email": "customer@customer.test", "mobile": "", "password": PASSWORD},
-    )
-
-    assert response.status_code == 422
-    assert response.context["form"].errors == {
-        "email": ["A user with this email address already exists."]
-    }
-    assert User.objects.count() == users_before
+    assert response.url == reverse("portal:register_sent")
+    assert User.objects.count() == 0 and Contact.objects.count() == 0
     assert "_auth_user_id" not in client.session
 
 
-def test_register_with_a_taken_mobile_shows_a_clear_error(client, db) -> None:
-    client.post(
-        reverse("portal:register"),
-        {"name": "A", "email": "", "mobile": "13900001111", "password": PASSWORD},
-    )
-    other = type(client)()
+def test_register_without_an_email_address_is_refused(client, empty_db, settings) -> None:
+    settings.GONGDAN_EMAIL_ENABLED = True
 
-    response = other.post(
-        reverse("portal:register"),
-        {"name": "B", "email": "", "mobile": "13900001111", "password": PASSWORD},
+    response = client.post(
+        reverse("portal:register"), {"name": "A", "email": "", "password": PASSWORD}
     )
 
     assert response.status_code == 422
-    assert response.context["form"].errors == {
-        "mobile": ["A user with this mobile number already exists."]
-    }
-    assert User.objects.filter(mobile="13900001111").count() == 1
+    assert list(response.context["form"].errors) == ["email"]
+    assert User.objects.count() == 0
 
 
-def test_register_without_email_or_mobile_is_refused(client, db) -> None:
-    users = User.objects.count()
-
-    response = client.post(
-        reverse("portal:register"), {"name": "A", "email": "", "mobile": "", "password": PASSWORD}
-    )
-
-    assert response.status_code == 422
-    assert response.context["form"].non_field_errors() == [
-        "Enter an email address or a mobile number."
-    ]
-    assert User.objects.count() == users
-
-
-def test_register_with_a_weak_password_is_refused(client, db) -> None:
-    users = User.objects.count()
+def test_register_with_a_weak_password_is_refused(client, empty_db, settings) -> None:
+    settings.GONGDAN_EMAIL_ENABLED = True
 
     response = client.post(
         reverse("portal:register"),
-        {"name": "A", "email": "a@example.com", "mobile": "", "password": "12345678"},
+        {"name": "A", "email": "a@example.com", "password": "12345678"},
     )
 
     assert response.status_code == 422
     assert list(response.context["form"].errors) == ["password"]
-    assert User.objects.count() == users
+    assert User.objects.count() == 0
 
 
 def test_login_by_email(client, world: World) -> None:

@@ -1,6 +1,7 @@
 """Customer records: self-registration never takes over someone else's contact."""
 
 import pytest
+from django.contrib.auth.hashers import make_password
 
 from gongdan.core.errors import Forbidden
 from gongdan.customers.models import Contact
@@ -20,7 +21,7 @@ def test_registering_with_a_known_address_does_not_take_over_the_contact(world: 
     caller_ticket = world.ticket(by=world.agent, requester=manager)
 
     stranger = customer_register(
-        name="陌生人", email="IT@acme.example.cn", password="Stranger-2026-pw"
+        name="陌生人", email="IT@acme.example.cn", password_hash=make_password("Stranger-2026-pw")
     )
 
     manager.refresh_from_db()

@@ -84,3 +84,26 @@ def test_the_portal_sign_in_locks_as_well_in_the_users_language(world: World) ->
     )
 
     assert locked.status_code == 200 and "登录失败次数过多" in locked.content.decode()
+
+
+def test_the_django_admin_sign_in_locks_too(world: World) -> None:
+    # Given three wrong passwords for the admin on /admin/login/
+    codes = [_sign_in("/admin/login/", "admin", "wrong").status_code for _ in range(3)]
+
+    # When the right password follows
+    locked = _sign_in("/admin/login/", "admin", PASSWORD)
+
+    # Then it waits like on every other sign-in form
+    assert codes == [200, 200, 200]
+    assert locked.status_code == 200 and "Too many failed sign-ins" in locked.content.decode()
+    assert "_auth_user_id" not in locked.client.session
+    cache.clear()  # the window has passed
+    assert _sign_in("/admin/login/", "admin", PASSWORD).status_code == 302
+
+
+def test_failures_on_different_forms_add_up_for_one_name(world: World) -> None:
+    _sign_in("/admin/login/", "admin", "wrong")
+    _sign_in("/accounts/login/", "admin", "wrong")
+    _sign_in("/portal/login/", "admin", "wrong")
+
+    assert "Too many" in _sign_in("/accounts/login/", "admin", PASSWORD).content.decode()

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from gongdan.accounts.choices import Role
+from gongdan.accounts.forms import AdminLoginForm
 from gongdan.accounts.models import (
     AgentProfile,
     AgentSkill,
@@ -23,6 +24,9 @@ from gongdan.accounts.models import (
 )
 from gongdan.audit.services import audit_record
 from gongdan.core.events import emit
+
+# /admin/login/ counts failures and locks like every other sign-in form (accounts.lockout).
+admin.site.login_form = AdminLoginForm
 
 
 class MembershipInline(admin.TabularInline):

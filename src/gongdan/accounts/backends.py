@@ -27,7 +27,13 @@ class EmailOrMobileBackend(ModelBackend):
             query |= Q(email__iexact=login)
         elif login.lstrip("+").isdigit():
             query |= Q(mobile=login)
-        user = User.objects.filter(query).order_by("id").first()
+        # The owner of an address comes before a login merely named like it (one that signed
+        # itself up with the address and lost it to its real sender: customers.ownership).
+        found = list(User.objects.filter(query).order_by("id")[:3])
+        user = next(
+            (u for u in found if u.email and u.email.lower() == login.lower()),
+            found[0] if found else None,
+        )
         if user is None:
             User().set_password(password)  # same work either way: no timing oracle for logins
             return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +36,10 @@ class LoginForm(LockoutMixin, AuthenticationForm):
         self.fields["username"].label = _("Login name, email or mobile number")
         self.fields["username"].widget.attrs["autocomplete"] = "username"
         style_fields(self)
+
+
+class AdminLoginForm(LockoutMixin, AdminAuthenticationForm):
+    """The Django admin's sign-in, under the same lockout as the workspace's and the portal's."""
 
 
 class ProfileForm(forms.Form):

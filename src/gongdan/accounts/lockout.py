@@ -1,9 +1,15 @@
 """Login lockout: too many failed sign-ins lock a login name, and a client address, for a while.
 
 Counted per login name (whatever was typed, so an unknown name is counted like a known one and
-the answer does not tell them apart) and per client IP, in the shared cache. While a name or an
+the answer does not tell them apart) and per client IP, in the shared cache (the database cache
+embedded, Redis in production: every web process sees the same counts). While a name or an
 address is locked, the password is not even checked: guessing stops, the right password too
 waits for the window to pass. A successful sign-in clears the name's count.
+
+Every way in goes through it: the workspace's and the portal's sign-in forms and the Django
+admin's (``LockoutMixin``), the portal's sign-up confirmation (the address as the name), and the
+API's bearer tokens (``token_locked`` / ``token_failed``: an invalid token counts for the client
+IP, shared with the sign-in forms, and for the token's prefix as its name).
 """
 
 from __future__ import annotations
@@ -55,6 +61,34 @@ def failed(request: HttpRequest | None, username: str) -> None:
 
 def succeeded(request: HttpRequest | None, username: str) -> None:
     ratelimit.reset(_keys(request, username)[0])
+
+
+def retry_after(request: HttpRequest | None, username: str) -> int:
+    """Seconds until a lock on ``username`` or the client address ends (0 when not locked)."""
+    if not is_locked(request, username):
+        return 0
+    return max(ratelimit.seconds_left(key) for key in _keys(request, username))
+
+
+def locked_message() -> str:
+    minutes = max(1, _setting("GONGDAN_LOGIN_WINDOW") // 60)
+    return str(LockoutMixin.lockout_message) % {"minutes": minutes}
+
+
+def _token_name(token: str) -> str:
+    # The prefix names the token (``gd_<prefix>_<secret>``); a malformed one counts as itself.
+    parts = token.strip().split("_", 2)
+    return "token:" + (parts[1] if len(parts) == 3 else token.strip()[:64])
+
+
+def token_locked(request: HttpRequest, token: str) -> int:
+    """Seconds a bearer-token request from this client must wait (0: check the token)."""
+    return retry_after(request, _token_name(token))
+
+
+def token_failed(request: HttpRequest, token: str) -> None:
+    """Count an invalid bearer token for the client address and the token's prefix."""
+    failed(request, _token_name(token))
 
 
 class LockoutMixin:

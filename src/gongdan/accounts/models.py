@@ -30,6 +30,15 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=10, choices=Language.choices, blank=True, default=""
     )
+    address_proven = models.BooleanField(
+        _("address proven"),
+        default=True,
+        help_text=_(
+            "Off for a customer who signed up before sign-ups were confirmed by mail: until a "
+            "mailed link proves the email address, mail and forms from that address (or mobile "
+            "number) are not filed under this login."
+        ),
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -102,6 +102,17 @@ def user_create(
     return user
 
 
+def user_address_proven(*, user: User) -> None:
+    """Record that ``user`` proved their email address (they followed a link mailed to it), so
+    that the address and what arrives from it are theirs (``customers.ownership``)."""
+    if user.address_proven:
+        return
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(address_proven=True)
+        user.address_proven = True
+        audit_record(actor=user, action="user.address_proven", obj=user)
+
+
 def team_create(
     *,
     actor: User | None,

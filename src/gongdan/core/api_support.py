@@ -35,9 +35,10 @@ from ninja.utils import check_csrf
 from pydantic import ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from gongdan.accounts import lockout
 from gongdan.accounts.models import User
 from gongdan.accounts.services import token_authenticate
-from gongdan.core.errors import DomainError, ValidationFailed
+from gongdan.core.errors import DomainError, TooManyRequests, ValidationFailed
 from gongdan.core.pagination import Page, keyset_page
 
 logger = logging.getLogger(__name__)
@@ -52,8 +53,17 @@ class BearerAuth(HttpBearer):
     """``Authorization: Bearer gd_<prefix>_<secret>``: a personal API token (no CSRF needed)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        # A client that sent too many invalid tokens waits; its tokens are not even checked.
+        wait = lockout.token_locked(request, token)
+        if wait:
+            raise TooManyRequests(
+                "auth.locked",
+                _("Too many invalid API tokens from this address. Try again later."),
+                retry_after=wait,
+            )
         user = token_authenticate(token)
         if user is None:
+            lockout.token_failed(request, token)
             return None
         request.user = user
         if user.language:
@@ -173,9 +183,12 @@ def _on_validation_error(request: HttpRequest, exc: ValidationError, api: NinjaA
 
 
 def _on_domain_error(request: HttpRequest, exc: DomainError, api: NinjaAPI) -> HttpResponse:
-    return api.create_response(
+    response = api.create_response(
         request, error_body(exc.code, exc.message, exc.fields), status=exc.status
     )
+    if isinstance(exc, TooManyRequests):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _on_http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpResponse:

@@ -47,3 +47,13 @@ class Conflict(DomainError):
 
 class ValidationFailed(DomainError):
     status = 422
+
+
+class TooManyRequests(DomainError):
+    """Refused for a while (a lockout); ``retry_after`` seconds go out as ``Retry-After``."""
+
+    status = 429
+
+    def __init__(self, code: str, message: str | Promise, *, retry_after: int) -> None:
+        super().__init__(code, message)
+        self.retry_after = max(1, int(retry_after))

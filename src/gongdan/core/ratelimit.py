@@ -7,6 +7,7 @@ count. Keys carry a digest of what is counted (an address, a login name), never 
 from __future__ import annotations
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -27,11 +28,13 @@ def digest(*parts: str) -> str:
 
 def hit(key: str, limit: int, window: int) -> bool:
     """Count one hit on ``key``; True when the window's count now exceeds ``limit``."""
-    cache.add(key, 0, window)
+    if cache.add(key, 0, window):
+        cache.set(f"{key}:ends", time.time() + window, window)
     try:
         count = cache.incr(key)
     except ValueError:  # the key expired between add() and incr()
         cache.set(key, 1, window)
+        cache.set(f"{key}:ends", time.time() + window, window)
         count = 1
     return count > limit
 
@@ -41,5 +44,14 @@ def count(key: str) -> int:
     return int(cache.get(key) or 0)
 
 
+def seconds_left(key: str) -> int:
+    """Seconds until ``key``'s window ends (at least 1; 0 when no window is open), for
+    ``Retry-After``."""
+    ends = cache.get(f"{key}:ends")
+    if ends is None:
+        return 0 if cache.get(key) is None else 1
+    return max(1, int(float(ends) - time.time() + 0.999))
+
+
 def reset(key: str) -> None:
-    cache.delete(key)
+    cache.delete_many([key, f"{key}:ends"])

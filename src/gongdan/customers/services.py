@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,9 +11,11 @@ from gongdan.accounts.choices import Role
 from gongdan.accounts.models import User
 from gongdan.accounts.services import user_create
 from gongdan.audit.services import audit_record
-from gongdan.core.errors import Forbidden, ValidationFailed
+from gongdan.core.errors import Conflict, Forbidden, ValidationFailed
 from gongdan.core.events import emit
 from gongdan.customers.models import Contact, Organization
+from gongdan.customers.ownership import address_owner, address_release, contact_for_intake_address
+from gongdan.customers.ownership import normalize_mobile as normalize_mobile  # callers read it here
 
 
 def _require_staff(actor: User | None) -> None:
@@ -97,37 +97,48 @@ def contact_create(
 def customer_register(
     *,
     name: str,
-    password: str,
-    email: str = "",
-    mobile: str = "",
+    email: str,
+    password_hash: str,
     language: str = "",
 ) -> User:
-    """A customer signs up in the portal with an email address or a mobile number.
+    """Open a portal account for an email address its holder has just proven (the sign-up link,
+    ``customers.registration.registration_complete``); ``password_hash`` is the hash of the
+    password chosen at sign-up.
 
     The new login gets a contact of its own. It is never linked to an existing contact with the
-    same address (one made by a phone call or email intake): nobody has proved they own that
-    address yet, and linking would show them someone else's tickets — or a whole organization's.
-    Staff link such contacts in the admin; self-service linking needs a verified address (a code
-    sent through the email/SMS channel).
+    same address (one made by a phone call or email intake), which may belong to an organization
+    and carry its admin rights: staff link such contacts. A login that signed itself up before
+    sign-ups were confirmed and still holds the address gives it up (``ownership``). Raises
+    ``Conflict`` (``registration.address_taken``) when a login owns the address already: the
+    first to confirm keeps it.
     """
-    email, mobile = email.strip().lower(), mobile.strip()
-    if not email and not mobile:
-        message = _("Enter an email address or a mobile number.")
+    email = email.strip().lower()
+    if "@" not in email:
+        message = _("Enter a valid email address.")
         raise ValidationFailed("user.invalid", message, fields={"email": message})
     with transaction.atomic():
+        address_release(email)
+        if User.objects.filter(email__iexact=email).exists():
+            raise Conflict(
+                "registration.address_taken",
+                _(
+                    "This email address already has an account. Please sign in, or set a new "
+                    "password by mail."
+                ),
+            )
+        username = email if not User.objects.filter(username=email).exists() else f"portal:{email}"
         user = user_create(
             actor=None,
-            username=email or mobile,
+            username=username[:150],
             role=Role.CUSTOMER,
-            password=password,
             email=email,
-            mobile=mobile,
             display_name=name,
             language=language,
         )
-        contact_create(
-            actor=None, name=name or email or mobile, email=email, mobile=mobile, user=user
-        )
+        user.password = password_hash
+        user.save(update_fields=["password"])
+        contact_create(actor=None, name=name or email, email=email, user=user)
+        audit_record(actor=user, action="user.registered", obj=user)
     return user
 
 
@@ -151,31 +162,12 @@ def contact_get_or_create_caller(
     )
 
 
-def normalize_mobile(number: str) -> str:
-    """A mainland number as stored for matching: no spaces, dashes, brackets or +86/0086 prefix."""
-    digits = re.sub(r"[\s\-().]", "", number or "")
-    for prefix in ("+86", "0086"):
-        if digits.startswith(prefix):
-            digits = digits[len(prefix) :]
-            break
-    else:
-        if len(digits) == 13 and digits.startswith("86"):
-            digits = digits[2:]
-    return digits
-
-
 def contact_by_mobile(number: str) -> Contact | None:
-    """The oldest contact whose mobile number is ``number`` (with or without +86), or None."""
-    digits = normalize_mobile(number)
-    if not digits:
+    """The oldest contact whose mobile number is ``number`` (with or without +86) and who may
+    receive what arrives from it (``ownership.contact_for_intake_address``), or None."""
+    if "@" in number:
         return None
-    forms = [digits, f"+86{digits}", f"86{digits}", f"0086{digits}"]
-    return (
-        Contact.objects.select_related("user", "organization")
-        .filter(mobile__in=forms)
-        .order_by("pk")
-        .first()
-    )
+    return contact_for_intake_address(number)
 
 
 def contact_login(*, contact: Contact, username: str) -> User:
@@ -184,14 +176,19 @@ def contact_login(*, contact: Contact, username: str) -> User:
     The contact's own login if it has one; otherwise a customer login without a usable password
     (``username``, e.g. ``mail:<address>``) is made or reused and linked, so that tickets from
     these channels follow the same visibility rules as the portal's. A login that already has the
-    contact's email address is used instead (and linked if it is a customer without a contact);
-    staff logins are returned unlinked. Call inside the caller's transaction.
+    contact's email address is used instead (and linked if it is a customer without a contact)
+    when it owns the address (``ownership.address_owner``); a login that never proved the address
+    loses it to the new one. Staff logins are returned unlinked. Call inside the caller's
+    transaction.
     """
     if contact.user_id and contact.user is not None:
         return contact.user
     if contact.email:
-        existing = User.objects.filter(email__iexact=contact.email).order_by("pk").first()
-        if existing is not None:
+        existing = address_owner(contact.email)
+        if existing is None:
+            # A login that never proved the address gives it up to its real sender.
+            address_release(contact.email)
+        else:
             # Staff are never linked to a customer contact; the caller decides what they may do.
             if (
                 existing.role == Role.CUSTOMER

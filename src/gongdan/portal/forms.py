@@ -6,11 +6,11 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import validate_password
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from gongdan.accounts.lockout import LockoutMixin
-from gongdan.accounts.models import mobile_validator
 from gongdan.core.errors import DomainError
 from gongdan.tickets.models import Category, TicketType
 
@@ -56,11 +56,11 @@ class PortalLoginForm(LockoutMixin, BootstrapMixin, AuthenticationForm):
 
 
 class RegisterForm(BootstrapMixin, forms.Form):
+    """Sign-up: an email address (proven by the mailed link) and a password. The checks here do
+    not depend on whether the address has an account, so the answer does not tell."""
+
     name = forms.CharField(label=_("Your name"), max_length=100)
-    email = forms.EmailField(label=_("Email"), required=False, max_length=254)
-    mobile = forms.CharField(
-        label=_("Mobile number"), required=False, max_length=20, validators=[mobile_validator]
-    )
+    email = forms.EmailField(label=_("Email"), max_length=254)
     password = forms.CharField(
         label=_("Password"),
         strip=False,
@@ -69,14 +69,29 @@ class RegisterForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["email"].help_text = _("Give an email address, a mobile number or both.")
+        self.fields["email"].help_text = _(
+            "We will mail you a link to confirm the address before the account is opened."
+        )
         self._style()
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if not data.get("email") and not data.get("mobile") and not self.errors:
-            raise forms.ValidationError(_("Enter an email address or a mobile number."))
-        return data
+    def clean_password(self) -> str:
+        password = str(self.cleaned_data.get("password") or "")
+        validate_password(password)
+        return password
+
+
+class RegisterConfirmForm(BootstrapMixin, forms.Form):
+    """The password chosen at sign-up, typed again to confirm the address."""
+
+    password = forms.CharField(
+        label=_("The password you chose when you signed up"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._style()
 
 
 class MultipleFileInput(forms.ClearableFileInput):

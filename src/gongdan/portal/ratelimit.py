@@ -1,5 +1,5 @@
-"""The portal's rate limits (lookup, web form, password links), on ``core.ratelimit``'s shared
-counters. Limits are settings so that operators (and tests) can tune them."""
+"""The portal's rate limits (lookup, web form, password links, sign-ups), on the shared counters
+of ``core.ratelimit``. Limits are settings so that operators (and tests) can tune them."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ DEFAULTS = {
     "GONGDAN_PASSWORD_RESET_WINDOW": 60 * 60,  # seconds
     "GONGDAN_PASSWORD_RESET_IP_LIMIT": 10,  # password link requests per client IP
     "GONGDAN_PASSWORD_RESET_ADDRESS_LIMIT": 3,  # per email address (known or not)
+    "GONGDAN_REGISTER_WINDOW": 60 * 60,  # seconds
+    "GONGDAN_REGISTER_IP_LIMIT": 10,  # sign-ups per client IP
+    "GONGDAN_REGISTER_ADDRESS_LIMIT": 3,  # per email address (known or not)
 }
 
 
@@ -73,6 +76,21 @@ def password_reset_limited(request: HttpRequest, *, address: str) -> bool:
     by_address = _hit(
         f"password:addr:{_digest(address.strip().lower())}",
         _setting("GONGDAN_PASSWORD_RESET_ADDRESS_LIMIT"),
+        window,
+    )
+    return by_ip or by_address
+
+
+def register_limited(request: HttpRequest, *, address: str) -> bool:
+    """Count a sign-up for the client IP and the address (known or not: the count must not tell
+    them apart); True when either is over its limit."""
+    window = _setting("GONGDAN_REGISTER_WINDOW")
+    by_ip = _hit(
+        f"register:ip:{_digest(client_ip(request))}", _setting("GONGDAN_REGISTER_IP_LIMIT"), window
+    )
+    by_address = _hit(
+        f"register:addr:{_digest(address.strip().lower())}",
+        _setting("GONGDAN_REGISTER_ADDRESS_LIMIT"),
         window,
     )
     return by_ip or by_address

@@ -32,6 +32,7 @@ from gongdan.channels.email.models import (
 from gongdan.channels.email.parse import MailFile, ParsedMail, parse, trim_reply
 from gongdan.core.errors import DomainError
 from gongdan.customers.models import Contact, Organization
+from gongdan.customers.ownership import contact_for_intake_address
 from gongdan.customers.services import contact_login
 from gongdan.tickets import policies
 from gongdan.tickets.choices import FINAL_STATUSES, Channel
@@ -224,9 +225,9 @@ def _organization_for(address: str) -> object | None:
 
 
 def _contact(address: str, name: str) -> Contact:
-    contact = (
-        Contact.objects.select_related("user").filter(email__iexact=address).order_by("pk").first()
-    )
+    """The sender's contact (``contact_for_intake_address``: never one whose login did not prove
+    the address), or a new one."""
+    contact = contact_for_intake_address(address)
     if contact is None:
         contact = Contact.objects.create(
             name=(name or address.split("@", 1)[0])[:100],

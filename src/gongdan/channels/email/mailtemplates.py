@@ -28,6 +28,8 @@ from gongdan.tickets.choices import Priority, Status
 RESOLVED = "ticket.resolved"
 LOOKUP_CODE = "portal.lookup_code"
 PASSWORD = "account.password"
+REGISTER = "account.register"
+EXISTS = "account.exists"
 
 BASE = ("message", "recipient.name", "site.url", "link")
 TICKET = ("ticket.number", "ticket.title", "ticket.status", "ticket.priority", "actor")
@@ -95,6 +97,24 @@ def specs() -> list[Spec]:
             False,
         )
     )
+    out.append(
+        Spec(
+            REGISTER,
+            _("A link to confirm my address and open my account"),
+            str(Audience.CUSTOMER),
+            ("recipient.name", "confirm.link", "site.url"),
+            False,
+        )
+    )
+    out.append(
+        Spec(
+            EXISTS,
+            _("Someone signed up with my address, which already has an account"),
+            str(Audience.CUSTOMER),
+            ("recipient.name", "login.link", "reset.link", "site.url"),
+            False,
+        )
+    )
     order = {str(Audience.CUSTOMER): 0, str(Audience.STAFF): 1, str(Audience.ADMIN): 2}
     return sorted(out, key=lambda s: order[s.audience])
 
@@ -145,6 +165,43 @@ def default_template(key: str, language: str) -> tuple[str, str]:
                     )
                     + "\n{reset.link}",
                     _("If you did not ask for it, you can ignore this mail."),
+                ]
+            )
+            return subject, body + "\n"
+        if key == REGISTER:
+            subject = _("Confirm your address for the service desk")
+            body = "\n\n".join(
+                [
+                    _("Hello {recipient.name},"),
+                    _(
+                        "Someone, probably you, signed up for the service desk with this address. "
+                        "Open this link and enter the password you chose to open your account "
+                        "(it works for 2 days):"
+                    )
+                    + "\n{confirm.link}",
+                    _(
+                        "If you did not sign up, ignore this mail: without the link nobody can "
+                        "open an account for this address."
+                    ),
+                ]
+            )
+            return subject, body + "\n"
+        if key == EXISTS:
+            subject = _("Your address already has a service desk account")
+            body = "\n\n".join(
+                [
+                    _("Hello {recipient.name},"),
+                    _(
+                        "Someone, probably you, tried to sign up for the service desk with this "
+                        "address. It already has an account, so none was opened. Sign in here:"
+                    )
+                    + "\n{login.link}",
+                    _(
+                        "Forgot the password? Set a new one with this link (it works once, for "
+                        "3 days):"
+                    )
+                    + "\n{reset.link}",
+                    _("If it was not you, ignore this mail: your account is unchanged."),
                 ]
             )
             return subject, body + "\n"
@@ -285,6 +342,8 @@ def sample_values(key: str, language: str) -> dict[str, str]:
         )
         values["code"] = "482913"
         values["reset.link"] = f"{settings.SITE_URL}/portal/password/reset/Mg/sample-token/"
+        values["confirm.link"] = f"{settings.SITE_URL}/portal/register/confirm/sample-token/"
+        values["login.link"] = f"{settings.SITE_URL}/portal/login/"
     return values
 
 

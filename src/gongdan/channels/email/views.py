@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from gongdan.accounts import lockout
 from gongdan.channels.email.intake import mailbox_for_secret, receive
 
 MAX_BYTES = 30 * 1024 * 1024
@@ -25,8 +26,16 @@ def _error(code: str, message: str, status: int) -> JsonResponse:
 def inbound(request: HttpRequest, mailbox_id: int) -> JsonResponse:
     auth = request.headers.get("Authorization", "")
     secret = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
+    # Secrets are guessed like passwords: the same lockout, and no check while locked.
+    name = f"mailbox:{mailbox_id}"
+    wait = lockout.retry_after(request, name)
+    if wait:
+        response = _error("auth.locked", _("Too many wrong secrets. Try again later."), 429)
+        response["Retry-After"] = str(wait)
+        return response
     mailbox = mailbox_for_secret(mailbox_id, secret)
     if mailbox is None:
+        lockout.failed(request, name)
         return _error("auth.invalid_secret", _("Unknown mailbox or wrong secret."), 401)
     length = int(request.headers.get("Content-Length") or 0)
     if length > MAX_BYTES:

@@ -21,7 +21,8 @@ from gongdan.audit.services import audit_record
 from gongdan.channels.models import WebForm
 from gongdan.core.errors import ValidationFailed
 from gongdan.customers.models import Contact
-from gongdan.customers.services import contact_by_mobile, contact_login, normalize_mobile
+from gongdan.customers.ownership import contact_for_intake_address
+from gongdan.customers.services import contact_login, normalize_mobile
 from gongdan.tickets import policies
 from gongdan.tickets.choices import Channel
 from gongdan.tickets.models import Ticket
@@ -95,16 +96,11 @@ def submission_clean(data: Submission) -> Submission:
 
 
 def _contact(data: Submission) -> Contact:
-    contact = None
-    if data.email:
-        contact = (
-            Contact.objects.select_related("user")
-            .filter(email__iexact=data.email)
-            .order_by("pk")
-            .first()
-        )
+    """The submitter's contact by email, else by mobile (``contact_for_intake_address``: never
+    one whose login did not prove the address), or a new one."""
+    contact = contact_for_intake_address(data.email) if data.email else None
     if contact is None and data.mobile:
-        contact = contact_by_mobile(data.mobile)
+        contact = contact_for_intake_address(data.mobile)
     if contact is None:
         contact = Contact.objects.create(
             name=data.name or data.email.split("@", 1)[0] or data.mobile,

@@ -1,11 +1,11 @@
-"""The portal's landing page, customer registration, sign-in and sign-out."""
+"""The portal's landing page, customer sign-up (confirmed by mail), sign-in and sign-out."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import LoginView
-from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,11 +13,19 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from gongdan.accounts import lockout
 from gongdan.accounts.choices import Language
+from gongdan.channels.email.registration import registration_link_request
 from gongdan.core.errors import DomainError
-from gongdan.customers.services import customer_register
+from gongdan.customers.registration import registration_complete, registration_read
 from gongdan.portal.access import workspace_url
-from gongdan.portal.forms import PortalLoginForm, RegisterForm, add_domain_error
+from gongdan.portal.forms import (
+    PortalLoginForm,
+    RegisterConfirmForm,
+    RegisterForm,
+    add_domain_error,
+)
+from gongdan.portal.ratelimit import register_limited
 from gongdan.tickets.policies import is_staff_user
 
 BACKEND = "gongdan.accounts.backends.EmailOrMobileBackend"
@@ -51,29 +59,55 @@ def _language() -> str:
 
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
+    """Sign up: mail a confirmation link (or the owner's password link); the same answer for
+    every address. Rate-limited per client and per address."""
     if request.user.is_authenticated:
         return redirect("portal:tickets")
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            user = customer_register(
-                name=data["name"],
-                password=data["password"],
-                email=data["email"],
-                mobile=data["mobile"],
-                language=_language(),
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        except IntegrityError:  # lost a race with another sign-up for the same address
-            form.add_error(
-                None, _("An account with this email address or mobile number already exists.")
-            )
+        if register_limited(request, address=data["email"]):
+            return render(request, "portal/rate_limited.html", status=429)
+        registration_link_request(
+            name=data["name"], email=data["email"], password=data["password"], language=_language()
+        )
+        return redirect("portal:register_sent")
+    context = {"form": form, "mail_enabled": settings.GONGDAN_EMAIL_ENABLED}
+    return render(request, "portal/register.html", context, status=422 if form.errors else 200)
+
+
+@require_GET
+def register_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/register_sent.html")
+
+
+@require_http_methods(["GET", "POST"])
+def register_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """Follow the mailed link and type the sign-up password: the account opens, signed in.
+
+    Wrong passwords count towards the sign-in lockout of the address."""
+    try:
+        pending = registration_read(token)
+    except DomainError as exc:
+        return render(request, "portal/register_confirm.html", {"error": exc.message}, status=400)
+    form = RegisterConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if lockout.is_locked(request, pending.email):
+            form.add_error(None, lockout.locked_message())
         else:
-            login(request, user, backend=BACKEND)
-            messages.success(request, _("Welcome! Your account is ready."))
-            return redirect("portal:tickets")
+            try:
+                user = registration_complete(token=token, password=form.cleaned_data["password"])
+            except DomainError as exc:
+                if exc.code == "registration.wrong_password":
+                    lockout.failed(request, pending.email)
+                add_domain_error(form, exc)
+            else:
+                login(request, user, backend=BACKEND)
+                messages.success(
+                    request, _("Welcome! Your address is confirmed and your account is ready.")
+                )
+                return redirect("portal:tickets")
+    context: dict[str, object] = {"form": form, "email": pending.email}
     return render(
-        request, "portal/register.html", {"form": form}, status=422 if form.errors else 200
+        request, "portal/register_confirm.html", context, status=422 if form.errors else 200
     )

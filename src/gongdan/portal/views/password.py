@@ -15,6 +15,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from gongdan.accounts.services import user_address_proven
 from gongdan.channels.email.password import password_link_request
 from gongdan.portal.forms import BootstrapMixin
 from gongdan.portal.ratelimit import password_reset_limited
@@ -61,6 +62,12 @@ class PortalPasswordResetConfirmView(PasswordResetConfirmView):
     template_name = "portal/password_reset_confirm.html"
     form_class = PortalSetPasswordForm
     success_url = reverse_lazy("portal:password_reset_done")
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        # The link reached the address's mailbox: the address is proven to be this login's.
+        user_address_proven(user=form.user)
+        return response
 
 
 @require_GET
