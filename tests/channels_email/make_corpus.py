@@ -99,6 +99,33 @@ def tnef(body: str, files: list[tuple[str, bytes]], codepage: int = 936) -> byte
     return out
 
 
+def der(tag: int, content: bytes) -> bytes:
+    size = len(content)
+    if size < 128:
+        return bytes([tag, size]) + content
+    count = (size.bit_length() + 7) // 8
+    return bytes([tag, 0x80 | count]) + size.to_bytes(count, "big") + content
+
+
+def ber(tag: int, content: bytes) -> bytes:
+    """Indefinite length, as some S/MIME encoders stream it."""
+    return bytes([tag, 0x80]) + content + b"\x00\x00"
+
+
+def pkcs7_signed(entity: bytes, *, streamed: bool = False) -> bytes:
+    """An opaque-signed S/MIME blob (ContentInfo → SignedData → the entity); no real signer."""
+    wrap = ber if streamed else der
+    octets = (
+        wrap(0x24, der(0x04, entity[:40]) + der(0x04, entity[40:]))
+        if streamed
+        else der(0x04, entity)
+    )
+    encapsulated = wrap(0x30, der(0x06, bytes.fromhex("2a864886f70d010701")) + wrap(0xA0, octets))
+    algorithms = der(0x31, der(0x30, der(0x06, bytes.fromhex("608648016503040201"))))
+    signed = wrap(0x30, der(0x02, b"\x01") + algorithms + encapsulated + der(0x31, b""))
+    return wrap(0x30, der(0x06, bytes.fromhex("2a864886f70d010702")) + wrap(0xA0, signed))
+
+
 XLSX = b"PK\x03\x04" + b"\x14\x00" * 20 + b"xl/workbook.xml" + b"\x00" * 30
 DOCX = b"PK\x03\x04" + b"\x0a\x00" * 20 + b"word/document.xml" + b"\x00" * 30
 JPG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x11" * 40 + b"\xff\xd9"
@@ -1584,6 +1611,37 @@ def signed() -> None:
     )
 
 
+def opaque_signed() -> None:
+    who = "Paul Wu <paul.wu@globex.example.com>"
+    entity = crlf(
+        multi(
+            "mixed",
+            "inner",
+            [
+                plain("Opaque signed: please unlock account pwu."),
+                attach('"form.pdf"', PDF, "application/pdf"),
+            ],
+        )
+    )
+    for slug, streamed in (
+        ("smime-opaque-signed-der", False),
+        ("smime-opaque-signed-ber-streamed", True),
+    ):
+        mk(
+            slug,
+            head(slug, who, "Opaque signed request")
+            + MIME
+            + 'Content-Type: application/pkcs7-mime; smime-type=signed-data; name="smime.p7m"\nContent-Disposition: attachment; filename="smime.p7m"\nContent-Transfer-Encoding: base64\n\n'
+            + b64(pkcs7_signed(entity, streamed=streamed)),
+            subject="Opaque signed request",
+            sender="paul.wu@globex.example.com",
+            sender_name="Paul Wu",
+            files=["form.pdf"],
+            body=["please unlock account pwu."],
+            not_in_body=["encrypted"],
+        )
+
+
 def forwards() -> None:
     who = f"{bword('罗敏')} <luo.min@huaxin.example.cn>"
     level2 = "From: end.user@example.com\nSubject: original problem\nMIME-Version: 1.0\nContent-Type: text/plain\n\nThe original problem text.\n"
@@ -1804,7 +1862,7 @@ def malformed() -> None:
         + "\nNo angle brackets.\n",
         subject="No brackets",
         sender="kevin.ma3@huaxin.example.cn",
-        sender_name="kevin.ma3",
+        sender_name="Kevin Ma",
         body=["No angle brackets."],
     )
     mk(
@@ -2077,6 +2135,7 @@ GROUPS = (
     charsets,
     uuencoded,
     signed,
+    opaque_signed,
     forwards,
     malformed,
     missing_sender,

@@ -239,3 +239,70 @@ def pgp_unarmour(text: str) -> str:
         return re.sub(r"^- ", "", match.group(1), flags=re.M)
 
     return PGP_SIGNED.sub(body, text)
+
+
+# --- S/MIME opaque-signed (smime.p7m with signed data) ------------------------------------------
+
+SIGNED_DATA = bytes.fromhex("2a864886f70d010702")  # the OID 1.2.840.113549.1.7.2
+
+
+def _ber_item(data: bytes, pos: int) -> tuple[int, int, int, int]:
+    """(tag, start of content, end of content, end of item) of the BER item at ``pos``; an
+    indefinite length ends at the 00 00 after its last child."""
+    tag = data[pos]
+    pos += 1
+    if tag & 0x1F == 0x1F:  # a high tag number continues while the top bit is set
+        while data[pos] & 0x80:
+            pos += 1
+        pos += 1
+    first = data[pos]
+    pos += 1
+    if first == 0x80:
+        child = pos
+        while data[child : child + 2] != b"\x00\x00":
+            child = _ber_item(data, child)[3]
+            if child >= len(data):
+                raise ValueError("unterminated BER item")
+        return tag, pos, child, child + 2
+    if first & 0x80:
+        count = first & 0x7F
+        length = int.from_bytes(data[pos : pos + count], "big")
+        pos += count
+    else:
+        length = first
+    if pos + length > len(data):
+        raise ValueError("BER item longer than its data")
+    return tag, pos, pos + length, pos + length
+
+
+def _ber_children(data: bytes, start: int, end: int) -> list[tuple[int, int, int]]:
+    items = []
+    pos = start
+    while pos < end and data[pos : pos + 2] != b"\x00\x00":
+        tag, begin, stop, pos = _ber_item(data, pos)
+        items.append((tag, begin, stop))
+    return items
+
+
+def _octets(data: bytes, tag: int, start: int, end: int) -> bytes:
+    """An OCTET STRING's bytes, joining the chunks of a constructed (BER) one."""
+    if tag == 0x04:
+        return data[start:end]
+    return b"".join(_octets(data, t, s, e) for t, s, e in _ber_children(data, start, end))
+
+
+def pkcs7_signed_content(data: bytes) -> bytes | None:
+    """The signed MIME entity inside an opaque-signed S/MIME message (None when the blob is
+    encrypted or not PKCS #7). The signature is not checked: the desk only needs the text."""
+    try:
+        _tag, start, end, _next = _ber_item(data, 0)
+        content_type, explicit = _ber_children(data, start, end)[:2]
+        if data[content_type[1] : content_type[2]] != SIGNED_DATA:
+            return None
+        signed = _ber_children(data, explicit[1], explicit[2])[0]
+        encapsulated = _ber_children(data, signed[1], signed[2])[2]
+        wrapper = _ber_children(data, encapsulated[1], encapsulated[2])[1]
+        tag, begin, stop = _ber_children(data, wrapper[1], wrapper[2])[0]
+        return _octets(data, tag, begin, stop)
+    except (IndexError, ValueError):
+        return None

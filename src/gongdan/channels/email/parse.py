@@ -33,6 +33,7 @@ from gongdan.channels.email.decode import (
     decode_bytes,
     decode_words,
     pgp_unarmour,
+    pkcs7_signed_content,
     raw_header_text,
     tnef_extract,
     uu_extract,
@@ -47,7 +48,7 @@ SIGNATURES = {
     "application/x-pkcs7-signature",
     "application/pgp-signature",
 }
-OPAQUE = {"application/pkcs7-mime", "application/x-pkcs7-mime", "multipart/encrypted"}
+PKCS7 = {"application/pkcs7-mime", "application/x-pkcs7-mime"}
 AUTO_SUBJECT = re.compile(
     r"^\s*(auto(matic)?[ -]?reply|auto(matic)? response|autoreply|out of (the )?office|"
     r"自动回复|自動回覆|自动答复|休假|外出|delivery status notification|undeliver|"
@@ -196,9 +197,13 @@ def _one_address(text: str) -> tuple[str, str]:
         name = text[: text.index("<")].strip().strip("\"'").strip()
         return _safe(decode_words, name, name).strip().strip("\"'"), angled[0]
     pairs = _address_list([text])
-    if pairs:
-        return pairs[0]
-    return "", ""
+    if not pairs:
+        return "", ""
+    name, addr = pairs[0]
+    rest = text.replace(addr, " ").strip(" \t\"'()<>")
+    if not name and len(pairs) == 1 and rest and "@" not in rest:  # "Name addr@x" without <>
+        name = _safe(decode_words, rest, rest).strip()
+    return name, addr
 
 
 def _address_list(values: list[str]) -> list[tuple[str, str]]:
@@ -278,7 +283,7 @@ def _leaves(part: Message, notes: list[str]) -> list[Message]:
     """The leaf parts, in order; an attached message (message/rfc822) is one leaf, not opened;
     an encrypted container is not opened either (a note says so)."""
     ctype = _content_type(part)
-    if ctype in OPAQUE:
+    if ctype == "multipart/encrypted":
         notes.append(_("This message is encrypted and could not be read; it is kept as received."))
         return []
     if ctype.startswith("message/") or not part.is_multipart():
@@ -369,6 +374,18 @@ def _forward(part: Message, name: str, parsed: ParsedMail, body: _Body, depth: i
     body.forwards.append("\n".join(lines) + "\n" + inner_body.text())
 
 
+def _opaque(part: Message, parsed: ParsedMail, body: _Body, depth: int) -> None:
+    """S/MIME in one blob: signed data is opened (its MIME entity parsed like the message's own
+    body); encrypted data cannot be read, and a note says so."""
+    content = pkcs7_signed_content(_payload(part)) if depth < MAX_DEPTH else None
+    if content is None:
+        parsed.notes.append(
+            _("This message is encrypted and could not be read; it is kept as received.")
+        )
+        return
+    _collect(message_from_bytes(content), parsed, body, depth + 1)
+
+
 def _tnef(data: bytes, parsed: ParsedMail, body: _Body) -> None:
     content = tnef_extract(data)
     if content is None:
@@ -385,6 +402,9 @@ def _leaf(part: Message, parsed: ParsedMail, body: _Body, depth: int) -> None:
     cte = _raw(part, "Content-Transfer-Encoding").lower()
     if ctype in SIGNATURES or ctype == "message/delivery-status":
         return  # a signature proves nothing to the desk; the raw message keeps it
+    if ctype in PKCS7:
+        _opaque(part, parsed, body, depth)
+        return
     if ctype.startswith("message/"):
         _forward(part, name, parsed, body, depth)
         return
