@@ -1177,6 +1177,43 @@ def alibaba() -> None:
         sender_name="孔亮",
         body=["表情 😀 显示成乱码"],
     )
+    export = (
+        head(
+            "alibaba-export-bom-mbox-line",
+            f"{bword('孔亮')} <kong.liang@company.aliyun.example.com>",
+            bword("导出的邮件"),
+            ali,
+        )
+        + MIME
+        + plain("从阿里邮箱导出后再转给你们的。")
+    )
+    mk(
+        "alibaba-export-bom-mbox-line",
+        b"\xef\xbb\xbf"
+        + crlf("From kong.liang@company.aliyun.example.com Mon Nov 23 10:00:00 2026\n" + export),
+        subject="导出的邮件",
+        sender="kong.liang@company.aliyun.example.com",
+        sender_name="孔亮",
+        body=["从阿里邮箱导出"],
+    )
+    mk(
+        "foxmail-export-leading-blank-lines",
+        b"\r\n\r\n"
+        + crlf(
+            head(
+                "foxmail-export-leading-blank-lines",
+                f"{bword('孔亮')} <kong.liang@company.aliyun.example.com>",
+                bword("另存为的邮件"),
+                "X-Mailer: Foxmail 7.2.25.228[cn]\n",
+            )
+            + MIME
+            + plain("邮件另存为 eml 后的样子。")
+        ),
+        subject="另存为的邮件",
+        sender="kong.liang@company.aliyun.example.com",
+        sender_name="孔亮",
+        body=["另存为 eml"],
+    )
     mk(
         "alibaba-mailing-list",
         head(

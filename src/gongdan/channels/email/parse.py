@@ -476,7 +476,10 @@ def _addresses(msg: Message) -> tuple[str, str]:
 
 def parse(raw: bytes) -> ParsedMail:
     """Parse ``raw``; never raises for odd mail (a missing Message-ID gets a content hash)."""
-    msg = message_from_bytes(raw)  # compat32: lenient, header access never raises
+    # A file saved on Windows (exports of Alibaba Mail, Foxmail) may start with a BOM or blank
+    # lines, which would turn every header into body; an mbox "From " line is read as such.
+    start = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    msg = message_from_bytes(start.lstrip(b"\r\n\t "))  # compat32: header access never raises
     subject = header_text(msg, "Subject")
     sender_name, sender = _addresses(msg)
     message_ids = _ids(_raw(msg, "Message-ID"))
