@@ -167,7 +167,8 @@ def _raw_all(msg: Message, name: str) -> list[str]:
     values = []
     for key, value in msg.raw_items():
         if key.lower() == wanted:
-            values.append(raw_header_text(re.sub(r"\r?\n[ \t]", " ", str(value))).strip())
+            text = raw_header_text(re.sub(r"\r?\n[ \t]", " ", str(value)))
+            values.append(text.replace("\x00", "").strip())  # PostgreSQL text holds no NUL
     return values
 
 
