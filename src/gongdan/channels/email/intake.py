@@ -4,7 +4,10 @@
 a mailbox again, a re-delivery, or one mail reaching two mailboxes makes one ticket. ``process``
 parses and acts in one transaction; an exception rolls the ticket work back and marks the message
 ``quarantined`` with its error — the rest of the mailbox goes on — and ``retry`` runs it again
-after a fix. Automatic mail (auto-replies, bounces, lists) never makes a ticket or a reply.
+after a fix. Automatic mail (auto-replies, bounces, lists) never makes a ticket or a reply; it
+is ignored with its reason. A person's mail is never dropped silently: mail that cannot be parsed
+(``parse_error``), has no sender (``no_sender``) or comes from staff without naming a ticket
+(``staff_without_ticket``) is quarantined, where admins see it.
 """
 
 from __future__ import annotations
