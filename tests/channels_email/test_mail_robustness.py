@@ -267,3 +267,16 @@ def test_parse_never_raises_on_mangled_corpus_mail(
 
     assert isinstance(parsed.text, str) and "\x00" not in parsed.text + parsed.subject
     assert len(parsed.text) <= BODY_MAX and len(parsed.message_id) <= 255
+
+
+def test_a_mangled_uuencoded_block_does_not_fail_the_message() -> None:
+    # Found by mutating the corpus: a non-ASCII line inside begin … end made a2b_uu raise.
+    raw = (
+        "From: a <a@x.example.cn>\r\nSubject: uu\r\n\r\n"
+        "file:\r\nbegin 644 a.txt\r\n中文\r\n#86)C\r\nend\r\n"
+    )
+
+    parsed = parse(raw.encode())
+
+    assert parsed.text == "file:"
+    assert [(f.name, f.data) for f in parsed.files] == [("a.txt", b"abc")]

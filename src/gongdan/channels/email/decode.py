@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import logging
 import quopri
 import re
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ CHARSET_ALIASES = {
     "x-user-defined": "",
     "default": "",
 }
+# The TNEF library warns (with a broken format string) about every odd byte of untrusted input.
+logging.getLogger("tnefparse").setLevel(logging.ERROR)
 # Tried in order when the declared charset is unknown or its bytes do not fit it.
 FALLBACKS = ("utf-8", "gb18030", "big5hkscs", "cp1252")
 
@@ -138,17 +141,18 @@ UU_BLOCK = re.compile(r"^begin [0-7]{3,4} ([^\r\n]+)\r?\n(.*?)^end[ \t\r]*$\n?",
 def uudecode_lines(lines: str) -> bytes:
     """The bytes of a uuencoded block's lines (between ``begin`` and ``end``)."""
     out = bytearray()
-    for line in lines.splitlines():
-        if not line.strip() or line.strip() == "`":
+    for text in lines.splitlines():
+        line = text.encode("ascii", "ignore")  # a mangled line may hold anything
+        if not line.strip() or line.strip() == b"`":
             continue
         try:
             out += binascii.a2b_uu(line)
-        except binascii.Error:
+        except (binascii.Error, ValueError):
             # Some encoders pad lines short: the first character says how many bytes follow.
-            count = ((ord(line[0]) - 32) & 63) * 4 + 5
+            count = ((line[0] - 32) & 63) * 4 + 5
             try:
                 out += binascii.a2b_uu(line[: count // 3])
-            except binascii.Error:
+            except (binascii.Error, ValueError):
                 continue
     return bytes(out)
 
@@ -206,7 +210,7 @@ def tnef_extract(data: bytes) -> TnefContent | None:
     from tnefparse import TNEF
 
     try:
-        tnef = TNEF(data, do_checksum=True)  # a bad checksum is logged, not fatal
+        tnef = TNEF(data, do_checksum=False)
     except Exception:  # a third-party parser of untrusted bytes: any failure means unreadable
         return None
     codepage = str(getattr(tnef, "codepage", None) or "cp1252")
