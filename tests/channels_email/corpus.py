@@ -1,10 +1,12 @@
-"""A corpus of realistic mail, written here: the shapes Outlook, Foxmail, QQ Mail, Gmail and Apple
-Mail send, in UTF-8, GBK, GB2312, GB18030 and Big5, with replies, forwards, auto-replies,
-bounces, attachments, inline images, winmail.dat and a missing Message-ID.
+"""Helpers to write realistic mail, and the first corpus, written here: the shapes Outlook,
+Foxmail, QQ Mail, Gmail and Apple Mail send, in UTF-8, GBK, GB2312, GB18030 and Big5, with
+replies, forwards, auto-replies, bounces, attachments, inline images, winmail.dat and a missing
+Message-ID.
 
 Each ``Case`` has the raw bytes and what intake must do with them: ``expect`` is "ticket",
 "reply" or "ignored:<reason>"; ``title`` / ``body`` are substrings the result must contain, and
-``files`` the attachment names the ticket must get.
+``files`` the attachment names the ticket must get. These cases are now part of the .eml
+corpus in ``mail/`` (written by ``make_corpus.py``, checked exactly by ``test_corpus.py``).
 """
 
 from __future__ import annotations

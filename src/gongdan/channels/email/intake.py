@@ -4,11 +4,15 @@
 a mailbox again, a re-delivery, or one mail reaching two mailboxes makes one ticket. ``process``
 parses and acts in one transaction; an exception rolls the ticket work back and marks the message
 ``quarantined`` with its error — the rest of the mailbox goes on — and ``retry`` runs it again
-after a fix. Automatic mail (auto-replies, bounces, lists) never makes a ticket or a reply.
+after a fix. Automatic mail (auto-replies, bounces, lists) never makes a ticket or a reply; it
+is ignored with its reason. A person's mail is never dropped silently: mail that cannot be parsed
+(``parse_error``), has no sender (``no_sender``) or comes from staff without naming a ticket
+(``staff_without_ticket``) is quarantined, where admins see it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import traceback
@@ -57,20 +61,34 @@ def own_addresses() -> set[str]:
     return addresses
 
 
+def content_key(raw: bytes) -> str:
+    """The key of a message without a usable Message-ID: a hash of its bytes."""
+    return "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
 def receive(raw: bytes, *, mailbox: Mailbox | None) -> tuple[InboundMessage, bool]:
-    """Store ``raw`` once and process it; returns (message, whether it was new)."""
-    parsed = parse(raw)
+    """Store ``raw`` once and process it; returns (message, whether it was new).
+
+    Never raises for what the message contains: one that cannot be parsed at all is stored under
+    the hash of its bytes and quarantined (``parse_error``), so it is never lost and an admin
+    sees it in the quarantine list."""
+    try:
+        parsed: ParsedMail | None = parse(raw)
+    except Exception:  # a parser bug met this message: keep it, quarantine it below
+        logger.exception("inbound mail could not be parsed")
+        parsed = None
+    key = parsed.key if parsed is not None else content_key(raw)
     try:
         with transaction.atomic():
             message = InboundMessage.objects.create(
                 mailbox=mailbox,
-                message_key=parsed.key,
+                message_key=key,
                 raw=raw,
-                sender=parsed.sender[:254],
-                subject=parsed.subject[:500],
+                sender=parsed.sender[:254] if parsed is not None else "",
+                subject=parsed.subject[:500] if parsed is not None else "",
             )
     except IntegrityError:
-        return InboundMessage.objects.get(message_key=parsed.key), False
+        return InboundMessage.objects.get(message_key=key), False
     process(message, parsed=parsed)
     return message, True
 
@@ -84,23 +102,33 @@ def retry(message: InboundMessage) -> InboundMessage:
 
 
 def process(message: InboundMessage, *, parsed: ParsedMail | None = None) -> None:
+    """Parse (unless given) and act in one transaction; any exception quarantines the message
+    (``parse_error`` when parsing failed, else the exception's name) with its traceback."""
     message.attempts += 1
     try:
         parsed = parsed or parse(bytes(message.raw))
+    except Exception as exc:  # a poison message never blocks the mailbox
+        _quarantine(message, "parse_error", exc)
+        return
+    try:
         with transaction.atomic():
             status, reason, ticket = _act(message, parsed)
     except Exception as exc:  # a poison message never blocks the mailbox
-        logger.exception("inbound mail %s quarantined", message.pk)
-        message.status = InboundStatus.QUARANTINED
-        message.reason = type(exc).__name__[:100]
-        message.error = "".join(traceback.format_exception(exc))[-4000:]
-        message.processed_at = timezone.now()
-        message.save(update_fields=["status", "reason", "error", "attempts", "processed_at"])
+        _quarantine(message, type(exc).__name__[:100], exc)
         return
     message.status, message.reason, message.ticket = status, reason, ticket
     message.error = ""
     message.processed_at = timezone.now()
     message.save(update_fields=["status", "reason", "error", "ticket", "attempts", "processed_at"])
+
+
+def _quarantine(message: InboundMessage, reason: str, exc: Exception) -> None:
+    logger.exception("inbound mail %s quarantined", message.pk)
+    message.status = InboundStatus.QUARANTINED
+    message.reason = reason
+    message.error = "".join(traceback.format_exception(exc))[-4000:]
+    message.processed_at = timezone.now()
+    message.save(update_fields=["status", "reason", "error", "attempts", "processed_at"])
 
 
 def _noise(message: InboundMessage, parsed: ParsedMail, own: set[str]) -> str:
@@ -125,13 +153,15 @@ def _noise(message: InboundMessage, parsed: ParsedMail, own: set[str]) -> str:
 def _act(message: InboundMessage, parsed: ParsedMail) -> tuple[str, str, Ticket | None]:
     own = own_addresses()
     reason = _noise(message, parsed, own)
-    if reason:
+    if reason == "no_sender":  # a person may have written it: an admin must see it
+        return InboundStatus.QUARANTINED, reason, None
+    if reason:  # automatic mail, our own, or a loop: recorded with its reason, no ticket
         return InboundStatus.IGNORED, reason, None
     user = _sender_login(parsed.sender, parsed.sender_name)
     files, refused = _files(parsed.files)
     ticket = _thread(parsed, user)
-    if ticket is None and user.is_staff_member:
-        return InboundStatus.IGNORED, "staff_without_ticket", None
+    if ticket is None and user.is_staff_member:  # not a ticket: an admin decides
+        return InboundStatus.QUARANTINED, "staff_without_ticket", None
     if ticket is not None:
         body = trim_reply(parsed.text)
         try:
@@ -162,9 +192,7 @@ def _act(message: InboundMessage, parsed: ParsedMail) -> tuple[str, str, Ticket 
 
 
 def _with_notes(text: str, refused: list[str], parsed: ParsedMail) -> str:
-    notes = list(refused)
-    if "winmail.dat" in parsed.notes:
-        notes.append(_("An Outlook winmail.dat attachment could not be opened."))
+    notes = [*refused, *parsed.notes]
     if not notes:
         return text
     return (text + "\n\n" if text else "") + "\n".join(f"[{n}]" for n in notes)
@@ -261,7 +289,6 @@ def _watch(ticket: Ticket, parsed: ParsedMail, own: set[str]) -> None:
 
 
 def mailbox_for_secret(mailbox_id: int, secret: str) -> Mailbox | None:
-    import hashlib
     import hmac
 
     mailbox = Mailbox.objects.filter(pk=mailbox_id, is_active=True).first()

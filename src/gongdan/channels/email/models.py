@@ -90,6 +90,20 @@ class InboundStatus(models.TextChoices):
     QUARANTINED = "quarantined", _("Quarantined")
 
 
+REASON_LABELS = {
+    "no_sender": _("No sender address"),
+    "parse_error": _("Could not be parsed"),
+    "staff_without_ticket": _("Staff mail without a ticket"),
+    "auto_submitted": _("Automatic message (Auto-Submitted)"),
+    "precedence": _("Bulk or list mail (Precedence)"),
+    "autoreply_header": _("Auto-reply header"),
+    "delivery_report": _("Delivery report (bounce)"),
+    "autoreply_subject": _("Auto-reply subject"),
+    "own_address": _("Sent from our own address"),
+    "rate_limited": _("Too many messages from this sender (loop guard)"),
+}
+
+
 class InboundMessage(models.Model):
     """One received message. ``message_key`` (the Message-ID, or a hash of the content) is
     unique per installation: a re-delivery, or the same mail in two mailboxes, is stored once."""
@@ -132,6 +146,12 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender}: {self.subject}"
+
+    @property
+    def reason_display(self) -> str:
+        """Why the message was quarantined or ignored, for admins (unknown codes as they are:
+        a processing failure stores its exception's name)."""
+        return str(REASON_LABELS.get(self.reason, self.reason))
 
     @property
     def error_summary(self) -> str:
