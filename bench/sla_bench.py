@@ -54,8 +54,8 @@ def generate(n: int, due: int) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from gongdan.testing import make_world
     from gongdan.sla.models import EscalationLevel, SlaPolicy
+    from gongdan.testing import make_world
 
     call_command("migrate", verbosity=0)
     if SlaPolicy.objects.exists():

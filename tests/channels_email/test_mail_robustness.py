@@ -21,7 +21,7 @@ from gongdan.channels.email.decode import decode_bytes, decode_words
 from gongdan.channels.email.intake import receive, retry
 from gongdan.channels.email.models import InboundMessage, InboundStatus, Mailbox
 from gongdan.channels.email.parse import BODY_MAX, ParsedMail, parse
-from gongdan.core.testing import World
+from gongdan.testing import World
 from gongdan.tickets.models import Ticket
 from tests.channels_email.corpus import MAILBOX
 
