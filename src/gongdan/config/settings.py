@@ -200,9 +200,10 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ---------------------------------------------------------------------------------------
-# "default" is shared by every process (rate limits that must hold across processes, e.g. the
-# portal's progress lookup). "local" holds hot, per-process counters (API throttling): with Redis it
-# is Redis too; without, it stays in memory rather than writing the database on every request.
+# "default" is shared by every process (rate limits that must hold across processes: the API
+# throttle, the portal's progress lookup; gongdan.core.counters counts atomically in it, or in a
+# database row where the database cache cannot). "local" holds per-process data that may differ
+# between workers: with Redis it is Redis too; without, it stays in memory.
 if REDIS_URL:
     _redis = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
