@@ -348,6 +348,14 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("GONGDAN_BEHIND_PROXY") else None
 )
+# HSTS: a site served over TLS (secure cookies, or a TLS-terminating proxy) tells browsers never to
+# try plain HTTP again, so a network attacker cannot strip TLS from a later visit. Django sends the
+# header only on secure requests. 0 turns it off; subdomains and preload are opt-in because they
+# bind every host under the domain (and preload lists are hard to leave).
+_TLS = SESSION_COOKIE_SECURE or env_bool("GONGDAN_BEHIND_PROXY")
+SECURE_HSTS_SECONDS = int(os.environ.get("GONGDAN_HSTS_SECONDS", "31536000" if _TLS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GONGDAN_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("GONGDAN_HSTS_PRELOAD")
 
 NINJA_PAGINATION_PER_PAGE = 50
 # Requests per API user (django-ninja rate syntax); read by core.api_support.UserRateThrottle.
