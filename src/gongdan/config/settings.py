@@ -65,6 +65,9 @@ SECRET_KEY = _secret_key()
 # Keys of the encrypted columns (core/crypto.py): comma-separated Fernet keys, the first encrypts.
 # Empty: one key derived from SECRET_KEY.
 GONGDAN_FIELD_KEYS = env_list("GONGDAN_FIELD_KEYS")
+# The audit chain's HMAC key (gongdan.audit.chain); keep it outside the database and its backups.
+# Empty: derived from SECRET_KEY. Changing either: `gongdan manage audit_reseal --old-key …`.
+GONGDAN_AUDIT_KEY = os.environ.get("GONGDAN_AUDIT_KEY", "")
 DEBUG = env_bool("GONGDAN_DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
