@@ -260,6 +260,9 @@ GONGDAN_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("GONGDAN_WEBHOOK_MAX_ATTEMPTS"
 GONGDAN_WEBHOOK_RETRY_BASE = int(os.environ.get("GONGDAN_WEBHOOK_RETRY_BASE", "30"))  # seconds
 GONGDAN_WEBHOOK_DISABLE_AFTER = int(os.environ.get("GONGDAN_WEBHOOK_DISABLE_AFTER", "10"))
 GONGDAN_WEBHOOK_LOG_DAYS = int(os.environ.get("GONGDAN_WEBHOOK_LOG_DAYS", "30"))
+# Outbound channel requests (webhooks, group robots, IM apps, SMS) go to public addresses only;
+# these comma-separated CIDR networks (e.g. "10.20.0.0/16,fd00:1::/64") are allowed as well.
+GONGDAN_WEBHOOK_ALLOWED_NETWORKS = env_list("GONGDAN_WEBHOOK_ALLOWED_NETWORKS")
 # Code of the WecomApp that delivers per-user notifications (empty: the channel is off).
 GONGDAN_WECOM_NOTIFY_APP = os.environ.get("GONGDAN_WECOM_NOTIFY_APP", "")
 # Codes of the ImApp rows that send DingTalk work notifications / Feishu messages to users.
