@@ -344,3 +344,16 @@ def test_tls_to_a_pinned_address_sends_sni_and_verifies_the_name(
     assert sni[0] == "hooks.example.cn"
     assert wrong_name.status is None
     assert "CERTIFICATE_VERIFY_FAILED" in wrong_name.error or "match" in wrong_name.error
+
+
+def test_the_workspace_form_shows_the_refusal_on_the_url_field(
+    world: World, no_networks_allowed: None
+) -> None:
+    response = world.client_for(world.admin).post(
+        "/desk/channels/webhooks/new/",
+        {"name": "元数据", "url": "http://169.254.169.254/", "event_types": ["sla.breached"]},
+    )
+
+    page = response.content.decode()
+    assert "169.254.169.254 is a local or private network address" in page
+    assert WebhookSubscription.objects.count() == 0
