@@ -71,10 +71,15 @@ def reseal_under_hmac(apps, schema_editor):
     alias = schema_editor.connection.alias
     manager = AuditEvent.objects.using(alias)
     columns = ["id", "seq", "digest", "prev_digest", "chain", *FIELDS]
-    rows = list(manager.values(*columns))
-    rows.sort(key=lambda r: (r["seq"] is None, r["seq"] or 0, r["id"]))
+
+    def rows():  # sealed events in chain order, then the unsealed ones; streamed, twice
+        sealed = manager.filter(seq__isnull=False).order_by("seq").values(*columns)
+        yield from sealed.iterator(chunk_size=2000)
+        unsealed = manager.filter(seq__isnull=True).order_by("id").values(*columns)
+        yield from unsealed.iterator(chunk_size=2000)
+
     head = AuditHead.objects.using(alias).filter(pk=1).first()
-    problems = _old_problems(rows, head)
+    problems = _old_problems(rows(), head)
     if problems and os.environ.get("GONGDAN_AUDIT_RESEAL_BROKEN") != "1":
         raise RuntimeError(
             "The audit log's hash chain is broken, so it is not resealed under the new scheme: "
@@ -83,7 +88,7 @@ def reseal_under_hmac(apps, schema_editor):
             "GONGDAN_AUDIT_RESEAL_BROKEN=1 and migrate again to reseal it as it is."
         )
     key, prev = _key(), GENESIS
-    for row in rows:
+    for row in rows():
         update = {"digest": _new_digest(row)}
         if row["seq"] is not None:
             message = f"{prev}:{row['seq']}:{row['id']}:{update['digest']}".encode()
