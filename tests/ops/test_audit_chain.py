@@ -228,6 +228,15 @@ def test_an_anchor_whose_link_was_replaced_is_reported(world: World) -> None:
     ]
 
 
+def test_an_anchor_from_an_empty_chain_still_verifies(world: World) -> None:
+    AuditEvent.objects.all().delete()
+    empty = verify().anchor
+    _events(world, 1)
+    seal()
+
+    assert (str(empty), verify(anchor=empty).ok) == (f"0:0:{GENESIS}", True)
+
+
 def test_a_malformed_anchor_is_a_command_error(world: World) -> None:
     with pytest.raises(CommandError, match="Not an anchor"):
         call_command("audit_verify", "--anchor", "12:abc", stdout=io.StringIO())

@@ -170,6 +170,10 @@ class _Walk:
         self.report, self.anchor, self.max_problems = report, anchor, max_problems
         self.key, self.prev, self.expected = key, GENESIS, 1
         self.anchor_seen = False
+        if anchor is not None and anchor.seq == 0:  # taken from an empty chain: always there
+            self.anchor_seen = True
+            if (anchor.count, anchor.chain) != (0, GENESIS):
+                self.problem(f"position 0 does not match the anchor {anchor}")
 
     def problem(self, text: str) -> None:
         if len(self.report.problems) < self.max_problems:
