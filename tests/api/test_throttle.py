@@ -149,6 +149,10 @@ def test_two_processes_count_one_budget_in_redis(tmp_path: Path) -> None:
     outputs = [p.communicate(timeout=60)[0].decode() for p in procs]
 
     # Then together they counted 80 distinct hits
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    client.delete(*client.keys(f"*{key}*"))
     counts = sorted(int(n) for out in outputs for n in out.split())
     assert [p.returncode for p in procs] == [0, 0]
     assert counts == list(range(1, 81))
