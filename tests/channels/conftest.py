@@ -39,8 +39,13 @@ class Server:
 
 
 @pytest.fixture
-def server() -> Iterator[Server]:
-    """A ThreadingHTTPServer in a thread; set ``server.responder`` to answer (and check)."""
+def server(settings: Any) -> Iterator[Server]:
+    """A ThreadingHTTPServer in a thread; set ``server.responder`` to answer (and check).
+
+    It listens on loopback, which outbound requests refuse by default: the tests allow it the
+    way an installation allows an intranet range.
+    """
+    settings.GONGDAN_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.1/32"]
     state = Server(url="")
 
     class Handler(BaseHTTPRequestHandler):

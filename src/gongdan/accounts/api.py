@@ -43,6 +43,7 @@ def users_list(request: HttpRequest, page: Query[PageQuery]) -> Page[User]:
 def users_create(request: HttpRequest, payload: UserIn) -> Status[User]:
     """Create a user (administrators only). Staff users get an agent profile."""
     actor = api_user(request)
+    services.require_admin(actor)  # before any id is looked up
     teams = [pick(selectors.team_list(user=actor), pk, field="teams") for pk in payload.teams]
     user = services.user_create(
         actor=actor,
@@ -69,6 +70,7 @@ def teams_list(request: HttpRequest, page: Query[PageQuery]) -> Page[Team]:
 def teams_create(request: HttpRequest, payload: TeamIn) -> Status[Team]:
     """Create a team (administrators only); the lead, if given, becomes a member."""
     actor = api_user(request)
+    services.require_admin(actor)  # before any id is looked up
     lead = pick(
         selectors.user_list(user=actor).exclude(role="customer"), payload.lead, field="lead"
     )

@@ -21,7 +21,8 @@ from gongdan.core.events import emit
 TOKEN_PREFIX = "gd"
 
 
-def _require_admin(actor: User | None) -> None:
+def require_admin(actor: User | None) -> None:
+    """403 unless ``actor`` is an administrator (None: the system itself, e.g. a command)."""
     if actor is not None and actor.role != Role.ADMIN:
         raise Forbidden("permission.admin_only", _("Only administrators may do this."))
 
@@ -62,7 +63,7 @@ def user_create(
 
     Only admins create users from the UI or API. Emits ``user.created``.
     """
-    _require_admin(actor)
+    require_admin(actor)
     if role not in Role.values:
         raise ValidationFailed("user.invalid", _("Unknown role."), fields={"role": role})
     email, mobile, username = email.strip().lower(), mobile.strip(), username.strip()
@@ -123,7 +124,7 @@ def team_create(
     lead: User | None = None,
 ) -> Team:
     """Create a team / service desk (admins only)."""
-    _require_admin(actor)
+    require_admin(actor)
     if Team.objects.filter(code=code).exists():
         raise ValidationFailed(
             "team.exists",

@@ -30,9 +30,10 @@ from gongdan.assignment.schemas import (
     TakeNextOut,
 )
 from gongdan.core.api_support import ERRORS, api_user, pick
-from gongdan.core.errors import NotFound, ValidationFailed
+from gongdan.core.errors import Forbidden, NotFound, ValidationFailed
 from gongdan.customers.models import Organization
 from gongdan.tickets.models import Category, TicketType
+from gongdan.tickets.policies import is_staff_user
 from gongdan.tickets.selectors import ticket_get
 
 router = Router(tags=["assignment"])
@@ -298,6 +299,8 @@ def tickets_take_next(request: HttpRequest, payload: TakeNextIn) -> dict[str, An
     """Claim the most urgent unassigned ticket of your teams that you have the skills for
     (priority, then SLA due time, then age). Two agents at once never get the same ticket."""
     actor = api_user(request)
+    if not is_staff_user(actor):  # before the team id is looked up
+        raise Forbidden("permission.staff_only", _("Only service staff may do this."))
     team = None
     if payload.team is not None:
         team = Team.objects.filter(pk=payload.team).first()

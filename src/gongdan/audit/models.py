@@ -11,20 +11,24 @@ from django.utils.translation import gettext_lazy as _
 class AuditEvent(models.Model):
     """Who did what to which object, written by the service in the same transaction as the change.
 
-    ``digest`` is the SHA-256 of the event's canonical content (``services.event_content``).
-    The sealer (``chain.seal``, every minute) links events into a hash chain in the order it
-    seals them: ``seq`` is the position, ``prev_digest`` the chain value before it and ``chain``
-    = SHA-256(prev_digest + digest). Changing, removing or inserting a sealed event breaks the
-    chain, which ``gongdan manage audit_verify`` reports.
+    ``digest`` is the SHA-256 of every stored content column (``services.event_content``).
+    The sealer (``chain.seal``, every minute) links events into a chain in the order it seals
+    them: ``seq`` is the position, ``prev_digest`` the chain value before it and ``chain`` =
+    HMAC-SHA256(key, prev_digest, seq, id, digest) with a key kept outside the database
+    (``GONGDAN_AUDIT_KEY``). Changing, removing or inserting a sealed event breaks the chain,
+    which ``gongdan manage audit_verify`` reports; recomputing the chain needs the key.
     """
 
     occurred_at = models.DateTimeField(_("occurred at"), db_index=True)
+    # The actor's id is part of the sealed content, so it is never cleared: deleting a user
+    # leaves it in place (no database constraint), the name in ``actor_label`` says who it was.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("actor"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     actor_label = models.CharField(_("actor name"), max_length=150, blank=True)
@@ -57,8 +61,10 @@ GENESIS = "0" * 64
 class AuditHead(models.Model):
     """The end of the hash chain (one row): the last sealed position and its chain value.
 
-    Publishing ``chain`` elsewhere from time to time (it is printed by ``audit_verify``) anchors
-    the log: even someone able to rewrite the whole table cannot match an anchored value.
+    Someone with write access to the database can delete the newest events and move this row
+    back to an earlier, genuine link. Keeping the anchor printed by ``audit_verify`` (position,
+    count, chain value) elsewhere and checking against it (``audit_verify --anchor``) catches
+    that: the anchored position must still exist with the anchored chain value.
     """
 
     seq = models.BigIntegerField(_("last position"), default=0)

@@ -32,6 +32,7 @@ def audit_record_many(events: list[AuditEvent]) -> None:
 def event_content(
     *,
     occurred_at: Any,
+    actor_id: int | None,
     actor_label: str,
     action: str,
     object_type: str,
@@ -39,11 +40,16 @@ def event_content(
     object_repr: str,
     data: Any,
 ) -> str:
-    """The canonical text an event's ``digest`` is the SHA-256 of (recomputed by the verifier
-    from the stored row, so only stored columns that never change take part)."""
+    """The canonical text an event's ``digest`` is the SHA-256 of: every stored content column
+    (the verifier recomputes it from the row; the id, position and previous link are bound by
+    the chain's HMAC, ``chain.link``). The actor's id takes part as well as the name: an actor
+    is never cleared (deleting a user leaves the id in place), so moving an event to another
+    user is a change the verifier sees."""
     return json.dumps(
         [
+            "v2",
             occurred_at.isoformat(),
+            actor_id,
             actor_label,
             action,
             object_type,
@@ -75,8 +81,5 @@ def audit_event(
         "data": json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder, ensure_ascii=False)),
     }
     is_user = getattr(actor, "_meta", None) and actor._meta.label == "accounts.User"
-    return AuditEvent(
-        actor_id=actor.pk if is_user else None,
-        digest=event_digest(**content),
-        **content,
-    )
+    content["actor_id"] = actor.pk if is_user else None
+    return AuditEvent(digest=event_digest(**content), **content)

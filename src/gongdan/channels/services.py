@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from gongdan.accounts.models import Team, User
 from gongdan.audit.services import audit_record
 from gongdan.channels.choices import RobotEvent, Vendor
+from gongdan.channels.http import refused_url_message
 from gongdan.channels.models import TeamRobot
 from gongdan.channels.policies import require_channel_manager
 from gongdan.core.errors import NotFound, ValidationFailed
@@ -57,6 +58,9 @@ def _clean(fields: dict[str, Any], current: TeamRobot | None) -> dict[str, Any]:
         raise ValidationFailed(
             "robot.invalid", _("Please correct the marked fields."), fields=errors
         )
+    refused = refused_url_message(url)
+    if refused is not None:  # checked again at every send: DNS can change
+        raise ValidationFailed("robot.private_address", refused, fields={"webhook_url": refused})
     return {
         "team": fields["team"],
         "vendor": fields["vendor"],

@@ -65,6 +65,9 @@ SECRET_KEY = _secret_key()
 # Keys of the encrypted columns (core/crypto.py): comma-separated Fernet keys, the first encrypts.
 # Empty: one key derived from SECRET_KEY.
 GONGDAN_FIELD_KEYS = env_list("GONGDAN_FIELD_KEYS")
+# The audit chain's HMAC key (gongdan.audit.chain); keep it outside the database and its backups.
+# Empty: derived from SECRET_KEY. Changing either: `gongdan manage audit_reseal --old-key …`.
+GONGDAN_AUDIT_KEY = os.environ.get("GONGDAN_AUDIT_KEY", "")
 DEBUG = env_bool("GONGDAN_DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -200,9 +203,10 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ---------------------------------------------------------------------------------------
-# "default" is shared by every process (rate limits that must hold across processes, e.g. the
-# portal's progress lookup). "local" holds hot, per-process counters (API throttling): with Redis it
-# is Redis too; without, it stays in memory rather than writing the database on every request.
+# "default" is shared by every process (rate limits that must hold across processes: the API
+# throttle, the portal's progress lookup; gongdan.core.counters counts atomically in it, or in a
+# database row where the database cache cannot). "local" holds per-process data that may differ
+# between workers: with Redis it is Redis too; without, it stays in memory.
 if REDIS_URL:
     _redis = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -256,6 +260,9 @@ GONGDAN_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("GONGDAN_WEBHOOK_MAX_ATTEMPTS"
 GONGDAN_WEBHOOK_RETRY_BASE = int(os.environ.get("GONGDAN_WEBHOOK_RETRY_BASE", "30"))  # seconds
 GONGDAN_WEBHOOK_DISABLE_AFTER = int(os.environ.get("GONGDAN_WEBHOOK_DISABLE_AFTER", "10"))
 GONGDAN_WEBHOOK_LOG_DAYS = int(os.environ.get("GONGDAN_WEBHOOK_LOG_DAYS", "30"))
+# Outbound channel requests (webhooks, group robots, IM apps, SMS) go to public addresses only;
+# these comma-separated CIDR networks (e.g. "10.20.0.0/16,fd00:1::/64") are allowed as well.
+GONGDAN_WEBHOOK_ALLOWED_NETWORKS = env_list("GONGDAN_WEBHOOK_ALLOWED_NETWORKS")
 # Code of the WecomApp that delivers per-user notifications (empty: the channel is off).
 GONGDAN_WECOM_NOTIFY_APP = os.environ.get("GONGDAN_WECOM_NOTIFY_APP", "")
 # Codes of the ImApp rows that send DingTalk work notifications / Feishu messages to users.
@@ -347,6 +354,14 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("GONGDAN_BEHIND_PROXY") else None
 )
+# HSTS: a site served over TLS (secure cookies, or a TLS-terminating proxy) tells browsers never to
+# try plain HTTP again, so a network attacker cannot strip TLS from a later visit. Django sends the
+# header only on secure requests. 0 turns it off; subdomains and preload are opt-in because they
+# bind every host under the domain (and preload lists are hard to leave).
+_TLS = SESSION_COOKIE_SECURE or env_bool("GONGDAN_BEHIND_PROXY")
+SECURE_HSTS_SECONDS = int(os.environ.get("GONGDAN_HSTS_SECONDS", "31536000" if _TLS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GONGDAN_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("GONGDAN_HSTS_PRELOAD")
 
 NINJA_PAGINATION_PER_PAGE = 50
 # Requests per API user (django-ninja rate syntax); read by core.api_support.UserRateThrottle.

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import BaseCache, caches
 from django.core.exceptions import (
     ObjectDoesNotExist,
     PermissionDenied,
@@ -38,6 +38,7 @@ from pydantic_core import PydanticCustomError
 from gongdan.accounts import lockout
 from gongdan.accounts.models import User
 from gongdan.accounts.services import token_authenticate
+from gongdan.core.counters import window_hit
 from gongdan.core.errors import DomainError, TooManyRequests, ValidationFailed
 from gongdan.core.pagination import Page, keyset_page
 
@@ -105,19 +106,35 @@ def api_user(request: HttpRequest) -> User:
 
 # --- Throttling ----------------------------------------------------------------------------------
 class UserRateThrottle(SimpleRateThrottle):
-    """Requests per authenticated user; the rate is read from ``GONGDAN_API_RATE`` on each call."""
+    """Requests per authenticated user, counted for all web processes together.
+
+    The count lives in the shared store of ``gongdan.core.counters`` (Redis, or a database row in
+    the embedded shape), never in one process's memory: with two workers, a per-process count
+    let twice the limit through. The rate is read from ``GONGDAN_API_RATE`` on each call; the
+    429 carries ``Retry-After`` (the seconds until the window ends, set by ninja from ``wait()``)
+    and the code ``throttled``.
+    """
 
     scope = "gongdan_api"
 
     def __init__(self) -> None:
         super().__init__(rate=THROTTLE_RATE_DEFAULT)
+        # One instance serves every request thread: the answer for wait() is kept per thread.
+        self._last = threading.local()
 
     def allow_request(self, request: HttpRequest) -> bool:
-        # Per-process counters (Redis when configured): no database write per API request.
-        self.cache: BaseCache = caches["local"]
         self.rate = getattr(settings, "GONGDAN_API_RATE", THROTTLE_RATE_DEFAULT)
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request)
+        key = self.get_cache_key(request)
+        if key is None or self.num_requests is None or self.duration is None:
+            return True
+        counted = window_hit(key=key, window=self.duration)
+        self._last.retry_after = counted.retry_after
+        return counted.count <= self.num_requests
+
+    def wait(self) -> float | None:
+        retry_after: int | None = getattr(self._last, "retry_after", None)
+        return retry_after
 
     def get_cache_key(self, request: HttpRequest) -> str | None:
         user = getattr(request, "auth", None)

@@ -64,3 +64,24 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RateCounter(models.Model):
+    """One fixed-window request counter, for shapes whose cache cannot count atomically.
+
+    The database cache's ``incr`` is a read followed by a write, so two web workers counting at
+    once both write the same number and the limit leaks. A row bumped by ``UPDATE ... SET count =
+    count + 1`` cannot lose a hit. The key names the window, so a row is never reset; rows whose
+    window has ended are deleted when a new window opens (``gongdan.core.counters``).
+    """
+
+    key = models.CharField(_("key"), max_length=200, primary_key=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.count}"

@@ -51,6 +51,7 @@ def contacts_list(request: HttpRequest, page: Query[PageQuery]) -> Page[Contact]
 def contacts_create(request: HttpRequest, payload: ContactIn) -> Status[Contact]:
     """Create a contact, e.g. for a caller on the phone (staff only)."""
     actor = api_user(request)
+    services.require_staff(actor)  # before any id is looked up
     organization = pick(
         selectors.organization_list(user=actor), payload.organization, field="organization"
     )

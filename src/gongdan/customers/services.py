@@ -18,7 +18,8 @@ from gongdan.customers.ownership import address_owner, address_release, contact_
 from gongdan.customers.ownership import normalize_mobile as normalize_mobile  # callers read it here
 
 
-def _require_staff(actor: User | None) -> None:
+def require_staff(actor: User | None) -> None:
+    """403 unless ``actor`` is service staff (None: the system itself)."""
     if actor is not None and actor.role not in {Role.ADMIN, Role.SUPERVISOR, Role.AGENT}:
         raise Forbidden("permission.staff_only", _("Only service staff may do this."))
 
@@ -71,7 +72,7 @@ def contact_create(
     Only supervisors and admins may make a contact an organization admin: that grants sight of
     every ticket of the organization. Emits ``contact.created``.
     """
-    _require_staff(actor)
+    require_staff(actor)
     if is_org_admin and actor is not None and actor.role not in {Role.ADMIN, Role.SUPERVISOR}:
         raise Forbidden(
             "permission.denied",

@@ -151,6 +151,7 @@ def knowledge_articles_get(request: HttpRequest, article_id: int) -> dict[str, A
 def knowledge_articles_create(request: HttpRequest, payload: ArticleIn) -> Status[dict[str, Any]]:
     """A new draft (staff); with ``variant_of``, that article's variant in ``language``."""
     user = api_user(request)
+    services.require_author(user)  # before any id is looked up
     variant_of = None
     if payload.variant_of is not None:
         variant_of = pick(selectors.article_list(user=user), payload.variant_of, field="variant_of")
@@ -170,6 +171,7 @@ def knowledge_articles_update(
 ) -> dict[str, Any]:
     """Change the fields sent; saves a new revision. 409 when ``version`` is stale."""
     article = _article(request, article_id)
+    services.require_editor(api_user(request), article)  # before any id is looked up
     article = services.article_update(
         actor=api_user(request),
         article=article,
@@ -296,6 +298,7 @@ def knowledge_categories_list(request: HttpRequest) -> list[Category]:
 )
 def knowledge_categories_create(request: HttpRequest, payload: CategoryIn) -> Status[Category]:
     """A new category (supervisors and admins)."""
+    services.require_category_manager(api_user(request))  # before any id is looked up
     parent = pick(Category.objects.all(), payload.parent, field="parent")
     category = services.category_save(
         actor=api_user(request),
@@ -316,6 +319,7 @@ def knowledge_categories_update(
     request: HttpRequest, category_id: int, payload: CategoryPatch
 ) -> Category:
     """Rename, move or reorder a category (supervisors and admins)."""
+    services.require_category_manager(api_user(request))  # before any id is looked up
     category = Category.objects.filter(pk=category_id).first()
     if category is None:
         raise NotFound("category.not_found", _("Category not found."))
@@ -369,8 +373,5 @@ def knowledge_files_upload(
 )
 def knowledge_files_download(request: HttpRequest, file_id: int) -> FileResponse:
     """A file of an article you may read (404 otherwise, as for the article)."""
-    item = ArticleFile.objects.filter(pk=file_id).first()
-    if item is None:
-        raise NotFound("article.file_not_found", _("File not found."))
-    selectors.article_get(user=api_user(request), pk=item.article_id)
+    item = selectors.article_file_get(user=api_user(request), pk=file_id)
     return stored_file_response(item, inline=item.is_image)

@@ -17,6 +17,7 @@ from gongdan.knowledge.choices import ArticleLanguage, ArticleStatus
 from gongdan.knowledge.models import (
     Article,
     ArticleFeedback,
+    ArticleFile,
     ArticleRevision,
     Category,
     SuggestionOpen,
@@ -86,6 +87,17 @@ def article_get(*, user: User, pk: int) -> Article:
     if article is None:
         raise NotFound("article.not_found", _("Article not found."))
     return article
+
+
+def article_file_get(*, user: User, pk: int) -> ArticleFile:
+    """A file of an article ``user`` may read, or ``NotFound``: the same answer whether the
+    file does not exist or belongs to an article the user may not read."""
+    item = ArticleFile.objects.filter(
+        pk=pk, article__in=Article.objects.filter(article_visibility(user)).values("pk")
+    ).first()
+    if item is None:
+        raise NotFound("article.file_not_found", _("File not found."))
+    return item
 
 
 def variants(*, user: User, article: Article) -> list[Article]:

@@ -123,6 +123,23 @@ def _changed(article: Article, actor: User | None, action: str, **data: Any) -> 
     )
 
 
+# Permission checks come before anything that looks up ids sent by the caller (entry points
+# call them first): otherwise a 422 "unknown id" against a 403 tells a customer which ids exist.
+def require_author(actor: User) -> None:
+    if not policies.may_create(actor):
+        raise Forbidden("permission.staff_only", _("Only service staff may write articles."))
+
+
+def require_editor(actor: User, article: Article) -> None:
+    if not policies.may_edit(actor, article):
+        raise Forbidden("permission.denied", _("You may not edit this article."))
+
+
+def require_category_manager(actor: User) -> None:
+    if not policies.may_manage_categories(actor):
+        raise Forbidden("permission.denied", _("Only supervisors and admins manage categories."))
+
+
 def article_create(
     *,
     actor: User,
@@ -135,8 +152,7 @@ def article_create(
     it joins that article's group (one variant per language, else 409). Fields are taken from
     ``data`` only (the workspace's translation form prefills them from the original). An
     agent's article without a team goes to the agent's first team."""
-    if not policies.may_create(actor):
-        raise Forbidden("permission.staff_only", _("Only service staff may write articles."))
+    require_author(actor)
     if language not in ArticleLanguage.values:
         message = _("Choose a language.")
         raise ValidationFailed("article.invalid", message, fields={"language": message})
@@ -176,8 +192,7 @@ def article_update(
 ) -> Article:
     """Save new content as the next revision. ``version`` (if given) must be the current one,
     else 409: someone saved in between. A published article stays published."""
-    if not policies.may_edit(actor, article):
-        raise Forbidden("permission.denied", _("You may not edit this article."))
+    require_editor(actor, article)
     data = _clean(data)
     _check_team(actor, data.team)
     with transaction.atomic():
@@ -282,8 +297,7 @@ def feedback_create(
 
 def file_add(*, actor: User, article: Article, upload: UploadedFile) -> ArticleFile:
     """Store an image or attachment of the article (same limits as ticket attachments)."""
-    if not policies.may_edit(actor, article):
-        raise Forbidden("permission.denied", _("You may not edit this article."))
+    require_editor(actor, article)
     name = validate_upload(upload)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -314,8 +328,7 @@ def category_save(
     position: int = 0,
 ) -> Category:
     """Create (``category`` None) or update a category; supervisors and admins only."""
-    if not policies.may_manage_categories(actor):
-        raise Forbidden("permission.denied", _("Only supervisors and admins manage categories."))
+    require_category_manager(actor)
     name, name_en = " ".join((name or "").split()), " ".join((name_en or "").split())
     if not name or len(name) > 100 or len(name_en) > 100:
         message = _("Give the category a name of at most 100 characters.")

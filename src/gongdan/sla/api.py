@@ -9,6 +9,7 @@ from ninja import Router
 
 from gongdan.core.api_support import ERRORS, api_user, pick
 from gongdan.sla.models import SlaPolicy
+from gongdan.sla.preview import require_staff
 from gongdan.sla.preview import sla_preview as preview_service
 from gongdan.sla.schemas import PreviewIn, PreviewOut
 
@@ -23,6 +24,7 @@ def sla_preview(request: HttpRequest, payload: PreviewIn) -> dict[str, Any]:
     ``calendar``, or calendar time around the clock).
     """
     actor = api_user(request)
+    require_staff(actor)  # before the policy id is looked up
     policy = pick(SlaPolicy.objects.select_related("calendar"), payload.policy, field="policy")
     targets = payload.targets.model_dump() if payload.targets else None
     result = preview_service(

@@ -33,6 +33,12 @@ class Preview:
     dues: list[DueTime]
 
 
+def require_staff(actor: User) -> None:
+    """403 unless ``actor`` is service staff; entry points call it before looking up ids."""
+    if not actor.is_staff_member:
+        raise Forbidden("permission.staff_only", _("Only service staff may do this."))
+
+
 def sla_preview(
     *,
     actor: User,
@@ -46,8 +52,7 @@ def sla_preview(
 
     A naive ``start`` is read in the calendar's time zone (Asia/Shanghai without a calendar).
     """
-    if not actor.is_staff_member:
-        raise Forbidden("permission.staff_only", _("Only service staff may do this."))
+    require_staff(actor)
     if policy is not None:
         calendar = policy.calendar
         business_time = policy.counts_business_time

@@ -100,6 +100,7 @@ def reminders_create(request: HttpRequest, number: str, payload: ReminderIn) -> 
     """Set a reminder (staff); 422 ``remind_at.in_past`` and friends for a bad time."""
     actor = api_user(request)
     ticket = selectors.ticket_get(user=actor, number=number)
+    services.require_staff(actor)  # before the recipient id is looked up
     recipient = None
     if payload.recipient is not None:
         recipient = User.objects.filter(pk=payload.recipient, is_active=True).first()
@@ -149,6 +150,7 @@ def supervisions_list(request: HttpRequest, query: Query[SupervisionQuery]) -> l
 def supervisions_create(request: HttpRequest, payload: SupervisionIn) -> Status[Supervision]:
     """Open a 督办 on a ticket or a team (supervisors and admins; others 403)."""
     actor = api_user(request)
+    services.require_supervisor(actor)  # before the ticket or team is looked up
     ticket = selectors.ticket_get(user=actor, number=payload.ticket) if payload.ticket else None
     team = None
     if payload.team is not None:

@@ -69,6 +69,9 @@ def _clean(name: Any, url: Any, event_types: Any, secret: Any, *, creating: bool
         raise ValidationFailed(
             "webhook.invalid", _("Please correct the marked fields."), fields=fields
         )
+    refused = http.refused_url_message(url)
+    if refused is not None:  # checked again at every delivery: DNS can change
+        raise ValidationFailed("webhook.private_address", refused, fields={"url": refused})
     if creating and not secret:
         secret = "whsec_" + secrets.token_urlsafe(24)
     return {"name": name, "url": url, "event_types": types, "secret": secret}

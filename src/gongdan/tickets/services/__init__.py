@@ -1,10 +1,12 @@
 """Ticket services: every write to tickets goes through these functions."""
 
+from gongdan.tickets.services._common import require_staff
 from gongdan.tickets.services.attachments import attachment_store, sanitize_filename
 from gongdan.tickets.services.comments import attachment_add, comment_create
 from gongdan.tickets.services.followups import (
     reminder_cancel,
     reminder_create,
+    require_supervisor,
     supervision_cancel,
     supervision_decide,
     supervision_open,
@@ -33,6 +35,8 @@ __all__ = [
     "comment_create",
     "reminder_cancel",
     "reminder_create",
+    "require_staff",
+    "require_supervisor",
     "sanitize_filename",
     "supervision_cancel",
     "supervision_decide",

@@ -148,6 +148,15 @@ def may_supervise(user: User) -> bool:
     return policies.is_staff_user(user) and user.role in (Role.SUPERVISOR, Role.ADMIN)
 
 
+def require_supervisor(actor: User) -> None:
+    """403 unless ``actor`` may open supervisions; entry points call it before looking up the
+    ticket or team sent, so a refusal says nothing about which exist."""
+    if not may_supervise(actor):
+        raise Forbidden(
+            "permission.supervisors_only", _("Only supervisors and admins open a supervision.")
+        )
+
+
 def responders(supervision: Supervision) -> list[User]:
     """Who must answer: the ticket's assignee and its team's lead; for a team, its lead and
     members."""
@@ -244,10 +253,7 @@ def supervision_open(
     team: Team | None = None,
 ) -> Supervision:
     """A supervisor requires an answer on ``ticket`` (or from ``team``) by ``deadline``."""
-    if not may_supervise(actor):
-        raise Forbidden(
-            "permission.supervisors_only", _("Only supervisors and admins open a supervision.")
-        )
+    require_supervisor(actor)
     if (ticket is None) == (team is None):
         raise _invalid(
             "supervision.subject_required",
