@@ -18,9 +18,9 @@ import pytest
 from django.test import Client
 
 from gongdan.accounts.models import Team
-from gongdan.accounts.services import team_create
 from gongdan.channels.email.imap import poll
 from gongdan.channels.email.models import InboundMessage, Mailbox, Security
+from gongdan.testing import World
 from gongdan.tickets.choices import Channel
 from gongdan.tickets.models import Comment, Ticket, TicketType
 from tests.channels_email.conftest import Imap
@@ -39,10 +39,9 @@ class Desk:
 
 
 @pytest.fixture
-def desk(db: None) -> Desk:
-    """Only what intake needs (a team, a ticket type, a mailbox): cheap enough for 150 runs."""
-    team = team_create(actor=None, code="it", name="IT 运维 IT Ops")
-    ticket_type = TicketType.objects.create(code="incident", name="故障", name_en="Incident")
+def desk(world: World) -> Desk:
+    """What intake needs: the personas' IT team and incident type, and a mailbox."""
+    team, ticket_type = world.it_team, world.incident
     mailbox = Mailbox.objects.create(
         name="Support",
         address=MAILBOX,
