@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from gongdan.core.testing import PASSWORD, make_world
-from gongdan.knowledge.demo import seed_articles
+from gongdan.demo.knowledge import seed_articles
 from gongdan.knowledge.models import SuggestionOpen
 from gongdan.search.services import search_rebuild
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from gongdan.core.testing import World
+from gongdan.demo.knowledge import seed_articles
 from gongdan.knowledge import services
 from gongdan.knowledge.choices import ArticleStatus, Visibility
-from gongdan.knowledge.demo import seed_articles
 from gongdan.knowledge.models import Article
 from gongdan.search import tokenizer
 from tests.api.conftest import _local_cache, api  # noqa: F401 - API client and its cache

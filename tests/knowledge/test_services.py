@@ -8,9 +8,9 @@ from django.utils import translation
 
 from gongdan.core.errors import Conflict, Forbidden, ValidationFailed
 from gongdan.core.testing import World
+from gongdan.demo.knowledge import seed_articles
 from gongdan.knowledge import selectors, services
 from gongdan.knowledge.choices import ArticleLanguage, ArticleStatus, Visibility
-from gongdan.knowledge.demo import seed_articles
 from gongdan.knowledge.models import Article, ArticleFeedback, ArticleRevision
 
 pytestmark = pytest.mark.django_db

@@ -27,9 +27,9 @@ from django.utils import timezone
 
 from gongdan.accounts.choices import Role
 from gongdan.accounts.models import Membership, Team, User
-from gongdan.core.management.commands import _demo_content as content
-from gongdan.core.management.commands.seed_demo import PRIORITY_WEIGHTS, demo_loaded, fill
 from gongdan.customers.models import Contact, Organization
+from gongdan.demo import content
+from gongdan.demo.management.commands.seed_demo import PRIORITY_WEIGHTS, demo_loaded, fill
 from gongdan.tickets.choices import FINAL_STATUSES, Channel, Status, TimelineKind
 from gongdan.tickets.models import Category, Comment, Ticket, TicketSequence, TicketType
 from gongdan.tickets.models import TimelineEntry as Entry

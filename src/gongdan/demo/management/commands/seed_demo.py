@@ -27,10 +27,10 @@ from django.utils import timezone
 from gongdan.accounts.choices import Role
 from gongdan.accounts.models import AgentProfile, AgentSkill, Membership, Skill, Team, User
 from gongdan.accounts.services import team_create, user_create
-from gongdan.core.management.commands import _demo_content as content
 from gongdan.customers.models import Contact, Organization
 from gongdan.customers.services import contact_create, organization_create
-from gongdan.knowledge.demo import seed_articles
+from gongdan.demo import content
+from gongdan.demo.knowledge import seed_articles
 from gongdan.tickets import services
 from gongdan.tickets.choices import Channel, Priority, Status
 from gongdan.tickets.models import Category, Comment, Ticket, TicketType
