@@ -194,7 +194,10 @@ def _ask(label: str, given: str | None, *, interactive: bool) -> str:
         return given
     if not interactive:
         raise CliError(f"--{label} is required with --no-input")
-    return input(f"{label.capitalize()}: ").strip()
+    try:
+        return input(f"{label.capitalize()}: ").strip()
+    except EOFError:
+        raise CliError(f"no {label} given") from None
 
 
 def _admin_password(*, interactive: bool) -> str:
@@ -204,8 +207,12 @@ def _admin_password(*, interactive: bool) -> str:
         return password
     if not interactive:
         raise CliError(f"set {ADMIN_PASSWORD_ENV} or leave out --no-input to type the password")
-    password = getpass.getpass("Password: ")
-    if password != getpass.getpass("Password (again): "):
+    try:
+        password = getpass.getpass("Password: ")
+        again = getpass.getpass("Password (again): ")
+    except EOFError:
+        raise CliError("no password given") from None
+    if password != again:
         raise CliError("the passwords do not match")
     return password
 

@@ -215,3 +215,22 @@ def test_a_fresh_install_takes_its_first_ticket_from_the_first_admin(tmp_path: P
     assert (result["contact"], result["ticket"], result["desk"]) == (201, 201, 200)
     assert result["ticket_type"] == "incident"
     assert result["on_desk"] is True
+
+
+@pytest.mark.django_db
+def test_admin_create_ends_with_one_line_when_the_terminal_closes_at_the_password(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv(ADMIN_PASSWORD_ENV, raising=False)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+
+    def closed(_prompt: str) -> str:
+        raise EOFError
+
+    monkeypatch.setattr("getpass.getpass", closed)
+
+    code = main(["admin", "create", "--username", "ops", "--email", "ops@example.cn"])
+
+    assert code == 2
+    assert capsys.readouterr().err == "gongdan: error: no password given\n"
+    assert User.objects.count() == 0

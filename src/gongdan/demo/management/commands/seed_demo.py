@@ -416,14 +416,13 @@ class DemoBuilder:
         if policy is None or minutes is None:
             self.clock.set(self.clock.limit - timedelta(hours=rng.uniform(1, 8)))
             return
-        business = policy.counts_business_time and policy.calendar is not None
-        spec = calendar_spec(policy.calendar) if business and policy.calendar else None
+        calendar = policy.calendar if policy.counts_business_time else None
+        spec = calendar_spec(calendar) if calendar is not None else None
         used = minutes * 60 * rng.uniform(low, high)
         end = self.clock.limit
         early, late = end - timedelta(days=60), end
-        for _ in range(
-            32
-        ):  # bisect: the clock time used from ``start`` to now grows as it moves back
+        # Bisect: the clock time used from ``start`` to now grows as ``start`` moves back.
+        for _ in range(32):
             start = early + (late - early) / 2
             if used_between(spec, start, end) > used:
                 early = start
