@@ -19,6 +19,7 @@ import getpass
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -65,11 +66,33 @@ def _prepare_database(*, demo: bool, verbosity: int) -> None:
         call_command("seed_demo", if_empty=True)
 
 
-class _Supervisor:
-    """Runs the web server and the task consumer as children; stops both when either ends."""
+def _listening(host: str, port: int) -> bool:
+    """Does something accept connections on ``host:port`` (a wildcard address: on loopback)?"""
+    host = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)  # noqa: S104
+    try:
+        with socket.create_connection((host, port), timeout=0.2):
+            return True
+    except OSError:
+        return False
 
-    def __init__(self, commands: dict[str, list[str]]) -> None:
+
+class _Supervisor:
+    """Runs the web server and the task consumer as children; stops both when either ends.
+
+    ``announce`` is printed once ``address`` accepts connections, so that the URL it names
+    answers as soon as someone reads it (granian needs a few seconds to start its workers).
+    """
+
+    def __init__(
+        self,
+        commands: dict[str, list[str]],
+        *,
+        address: tuple[str, int] | None = None,
+        announce: str = "",
+    ) -> None:
         self.commands = commands
+        self.address = address
+        self.announce = announce
         self.children: dict[str, subprocess.Popen[bytes]] = {}
         self.stopping = 0  # the signal that asked us to stop
 
@@ -87,6 +110,9 @@ class _Supervisor:
             failed = next((n for n, p in self.children.items() if p.poll() is not None), "")
             if failed:
                 break
+            if self.announce and (self.address is None or _listening(*self.address)):
+                print(self.announce, flush=True)
+                self.announce = ""
             time.sleep(0.2)
         self._stop_all(self.stopping)
         if failed:
@@ -139,12 +165,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not args.access_log:
         web.append("--no-access-log")
     worker = [*me, "worker", "--workers", str(args.task_workers)]
-    print(
+    serving = (
         f"gongdan: serving http://{args.host}:{args.port}/ (data in {settings.DATA_DIR}); "
-        "Ctrl-C stops.",
-        flush=True,
+        "Ctrl-C stops."
     )
-    return _Supervisor({"web": web, "worker": worker}).run()
+    return _Supervisor(
+        {"web": web, "worker": worker}, address=(args.host, args.port), announce=serving
+    ).run()
 
 
 # --- production processes -----------------------------------------------------------------------
