@@ -161,10 +161,10 @@ def summary(ms: list[float]) -> str:
 def seed_articles(n: int) -> None:
     """The demo articles and ``n`` more made from the demo's ticket texts (published, public)."""
     from gongdan.accounts.models import User
-    from gongdan.core.management.commands import _demo_content as content
+    from gongdan.demo import content
+    from gongdan.demo.knowledge import seed_articles as demo_articles
     from gongdan.knowledge import services
     from gongdan.knowledge.choices import ArticleLanguage, ArticleStatus, Visibility
-    from gongdan.knowledge.demo import seed_articles as demo_articles
     from gongdan.knowledge.models import Article
 
     if Article.objects.filter(title__endswith="篇）").exists():

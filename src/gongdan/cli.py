@@ -3,6 +3,7 @@
     gongdan serve [--host H] [--port P] [--demo]   embedded shape: migrate, web + task consumer
     gongdan web [--host H] [--port P] [--workers N] [--threads T]  production web (granian, WSGI)
     gongdan worker [--workers N]                   production task consumer (Huey)
+    gongdan admin create [--username U] [--email E] [--no-input]   the first (or another) admin
     gongdan token create --user LOGIN [--name N]   print a new personal API token
     gongdan token list --user LOGIN                 the user's tokens (prefix, state, last use)
     gongdan token revoke PREFIX                     revoke a token (by the prefix list shows)
@@ -14,9 +15,11 @@ Configuration comes from the environment only (see ``gongdan.config.settings``).
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -26,6 +29,7 @@ from types import FrameType
 
 SETTINGS_MODULE = "gongdan.config.settings"
 WSGI_APP = "gongdan.config.wsgi:application"
+ADMIN_PASSWORD_ENV = "GONGDAN_ADMIN_PASSWORD"
 STOP_GRACE_SECONDS = 15.0
 
 
@@ -62,11 +66,33 @@ def _prepare_database(*, demo: bool, verbosity: int) -> None:
         call_command("seed_demo", if_empty=True)
 
 
-class _Supervisor:
-    """Runs the web server and the task consumer as children; stops both when either ends."""
+def _listening(host: str, port: int) -> bool:
+    """Does something accept connections on ``host:port`` (a wildcard address: on loopback)?"""
+    host = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)  # noqa: S104
+    try:
+        with socket.create_connection((host, port), timeout=0.2):
+            return True
+    except OSError:
+        return False
 
-    def __init__(self, commands: dict[str, list[str]]) -> None:
+
+class _Supervisor:
+    """Runs the web server and the task consumer as children; stops both when either ends.
+
+    ``announce`` is printed once ``address`` accepts connections, so that the URL it names
+    answers as soon as someone reads it (granian needs a few seconds to start its workers).
+    """
+
+    def __init__(
+        self,
+        commands: dict[str, list[str]],
+        *,
+        address: tuple[str, int] | None = None,
+        announce: str = "",
+    ) -> None:
         self.commands = commands
+        self.address = address
+        self.announce = announce
         self.children: dict[str, subprocess.Popen[bytes]] = {}
         self.stopping = 0  # the signal that asked us to stop
 
@@ -84,6 +110,9 @@ class _Supervisor:
             failed = next((n for n, p in self.children.items() if p.poll() is not None), "")
             if failed:
                 break
+            if self.announce and (self.address is None or _listening(*self.address)):
+                print(self.announce, flush=True)
+                self.announce = ""
             time.sleep(0.2)
         self._stop_all(self.stopping)
         if failed:
@@ -136,12 +165,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not args.access_log:
         web.append("--no-access-log")
     worker = [*me, "worker", "--workers", str(args.task_workers)]
-    print(
+    serving = (
         f"gongdan: serving http://{args.host}:{args.port}/ (data in {settings.DATA_DIR}); "
-        "Ctrl-C stops.",
-        flush=True,
+        "Ctrl-C stops."
     )
-    return _Supervisor({"web": web, "worker": worker}).run()
+    return _Supervisor(
+        {"web": web, "worker": worker}, address=(args.host, args.port), announce=serving
+    ).run()
 
 
 # --- production processes -----------------------------------------------------------------------
@@ -181,6 +211,70 @@ def cmd_worker(args: argparse.Namespace) -> int:
     dispatch_outbox_job()
     call_command("run_huey", workers=args.workers)
     return 0
+
+
+# --- administrators ------------------------------------------------------------------------------
+
+
+def _ask(label: str, given: str | None, *, interactive: bool) -> str:
+    if given is not None:
+        return given
+    if not interactive:
+        raise CliError(f"--{label} is required with --no-input")
+    try:
+        return input(f"{label.capitalize()}: ").strip()
+    except EOFError:
+        raise CliError(f"no {label} given") from None
+
+
+def _admin_password(*, interactive: bool) -> str:
+    """The password from the environment (scripts) or typed twice at a prompt (people)."""
+    password = os.environ.get(ADMIN_PASSWORD_ENV, "")
+    if password:
+        return password
+    if not interactive:
+        raise CliError(f"set {ADMIN_PASSWORD_ENV} or leave out --no-input to type the password")
+    try:
+        password = getpass.getpass("Password: ")
+        again = getpass.getpass("Password (again): ")
+    except EOFError:
+        raise CliError("no password given") from None
+    if password != again:
+        raise CliError("the passwords do not match")
+    return password
+
+
+def cmd_admin_create(args: argparse.Namespace) -> int:
+    """Create an admin through ``user_create``: role, agent profile, event, password checks."""
+    _setup_django()
+    from gongdan.accounts.choices import Role
+    from gongdan.accounts.services import user_create
+    from gongdan.core.errors import DomainError
+
+    interactive = args.interactive and sys.stdin.isatty()
+    username = _ask("username", args.username, interactive=interactive)
+    email = _ask("email", args.email, interactive=interactive)
+    password = _admin_password(interactive=interactive)
+    try:
+        user = user_create(
+            actor=None,
+            username=username,
+            role=Role.ADMIN,
+            email=email,
+            password=password,
+            display_name=args.display_name,
+        )
+    except DomainError as exc:
+        details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items() if str(v) != str(exc))
+        raise CliError(f"{exc.message}" + (f" ({details})" if details else "")) from exc
+    print(f"created admin {user.username}; sign in at {_site_url()}/accounts/login/")
+    return 0
+
+
+def _site_url() -> str:
+    from django.conf import settings
+
+    return str(settings.SITE_URL)
 
 
 # --- tokens and management commands --------------------------------------------------------------
@@ -294,6 +388,20 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="task consumer only (Huey)")
     worker.add_argument("--workers", type=int, default=int(os.environ.get("GONGDAN_WORKERS", "2")))
     worker.set_defaults(func=cmd_worker)
+
+    admin = sub.add_parser("admin", help="administrators")
+    admin_sub = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
+    admin_create = admin_sub.add_parser(
+        "create",
+        help=f"create an admin (asks for what is missing; password from {ADMIN_PASSWORD_ENV})",
+    )
+    admin_create.add_argument("--username", help="login name")
+    admin_create.add_argument("--email", help="email address (password resets go there)")
+    admin_create.add_argument("--display-name", default="", help="name shown to colleagues")
+    admin_create.add_argument(
+        "--no-input", dest="interactive", action="store_false", help="never prompt"
+    )
+    admin_create.set_defaults(func=cmd_admin_create)
 
     token = sub.add_parser("token", help="personal API tokens")
     token_sub = token.add_subparsers(dest="token_command", required=True, metavar="ACTION")

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from gongdan.knowledge.demo import seed_articles
+from gongdan.demo.knowledge import seed_articles
 from gongdan.knowledge.models import SuggestionOpen
 from gongdan.search.services import search_rebuild
 from gongdan.testing import PASSWORD

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from gongdan.demo.knowledge import seed_articles
 from gongdan.knowledge import services
 from gongdan.knowledge.choices import ArticleStatus, Visibility
-from gongdan.knowledge.demo import seed_articles
 from gongdan.knowledge.models import Article
 from gongdan.search import tokenizer
 from gongdan.testing import World

@@ -7,9 +7,9 @@ import pytest
 from django.utils import translation
 
 from gongdan.core.errors import Conflict, Forbidden, ValidationFailed
+from gongdan.demo.knowledge import seed_articles
 from gongdan.knowledge import selectors, services
 from gongdan.knowledge.choices import ArticleLanguage, ArticleStatus, Visibility
-from gongdan.knowledge.demo import seed_articles
 from gongdan.knowledge.models import Article, ArticleFeedback, ArticleRevision
 from gongdan.testing import World
 

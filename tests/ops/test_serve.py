@@ -87,3 +87,32 @@ def test_serve_stops_the_other_process_and_fails_when_one_dies(
         if proc.poll() is None:
             proc.kill()
     assert exit_code != 0
+
+
+def test_serve_announces_its_url_only_once_the_url_answers(tmp_path: Path) -> None:
+    """The demo printed "serving http://…" before the web server listened: a browser opened at
+    once got "connection refused"."""
+    port = free_port()
+    proc = subprocess.Popen(
+        gongdan_argv("serve", "--port", str(port), "-v", "0"),
+        env=child_env(tmp_path / "data"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert proc.stdout is not None
+    try:
+        seen = []
+        for line in proc.stdout:
+            seen.append(line)
+            if line.startswith("gongdan: serving "):
+                break
+        # The moment the URL is printed, it answers.
+        status = http_status(f"http://127.0.0.1:{port}/accounts/login/")
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert seen[-1].startswith(f"gongdan: serving http://127.0.0.1:{port}/"), seen
+    assert status == 200

@@ -2,17 +2,48 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gongdan.accounts.choices import Availability, Language, Role, TeamKind
+from gongdan.core.events import emit
 
 mobile_validator = RegexValidator(
     r"^\+?[0-9]{6,20}$", _("Enter a valid mobile number (digits, optionally starting with +).")
 )
+
+
+class UserManager(DjangoUserManager["User"]):
+    """Django's manager, with a superuser that is a gongdan admin.
+
+    ``manage.py createsuperuser`` (and ``User.objects.create_superuser``) would otherwise make a
+    user with the default role, a customer, who can open the Django admin but not the desk. The
+    superuser gets what ``accounts.services.user_create`` gives every admin: the role, an agent
+    profile and the ``user.created`` event (search document).
+    """
+
+    def create_superuser(
+        self,
+        username: str,
+        email: str | None = None,
+        password: str | None = None,
+        **extra_fields: Any,
+    ) -> User:
+        if extra_fields.setdefault("role", Role.ADMIN) != Role.ADMIN:
+            raise ValueError("A superuser has the admin role.")
+        with transaction.atomic(using=self._db):
+            user = super().create_superuser(
+                username, (email or "").strip().lower(), password, **extra_fields
+            )
+            AgentProfile.objects.using(self._db).create(user=user)
+            emit("user.created", user=user.pk)
+        return user
 
 
 class User(AbstractUser):
@@ -39,6 +70,8 @@ class User(AbstractUser):
             "number) are not filed under this login."
         ),
     )
+
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta:
         verbose_name = _("user")

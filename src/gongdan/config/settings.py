@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "gongdan.knowledge",
     "gongdan.assignment",
     "gongdan.portal",
+    "gongdan.demo",  # seed_demo / seed_bench; imports the domain apps, nothing imports it
 ]
 
 # Outbound mail (SMTP). Setting EMAIL_HOST turns the email notification channel on.

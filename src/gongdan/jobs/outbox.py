@@ -169,3 +169,16 @@ def redeliver(*, event_id: int, subscriber_name: str) -> None:
         raise LookupError(f"no outbox subscriber named {subscriber_name!r}")
     event = OutboxEvent.objects.get(pk=event_id)
     _deliver(event, sub)
+
+
+def skip_history(*, after_id: int) -> int:
+    """Mark the unprocessed events after ``after_id`` as processed, delivering none of them.
+
+    For loading history (``seed_demo``): the rows and their timelines are written through the
+    services, but telling people about them now would be news of things that never happened to
+    them — a flood of notifications and webhook calls. Whatever the subscribers would have kept
+    (the search index) must be rebuilt by the caller. Returns the number of events skipped.
+    """
+    return OutboxEvent.objects.filter(pk__gt=after_id, processed_at__isnull=True).update(
+        processed_at=timezone.now(), claim="", last_error="skipped: history"
+    )

@@ -27,9 +27,14 @@ from django.utils import timezone
 
 from gongdan.accounts.choices import Role
 from gongdan.accounts.models import Membership, Team, User
-from gongdan.core.management.commands import _demo_content as content
-from gongdan.core.management.commands.seed_demo import PRIORITY_WEIGHTS, demo_loaded, fill
 from gongdan.customers.models import Contact, Organization
+from gongdan.demo import content
+from gongdan.demo.management.commands.seed_demo import (
+    PRIORITY_WEIGHTS,
+    demo_loaded,
+    fill,
+    pick_values,
+)
 from gongdan.tickets.choices import FINAL_STATUSES, Channel, Status, TimelineKind
 from gongdan.tickets.models import Category, Comment, Ticket, TicketSequence, TicketType
 from gongdan.tickets.models import TimelineEntry as Entry
@@ -128,6 +133,8 @@ class Generator:
             True: [t for t in content.TEMPLATES if t.english],
         }
         self.types = {t.code: t for t in ref.types}
+        # The template and placeholder values of each row made (by id): comments come from there.
+        self.talk: dict[int, tuple[content.Template, dict[str, object]]] = {}
 
     def ticket(self, created: datetime) -> Row:
         rng = self.rng
@@ -140,9 +147,10 @@ class Generator:
         age_days = (self.now - created).total_seconds() / 86400
         weights = RECENT_WEIGHTS if age_days < RECENT_DAYS else OLD_WEIGHTS
         leaves: list[int | None] = [*self.ref.categories.get(ticket_type.code, [])] or [None]
+        values = pick_values(rng)
         row: Row = {
-            "title": fill(template.title, rng),
-            "description": fill(template.description, rng),
+            "title": fill(template.title, rng, values),
+            "description": fill(template.description, rng, values),
             "ticket_type_id": ticket_type.pk,
             "category_id": rng.choice(leaves),
             "priority": rng.choices(PRIORITIES, weights=PRIORITY_W)[0],
@@ -163,6 +171,8 @@ class Generator:
             "closed_at": None,
         }
         self._progress(row)
+        if self.with_comments:
+            self.talk[id(row)] = (template, values)
         return row
 
     def _later(self, start: datetime, low_minutes: float, high_minutes: float) -> datetime:
@@ -217,19 +227,23 @@ class Generator:
         if not self.with_comments:
             return []
         rng, made = self.rng, []
+        template, values = self.talk.pop(id(ticket))
+        talk = template.talk  # the ticket's own conversation, in its order
+        lines = {
+            True: [talk.reply, talk.resolution],
+            False: [talk.answer, *content.CUSTOMER_NUDGES[template.english]],
+        }
         span = max((ticket["updated_at"] - ticket["created_at"]).total_seconds(), 60.0)
         for index in range(rng.randint(2, 4)):
             staff = index % 2 == 0 and ticket["assignee_id"] is not None
             internal = staff and rng.random() < 0.2
-            pool = content.CUSTOMER_REPLIES
-            if staff:
-                pool = content.INTERNAL_NOTES if internal else content.AGENT_REPLIES
+            text = talk.note if internal else lines[staff][index // 2 % len(lines[staff])]
             made.append(
                 {
                     "ticket_id": ticket["id"],
                     "author_id": ticket["assignee_id"] if staff else None,
                     "author_contact_id": None if staff else ticket["requester_id"],
-                    "body": fill(rng.choice(pool), rng),
+                    "body": fill(text, rng, values),
                     "is_internal": internal,
                     "channel": Channel.WEB if staff else Channel.PORTAL,
                     "created_at": ticket["created_at"] + timedelta(seconds=span * (index + 1) / 5),

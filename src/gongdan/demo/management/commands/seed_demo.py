@@ -4,6 +4,12 @@ Organizations and contacts, staff in regional and functional teams, ticket types
 teams, a category tree, and a few hundred tickets in every status with replies, internal notes and
 real timelines. Idempotent: a second run only prints the demo logins. ``--reset`` flushes the
 whole database first (demo databases only).
+
+The demo opens on a normal working day, relative to the moment it is seeded: each open ticket is
+placed so that its nearest SLA target is on track, at risk (past the first warning) or, for a
+few, breached (``SLA_FATES``); every ticket's conversation comes from its own template. Seeded
+history is history: its outbox events are recorded as dispatched, not fanned out as hundreds of
+notifications when the worker starts, and the search index is built before the command returns.
 """
 
 from __future__ import annotations
@@ -27,12 +33,20 @@ from django.utils import timezone
 from gongdan.accounts.choices import Role
 from gongdan.accounts.models import AgentProfile, AgentSkill, Membership, Skill, Team, User
 from gongdan.accounts.services import team_create, user_create
-from gongdan.core.management.commands import _demo_content as content
+from gongdan.core.models import OutboxEvent
 from gongdan.customers.models import Contact, Organization
 from gongdan.customers.services import contact_create, organization_create
-from gongdan.knowledge.demo import seed_articles
+from gongdan.demo import content
+from gongdan.demo.knowledge import seed_articles
+from gongdan.jobs.outbox import skip_history
+from gongdan.search.services import search_rebuild
+from gongdan.sla.choices import SlaTarget
+from gongdan.sla.engine import policy_for, used_between
+from gongdan.sla.models import EscalationLevel, SlaPolicy
+from gongdan.sla.seeding import seed_calendars
+from gongdan.sla.selectors import calendar_spec
 from gongdan.tickets import services
-from gongdan.tickets.choices import Channel, Priority, Status
+from gongdan.tickets.choices import FINAL_STATUSES, Channel, Priority, Status
 from gongdan.tickets.models import Category, Comment, Ticket, TicketType
 
 MARKER_TEAM = "it-ops"  # present once the demo data is loaded
@@ -49,21 +63,41 @@ STATUS_WEIGHTS = {
 }
 PRIORITY_WEIGHTS = {Priority.LOW: 15, Priority.NORMAL: 50, Priority.HIGH: 25, Priority.URGENT: 10}
 STAFF_CHANNELS = [Channel.PHONE, Channel.EMAIL, Channel.WECHAT, Channel.WEB]
+# How far along its nearest SLA target an open ticket is when the demo starts (share, fraction of
+# the target used): most are on track, some past the first warning (75 %), a few breached.
+SLA_FATES = {
+    "on_track": (84, (0.05, 0.6)),
+    "at_risk": (9, (0.8, 0.95)),
+    "breached": (7, (1.15, 2.0)),
+}
+# The target that an open ticket in this status is racing: a response not yet given, or the fix.
+RACING = {
+    Status.NEW: SlaTarget.FIRST_RESPONSE,
+    Status.ASSIGNED: SlaTarget.FIRST_RESPONSE,
+    Status.IN_PROGRESS: SlaTarget.RESOLUTION,
+    Status.PENDING: SlaTarget.RESOLUTION,
+    Status.REOPENED: SlaTarget.RESOLUTION,
+}
 
 
 def demo_loaded() -> bool:
     return Team.objects.filter(code=MARKER_TEAM).exists()
 
 
-def fill(text: str, rng: random.Random) -> str:
-    """Put plausible values into a template's placeholders."""
-    return text.format(
-        floor=rng.choice(content.FLOORS),
-        room=rng.choice(content.ROOMS),
-        model=rng.choice(content.MODELS),
-        city=rng.choice(content.CITIES),
-        n=rng.randint(2, 98),
-    )
+def pick_values(rng: random.Random) -> dict[str, object]:
+    """Plausible values for a template's placeholders (one set per ticket, so texts agree)."""
+    return {
+        "floor": rng.choice(content.FLOORS),
+        "room": rng.choice(content.ROOMS),
+        "model": rng.choice(content.MODELS),
+        "city": rng.choice(content.CITIES),
+        "n": rng.randint(2, 98),
+    }
+
+
+def fill(text: str, rng: random.Random, values: dict[str, object] | None = None) -> str:
+    """Put plausible values (``values``, or new ones) into a template's placeholders."""
+    return text.format(**(values if values is not None else pick_values(rng)))
 
 
 class DemoClock:
@@ -77,6 +111,7 @@ class DemoClock:
     def __init__(self, limit: datetime) -> None:
         self.limit = limit
         self.current = limit
+        self.scale = 1.0  # shrinks the steps of a ticket whose whole life fits in a short time
 
     def __call__(self) -> datetime:
         return self.current
@@ -85,7 +120,8 @@ class DemoClock:
         self.current = min(at, self.limit)
 
     def advance(self, rng: random.Random, low_minutes: int, high_minutes: int) -> None:
-        self.set(self.current + timedelta(minutes=rng.randint(low_minutes, high_minutes)))
+        minutes = rng.randint(low_minutes, high_minutes) * self.scale
+        self.set(self.current + timedelta(minutes=minutes))
 
     @contextmanager
     def installed(self) -> Iterator[DemoClock]:
@@ -106,6 +142,8 @@ class DemoBuilder:
         self.orgs: list[tuple[content.OrgSpec, Organization, list[Contact]]] = []
         self.members: dict[int, list[User]] = {}
         self.clock = DemoClock(timezone.now() - timedelta(minutes=5))
+        # Each ticket's template and placeholder values: its conversation comes from there.
+        self.talk: dict[int, tuple[content.Template, dict[str, object]]] = {}
 
     def build(self) -> None:
         self._teams()
@@ -169,6 +207,8 @@ class DemoBuilder:
 
     def _types_and_categories(self) -> None:
         # Ticket types and categories are admin configuration; no service exists for them yet.
+        # A fresh database already has the default types and categories (tickets migration
+        # default_ticket_types): the demo takes over those with its codes and names.
         for order, spec in enumerate(content.TICKET_TYPES, start=1):
             self.types[spec.code], _ = TicketType.objects.update_or_create(
                 code=spec.code,
@@ -183,27 +223,31 @@ class DemoBuilder:
                 },
             )
         for order, (code, name, name_en, type_code, children) in enumerate(content.CATEGORY_TREE):
-            parent = Category.objects.create(
-                name=name,
+            parent, _ = Category.objects.update_or_create(
+                parent=None,
                 name_en=name_en,
-                sort_order=order,
-                ticket_type=self.types[type_code] if type_code else None,
+                defaults={
+                    "name": name,
+                    "sort_order": order,
+                    "ticket_type": self.types[type_code] if type_code else None,
+                    "is_active": True,
+                },
             )
             self.categories[code] = parent
             for child_order, (child_code, child_name, child_en) in enumerate(children):
-                self.categories[child_code] = Category.objects.create(
-                    name=child_name,
-                    name_en=child_en,
+                self.categories[child_code], _ = Category.objects.update_or_create(
                     parent=parent,
-                    sort_order=child_order,
-                    ticket_type=parent.ticket_type,
+                    name_en=child_en,
+                    defaults={
+                        "name": child_name,
+                        "sort_order": child_order,
+                        "ticket_type": parent.ticket_type,
+                        "is_active": True,
+                    },
                 )
 
     def _service_levels(self) -> None:
         """China mainland calendar, a gold-tier customer and three SLA policies with escalation."""
-        from gongdan.sla.models import EscalationLevel, SlaPolicy
-        from gongdan.sla.seeding import seed_calendars
-
         china = seed_calendars()[0].calendar
         _spec, first_org, _contacts = self.orgs[0]
         first_org.tier = "gold"
@@ -316,25 +360,30 @@ class DemoBuilder:
 
     def _ticket(self) -> None:
         rng = self.rng
-        spec, _org, contacts = rng.choice(self.orgs)
+        spec, org, contacts = rng.choice(self.orgs)
         english = spec.english if rng.random() < 0.85 else not spec.english
         template = rng.choice([t for t in content.TEMPLATES if t.english == english])
+        values = pick_values(rng)
         target = rng.choices(list(STATUS_WEIGHTS), weights=list(STATUS_WEIGHTS.values()))[0]
-        recent = target not in {Status.CLOSED, Status.CANCELLED}
-        age = timedelta(days=rng.uniform(0.2, 12) if recent else rng.uniform(10, 120))
-        self.clock.set(self.clock.limit - age)
         requester = rng.choice(contacts)
         ticket_type = self.types[template.ticket_type]
         fields: dict[str, Any] = {
-            "title": fill(template.title, rng),
-            "description": fill(template.description, rng),
+            "title": fill(template.title, rng, values),
+            "description": fill(template.description, rng, values),
             "ticket_type": ticket_type,
             "category": self.categories[template.category],
             "priority": rng.choices(
                 list(PRIORITY_WEIGHTS), weights=list(PRIORITY_WEIGHTS.values())
             )[0],
-            "created_at": self.clock(),
         }
+        self.clock.scale = 1.0
+        if target in FINAL_STATUSES:
+            self.clock.set(self.clock.limit - timedelta(days=rng.uniform(10, 120)))
+        elif target == Status.RESOLVED:
+            self.clock.set(self.clock.limit - timedelta(days=rng.uniform(0.5, 6)))
+        else:
+            self._place(Ticket(organization=org, **fields), RACING[target])
+        fields["created_at"] = self.clock()
         if requester.user is not None and rng.random() < 0.6:
             ticket = services.ticket_create(actor=requester.user, **fields)
         else:
@@ -349,7 +398,39 @@ class DemoBuilder:
                 channel=rng.choice(STAFF_CHANNELS),
                 **fields,
             )
+        self.talk[ticket.pk] = (template, values)
         self._work(ticket, target)
+
+    def _place(self, draft: Ticket, racing: str) -> None:
+        """Start an open ticket's life so that its SLA target is on track, at risk or breached.
+
+        The fraction of the target used by now is drawn from ``SLA_FATES``; the moment that uses
+        it is found on the policy's own clock (business hours and holidays for most policies),
+        so the demo looks the same whether it is seeded on a Monday morning or a Sunday night.
+        """
+        rng = self.rng
+        fates = list(SLA_FATES.values())
+        low, high = rng.choices([f[1] for f in fates], weights=[f[0] for f in fates])[0]
+        policy = policy_for(draft)
+        minutes = policy.minutes_for(racing) if policy else None
+        if policy is None or minutes is None:
+            self.clock.set(self.clock.limit - timedelta(hours=rng.uniform(1, 8)))
+            return
+        calendar = policy.calendar if policy.counts_business_time else None
+        spec = calendar_spec(calendar) if calendar is not None else None
+        used = minutes * 60 * rng.uniform(low, high)
+        end = self.clock.limit
+        early, late = end - timedelta(days=60), end
+        # Bisect: the clock time used from ``start`` to now grows as ``start`` moves back.
+        for _ in range(32):
+            start = early + (late - early) / 2
+            if used_between(spec, start, end) > used:
+                early = start
+            else:
+                late = start
+        self.clock.set(late)
+        # Everything that happened to the ticket since fits in that time (replies come early).
+        self.clock.scale = min(1.0, max(0.02, (end - late).total_seconds() / 60 / 900))
 
     def _agent(self, ticket: Ticket) -> User:
         if ticket.assignee is not None:
@@ -372,12 +453,14 @@ class DemoBuilder:
         )
         return admin.user if admin else None
 
-    def _say(self, ticket: Ticket, actor: User, pool: list[str], *, internal: bool = False) -> None:
+    def _say(self, ticket: Ticket, actor: User, text: str, *, internal: bool = False) -> None:
+        """Post ``text`` with the ticket's own placeholder values."""
+        values = self.talk[ticket.pk][1]
         self.clock.advance(self.rng, 5, 240)
         services.comment_create(
             actor=actor,
             ticket=ticket,
-            body=fill(self.rng.choice(pool), self.rng),
+            body=fill(text, self.rng, values),
             is_internal=internal,
         )
 
@@ -385,15 +468,21 @@ class DemoBuilder:
         self.clock.advance(self.rng, 3, 180)
         return services.ticket_transition(actor=actor, ticket=ticket, to=to, comment=reason)
 
+    def _said(self, ticket: Ticket, pool: dict[bool, list[str]]) -> str:
+        """A line said on any ticket (a nudge, a reason), in the ticket's language."""
+        return self.rng.choice(pool[self.talk[ticket.pk][0].english])
+
     def _work(self, ticket: Ticket, target: Status) -> None:  # noqa: C901 - one step per status
         rng, customer = self.rng, self._customer(ticket)
+        talk = self.talk[ticket.pk][0].talk  # this ticket's own conversation
         if target == Status.NEW:
             if customer and rng.random() < 0.3:
-                self._say(ticket, customer, content.CUSTOMER_REPLIES)
+                self._say(ticket, customer, self._said(ticket, content.CUSTOMER_NUDGES))
             return
         if target == Status.CANCELLED:
-            actor = customer or self._agent(ticket)
-            self._move(ticket, actor, Status.CANCELLED, rng.choice(content.CANCEL_REASONS))
+            # Staff record the cancellation the customer asked for (by phone or mail).
+            reason = self._said(ticket, content.CANCEL_REASONS)
+            self._move(ticket, self._agent(ticket), Status.CANCELLED, reason)
             return
         self.clock.advance(rng, 2, 90)
         ticket = services.ticket_assign(
@@ -401,26 +490,26 @@ class DemoBuilder:
         )
         agent = self._agent(ticket)
         if rng.random() < 0.3:
-            self._say(ticket, agent, content.INTERNAL_NOTES, internal=True)
+            self._say(ticket, agent, talk.note, internal=True)
         if target == Status.ASSIGNED:
             return
         ticket = self._move(ticket, agent, Status.IN_PROGRESS)
-        self._say(ticket, agent, content.AGENT_REPLIES)
+        self._say(ticket, agent, talk.reply)
         if target == Status.IN_PROGRESS:
             return
         if target == Status.PENDING or (customer and rng.random() < 0.4):
-            self._say(ticket, agent, content.AGENT_QUESTIONS)
+            self._say(ticket, agent, talk.question)
             ticket = self._move(ticket, agent, Status.PENDING)
             if target == Status.PENDING or customer is None:
                 return
-            self._say(ticket, customer, content.CUSTOMER_REPLIES)  # back to in progress
-        self._say(ticket, agent, content.RESOLUTIONS)
+            self._say(ticket, customer, talk.answer)  # back to in progress
+        self._say(ticket, agent, talk.resolution)
         ticket = self._move(ticket, agent, Status.RESOLVED)
         if target == Status.RESOLVED:
             return
         side = customer or agent
         if target == Status.REOPENED:
-            self._move(ticket, side, Status.REOPENED, rng.choice(content.REOPEN_REASONS))
+            self._move(ticket, side, Status.REOPENED, self._said(ticket, content.REOPEN_REASONS))
             return
         self._move(ticket, side, Status.CLOSED)
 
@@ -504,10 +593,16 @@ class Command(BaseCommand):
         else:
             started = time.monotonic()
             with transaction.atomic():
+                last = OutboxEvent.objects.order_by("-id").values_list("id", flat=True).first()
                 DemoBuilder(tickets=options["tickets"], seed=options["seed"]).build()
+                # History, not news: nobody is notified of what "happened" before the demo began.
+                skip_history(after_id=last or 0)
+            # Outbox subscribers would index the demo in the worker, minutes later; index now.
+            search_rebuild()
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Demo data loaded in {time.monotonic() - started:.1f} s: {summary()}."
+                    f"Demo data loaded and indexed for search in "
+                    f"{time.monotonic() - started:.1f} s: {summary()}."
                 )
             )
         self.stdout.write(format_logins())
