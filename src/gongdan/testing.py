@@ -122,6 +122,12 @@ class World:
 
 
 def make_world() -> World:
+    """The personas, in a database as migrated. They bring their own ticket types (``incident``
+    among them): a fresh install's default types and categories (a data migration) are removed
+    first. tests/ops/test_first_install.py checks those defaults."""
+    Category.objects.all().delete()
+    TicketType.objects.all().delete()
+
     def staff(name: str, role: str, teams: list[Team]) -> User:
         return user_create(
             actor=None,
@@ -195,13 +201,8 @@ class _Session:
 
 
 def _build_committed_world() -> World:
-    """The personas bring their own ticket types (``incident`` among them): a fresh install's
-    default types and categories (a data migration) are removed first, so every test starts
-    from the personas' reference data. tests/ops/test_first_install.py checks the defaults."""
     from django.apps import apps
 
-    Category.objects.all().delete()
-    TicketType.objects.all().delete()
     concrete = [m for m in apps.get_models() if m._meta.managed and not m._meta.proxy]
     _Session.migrated = {m: set(m._base_manager.values_list("pk", flat=True)) for m in concrete}
     _Session.world = make_world()

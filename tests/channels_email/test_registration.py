@@ -154,7 +154,7 @@ def test_an_old_unproven_sign_up_loses_the_address_to_mail_from_it(
 
 
 def test_sign_up_opens_the_account_only_when_the_link_and_the_password_match(
-    mail_on: Smtp, db: None, django_capture_on_commit_callbacks: Any
+    mail_on: Smtp, empty_db: None, django_capture_on_commit_callbacks: Any
 ) -> None:
     client = Client()
 
@@ -291,7 +291,7 @@ def test_the_mail_is_in_the_sign_up_language(
 
 
 def test_without_mail_the_page_says_so_and_opens_nothing(
-    smtp: Smtp, db: None, settings: Any, django_capture_on_commit_callbacks: Any
+    smtp: Smtp, empty_db: None, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     settings.GONGDAN_EMAIL_ENABLED = False
 

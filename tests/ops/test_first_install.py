@@ -36,6 +36,7 @@ def sign_in(client: Client, username: str, password: str) -> tuple[int, str]:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_db")  # a first install starts from empty tables
 def test_createsuperuser_without_input_makes_an_admin_who_works_the_desk_and_the_api(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -58,6 +59,7 @@ def test_createsuperuser_without_input_makes_an_admin_who_works_the_desk_and_the
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_db")  # a first install starts from empty tables
 def test_admin_create_without_input_takes_the_password_from_the_environment(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -73,6 +75,7 @@ def test_admin_create_without_input_takes_the_password_from_the_environment(
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_db")  # a first install starts from empty tables
 def test_admin_create_asks_for_what_is_missing_and_refuses_mismatched_passwords(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -91,6 +94,7 @@ def test_admin_create_asks_for_what_is_missing_and_refuses_mismatched_passwords(
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_db")  # a first install starts from empty tables
 @pytest.mark.parametrize(
     ("argv", "password", "error"),
     [
@@ -119,6 +123,7 @@ def test_admin_create_without_input_names_what_is_missing_and_writes_nothing(
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_db")  # a first install starts from empty tables
 def test_admin_create_refuses_a_weak_password_with_the_validators_reason(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -132,6 +137,7 @@ def test_admin_create_refuses_a_weak_password_with_the_validators_reason(
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_db")  # a first install starts from empty tables
 def test_the_default_types_fill_an_empty_install_once_and_new_tickets_get_the_first() -> None:
     # Given an install without any ticket type (the test database starts without the defaults)
     assert TicketType.objects.count() == 0
@@ -161,6 +167,7 @@ def test_the_default_types_fill_an_empty_install_once_and_new_tickets_get_the_fi
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_db")  # a first install starts from empty tables
 def test_the_default_types_leave_an_install_with_its_own_types_alone() -> None:
     TicketType.objects.create(code="repair", name="现场维修", name_en="Field repair")
 
@@ -218,6 +225,7 @@ def test_a_fresh_install_takes_its_first_ticket_from_the_first_admin(tmp_path: P
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_db")  # a first install starts from empty tables
 def test_admin_create_ends_with_one_line_when_the_terminal_closes_at_the_password(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

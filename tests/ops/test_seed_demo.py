@@ -108,6 +108,7 @@ def _template_of(ticket: Ticket) -> content.Template:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_db")  # the demo seeds an empty installation
 def test_seed_demo_opens_on_a_normal_working_day() -> None:
     """Defect 16: the demo looked like a desk on fire (75 of 120 open tickets breached at once,
     ~230 notifications per desk, replies about a UPS battery on a SAP ticket, no search)."""
@@ -149,6 +150,7 @@ def test_seed_demo_opens_on_a_normal_working_day() -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_db")  # the demo seeds an empty installation
 def test_seed_demo_conversations_fit_their_tickets_and_search_is_ready() -> None:
     call_command("seed_demo", tickets=150, stdout=io.StringIO())
 
@@ -179,6 +181,7 @@ def test_seed_demo_conversations_fit_their_tickets_and_search_is_ready() -> None
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_db")  # the demo seeds an empty installation
 def test_seed_demo_takes_over_a_fresh_installs_default_types() -> None:
     # Given a fresh install's default ticket types and categories
     defaults = importlib.import_module("gongdan.tickets.migrations.0009_default_ticket_types")
