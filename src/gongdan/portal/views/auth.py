@@ -13,12 +13,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from gongdan.accounts.access import workspace_url
 from gongdan.accounts.choices import Language
+from gongdan.accounts.policies import is_staff_user
 from gongdan.core.errors import DomainError
 from gongdan.customers.services import customer_register
-from gongdan.portal.access import workspace_url
 from gongdan.portal.forms import PortalLoginForm, RegisterForm, add_domain_error
-from gongdan.tickets.policies import is_staff_user
 
 BACKEND = "gongdan.accounts.backends.EmailOrMobileBackend"
 
@@ -39,7 +39,7 @@ class PortalLoginView(LoginView):
         return reverse("portal:tickets")
 
     def get_success_url(self) -> str:
-        if is_staff_user(self.request.user):  # type: ignore[arg-type]
+        if is_staff_user(self.request.user):
             return workspace_url()
         return super().get_success_url()
 
