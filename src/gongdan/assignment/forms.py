@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongdan.accounts.choices import Availability
 from gongdan.accounts.models import Team
+from gongdan.assignment.models import AssignmentRule
 from gongdan.assignment.rules import PLAIN_FIELDS
 from gongdan.core import forms as forms_kit
 from gongdan.core.errors import DomainError
@@ -158,7 +159,6 @@ class RuleForm(Styled):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from gongdan.assignment.models import AssignmentRule
 
         for name, label in WEIGHTS:
             self.fields[name] = forms.IntegerField(

@@ -32,6 +32,7 @@ from gongdan.tickets.services._common import (
     touch,
 )
 from gongdan.tickets.services.attachments import attachment_store, validate_upload
+from gongdan.tickets.services.comments import comment_create
 from gongdan.tickets.services.followups import close_for_ticket
 from gongdan.tickets.workflow import NEEDS_ASSIGNEE, REASON_REQUIRED, Side, check_transition
 
@@ -431,8 +432,6 @@ def ticket_transition(
     who moves an unowned ticket into work takes it (audited as ``ticket.assigned``); a customer's
     move never assigns anyone.
     """
-    from gongdan.tickets.services.comments import comment_create
-
     require_visible(actor, ticket)
     side = _side(actor, ticket)
     reason = clean_text(comment, field="comment")
