@@ -67,13 +67,19 @@ class ProcessCache[T]:
             return value
 
     def previous(self) -> T | None:
-        """The last value built, even expired (a loader may reuse its expensive parts)."""
+        """The last value built, even expired or invalidated (for a loader to reuse)."""
         state = self._state
         return state[1] if state is not None else None
 
     def invalidate(self, **_kwargs: Any) -> None:
-        """Drop the value (a signal receiver: takes and ignores the signal's arguments)."""
-        self._state = None
+        """Make the next read load again (a signal receiver: ignores the signal's arguments).
+
+        The old value stays readable through :meth:`previous`, so a loader whose inputs did not
+        change can keep its expensive parts (the search tokenizer keeps its segmenter).
+        """
+        state = self._state
+        if state is not None:
+            self._state = (float("-inf"), state[1])
 
     def invalidate_on(self, *models: type[Model], m2m: tuple[Any, ...] = (), uid: str) -> None:
         invalidate_on(self.invalidate, *models, m2m=m2m, uid=uid)
