@@ -30,6 +30,7 @@ from django.test import Client
 from gongdan.accounts.choices import Role
 from gongdan.accounts.models import Team, User
 from gongdan.accounts.services import team_create, token_create, user_create
+from gongdan.core import cache as process_cache
 from gongdan.customers.models import Contact, Organization
 from gongdan.customers.services import contact_create, organization_create
 from gongdan.tickets import services
@@ -258,19 +259,9 @@ def upload(name: str = "报告.pdf", content: bytes = b"%PDF-1.4 test", **kw: An
 @pytest.fixture(autouse=True)
 def _fresh_process_caches() -> Any:
     """Per-process caches must not carry rows from one test's (rolled back) data to the next."""
-    from gongdan.assignment import engine as assignment_engine
-    from gongdan.assignment import services as assignment_services
-    from gongdan.sla import engine, selectors
-    from gongdan.tickets import refdata
-
-    caches = (refdata, engine, assignment_engine, assignment_services)
-    for cache in caches:
-        cache.invalidate()
-    selectors.spec_cache_clear()
+    process_cache.clear_all()
     yield
-    for cache in caches:
-        cache.invalidate()
-    selectors.spec_cache_clear()
+    process_cache.clear_all()
 
 
 @pytest.fixture(autouse=True)

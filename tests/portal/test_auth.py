@@ -96,7 +96,7 @@ def test_login_follows_next(client, world: World) -> None:
 
 
 def test_staff_who_log_in_here_go_to_the_workspace(client, world: World) -> None:
-    from gongdan.portal.access import workspace_url
+    from gongdan.accounts.access import workspace_url
 
     response = client.post(
         reverse("portal:login"), {"username": "agent@gongdan.test", "password": PASSWORD}

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from gongdan.portal.access import workspace_url
+from gongdan.accounts.access import workspace_url
 from gongdan.testing import World, upload
 from gongdan.tickets.models import Attachment, Comment, Ticket, TimelineEntry
 from tests.portal.conftest import resolved_ticket

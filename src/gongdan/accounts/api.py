@@ -9,11 +9,11 @@ from ninja import Query, Router
 from ninja.responses import Status
 
 from gongdan.accounts import selectors, services
+from gongdan.accounts.api_auth import api_user
 from gongdan.accounts.models import Team, User
 from gongdan.accounts.schemas import MeOut, TeamIn, TeamOut, TeamPage, UserIn, UserOut, UserPage
-from gongdan.core.api_support import ERRORS, PageQuery, api_user, paginate, pick
+from gongdan.core.api_support import ERRORS, PageQuery, paginate, pick
 from gongdan.core.pagination import Page
-from gongdan.tickets.policies import contact_for
 
 router = Router(tags=["accounts"])
 
@@ -22,7 +22,8 @@ router = Router(tags=["accounts"])
 def me_get(request: HttpRequest) -> dict[str, Any]:
     """The caller's own profile: role, teams (staff) or organization (customers)."""
     user = api_user(request)
-    contact = contact_for(user)
+    # A customer login's contact (customers sit above accounts: read the relation, no import).
+    contact = getattr(user, "contact", None)
     return {
         **{name: getattr(user, name) for name in UserOut.model_fields},
         "is_staff_member": user.is_staff_member,

@@ -9,6 +9,11 @@ class Role(models.TextChoices):
     CUSTOMER = "customer", _("Customer")
 
 
+# Who works tickets, and who manages (sees every ticket, configures); see accounts.policies.
+STAFF_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.AGENT})
+MANAGER_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR})
+
+
 class TeamKind(models.TextChoices):
     REGION = "region", _("By region")
     FUNCTION = "function", _("By function")

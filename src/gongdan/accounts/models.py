@@ -11,7 +11,14 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from gongdan.accounts.choices import Availability, Language, Role, TeamKind
+from gongdan.accounts.choices import (
+    MANAGER_ROLES,
+    STAFF_ROLES,
+    Availability,
+    Language,
+    Role,
+    TeamKind,
+)
 from gongdan.core.events import emit
 
 mobile_validator = RegexValidator(
@@ -101,11 +108,11 @@ class User(AbstractUser):
     @property
     def is_staff_member(self) -> bool:
         """Admins, supervisors and agents work tickets; customers only submit and follow them."""
-        return self.role in {Role.ADMIN, Role.SUPERVISOR, Role.AGENT}
+        return self.role in STAFF_ROLES
 
     @property
     def sees_all_tickets(self) -> bool:
-        return self.role in {Role.ADMIN, Role.SUPERVISOR}
+        return self.role in MANAGER_ROLES
 
 
 class Team(models.Model):

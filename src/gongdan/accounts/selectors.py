@@ -6,14 +6,14 @@ from django.db.models import QuerySet
 
 from gongdan.accounts.choices import Role
 from gongdan.accounts.models import Team, User
-from gongdan.tickets.policies import is_staff_user
+from gongdan.accounts.policies import has_role, is_staff_user
 
 
 def user_list(*, user: User) -> QuerySet[User]:
     if not is_staff_user(user):
         return User.objects.filter(pk=user.pk)
     qs = User.objects.filter(is_active=True).order_by("username", "id")
-    if user.role == Role.ADMIN:
+    if has_role(user, Role.ADMIN):
         return qs
     return qs.exclude(role=Role.CUSTOMER)
 

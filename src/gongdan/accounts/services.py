@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from gongdan.accounts.choices import Language, Role
 from gongdan.accounts.models import AgentProfile, ApiToken, Membership, Team, User
+from gongdan.accounts.policies import has_role
 from gongdan.audit.services import audit_record
 from gongdan.core.errors import Forbidden, ValidationFailed
 from gongdan.core.events import emit
@@ -23,7 +24,7 @@ TOKEN_PREFIX = "gd"
 
 def require_admin(actor: User | None) -> None:
     """403 unless ``actor`` is an administrator (None: the system itself, e.g. a command)."""
-    if actor is not None and actor.role != Role.ADMIN:
+    if actor is not None and not has_role(actor, Role.ADMIN):
         raise Forbidden("permission.admin_only", _("Only administrators may do this."))
 
 
@@ -187,7 +188,7 @@ def token_authenticate(raw: str) -> User | None:
 
 def token_revoke(*, actor: User | None, token: ApiToken) -> None:
     """Revoke a token: its owner, an admin, or a trusted script (``actor`` None, the CLI)."""
-    if actor is not None and token.user_id != actor.pk and actor.role != Role.ADMIN:
+    if actor is not None and token.user_id != actor.pk and not has_role(actor, Role.ADMIN):
         raise Forbidden("permission.denied", _("You may not revoke this token."))
     with transaction.atomic():
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(

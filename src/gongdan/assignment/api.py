@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.responses import Status
 
+from gongdan.accounts.api_auth import api_user
 from gongdan.accounts.models import Team, User
 from gongdan.assignment import rules, selectors, services, skills
 from gongdan.assignment.engine import Decision
@@ -29,7 +30,7 @@ from gongdan.assignment.schemas import (
     TakeNextIn,
     TakeNextOut,
 )
-from gongdan.core.api_support import ERRORS, api_user, pick
+from gongdan.core.api_support import ERRORS, pick
 from gongdan.core.errors import Forbidden, NotFound, ValidationFailed
 from gongdan.customers.models import Organization
 from gongdan.tickets.models import Category, TicketType

@@ -45,7 +45,14 @@ from django.utils import timezone
 from gongdan.accounts.choices import Availability, Role
 from gongdan.accounts.models import AgentProfile, AgentSkill, Membership, Skill
 from gongdan.assignment.choices import PassReason, Strategy
-from gongdan.assignment.models import AgentPerformance, AssignmentRule, SkillRequirement
+from gongdan.assignment.models import (
+    AgentPerformance,
+    AssignmentRule,
+    RoundRobinCursor,
+    RuleSkill,
+    SkillRequirement,
+)
+from gongdan.core.cache import invalidate_on
 from gongdan.tickets.choices import PRIORITY_RANK, Priority
 from gongdan.tickets.models import Ticket
 
@@ -607,6 +614,12 @@ def invalidate(**_kwargs: Any) -> None:
     _pools = None
 
 
+# Saves in this process drop the caches at once (imported by AssignmentConfig.ready()). The
+# caches themselves are keyed by the data version (triggers.py), which the shared
+# core.cache.ProcessCache does not model: a new version from any process rebuilds them.
+invalidate_on(invalidate, AssignmentRule, RuleSkill, SkillRequirement, Skill, uid="asg")
+
+
 def required_skills(
     ticket: Ticket, rule: RuleSpec | None = None, cfg: Config | None = None
 ) -> dict[int, int]:
@@ -929,7 +942,6 @@ def load_context(
 
 def decide(ticket: Ticket, *, site: tuple[float, float] | None = None) -> Decision:
     """Who would get ``ticket`` now, and why (reads the round-robin cursor without a lock)."""
-    from gongdan.assignment.models import RoundRobinCursor
 
     ctx = load_context(ticket, site=site)
     if ctx.weights.get(Strategy.ROUND_ROBIN):

@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from gongdan.accounts.choices import Availability
 from gongdan.accounts.models import Team
+from gongdan.assignment.models import AssignmentRule
 from gongdan.assignment.rules import PLAIN_FIELDS
+from gongdan.core import forms as forms_kit
 from gongdan.core.errors import DomainError
 from gongdan.customers.models import Organization
 from gongdan.tickets.choices import Channel
@@ -30,14 +32,7 @@ WEIGHTS = (
 
 def place_errors(form: forms.BaseForm, exc: DomainError) -> None:
     """Show a service's error next to the form's fields (``skills.2.skill`` → ``skills``)."""
-    placed = False
-    for name, message in exc.fields.items():
-        target = name.split(".", 1)[0]
-        if target in form.fields:
-            form.add_error(target, str(message))
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
+    forms_kit.add_domain_error(form, exc)
 
 
 class Styled(forms.Form):
@@ -164,7 +159,6 @@ class RuleForm(Styled):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from gongdan.assignment.models import AssignmentRule
 
         for name, label in WEIGHTS:
             self.fields[name] = forms.IntegerField(

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from gongdan.accounts.choices import Role
 from gongdan.accounts.models import Membership, Team, User
-
-
-def is_manager(user: User) -> bool:
-    """Admins and supervisors configure rules and every agent."""
-    return bool(
-        user.is_authenticated and user.is_active and user.role in {Role.ADMIN, Role.SUPERVISOR}
-    )
+from gongdan.accounts.policies import is_manager
 
 
 def led_team_ids(user: User) -> list[int]:

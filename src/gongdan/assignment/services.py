@@ -6,8 +6,6 @@ creations, retries and redistributions cannot deadlock one another.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
@@ -25,38 +23,38 @@ from gongdan.assignment.choices import OnUnavailable
 from gongdan.assignment.engine import Decision
 from gongdan.assignment.models import PendingAssignment, RoundRobinCursor, TeamAssignment
 from gongdan.audit.services import audit_record
+from gongdan.core.cache import ProcessCache
 from gongdan.core.errors import Forbidden, NotFound, ValidationFailed
 from gongdan.core.events import emit, enqueue_on_commit
+from gongdan.jobs.tasks import job
 from gongdan.tickets import timeline
 from gongdan.tickets.models import Ticket
-from gongdan.tickets.services._common import lock_ticket
+from gongdan.tickets.services._common import lock_ticket, require_staff, require_visible
 from gongdan.tickets.services.tickets import assign_locked
 
 MAX_TRIES = 5  # agents tried in one assignment when the first ones filled up meanwhile
 UNSET: Any = object()
 
+
 # --- team settings (per-process cache) -----------------------------------------------------------
-_lock = threading.Lock()
-_teams: tuple[float, dict[int, tuple[bool, str]]] | None = None
+def _load_teams() -> dict[int, tuple[bool, str]]:
+    rows = TeamAssignment.objects.values_list("team_id", "auto_assign", "on_unavailable")
+    return {t: (a, o) for t, a, o in rows}
+
+
+_teams = ProcessCache(_load_teams, ttl=engine.CACHE_TTL)
+_teams.invalidate_on(TeamAssignment, uid="asg-team")
 
 
 def team_settings(team_id: int | None) -> tuple[bool, str]:
     """(auto-assign on?, on-unavailable policy) of a team; teams without settings: off, keep."""
-    global _teams
     if team_id is None:
         return False, OnUnavailable.KEEP
-    state = _teams
-    if state is None or time.monotonic() >= state[0]:
-        with _lock:
-            rows = TeamAssignment.objects.values_list("team_id", "auto_assign", "on_unavailable")
-            state = (time.monotonic() + engine.CACHE_TTL, {t: (a, o) for t, a, o in rows})
-            _teams = state
-    return state[1].get(team_id, (False, OnUnavailable.KEEP))
+    return _teams.get().get(team_id, (False, OnUnavailable.KEEP))
 
 
 def invalidate(**_kwargs: Any) -> None:
-    global _teams
-    _teams = None
+    _teams.invalidate()
 
 
 def team_settings_set(
@@ -392,22 +390,10 @@ def availability_set(
             data={"availability": profile.availability, "on_leave_until": profile.on_leave_until},
         )
         if _unavailable(profile, now):
-            enqueue_on_commit(_redistribute_job(), user.pk)
+            enqueue_on_commit(redistribute_agent_tickets, user.pk)
         elif _became_available(before, profile, now):
-            enqueue_on_commit(_retry_job())
+            enqueue_on_commit(retry_pending_assignments_now)
     return profile
-
-
-def _redistribute_job() -> Any:
-    from gongdan.assignment.tasks import redistribute_agent_tickets
-
-    return redistribute_agent_tickets
-
-
-def _retry_job() -> Any:
-    from gongdan.assignment.tasks import retry_pending_assignments_now
-
-    return retry_pending_assignments_now
 
 
 PROFILE_FIELDS = ("capacity", "seniority", "latitude", "longitude", "location_name")
@@ -441,7 +427,7 @@ def agent_update(*, actor: User, user: User, **changes: Any) -> AgentProfile:
         _full_clean(profile)
         profile.save()
         if "capacity" in changes:  # more room: the waiting queue may move
-            enqueue_on_commit(_retry_job())
+            enqueue_on_commit(retry_pending_assignments_now)
         audit_record(
             actor=actor,
             action="agent.profile_changed",
@@ -471,8 +457,6 @@ def assignment_preview(
     Only for staff who see the ticket and manage or belong to its team (404 / 403 otherwise):
     the answer shows colleagues' load and availability.
     """
-    from gongdan.tickets.services._common import require_staff, require_visible
-
     require_visible(actor, ticket)
     require_staff(actor)
     if not policies.may_preview(actor, ticket.team_id):
@@ -480,3 +464,16 @@ def assignment_preview(
             "permission.denied", _("Only the ticket's team may preview its assignment.")
         )
     return engine.decide(ticket, site=site)
+
+
+# --- jobs the services enqueue (after commit) ----------------------------------------------------
+@job()
+def retry_pending_assignments_now() -> int:
+    """Enqueued after commit when an agent comes online: the periodic retry, at once."""
+    return retry_pending()
+
+
+@job()
+def redistribute_agent_tickets(user_id: int) -> int:
+    """Enqueued after commit when an agent goes offline or on leave (idempotent)."""
+    return redistribute(user_id)

@@ -11,6 +11,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from gongdan.audit.models import AuditEvent
+from gongdan.core.orm import insert_rows
 
 
 def audit_record(
@@ -24,8 +25,6 @@ def audit_record(
 
 def audit_record_many(events: list[AuditEvent]) -> None:
     """Append several events built with :func:`audit_event` in one statement (sweeps)."""
-    from gongdan.core.orm import insert_rows
-
     insert_rows(events)
 
 

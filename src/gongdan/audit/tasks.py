@@ -5,10 +5,10 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from gongdan.audit.chain import seal
+
 
 @db_periodic_task(crontab(minute="*"))
 def audit_seal() -> int:
     """Seal the events written since the last run (only the scheduler-lease holder runs it)."""
-    from gongdan.audit.chain import seal
-
     return seal()

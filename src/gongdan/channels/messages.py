@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from gongdan.accounts.models import User
 from gongdan.channels.choices import RobotEvent
+from gongdan.notifications.models import Notification
+from gongdan.notifications.presenters import notification_text
 from gongdan.sla.choices import SlaTarget
 from gongdan.tickets.models import Ticket
 
@@ -77,9 +79,6 @@ def robot_message(event_type: str, ticket: Ticket, data: dict[str, Any]) -> tupl
 
 def notification_markdown(user: User, kind: str, data: dict[str, Any]) -> tuple[str, str]:
     """``(title, markdown)`` of a notification for one user, in their language (IM delivery)."""
-    from gongdan.notifications.models import Notification
-    from gongdan.notifications.presenters import notification_text
-
     with translation.override(user.language or settings.LANGUAGE_CODE):
         text = notification_text(Notification(recipient=user, kind=kind, data=data))
     title = text if len(text) <= 40 else text[:39] + "…"

@@ -9,17 +9,12 @@ from the internet).
 from ninja import NinjaAPI, Swagger
 
 from gongdan.accounts.api import router as accounts_router
+from gongdan.accounts.api_auth import BearerAuth, SessionAuth
 from gongdan.assignment.api import router as assignment_router
 from gongdan.channels.email.api import router as mail_router
 from gongdan.channels.phone.api import router as calls_router
 from gongdan.channels.webhooks.api import router as webhooks_router
-from gongdan.core.api_support import (
-    BearerAuth,
-    SessionAuth,
-    UserRateThrottle,
-    Utf8JSONRenderer,
-    install_error_handlers,
-)
+from gongdan.core.api_support import UserRateThrottle, Utf8JSONRenderer, install_error_handlers
 from gongdan.customers.api import router as customers_router
 from gongdan.knowledge.api import router as knowledge_router
 from gongdan.notifications.api import router as notifications_router

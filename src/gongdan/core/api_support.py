@@ -1,8 +1,9 @@
-"""What every router of the REST API shares: authentication, throttling, JSON rendering, errors.
+"""What every router of the REST API shares: throttling, JSON rendering, errors.
 
 Every error leaves the API as ``{"code": "...", "message": "...", "fields": {...}}``: services
 raise ``DomainError`` subclasses, ninja raises its own errors for input it cannot parse, and both
 are turned into that shape here, so a client handles one format whatever went wrong.
+Authentication (bearer tokens, the browser session) is the accounts app's: ``accounts.api_auth``.
 """
 
 from __future__ import annotations
@@ -24,20 +25,14 @@ from django.core.exceptions import (
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
-from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.renderers import JSONRenderer
-from ninja.security import APIKeyCookie, HttpBearer
 from ninja.throttling import SimpleRateThrottle
-from ninja.utils import check_csrf
 from pydantic import ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from gongdan.accounts import lockout
-from gongdan.accounts.models import User
-from gongdan.accounts.services import token_authenticate
 from gongdan.core.counters import window_hit
 from gongdan.core.errors import DomainError, TooManyRequests, ValidationFailed
 from gongdan.core.pagination import Page, keyset_page
@@ -47,61 +42,6 @@ logger = logging.getLogger(__name__)
 PAGE_SIZE_DEFAULT = 25
 PAGE_SIZE_MAX = 100
 THROTTLE_RATE_DEFAULT = "1200/min"
-
-
-# --- Authentication ------------------------------------------------------------------------------
-class BearerAuth(HttpBearer):
-    """``Authorization: Bearer gd_<prefix>_<secret>``: a personal API token (no CSRF needed)."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        # A client that sent too many invalid tokens waits; its tokens are not even checked.
-        wait = lockout.token_locked(request, token)
-        if wait:
-            raise TooManyRequests(
-                "auth.locked",
-                _("Too many invalid API tokens from this address. Try again later."),
-                retry_after=wait,
-            )
-        user = token_authenticate(token)
-        if user is None:
-            lockout.token_failed(request, token)
-            return None
-        request.user = user
-        if user.language:
-            # The session middleware picks the user's language for browsers; do it for tokens.
-            translation.activate(user.language)
-            request.LANGUAGE_CODE = translation.get_language()
-        return user
-
-
-class SessionAuth(APIKeyCookie):
-    """The browser session, as used by the workspace's own scripts and the docs page.
-
-    Unlike ninja's ``SessionAuth``, an anonymous request answers 401 (not a CSRF 403); a signed-in
-    request that changes something must carry the CSRF token (``X-CSRFToken``) or gets 403.
-    """
-
-    param_name = settings.SESSION_COOKIE_NAME
-
-    def _get_key(self, request: HttpRequest) -> str | None:
-        return request.COOKIES.get(self.param_name)
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not user.is_active:
-            return None
-        exempt = getattr(request, "_ninja_csrf_exempt", False)
-        if self.csrf and not exempt and check_csrf(request) is not None:
-            raise DomainError(
-                "csrf_failed", _("CSRF check failed. Reload the page and try again."), status=403
-            )
-        return user
-
-
-def api_user(request: HttpRequest) -> User:
-    """The authenticated user of an API request (every operation requires authentication)."""
-    user: User = request.auth  # type: ignore[attr-defined]
-    return user
 
 
 # --- Throttling ----------------------------------------------------------------------------------

@@ -26,9 +26,18 @@ from typing import Any, Protocol
 from django.db import connection, transaction
 from django.db.models import Model, QuerySet
 
+from gongdan.core.events import emit_many
+from gongdan.core.hooks import Hooks
 from gongdan.core.orm import insert_rows
 
 logger = logging.getLogger(__name__)
+
+#: A notify_many request: (recipients, kind, ticket, data).
+NoteRequest = tuple[list[Any], str, Any, dict[str, Any]]
+
+#: Writes a batch's notification requests; ``gongdan.notifications`` (above ``core``) registers
+#: its ``notify_many`` here in ``NotificationsConfig.ready()``.
+note_writers: Hooks[Callable[[list[NoteRequest]], Any]] = Hooks("core.sweeps.note_writers")
 
 
 @dataclass
@@ -38,17 +47,15 @@ class Effects:
     entries: list[Any] = field(default_factory=list)  # unsaved timeline entries
     audits: list[Any] = field(default_factory=list)  # unsaved audit events (audit_event)
     # notify_many requests: (recipients, kind, ticket, data)
-    notes: list[tuple[list[Any], str, Any, dict[str, Any]]] = field(default_factory=list)
+    notes: list[NoteRequest] = field(default_factory=list)
     events: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     fired: Counter[str] = field(default_factory=Counter)  # result field -> firings
 
     def write(self) -> None:
-        from gongdan.core.events import emit_many
-        from gongdan.notifications.services import notify_many
-
         insert_rows(self.entries)
         insert_rows(self.audits)
-        notify_many(self.notes)
+        for write_notes in note_writers:
+            write_notes(self.notes)
         for event_type, payloads in self.events.items():
             emit_many(event_type, payloads)
 

@@ -6,7 +6,8 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.responses import Status
 
-from gongdan.core.api_support import ERRORS, PageQuery, api_user, paginate, pick
+from gongdan.accounts.api_auth import api_user
+from gongdan.core.api_support import ERRORS, PageQuery, paginate, pick
 from gongdan.core.pagination import Page
 from gongdan.customers import selectors, services
 from gongdan.customers.models import Contact, Organization

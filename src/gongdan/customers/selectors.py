@@ -5,8 +5,16 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from gongdan.accounts.models import User
+from gongdan.accounts.policies import is_staff_user
 from gongdan.customers.models import Contact, Organization
-from gongdan.tickets.policies import contact_for, is_staff_user
+
+
+def contact_for(user: User) -> Contact | None:
+    """The customer contact behind a customer login (None for staff or an unlinked login)."""
+    try:
+        return user.contact
+    except Contact.DoesNotExist:
+        return None
 
 
 def organization_list(*, user: User) -> QuerySet[Organization]:

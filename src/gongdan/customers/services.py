@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from gongdan.accounts.choices import Role
+from gongdan.accounts.choices import MANAGER_ROLES, STAFF_ROLES, Role
 from gongdan.accounts.models import User
+from gongdan.accounts.policies import has_role
 from gongdan.accounts.services import user_create
 from gongdan.audit.services import audit_record
 from gongdan.core.errors import Conflict, Forbidden, ValidationFailed
@@ -20,7 +21,7 @@ from gongdan.customers.ownership import normalize_mobile as normalize_mobile  # 
 
 def require_staff(actor: User | None) -> None:
     """403 unless ``actor`` is service staff (None: the system itself)."""
-    if actor is not None and actor.role not in {Role.ADMIN, Role.SUPERVISOR, Role.AGENT}:
+    if actor is not None and not has_role(actor, *STAFF_ROLES):
         raise Forbidden("permission.staff_only", _("Only service staff may do this."))
 
 
@@ -43,7 +44,7 @@ def organization_create(
     notes: str = "",
 ) -> Organization:
     """Create a customer organization (supervisors and admins). Emits ``organization.created``."""
-    if actor is not None and actor.role not in {Role.ADMIN, Role.SUPERVISOR}:
+    if actor is not None and not has_role(actor, *MANAGER_ROLES):
         raise Forbidden("permission.denied", _("Only supervisors and administrators may do this."))
     org = Organization(
         code=code, name=name, email_domains=email_domains, phone=phone, address=address, notes=notes
@@ -73,7 +74,7 @@ def contact_create(
     every ticket of the organization. Emits ``contact.created``.
     """
     require_staff(actor)
-    if is_org_admin and actor is not None and actor.role not in {Role.ADMIN, Role.SUPERVISOR}:
+    if is_org_admin and actor is not None and not has_role(actor, *MANAGER_ROLES):
         raise Forbidden(
             "permission.denied",
             _("Only supervisors and administrators may appoint organization admins."),

@@ -9,4 +9,7 @@ class JobsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the Huey signal handler (failed tasks) and the periodic jobs.
-        from gongdan.jobs import tasks  # noqa: F401
+        from gongdan.jobs import tasks
+
+        # A commit that wrote outbox events asks a consumer for a dispatch (core sits below jobs).
+        tasks.install()

@@ -5,18 +5,21 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from huey.contrib.djhuey import HUEY
 
 from gongdan.accounts.choices import Role
 from gongdan.accounts.models import User
+from gongdan.accounts.policies import has_role
 from gongdan.audit.services import audit_record
 from gongdan.core.errors import Conflict, Forbidden
 from gongdan.jobs.models import FailedTask
+from gongdan.jobs.outbox import redeliver
 
 OUTBOX_PREFIX = "outbox:"
 
 
 def _check_admin(actor: User) -> None:
-    if actor.role != Role.ADMIN and not actor.is_superuser:
+    if not (has_role(actor, Role.ADMIN) or actor.is_superuser):
         raise Forbidden("permission.admin_only", _("Only administrators may do this."))
 
 
@@ -32,9 +35,6 @@ def _claim(actor: User, failed: FailedTask, state: str) -> None:
 def failed_task_retry(*, actor: User, failed: FailedTask) -> None:
     """Run the failed work again: re-enqueue the task, or re-deliver the outbox event now."""
     _check_admin(actor)
-    from huey.contrib.djhuey import HUEY
-
-    from gongdan.jobs.outbox import redeliver
 
     with transaction.atomic():
         _claim(actor, failed, FailedTask.State.RETRIED)

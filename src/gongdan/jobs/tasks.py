@@ -17,12 +17,20 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, signal
 from huey.signals import SIGNAL_ERROR
+
+from gongdan.core import events
+from gongdan.core.models import OutboxEvent
+from gongdan.jobs.models import FailedTask
+from gongdan.jobs.outbox import dispatch_outbox
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +61,6 @@ def _record_final_failure(signal_name: str, task: Any, exc: BaseException | None
     """Keep a task that failed with no retries left (called inside Huey's ``except`` block)."""
     if task.retries:
         return  # Huey will run it again
-    from gongdan.jobs.models import FailedTask
-
     try:
         with transaction.atomic():
             FailedTask.objects.create(
@@ -76,29 +82,18 @@ def _record_final_failure(signal_name: str, task: Any, exc: BaseException | None
 @job(retries=3, retry_delay=5)
 def dispatch_outbox_job() -> int:
     """Dispatch every due outbox event (several consumers may run this at once, safely)."""
-    from gongdan.jobs.outbox import dispatch_outbox
-
     return dispatch_outbox()
 
 
 @db_periodic_task(crontab(minute="*"))
 def outbox_sweep() -> int:
     """The safety net: events whose kick was lost, retries whose backoff has passed."""
-    from gongdan.jobs.outbox import dispatch_outbox
-
     return dispatch_outbox()
 
 
 @db_periodic_task(crontab(minute="17", hour="3"))
 def outbox_purge() -> int:
     """Delete processed events (and their deliveries) older than the retention period."""
-    from datetime import timedelta
-
-    from django.conf import settings
-    from django.utils import timezone
-
-    from gongdan.core.models import OutboxEvent
-
     days = int(getattr(settings, "GONGDAN_OUTBOX_RETENTION_DAYS", 30))
     cutoff = timezone.now() - timedelta(days=days)
     deleted, _ = OutboxEvent.objects.filter(processed_at__lt=cutoff).delete()
@@ -129,3 +124,8 @@ def kick_outbox() -> None:
         dispatch_outbox_job()
     except Exception:  # the queue is away: the periodic sweep will deliver
         logger.exception("could not enqueue the outbox dispatch")
+
+
+def install() -> None:
+    """Dispatch after every commit that wrote outbox events (``JobsConfig.ready()``)."""
+    events.on_outbox_commit.register(kick_outbox)

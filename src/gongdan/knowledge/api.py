@@ -12,8 +12,10 @@ from ninja import File, Query, Router
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from gongdan.accounts.api_auth import api_user
 from gongdan.accounts.models import Team
-from gongdan.core.api_support import ERRORS, ErrorOut, api_user, paginate, pick
+from gongdan.accounts.policies import is_staff_user
+from gongdan.core.api_support import ERRORS, ErrorOut, paginate, pick
 from gongdan.core.downloads import stored_file_response
 from gongdan.core.errors import Forbidden, NotFound, ValidationFailed
 from gongdan.knowledge import selectors, services
@@ -38,7 +40,6 @@ from gongdan.knowledge.schemas import (
     TransitionIn,
 )
 from gongdan.search.selectors import article_url
-from gongdan.tickets.policies import is_staff_user
 
 router = Router(tags=["knowledge"])
 ERRORS_409 = {**ERRORS, 409: ERRORS[400]}

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from gongdan.accounts.choices import Role
+from gongdan.accounts.choices import MANAGER_ROLES
 from gongdan.accounts.models import Membership, User
+from gongdan.accounts.policies import has_role, is_staff_user
+from gongdan.customers.selectors import contact_for
 from gongdan.knowledge.choices import ArticleStatus, Visibility
 from gongdan.knowledge.models import Article
-from gongdan.tickets.policies import contact_for, is_staff_user
 
-REVIEWERS = frozenset({Role.ADMIN, Role.SUPERVISOR})
+REVIEWERS = MANAGER_ROLES
 
 # (from, to) → only reviewers may make the move (True) or every editor (False).
 TRANSITIONS: dict[tuple[str, str], bool] = {
@@ -59,7 +60,7 @@ def article_visibility(user: User) -> Q:
 
 
 def is_reviewer(user: User) -> bool:
-    return bool(is_staff_user(user) and user.role in REVIEWERS)
+    return bool(is_staff_user(user) and has_role(user, *REVIEWERS))
 
 
 def may_create(user: User) -> bool:

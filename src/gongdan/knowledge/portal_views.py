@@ -19,14 +19,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from gongdan.accounts.access import customer_required, workspace_url
+from gongdan.accounts.policies import is_staff_user
 from gongdan.core.errors import DomainError, NotFound
 from gongdan.core.pagination import Page, keyset_page
 from gongdan.knowledge import selectors, services
 from gongdan.knowledge.forms import FeedbackForm
 from gongdan.knowledge.models import Article, ArticleFeedback
-from gongdan.portal.access import customer_required, workspace_url
 from gongdan.search.selectors import search
-from gongdan.tickets.policies import is_staff_user
 from gongdan.tickets.views._common import actor
 
 PAGE_SIZE = 30
@@ -44,7 +44,7 @@ def reader_allowed(view: View) -> View:
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if is_staff_user(request.user):  # type: ignore[arg-type]  # anonymous: not staff
+        if is_staff_user(request.user):  # anonymous: not staff
             return HttpResponseRedirect(workspace_url())
         return view(request, *args, **kwargs)
 

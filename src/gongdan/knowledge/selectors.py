@@ -14,6 +14,7 @@ from gongdan.accounts.choices import Role
 from gongdan.accounts.models import User
 from gongdan.core.errors import NotFound
 from gongdan.knowledge.choices import ArticleLanguage, ArticleStatus
+from gongdan.knowledge.indexing import article_subset
 from gongdan.knowledge.models import (
     Article,
     ArticleFeedback,
@@ -25,7 +26,7 @@ from gongdan.knowledge.models import (
 from gongdan.knowledge.policies import article_visibility
 from gongdan.search import backends
 from gongdan.search.choices import DocKind
-from gongdan.search.selectors import article_subset, related_rows, ticket_scope
+from gongdan.search.selectors import related_rows, ticket_scope
 from gongdan.tickets.choices import Status
 from gongdan.tickets.models import Ticket
 from gongdan.tickets.selectors import TicketFilters, ticket_list

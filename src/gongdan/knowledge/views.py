@@ -15,12 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongdan.core.downloads import stored_file_response
 from gongdan.core.errors import DomainError, NotFound
+from gongdan.core.forms import add_domain_error
 from gongdan.core.pagination import Page, keyset_page
 from gongdan.knowledge import policies, selectors, services
 from gongdan.knowledge.choices import ArticleLanguage, ArticleStatus
 from gongdan.knowledge.forms import ArticleForm, FileForm
 from gongdan.knowledge.models import Article, ArticleFile
-from gongdan.portal.forms import add_domain_error
 from gongdan.tickets.views._common import actor, staff_required, visible_ticket
 
 PAGE_SIZE = 50

@@ -8,8 +8,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
+from gongdan.accounts.api_auth import api_user
 from gongdan.accounts.models import Team
-from gongdan.core.api_support import ERRORS, api_user, paginate
+from gongdan.core.api_support import ERRORS, paginate
 from gongdan.core.errors import NotFound, ValidationFailed
 from gongdan.notifications import selectors, services
 from gongdan.notifications.choices import STAFF_KINDS, ChannelName, Kind

@@ -9,4 +9,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Outbox subscribers: ticket events become notifications.
-        from gongdan.notifications import subscribers  # noqa: F401
+        from gongdan.notifications import subscribers
+
+        # The periodic sweeps (core.sweeps, below this app) hand their notifications to us.
+        subscribers.install()

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from gongdan.accounts.models import User
 from gongdan.notifications.choices import Kind
 from gongdan.notifications.models import Notification
-from gongdan.tickets.choices import Status
+from gongdan.tickets.choices import SlaTarget, Status
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,6 @@ def _status_label(value: object) -> str:
 
 
 def _target_label(value: object) -> str:
-    from gongdan.sla.choices import SlaTarget
-
     try:
         return str(SlaTarget(str(value)).label)
     except ValueError:

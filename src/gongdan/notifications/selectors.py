@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from gongdan.accounts.choices import Role
 from gongdan.accounts.models import User
+from gongdan.accounts.policies import has_role
 from gongdan.notifications.choices import (
     ADMIN_KINDS,
     CUSTOMER_KINDS,
@@ -29,7 +30,7 @@ def unread_count(*, user: User) -> int:
 
 
 def kinds_for(user: User) -> list[Kind]:
-    if user.role == Role.ADMIN:
+    if has_role(user, Role.ADMIN):
         return [*STAFF_KINDS, *ADMIN_KINDS]
     return list(STAFF_KINDS if user.is_staff_member else CUSTOMER_KINDS)
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from gongdan.accounts.choices import Role
 from gongdan.accounts.models import Membership, Team, User
+from gongdan.accounts.policies import has_role
 from gongdan.audit.services import audit_record
 from gongdan.core.errors import Forbidden, NotFound, ValidationFailed
 from gongdan.core.events import enqueue_on_commit
@@ -263,4 +264,4 @@ def team_for_defaults(*, actor: User, team_id: int) -> Team:
 
 
 def may_manage_team_defaults(user: User, team: Team) -> bool:
-    return user.is_active and (user.role == Role.ADMIN or team.lead_id == user.pk)
+    return user.is_active and (has_role(user, Role.ADMIN) or team.lead_id == user.pk)

@@ -6,8 +6,8 @@
 - a staff public reply → the requester's login (customers never see who wrote internal notes);
 - a status change made by staff that customers care about → the requester's login;
 - a customer confirming, reopening or cancelling → the assignee;
-- a knowledge article sent for review → its reviewers; published or sent back → its author.
-The actor is never told about their own action (``notify`` drops them).
+The actor is never told about their own action (``notify`` drops them). Apps above this one tell
+their own people through ``notify`` (knowledge reviews: ``knowledge.subscribers``).
 """
 
 from __future__ import annotations
@@ -16,15 +16,13 @@ from typing import Any
 
 from gongdan.accounts.choices import Role
 from gongdan.accounts.models import User
+from gongdan.core import sweeps
 from gongdan.core.models import OutboxEvent
 from gongdan.jobs.outbox import subscriber
-from gongdan.knowledge.choices import ArticleStatus
-from gongdan.knowledge.models import Article
-from gongdan.knowledge.policies import REVIEWERS
 from gongdan.notifications.choices import Kind
-from gongdan.notifications.services import notify
+from gongdan.notifications.services import notify, notify_many
 from gongdan.tickets.choices import Status
-from gongdan.tickets.models import Comment, Ticket
+from gongdan.tickets.models import Comment, Supervision, Ticket
 from gongdan.tickets.services.followups import responders, supervision_payload
 
 CUSTOMER_STATUSES = {Status.PENDING, Status.RESOLVED, Status.CLOSED, Status.CANCELLED}
@@ -141,8 +139,6 @@ def on_status(event: OutboxEvent) -> None:
 
 
 def _supervision(payload: dict[str, Any]) -> Any:
-    from gongdan.tickets.models import Supervision
-
     return (
         Supervision.objects.select_related(
             "ticket__assignee", "ticket__team__lead", "team__lead", "created_by", "responded_by"
@@ -203,26 +199,6 @@ def on_created_by_mail(event: OutboxEvent) -> None:
     notify(recipients=[_requester_login(ticket)], kind=Kind.TICKET_RECEIVED, ticket=ticket)
 
 
-@subscriber("article.changed", name="notifications.article_review")
-def on_article_review(event: OutboxEvent) -> None:
-    """An article sent for review → its reviewers: the supervisors and admins of its team, or
-    every supervisor and admin when it has no team (or the team has none). Leaving review
-    (published, or sent back to draft) → the article's author."""
-    payload = event.payload
-    if payload.get("action") != "article.status_changed":
-        return
-    article = Article.objects.select_related("author").filter(pk=payload.get("article")).first()
-    if article is None or article.status != payload.get("to"):
-        return  # moved on since: the newer event tells
-    actor = _user(payload.get("actor"))
-    data = {"article": article.pk, "article_title": article.title, "to": article.status}
-    if article.status == ArticleStatus.REVIEW:
-        reviewers = User.objects.filter(is_active=True, role__in=REVIEWERS).order_by("id")
-        own = reviewers.filter(teams=article.team_id) if article.team_id else reviewers.none()
-        recipients = list(own) or list(reviewers)
-        notify(recipients=recipients, kind=Kind.ARTICLE_REVIEW, actor=actor, data=data)
-    elif payload.get("before") == ArticleStatus.REVIEW and article.status in {
-        ArticleStatus.PUBLISHED,
-        ArticleStatus.DRAFT,
-    }:
-        notify(recipients=[article.author], kind=Kind.ARTICLE_DECIDED, actor=actor, data=data)
+def install() -> None:
+    """Write the periodic sweeps' notifications (``core.sweeps``), from ``ready()``."""
+    sweeps.note_writers.register(notify_many)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongdan.accounts.choices import Role
 from gongdan.accounts.models import Team, User
+from gongdan.accounts.policies import has_role
 from gongdan.core.errors import Forbidden, NotFound
 from gongdan.notifications import selectors, services
 from gongdan.notifications.choices import STAFF_KINDS, ChannelName
@@ -92,7 +93,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         services.preferences_set(user=user, choices=choices)
         return redirect("notifications:preferences")
     manages_teams = user.is_staff_member and (
-        user.role == Role.ADMIN or Team.objects.filter(lead=user, is_active=True).exists()
+        has_role(user, Role.ADMIN) or Team.objects.filter(lead=user, is_active=True).exists()
     )
     return render(
         request,
@@ -103,7 +104,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 def _managed_teams(user: User) -> list[Team]:
     teams = Team.objects.filter(is_active=True).order_by("name")
-    if user.role != Role.ADMIN:
+    if not has_role(user, Role.ADMIN):
         teams = teams.filter(lead=user)
     return list(teams)
 

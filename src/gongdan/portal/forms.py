@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from gongdan.accounts.lockout import LockoutMixin
+from gongdan.core import forms as forms_kit
 from gongdan.core.errors import DomainError
 from gongdan.tickets.models import Category, TicketType
 
@@ -30,16 +31,9 @@ class BootstrapMixin:
             widget.attrs.setdefault("class", css)
 
 
-def add_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Show a service's ``DomainError`` on ``form``: per field where the form has it."""
-    placed = False
-    for name, message in exc.fields.items():
-        target = FIELD_ALIASES.get(name, name)
-        if target in form.fields:
-            form.add_error(target, str(message))
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
+def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
+    """Show a service's ``DomainError`` on a portal form (the shared ``core.forms`` rule)."""
+    forms_kit.add_domain_error(form, exc, FIELD_ALIASES)
 
 
 class PortalLoginForm(LockoutMixin, BootstrapMixin, AuthenticationForm):

@@ -7,7 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from gongdan.core.api_support import ERRORS, api_user
+from gongdan.accounts.api_auth import api_user
+from gongdan.core.api_support import ERRORS
 from gongdan.search import selectors
 from gongdan.search.schemas import SearchOut, SearchQuery
 

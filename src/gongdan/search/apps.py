@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,12 +8,9 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self) -> None:
-        # Outbox subscribers keep the index in step with tickets, customers and users.
+        # Outbox subscribers keep the index in step with tickets, customers and users; the
+        # tokenizer connects its dictionary cache's invalidation on import.
         from gongdan.search import (
             subscribers,  # noqa: F401
-            tokenizer,
+            tokenizer,  # noqa: F401
         )
-        from gongdan.search.models import SearchTerm
-
-        for signal in (post_save, post_delete):
-            signal.connect(tokenizer.invalidate, sender=SearchTerm, dispatch_uid="search-terms")

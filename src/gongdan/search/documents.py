@@ -21,8 +21,6 @@ from datetime import datetime
 
 from gongdan.accounts.models import User
 from gongdan.customers.models import Contact, Organization
-from gongdan.knowledge.models import Article
-from gongdan.knowledge.rendering import plain_text
 from gongdan.search.choices import DocKind
 from gongdan.search.models import SearchDocument
 from gongdan.search.tokenizer import MAX_TEXT, fingerprint, pinyin_tokens, segment
@@ -82,7 +80,7 @@ def build(source: Source, digest_: str | None = None) -> SearchDocument:
     )
 
 
-def _join(parts: Iterable[str]) -> str:
+def join_text(parts: Iterable[str]) -> str:
     return "\n".join(p for p in parts if p)
 
 
@@ -102,8 +100,8 @@ def ticket_sources(tickets: Sequence[Ticket]) -> list[Source]:
             kind=DocKind.TICKET,
             obj_id=t.pk,
             title=f"{t.number} {t.title}",
-            body=_join([t.description, *public[t.pk]]),
-            internal=_join(internal[t.pk]),
+            body=join_text([t.description, *public[t.pk]]),
+            internal=join_text(internal[t.pk]),
             changed_at=t.updated_at,
         )
         for t in tickets
@@ -116,7 +114,7 @@ def organization_sources(orgs: Sequence[Organization]) -> list[Source]:
             kind=DocKind.ORGANIZATION,
             obj_id=o.pk,
             title=o.name,
-            body=_join([o.code, o.phone, o.email_domains, o.address]),
+            body=join_text([o.code, o.phone, o.email_domains, o.address]),
             internal="",
             changed_at=o.created_at,
             extra_tokens=pinyin_tokens(o.name),
@@ -132,7 +130,7 @@ def contact_sources(contacts: Sequence[Contact]) -> list[Source]:
             kind=DocKind.CONTACT,
             obj_id=c.pk,
             title=c.name,
-            body=_join([c.email, c.mobile, c.organization.name if c.organization else ""]),
+            body=join_text([c.email, c.mobile, c.organization.name if c.organization else ""]),
             internal="",
             changed_at=c.created_at,
             extra_tokens=pinyin_tokens(c.name),
@@ -147,32 +145,10 @@ def user_sources(users: Sequence[User]) -> list[Source]:
             kind=DocKind.USER,
             obj_id=u.pk,
             title=str(u),
-            body=_join([u.username, u.email, u.mobile]),
+            body=join_text([u.username, u.email, u.mobile]),
             internal="",
             changed_at=u.date_joined,
             extra_tokens=pinyin_tokens(str(u)),
         )
         for u in users
-    ]
-
-
-def article_sources(articles: Sequence[Article]) -> list[Source]:
-    """Articles with their category joined and tags prefetched by the caller."""
-    return [
-        Source(
-            kind=DocKind.ARTICLE,
-            obj_id=a.pk,
-            title=a.title,
-            body=_join(
-                [
-                    plain_text(a.body_html),
-                    " ".join(t.name for t in a.tags.all()),
-                    a.category.name if a.category else "",
-                    a.category.name_en if a.category else "",
-                ]
-            ),
-            internal="",
-            changed_at=a.updated_at,
-        )
-        for a in articles
     ]

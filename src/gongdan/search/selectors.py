@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -27,8 +28,6 @@ from django.utils.translation import gettext as _
 from gongdan.accounts.models import User
 from gongdan.core.errors import Forbidden, ValidationFailed
 from gongdan.customers.models import Contact, Organization
-from gongdan.knowledge.models import Article
-from gongdan.knowledge.policies import article_visibility
 from gongdan.search import backends
 from gongdan.search.choices import STAFF_ONLY_KINDS, DocKind
 from gongdan.search.models import SearchDocument
@@ -204,15 +203,30 @@ def _articles_for(user: User, kind: str, filters: SearchFilters) -> bool:
     return kind in {"", DocKind.ARTICLE} and not filters.any
 
 
-def article_subset(
-    user: User, *, published_only: bool = False
-) -> tuple[str, str, tuple[object, ...]]:
-    """The articles ``user`` may read, as an id subquery for ``backends.Scope.subsets``."""
-    qs = Article.objects.filter(article_visibility(user))
-    if published_only:
-        qs = qs.filter(status="published")
-    sql, params = qs.order_by().values("pk").query.sql_with_params()
-    return DocKind.ARTICLE, sql, tuple(params)
+Subset = tuple[str, str, tuple[object, ...]]
+
+
+@dataclass(frozen=True)
+class KindReader:
+    """How search reads a kind of document owned by an app above it (knowledge articles).
+
+    ``subset(user)`` is ``(kind, id subquery SQL, params)`` of what ``user`` may read, for
+    ``backends.Scope.subsets``; ``objects()`` the rows behind the hits. The owning app registers
+    its reader in ``AppConfig.ready()`` (search sits below it and does not import it).
+    """
+
+    subset: Callable[[User], Subset]
+    objects: Callable[[], QuerySet[Any]]
+
+
+readers: dict[str, KindReader] = {}
+
+
+def _subsets(user: User, kind: str, filters: SearchFilters) -> tuple[Subset, ...]:
+    reader = readers.get(DocKind.ARTICLE)
+    if reader is None or not _articles_for(user, kind, filters):
+        return ()
+    return (reader.subset(user),)
 
 
 # --- jump to a record ------------------------------------------------------------------------
@@ -282,7 +296,7 @@ def _rows(
         where = _ticket_where(ticket_list(user=user, filters=_ticket_filters(filters)))
         if where is None:
             tickets = False
-    subsets = (article_subset(user),) if _articles_for(user, kind, filters) else ()
+    subsets = _subsets(user, kind, filters)
     if not tickets and not kinds and not subsets:
         return []
     within = _customer_documents(user, subsets) if tickets else None
@@ -412,7 +426,7 @@ def _objects(rows: list[tuple[int, str, int, float]]) -> dict[tuple[str, int], A
         DocKind.ORGANIZATION: Organization.objects.all(),
         DocKind.CONTACT: Contact.objects.all(),
         DocKind.USER: User.objects.select_related("contact"),
-        DocKind.ARTICLE: Article.objects.only("id", "title", "status", "language"),
+        **{name: reader.objects() for name, reader in readers.items()},
     }
     found: dict[tuple[str, int], Any] = {}
     for kind, pks in ids.items():

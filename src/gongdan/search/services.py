@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from gongdan.accounts.models import User
 from gongdan.customers.models import Contact, Organization
-from gongdan.knowledge.models import Article
 from gongdan.search import documents
 from gongdan.search.choices import DocKind
 from gongdan.search.models import SearchDocument
@@ -58,12 +57,13 @@ KINDS: dict[str, KindSpec] = {
         Contact, lambda: Contact.objects.select_related("organization"), documents.contact_sources
     ),
     DocKind.USER: KindSpec(User, lambda: User.objects.all(), documents.user_sources),
-    DocKind.ARTICLE: KindSpec(
-        Article,
-        lambda: Article.objects.select_related("category").prefetch_related("tags"),
-        documents.article_sources,
-    ),
+    # Apps above search add their own kinds with register_kind() (knowledge: articles).
 }
+
+
+def register_kind(kind: str, spec: KindSpec) -> None:
+    """Index a kind of document owned by an app above search (called in its ``ready()``)."""
+    KINDS[kind] = spec
 
 
 def _changed(kind: str, objects: Sequence[Any]) -> tuple[list[SearchDocument], dict[int, str]]:

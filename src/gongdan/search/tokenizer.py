@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
-import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +22,9 @@ from typing import Any
 
 import rjieba
 from pypinyin import Style, lazy_pinyin
+
+from gongdan.core.cache import ProcessCache
+from gongdan.search.models import SearchTerm
 
 TTL = 5.0
 MAX_TEXT = 100_000  # characters of one document field that are indexed
@@ -45,49 +46,44 @@ QUOTES = re.compile(r'["“”„「」『』]')
 # Bump when segmentation changes in code: every document's digest changes with it.
 VERSION = "1"
 
-_lock = threading.Lock()
-# (valid until, dictionary words, segmenter, fingerprint of the words)
-_state: tuple[float, frozenset[tuple[str, int | None]], Any, str] | None = None
+# (dictionary words, segmenter, fingerprint of the words)
+_Segmentation = tuple[frozenset[tuple[str, int | None]], Any, str]
 
 
-def _load_terms() -> frozenset[tuple[str, int | None]]:
-    from gongdan.search.models import SearchTerm
+def _build() -> _Segmentation:
+    terms = frozenset(SearchTerm.objects.values_list("word", "weight"))
+    previous = _segmentation.previous()
+    if previous is not None and previous[0] == terms:
+        return previous  # the same words: keep the segmenter (building one costs ~0.5 s)
+    jieba = rjieba.Jieba()
+    ordered = sorted(terms, key=lambda t: (t[0], t[1] or 0))
+    for word, weight in ordered:
+        jieba.add_word(normalize(word), weight, None)
+    stamp = hashlib.sha1(repr((VERSION, ordered)).encode()).hexdigest()  # noqa: S324
+    return terms, jieba, stamp
 
-    return frozenset(SearchTerm.objects.values_list("word", "weight"))
+
+_segmentation = ProcessCache(_build, ttl=TTL)
+# Imported by SearchConfig.ready(): dictionary saves and deletes in this process drop it at once.
+_segmentation.invalidate_on(SearchTerm, uid="search-terms")
 
 
-def _load() -> tuple[float, frozenset[tuple[str, int | None]], Any, str]:
-    global _state
-    state = _state
-    if state is not None and time.monotonic() < state[0]:
-        return state
-    with _lock:
-        terms = _load_terms()
-        if _state is not None and _state[1] == terms:
-            _state = (time.monotonic() + TTL, *_state[1:])
-            return _state
-        jieba = rjieba.Jieba()
-        ordered = sorted(terms, key=lambda t: (t[0], t[1] or 0))
-        for word, weight in ordered:
-            jieba.add_word(normalize(word), weight, None)
-        stamp = hashlib.sha1(repr((VERSION, ordered)).encode()).hexdigest()  # noqa: S324
-        _state = (time.monotonic() + TTL, terms, jieba, stamp)
-        return _state
+def _load() -> _Segmentation:
+    return _segmentation.get()
 
 
 def _segmenter() -> Any:
-    return _load()[2]
+    return _load()[1]
 
 
 def fingerprint() -> str:
     """Identifies the segmentation in force (code version + dictionary words)."""
-    return _load()[3]
+    return _load()[2]
 
 
 def invalidate(**_kwargs: Any) -> None:
-    """Forget the segmenter (connected to dictionary saves and deletes; used by tests)."""
-    global _state
-    _state = None
+    """Forget the segmenter (dictionary saves and deletes do; used by tests)."""
+    _segmentation.invalidate()
 
 
 def normalize(text: str) -> str:

@@ -8,9 +8,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from gongdan.accounts.access import customer_required
 from gongdan.accounts.models import User
 from gongdan.core.errors import DomainError
-from gongdan.portal.access import customer_required
+from gongdan.core.htmx import htmx_target
 from gongdan.search.forms import SearchForm
 from gongdan.search.selectors import SearchResult, search
 from gongdan.tickets.views._common import is_htmx, staff_required
@@ -53,7 +54,7 @@ def _context(request: HttpRequest, form: SearchForm, result: SearchResult | None
 @staff_required
 def desk_search(request: HttpRequest) -> HttpResponse:
     """The results page; the top bar's box gets the short menu; an exact number jumps."""
-    menu = is_htmx(request) and request.htmx.target == MENU_TARGET  # type: ignore[attr-defined]
+    menu = htmx_target(request) == MENU_TARGET
     form, result, error = _run(request, staff=True, size=MENU_SIZE if menu else PAGE_SIZE)
     context = _context(request, form, result) | {"error": error}
     if menu:

@@ -7,7 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
-from gongdan.core.api_support import ERRORS, api_user, pick
+from gongdan.accounts.api_auth import api_user
+from gongdan.core.api_support import ERRORS, pick
 from gongdan.sla.models import SlaPolicy
 from gongdan.sla.preview import require_staff
 from gongdan.sla.preview import sla_preview as preview_service

@@ -17,7 +17,8 @@ from ninja import File, Form, Query, Router
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from gongdan.core.api_support import ERRORS, api_user
+from gongdan.accounts.api_auth import api_user
+from gongdan.core.api_support import ERRORS
 from gongdan.sla import io, selectors, services
 from gongdan.sla.models import BusinessCalendar
 from gongdan.sla.policies import require_calendar_admin

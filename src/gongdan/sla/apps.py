@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,25 +8,9 @@ class SlaConfig(AppConfig):
     verbose_name = _("Service levels")
 
     def ready(self) -> None:
-        from gongdan.sla import engine, tasks  # noqa: F401 - registers the jobs
-        from gongdan.sla.models import (
-            BusinessCalendar,
-            EscalationLevel,
-            SlaPolicy,
-            SpecialDay,
-            WorkingHours,
-        )
+        # engine connects its per-process policy cache's invalidation on import; tasks registers
+        # the periodic jobs.
+        from gongdan.sla import engine, hooks, tasks  # noqa: F401
 
-        # The per-process policy cache is dropped when policies, levels or calendars change.
-        for model in (SlaPolicy, EscalationLevel, BusinessCalendar, WorkingHours, SpecialDay):
-            for signal in (post_save, post_delete):
-                signal.connect(engine.invalidate, sender=model, dispatch_uid=f"sla-{model}")
-        for through in (
-            SlaPolicy.organizations.through,
-            SlaPolicy.ticket_types.through,
-            SlaPolicy.categories.through,
-            EscalationLevel.add_watchers.through,
-        ):
-            m2m_changed.connect(
-                engine.invalidate, sender=through, dispatch_uid=f"sla-m2m-{through}"
-            )
+        # The ticket services start, pause and meet clocks through tickets.hooks (below us).
+        hooks.install()

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongdan.core.errors import DomainError, NotFound
+from gongdan.core.htmx import is_htmx
 from gongdan.sla import io, selectors, services
 from gongdan.sla.clock import Interval
 from gongdan.sla.forms import (
@@ -184,7 +185,7 @@ def _special_days(
         "form": form or SpecialDayForm(initial={"date": date(year, 1, 1)}),
         "can_edit": can_edit_calendars(request.user),
     }
-    template = "sla/_special_days.html" if request.htmx else "sla/special_days.html"  # type: ignore[attr-defined]
+    template = "sla/_special_days.html" if is_htmx(request) else "sla/special_days.html"
     return render(request, template, context, status=status)
 
 
@@ -222,7 +223,7 @@ def special_days(request: HttpRequest, code: str) -> HttpResponse:
         except DomainError as exc:
             place_errors(form, exc, SpecialDayForm.ALIASES)
         else:
-            if not request.htmx:  # type: ignore[attr-defined]
+            if not is_htmx(request):
                 messages.success(request, _("The special day was saved."))
                 return redirect(_days_url(calendar, data["date"].year))
             return _special_days(request, calendar, data["date"].year)
@@ -252,7 +253,7 @@ def special_day_delete(request: HttpRequest, code: str, day: str) -> HttpRespons
         services.special_day_delete(actor=request.user, calendar=calendar, date=when)
     except NotFound as exc:
         raise Http404(str(exc.message)) from exc
-    if request.htmx:  # type: ignore[attr-defined]
+    if is_htmx(request):
         return _special_days(request, calendar, when.year)
     messages.success(request, _("The special day was deleted."))
     return redirect(_days_url(calendar, when.year))

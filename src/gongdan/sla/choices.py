@@ -3,6 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 from gongdan.sla.clock import DayKind
 
+# SlaTarget lives in tickets.choices: the ticket timeline and the notifications (below this app)
+# name the targets too. Re-exported here for the SLA code.
+from gongdan.tickets.choices import SlaTarget as SlaTarget
+
+# The China mainland calendar seeded from ``chinesecalendar`` (``seeding.py``).
+CHINA_CODE = "cn-mainland"
+# Calendars whose special days follow the official schedule: warned about in December.
+OFFICIAL_CODES = (CHINA_CODE,)
+
 
 class SpecialDayKind(models.TextChoices):
     """Kinds of special day; the values are those of :class:`gongdan.sla.clock.DayKind`."""
@@ -20,11 +29,3 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, _("Friday")
     SATURDAY = 5, _("Saturday")
     SUNDAY = 6, _("Sunday")
-
-
-class SlaTarget(models.TextChoices):
-    """What a service promise measures."""
-
-    FIRST_RESPONSE = "first_response", _("First response")
-    NEXT_RESPONSE = "next_response", _("Next response")
-    RESOLUTION = "resolution", _("Resolution")

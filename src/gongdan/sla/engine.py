@@ -20,18 +20,26 @@ escalations are fired by ``sla.sweep``.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
+from gongdan.core.cache import ProcessCache
+from gongdan.jobs.tasks import job
 from gongdan.sla.choices import SlaTarget
 from gongdan.sla.clock import CalendarSpec, add_business_duration, business_seconds_between
-from gongdan.sla.models import EscalationLevel, SlaClock, SlaPolicy
+from gongdan.sla.models import (
+    BusinessCalendar,
+    EscalationLevel,
+    SlaClock,
+    SlaPolicy,
+    SpecialDay,
+    WorkingHours,
+)
 from gongdan.sla.selectors import calendar_spec
 from gongdan.tickets.choices import Status
 from gongdan.tickets.models import Ticket
@@ -70,49 +78,60 @@ class _Rule:
         )
 
 
-_lock = threading.Lock()
-_rules: tuple[float, list[_Rule]] | None = None
+def _policies() -> list[_Rule]:
+    policies = (
+        SlaPolicy.objects.filter(is_active=True)
+        .select_related("calendar")
+        .prefetch_related(
+            "organizations",
+            "ticket_types",
+            "categories",
+            Prefetch(
+                "levels",
+                queryset=EscalationLevel.objects.select_related("move_to_team")
+                .prefetch_related("add_watchers")
+                .order_by("after_minutes"),
+            ),
+        )
+        .order_by("position", "id")
+    )
+    rules = [
+        _Rule(
+            policy=p,
+            organizations=frozenset(o.pk for o in p.organizations.all()),
+            ticket_types=frozenset(t.pk for t in p.ticket_types.all()),
+            categories=frozenset(c.pk for c in p.categories.all()),
+        )
+        for p in policies
+    ]
+    return rules
+
+
+_rules = ProcessCache(_policies, ttl=POLICY_TTL)
+# Imported by SlaConfig.ready(): saves of policies, levels and calendars drop the cache at once.
+_rules.invalidate_on(
+    SlaPolicy,
+    EscalationLevel,
+    BusinessCalendar,
+    WorkingHours,
+    SpecialDay,
+    m2m=(
+        SlaPolicy.organizations.through,
+        SlaPolicy.ticket_types.through,
+        SlaPolicy.categories.through,
+        EscalationLevel.add_watchers.through,
+    ),
+    uid="sla",
+)
 
 
 def _load_rules() -> list[_Rule]:
-    global _rules
-    state = _rules
-    if state is not None and time.monotonic() < state[0]:
-        return state[1]
-    with _lock:
-        policies = (
-            SlaPolicy.objects.filter(is_active=True)
-            .select_related("calendar")
-            .prefetch_related(
-                "organizations",
-                "ticket_types",
-                "categories",
-                Prefetch(
-                    "levels",
-                    queryset=EscalationLevel.objects.select_related("move_to_team")
-                    .prefetch_related("add_watchers")
-                    .order_by("after_minutes"),
-                ),
-            )
-            .order_by("position", "id")
-        )
-        rules = [
-            _Rule(
-                policy=p,
-                organizations=frozenset(o.pk for o in p.organizations.all()),
-                ticket_types=frozenset(t.pk for t in p.ticket_types.all()),
-                categories=frozenset(c.pk for c in p.categories.all()),
-            )
-            for p in policies
-        ]
-        _rules = (time.monotonic() + POLICY_TTL, rules)
-        return rules
+    return _rules.get()
 
 
 def invalidate(**_kwargs: Any) -> None:
     """Drop the cached policies (on saves of policies, levels and calendars; tests)."""
-    global _rules
-    _rules = None
+    _rules.invalidate()
 
 
 def policy_for(ticket: Ticket) -> SlaPolicy | None:
@@ -484,6 +503,16 @@ def recompute_for_calendar(calendar_id: int, *, now: datetime, batch: int = 500)
             mirror(clock.ticket, _clocks(clock.ticket))
         done += len(clocks)
         last = clocks[-1].pk
+
+
+@job()
+def recompute_calendar(calendar_id: int) -> int:
+    """A calendar was edited: re-aim the running clocks that count on it (background job).
+
+    Here rather than in ``tasks.py`` because the calendar services enqueue it, and ``tasks.py``
+    sits above them (its December check re-seeds calendars through the services).
+    """
+    return recompute_for_calendar(calendar_id, now=timezone.now())
 
 
 def remaining_seconds(clock: SlaClock, now: datetime) -> float | None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongdan.accounts.forms import style_fields
+from gongdan.core import forms as forms_kit
 from gongdan.core.errors import DomainError
 from gongdan.sla.choices import SpecialDayKind, Weekday
 from gongdan.sla.io import intervals_as_text, intervals_from_text
@@ -21,14 +22,7 @@ INTERVALS_HELP = _("Like 09:00-12:00, 13:00-18:00; empty: no work.")
 
 def place_errors(form: forms.BaseForm, exc: DomainError, aliases: dict[str, str]) -> None:
     """Show a service's error next to the form's fields (``aliases``: service → form name)."""
-    placed = False
-    for name, message in exc.fields.items():
-        target = aliases.get(name, name)
-        if target in form.fields:
-            form.add_error(target, str(message))
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
+    forms_kit.add_domain_error(form, exc, aliases)
 
 
 def _intervals(text: str) -> list[list[str]]:

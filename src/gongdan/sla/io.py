@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from gongdan.core.errors import ValidationFailed
 from gongdan.sla.clock import Interval
 from gongdan.sla.models import DEFAULT_TIME_ZONE, BusinessCalendar
+from gongdan.sla.policies import require_calendar_admin
 from gongdan.sla.services import (
     SpecialDayIn,
     calendar_create,
@@ -587,8 +588,6 @@ def calendar_import(
     A JSON file imported into a given ``calendar`` must carry that calendar's code (and then
     replaces it).
     """
-    from gongdan.sla.policies import require_calendar_admin
-
     if actor is not None:
         require_calendar_admin(actor)
     if fmt == "json":

@@ -11,20 +11,16 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from gongdan.accounts.choices import Role
+from gongdan.accounts.policies import is_admin, is_manager
 from gongdan.core.errors import Forbidden
 
 
 def can_view_calendars(user: Any) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and getattr(user, "is_active", False)
-        and getattr(user, "role", None) in {Role.ADMIN, Role.SUPERVISOR}
-    )
+    return is_manager(user)
 
 
 def can_edit_calendars(user: Any) -> bool:
-    return can_view_calendars(user) and user.role == Role.ADMIN
+    return is_admin(user)
 
 
 def require_calendar_reader(user: Any) -> None:

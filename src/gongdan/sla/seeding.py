@@ -17,7 +17,9 @@ import chinese_calendar
 from django.db import transaction
 from django.utils import timezone
 
-from gongdan.sla.choices import SpecialDayKind
+# The calendar codes are defined in sla.choices (selectors read them too).
+from gongdan.sla.choices import CHINA_CODE, SpecialDayKind
+from gongdan.sla.choices import OFFICIAL_CODES as OFFICIAL_CODES
 from gongdan.sla.models import BusinessCalendar, SpecialDay
 from gongdan.sla.services import (
     SpecialDayIn,
@@ -26,12 +28,9 @@ from gongdan.sla.services import (
     working_hours_set,
 )
 
-CHINA_CODE = "cn-mainland"
 CHINA_NAME = "中国大陆工作日 (China mainland business days)"
 CHINA_HOURS = [("09:00", "12:00"), ("13:00", "18:00")]
 ALWAYS_CODE = "24x7"
-# Calendars whose special days follow the official schedule: warned about in December.
-OFFICIAL_CODES = (CHINA_CODE,)
 ALWAYS_NAME = "全天候 24×7 (around the clock)"
 
 _CHINESE_NAMES = {holiday.value: holiday.chinese for holiday in chinese_calendar.Holiday}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -13,16 +11,16 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongdan.core.cache import LruCache
 from gongdan.core.errors import NotFound, ValidationFailed
-from gongdan.sla.choices import SpecialDayKind
+from gongdan.sla.choices import OFFICIAL_CODES, SpecialDayKind
 from gongdan.sla.clock import CalendarSpec, DayKind, Interval, SpecialDate
 from gongdan.sla.models import BusinessCalendar, SpecialDay
 from gongdan.sla.policies import require_calendar_reader
 from gongdan.sla.validation import parse_intervals
 
 _CACHE_SIZE = 64
-_cache: OrderedDict[tuple[int, int, datetime], CalendarSpec] = OrderedDict()
-_cache_lock = threading.Lock()
+_specs: LruCache[tuple[int, int, datetime], CalendarSpec] = LruCache(_CACHE_SIZE)
 
 
 def calendar_get(*, code: str, user: Any = None) -> BusinessCalendar:
@@ -57,23 +55,12 @@ def calendar_spec(calendar: BusinessCalendar) -> CalendarSpec:
     holds the last few dozen specs.
     """
     key = (calendar.pk, calendar.version, calendar.updated_at)
-    with _cache_lock:
-        spec = _cache.get(key)
-        if spec is not None:
-            _cache.move_to_end(key)
-            return spec
-    spec = _build_spec(calendar)
-    with _cache_lock:
-        _cache[key] = spec
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return spec
+    return _specs.get(key, lambda: _build_spec(calendar))
 
 
 def spec_cache_clear() -> None:
     """Forget every cached spec (tests: a rolled-back test can leave a key the next one reuses)."""
-    with _cache_lock:
-        _cache.clear()
+    _specs.clear()
 
 
 def _build_spec(calendar: BusinessCalendar) -> CalendarSpec:
@@ -90,59 +77,6 @@ def _build_spec(calendar: BusinessCalendar) -> CalendarSpec:
         is_24x7=calendar.is_24x7,
         special=special,
     )
-
-
-@dataclass(frozen=True)
-class ClockView:
-    """One SLA clock as the ticket page shows it."""
-
-    target: str
-    label: str
-    state: str  # running, paused, met, breached, stopped
-    due_at: datetime | None
-    met_at: datetime | None
-    breached_at: datetime | None
-    remaining_minutes: int | None  # on the clock's own (business) time; negative: overdue
-
-
-def ticket_clocks(*, ticket: Any) -> list[ClockView]:
-    """The ticket's SLA clocks (one query), in target order. Staff only: callers check."""
-    from django.utils import timezone
-
-    from gongdan.sla import engine
-    from gongdan.sla.choices import SlaTarget
-    from gongdan.sla.models import SlaClock
-
-    order = {t: i for i, t in enumerate(SlaTarget.values)}
-    now = timezone.now()
-    views = []
-    for clock in sorted(
-        SlaClock.objects.filter(ticket=ticket).select_related("policy__calendar"),
-        key=lambda c: order.get(c.target, 9),
-    ):
-        remaining = engine.remaining_seconds(clock, now)
-        if clock.met_at is not None:
-            state = "met"
-        elif clock.breached_at is not None:
-            state = "breached"
-        elif clock.running_since is not None:
-            state = "running"
-        elif ticket.is_open:
-            state = "paused"
-        else:
-            state = "stopped"
-        views.append(
-            ClockView(
-                target=clock.target,
-                label=str(SlaTarget(clock.target).label),
-                state=state,
-                due_at=clock.due_at,
-                met_at=clock.met_at,
-                breached_at=clock.breached_at,
-                remaining_minutes=None if remaining is None else int(remaining // 60),
-            )
-        )
-    return views
 
 
 # --- Administration pages and API ----------------------------------------------------------
@@ -219,8 +153,6 @@ def special_day_list(*, user: Any, calendar: BusinessCalendar, year: int) -> Que
 
 # Calendars whose special days come from the State Council's schedule (``seed_calendars``).
 def _official_codes() -> tuple[str, ...]:
-    from gongdan.sla.seeding import OFFICIAL_CODES
-
     return OFFICIAL_CODES
 
 

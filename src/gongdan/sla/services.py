@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from gongdan.accounts.choices import Role
 from gongdan.audit.services import audit_record
 from gongdan.core.errors import Forbidden, NotFound, ValidationFailed
+from gongdan.core.events import enqueue_on_commit
+from gongdan.sla import engine
 from gongdan.sla.clock import Interval
 from gongdan.sla.models import DEFAULT_TIME_ZONE, BusinessCalendar, SpecialDay, WorkingHours
 from gongdan.sla.validation import (
@@ -69,10 +71,7 @@ def _touch(calendar: BusinessCalendar) -> None:
     )
     calendar.refresh_from_db(fields=["version", "updated_at"])
     # Open tickets' due times follow the calendar: re-aimed in the background after commit.
-    from gongdan.core.events import enqueue_on_commit
-    from gongdan.sla.tasks import recompute_calendar
-
-    enqueue_on_commit(recompute_calendar, calendar.pk)
+    enqueue_on_commit(engine.recompute_calendar, calendar.pk)
 
 
 def calendar_create(

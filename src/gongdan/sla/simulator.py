@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from gongdan.accounts.models import User
 from gongdan.core.errors import DomainError
+from gongdan.core.htmx import is_htmx
 from gongdan.sla.models import BusinessCalendar, SlaPolicy
 from gongdan.sla.preview import MAX_MINUTES, sla_preview
 
@@ -86,7 +87,7 @@ def simulator(request: HttpRequest) -> HttpResponse:
                 if field in form.fields:
                     form.add_error(field, str(message))
     status = 422 if form.is_bound and form.errors else 200
-    template = "sla/_simulator_result.html" if request.htmx else "sla/simulator.html"  # type: ignore[attr-defined]
+    template = "sla/_simulator_result.html" if is_htmx(request) else "sla/simulator.html"
     return render(request, template, {"form": form, "result": result}, status=status)
 
 

@@ -17,17 +17,10 @@ from ninja import File, Form, Header, Query, Router
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from gongdan.accounts.api_auth import api_user
 from gongdan.accounts.models import User
 from gongdan.accounts.selectors import team_list, user_list
-from gongdan.core.api_support import (
-    ERRORS,
-    ErrorOut,
-    PageQuery,
-    api_user,
-    expected_version,
-    paginate,
-    pick,
-)
+from gongdan.core.api_support import ERRORS, ErrorOut, PageQuery, expected_version, paginate, pick
 from gongdan.core.downloads import stored_file_response
 from gongdan.core.errors import Forbidden, ValidationFailed
 from gongdan.core.pagination import Page

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
+from gongdan.accounts.api_auth import api_user
 from gongdan.accounts.models import Team, User
-from gongdan.core.api_support import ERRORS, ErrorOut, InputSchema, api_user
+from gongdan.core.api_support import ERRORS, ErrorOut, InputSchema
 from gongdan.core.errors import ValidationFailed
 from gongdan.tickets import followup_selectors as fs
 from gongdan.tickets import selectors, services

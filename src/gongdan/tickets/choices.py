@@ -78,6 +78,14 @@ class TimelineKind(models.TextChoices):
     MAIL_FAILED = "mail.failed", _("Mail not delivered")
 
 
+class SlaTarget(models.TextChoices):
+    """What a service promise measures (SLA targets; here because the timeline names them)."""
+
+    FIRST_RESPONSE = "first_response", _("First response")
+    NEXT_RESPONSE = "next_response", _("Next response")
+    RESOLUTION = "resolution", _("Resolution")
+
+
 class EscalationAction(models.TextChoices):
     """What an SLA escalation did (kept on its timeline entry)."""
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from gongdan.accounts.forms import style_fields
 from gongdan.accounts.models import Team, User, mobile_validator
 from gongdan.accounts.selectors import assignable_staff, team_list, user_list
+from gongdan.core import forms as forms_kit
 from gongdan.core.errors import DomainError
 from gongdan.customers.models import Contact, Organization
 from gongdan.customers.selectors import contact_list
@@ -34,15 +35,8 @@ SORT_CHOICES = [
 
 
 def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
-    """Show a service's ``DomainError`` on ``form``: next to the field where the form has it."""
-    placed = False
-    for name, message in exc.fields.items():
-        target = FIELD_ALIASES.get(name, name)
-        if target in form.fields:
-            form.add_error(target, str(message))
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
+    """Show a service's ``DomainError`` on a workspace form (the shared ``core.forms`` rule)."""
+    forms_kit.add_domain_error(form, exc, FIELD_ALIASES)
 
 
 def active_types() -> Any:

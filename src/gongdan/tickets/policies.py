@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
 
-from gongdan.accounts.choices import Role
+from gongdan.accounts.choices import MANAGER_ROLES, Role
 from gongdan.accounts.models import Membership, User
-from gongdan.customers.models import Contact
+from gongdan.accounts.policies import has_role, is_staff_user
+from gongdan.customers.selectors import contact_for
 from gongdan.tickets.models import Ticket, TicketWatcher
-
-
-def contact_for(user: User) -> Contact | None:
-    """The customer contact behind a customer login (None for staff or an unlinked login)."""
-    try:
-        return user.contact
-    except Contact.DoesNotExist:
-        return None
 
 
 def ticket_visibility(user: User) -> Q:
@@ -30,7 +23,7 @@ def ticket_visibility(user: User) -> Q:
     """
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
-    if user.role in {Role.ADMIN, Role.SUPERVISOR}:
+    if has_role(user, *MANAGER_ROLES):
         return Q()
     if user.role == Role.AGENT:
         my_teams = Membership.objects.filter(user=user).values("team_id")
@@ -78,10 +71,6 @@ def can_see(user: User, ticket: Ticket) -> bool:
     return Ticket.objects.filter(ticket_visibility(user), pk=ticket.pk).exists()
 
 
-def is_staff_user(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_staff_member)
-
-
 def may_work(user: User) -> bool:
     """Staff may change a ticket they can see (status, fields, notes); customers may not."""
     return is_staff_user(user)
@@ -105,6 +94,6 @@ def may_be_assigned(user: User, ticket: Ticket) -> bool:
     """Assignees are active staff; when the ticket has a team, an agent must belong to it."""
     if not is_staff_user(user):
         return False
-    if ticket.team_id is None or user.role in {Role.ADMIN, Role.SUPERVISOR}:
+    if ticket.team_id is None or has_role(user, *MANAGER_ROLES):
         return True
     return Membership.objects.filter(user=user, team_id=ticket.team_id).exists()

@@ -7,11 +7,13 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gongdan.tickets import hooks
 from gongdan.tickets.choices import (
     Channel,
     EscalationAction,
     LinkKind,
     Priority,
+    SlaTarget,
     Status,
     TimelineKind,
 )
@@ -127,8 +129,8 @@ def describe(entry: TimelineEntry) -> str:  # noqa: C901 - one branch per entry 
         return _sla_sentence(kind, d)
     if kind.startswith("supervision."):
         return _supervision_sentence(kind, d)
-    if kind == TimelineKind.AUTO_ASSIGNED:
-        return _auto_assigned_sentence(d)
+    if kind in hooks.timeline_sentences:  # kinds of the apps above (smart assignment)
+        return hooks.timeline_sentences[kind](d)
     if kind == TimelineKind.MAIL_FAILED:
         return _(
             "could not deliver the mail “%(subject)s” to %(to)s "
@@ -142,16 +144,7 @@ def describe(entry: TimelineEntry) -> str:  # noqa: C901 - one branch per entry 
     return str(kind)
 
 
-def _auto_assigned_sentence(d: dict[str, Any]) -> str:
-    """Smart assignment: who got the ticket, by which rule, how many were passed over."""
-    from gongdan.assignment.presenters import explain
-
-    return explain(d)
-
-
 def _sla_sentence(kind: str, d: dict[str, Any]) -> str:
-    from gongdan.sla.choices import SlaTarget
-
     values = {
         "target": _choice(SlaTarget, d.get("target")),
         "percent": d.get("percent", ""),

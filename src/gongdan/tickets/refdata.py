@@ -8,41 +8,36 @@ another process is the worst that staleness can do.
 
 from __future__ import annotations
 
-import threading
-import time
 from typing import Any
 
+from gongdan.accounts.models import Team
+from gongdan.core.cache import ProcessCache
 from gongdan.tickets.models import TicketType
 
 TTL = 5.0
 
-_lock = threading.Lock()
-_state: tuple[float, dict[int, TicketType], TicketType | None] | None = None
+
+def _load() -> tuple[dict[int, TicketType], TicketType | None]:
+    types = list(TicketType.objects.select_related("default_team").order_by("sort_order", "id"))
+    default = next((t for t in types if t.is_active), None)
+    return {t.pk: t for t in types}, default
 
 
-def _load() -> tuple[float, dict[int, TicketType], TicketType | None]:
-    global _state
-    state = _state
-    if state is not None and time.monotonic() < state[0]:
-        return state
-    with _lock:
-        types = list(TicketType.objects.select_related("default_team").order_by("sort_order", "id"))
-        default = next((t for t in types if t.is_active), None)
-        _state = (time.monotonic() + TTL, {t.pk: t for t in types}, default)
-        return _state
+_types = ProcessCache(_load, ttl=TTL)
+# Imported by TicketsConfig.ready(): saves and deletes of types and teams drop the cache.
+_types.invalidate_on(TicketType, Team, uid="refdata")
 
 
 def ticket_type_get(pk: int) -> TicketType | None:
     """The type ``pk`` (active or not), with its default team; None when there is none."""
-    return _load()[1].get(pk)
+    return _types.get()[0].get(pk)
 
 
 def default_ticket_type() -> TicketType | None:
     """The first active type in the admins' order: the type of a ticket that names none."""
-    return _load()[2]
+    return _types.get()[1]
 
 
 def invalidate(**_kwargs: Any) -> None:
-    """Drop the cache (connected to saves and deletes of types and teams; used by tests)."""
-    global _state
-    _state = None
+    """Drop the cache (saves and deletes of types and teams do; used by tests)."""
+    _types.invalidate()

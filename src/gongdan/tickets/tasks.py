@@ -5,12 +5,12 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from gongdan.tickets.sweep import sweep
+
 
 @db_periodic_task(crontab(minute="*"))
 def followup_sweep() -> dict[str, int]:
     """Send due reminders and watch supervision deadlines (on the scheduler-lease holder)."""
-    from gongdan.tickets.sweep import sweep
-
     result = sweep()
     return {
         "reminders": result.reminders,

@@ -9,9 +9,10 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
+from gongdan.accounts.api_auth import api_user
 from gongdan.channels.email import services, template_services
 from gongdan.channels.email.models import InboundMessage, Mailbox, MailDomain
-from gongdan.core.api_support import ERRORS, ErrorOut, InputSchema, api_user
+from gongdan.core.api_support import ERRORS, ErrorOut, InputSchema
 
 router = Router(tags=["email"])
 WRITE_ERRORS = {**ERRORS, 409: ErrorOut}

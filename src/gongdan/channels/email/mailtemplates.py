@@ -21,9 +21,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongdan.accounts.choices import Language
+from gongdan.accounts.models import User
 from gongdan.channels.email import placeholders
+from gongdan.channels.email.models import MailTemplate
 from gongdan.notifications.choices import ADMIN_KINDS, CUSTOMER_KINDS, Kind
+from gongdan.notifications.models import Notification
+from gongdan.notifications.presenters import notification_text, notification_url
+from gongdan.sla.choices import SlaTarget
 from gongdan.tickets.choices import Priority, Status
+from gongdan.tickets.models import Ticket
+from gongdan.tickets.services.action_links import action_link
 
 RESOLVED = "ticket.resolved"
 LOOKUP_CODE = "portal.lookup_code"
@@ -243,8 +250,6 @@ def _choice_label(choices: Any, value: str) -> str:
 
 
 def _target_label(value: str) -> str:
-    from gongdan.sla.choices import SlaTarget
-
     return _choice_label(SlaTarget, value) if value else ""
 
 
@@ -252,9 +257,6 @@ def ticket_values(
     *, user: Any, kind: str, ticket: Any, data: dict[str, Any], reply: str = ""
 ) -> dict[str, str]:
     """The values a mail about ``kind`` may show ``user`` (call in the user's language)."""
-    from gongdan.notifications.models import Notification
-    from gongdan.notifications.presenters import notification_text, notification_url
-
     site = str(settings.SITE_URL)
     note = Notification(recipient=user, kind=kind, data=data, actor_label=data.get("actor", ""))
     url = notification_url(note, user)
@@ -286,8 +288,6 @@ def ticket_values(
         if ticket.pk and user.pk and ticket.status == Status.RESOLVED:
             # Signed one-click links (tickets/services/action_links.py): they work without a
             # password, for this recipient and this resolution only.
-            from gongdan.tickets.services.action_links import action_link
-
             values["confirm.link"] = action_link(user=user, ticket=ticket, action="confirm")
             values["reopen.link"] = action_link(user=user, ticket=ticket, action="reopen")
     return values
@@ -295,9 +295,6 @@ def ticket_values(
 
 def sample_values(key: str, language: str) -> dict[str, str]:
     """Values of a made-up ticket for previews and test mail (no real customer's data)."""
-    from gongdan.accounts.models import User
-    from gongdan.tickets.models import Ticket
-
     spec = spec_for(key)
     customer = spec is None or spec.audience == str(Audience.CUSTOMER)
     with translation.override(language):
@@ -359,8 +356,6 @@ class Rendered:
 
 def template_for(key: str, language: str) -> tuple[str, str, str, bool]:
     """(subject, text, html, customized): the admins' version, else the shipped default."""
-    from gongdan.channels.email.models import MailTemplate
-
     row = MailTemplate.objects.filter(key=key, language=language).first()
     if row is not None:
         return row.subject, row.body_text, row.body_html, True

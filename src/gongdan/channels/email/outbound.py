@@ -19,12 +19,14 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from gongdan.accounts.models import User
+from gongdan.audit.services import audit_record
 from gongdan.channels.email import mailtemplates
 from gongdan.channels.email.mailtemplates import Rendered
 from gongdan.channels.email.models import InboundMessage, OutboundMessage
 from gongdan.jobs.tasks import job
 from gongdan.notifications.choices import ChannelName, Kind
 from gongdan.notifications.services import register_channel
+from gongdan.tickets import timeline
 from gongdan.tickets.models import Comment, Ticket
 
 logger = logging.getLogger(__name__)
@@ -83,9 +85,6 @@ def mail_failure_record(
 ) -> None:
     """The last attempt to mail ``to`` about ``ticket`` failed: say so on the ticket's timeline
     (an internal entry: it names the address) and in the audit log, in one transaction."""
-    from gongdan.audit.services import audit_record
-    from gongdan.tickets import timeline
-
     data = {
         "to": to,
         "subject": subject,

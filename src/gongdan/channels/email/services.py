@@ -24,6 +24,7 @@ from gongdan.channels.email.models import (
     MailDomain,
     Security,
 )
+from gongdan.channels.email.tasks import poll_mailbox
 from gongdan.channels.policies import require_channel_manager
 from gongdan.core.errors import Conflict, NotFound, ValidationFailed
 from gongdan.core.events import enqueue_on_commit
@@ -194,8 +195,6 @@ def mailbox_check(*, actor: User, mailbox_id: int) -> int:
 
 def mailbox_fetch_now(*, actor: User, mailbox_id: int) -> Mailbox:
     """Queue a fetch of the mailbox now (the same job the poller runs)."""
-    from gongdan.channels.email.tasks import poll_mailbox
-
     mailbox = mailbox_get(actor=actor, mailbox_id=mailbox_id)
     if not mailbox.imap_host:
         raise Conflict("mailbox.no_imap", _("This mailbox receives piped mail; it has no IMAP."))

@@ -7,6 +7,8 @@ import imaplib
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from gongdan.channels.email.imap import due_mailboxes, poll, record_error
+from gongdan.channels.email.models import Mailbox
 from gongdan.core.events import enqueue_on_commit
 from gongdan.jobs.tasks import job
 
@@ -14,8 +16,6 @@ from gongdan.jobs.tasks import job
 @db_periodic_task(crontab(minute="*"))
 def mail_poll() -> int:
     """Start a fetch for every mailbox whose poll interval has passed."""
-    from gongdan.channels.email.imap import due_mailboxes
-
     claimed = due_mailboxes()
     for pk in claimed:
         enqueue_on_commit(poll_mailbox, pk)
@@ -25,9 +25,6 @@ def mail_poll() -> int:
 @job(retries=0)
 def poll_mailbox(mailbox_id: int) -> int:
     """Fetch one mailbox; a connection or login error is kept on the mailbox for admins."""
-    from gongdan.channels.email.imap import poll, record_error
-    from gongdan.channels.email.models import Mailbox
-
     mailbox = Mailbox.objects.filter(pk=mailbox_id, is_active=True).first()
     if mailbox is None:
         return 0

@@ -19,6 +19,7 @@ from gongdan.accounts.models import User
 from gongdan.channels.access import admin_user, to_login
 from gongdan.channels.email import template_services as svc
 from gongdan.core.errors import DomainError, NotFound
+from gongdan.core.htmx import is_htmx
 from gongdan.tickets.forms import add_domain_error
 
 
@@ -113,7 +114,7 @@ def template_preview(request: HttpRequest, key: str, language: str) -> HttpRespo
         return to_login(request)
     view = _view_or_404(user, key, language)
     form = MailTemplateForm(request.POST)
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not is_htmx(request):
         return _edit_page(request, user, view, form)
     preview, problem = _preview(user, view, form) if form.is_valid() else (None, "")
     if not form.is_valid():

@@ -10,8 +10,9 @@ from ninja import Router, Schema
 from ninja.responses import Status
 from pydantic import Field
 
+from gongdan.accounts.api_auth import api_user
 from gongdan.channels.phone.services import CallKind, CallResult, call_log
-from gongdan.core.api_support import ERRORS, ErrorOut, InputSchema, api_user
+from gongdan.core.api_support import ERRORS, ErrorOut, InputSchema
 from gongdan.core.errors import ValidationFailed
 from gongdan.customers.schemas import ContactOut
 from gongdan.tickets import refdata

@@ -14,12 +14,11 @@ from django.utils import translation
 from gongdan.accounts.models import User
 from gongdan.channels.sms.transport import TEXT_MAX, provider_from_settings
 from gongdan.jobs.tasks import job
+from gongdan.notifications.models import Notification
+from gongdan.notifications.presenters import notification_text
 
 
 def sms_params(user: User, kind: str, data: dict[str, Any]) -> dict[str, str]:
-    from gongdan.notifications.models import Notification
-    from gongdan.notifications.presenters import notification_text
-
     with translation.override(user.language or settings.LANGUAGE_CODE):
         text = " ".join(
             notification_text(Notification(recipient=user, kind=kind, data=data)).split()

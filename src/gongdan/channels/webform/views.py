@@ -24,8 +24,8 @@ from gongdan.channels.models import WebForm
 from gongdan.channels.webform.forms import HONEYPOT, WebFormForm
 from gongdan.channels.webform.services import Submission, webform_submit
 from gongdan.core.errors import DomainError
+from gongdan.core.public_limits import webform_limited
 from gongdan.customers.services import normalize_mobile
-from gongdan.portal.ratelimit import webform_limited
 
 BODY_MAX = 16 * 1024  # bytes; the longest valid submission is well below this
 FIELDS = ("name", "email", "mobile", "title", "description")

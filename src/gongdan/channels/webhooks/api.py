@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.responses import Status
 
+from gongdan.accounts.api_auth import api_user
 from gongdan.channels.models import WebhookSubscription, masked
 from gongdan.channels.webhooks import selectors, services
 from gongdan.channels.webhooks.schemas import (
@@ -19,7 +20,7 @@ from gongdan.channels.webhooks.schemas import (
     WebhookOut,
     WebhookPatch,
 )
-from gongdan.core.api_support import ERRORS, api_user, paginate
+from gongdan.core.api_support import ERRORS, paginate
 
 router = Router(tags=["webhooks"])
 

@@ -33,10 +33,12 @@ from gongdan.channels.choices import PING, DeliveryStatus, WebhookEvent
 from gongdan.channels.models import WebhookDelivery, WebhookSubscription
 from gongdan.channels.policies import require_channel_manager
 from gongdan.channels.webhooks import payloads, signing
-from gongdan.channels.webhooks.tasks import deliver_webhook
 from gongdan.core.errors import NotFound, ValidationFailed
 from gongdan.core.events import enqueue_on_commit
 from gongdan.core.models import OutboxEvent
+from gongdan.jobs.tasks import job
+from gongdan.notifications.choices import Kind
+from gongdan.notifications.services import notify
 
 EXCERPT = 1000
 STALE_SENDING = timedelta(minutes=10)
@@ -324,9 +326,6 @@ def _settle(
 
 def _switch_off(sub: WebhookSubscription, now: datetime) -> None:
     """Turn the subscription off once (conditional UPDATE) and tell the admins."""
-    from gongdan.notifications.choices import Kind
-    from gongdan.notifications.services import notify
-
     if not WebhookSubscription.objects.filter(pk=sub.pk, is_active=True).update(
         is_active=False, disabled_at=now
     ):
@@ -373,3 +372,9 @@ def deliveries_purge(*, now: datetime | None = None) -> int:
     finished = [DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED, DeliveryStatus.CANCELLED]
     deleted, _ = WebhookDelivery.objects.filter(created_at__lt=cutoff, status__in=finished).delete()
     return deleted
+
+
+@job(retries=0)
+def deliver_webhook(delivery_pk: int) -> str | None:
+    """Send one pending attempt (a no-op when another worker already took it)."""
+    return delivery_attempt(delivery_pk)

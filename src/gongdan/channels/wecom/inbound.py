@@ -22,6 +22,7 @@ from gongdan.accounts.choices import Role
 from gongdan.accounts.models import User
 from gongdan.channels.choices import Vendor
 from gongdan.channels.models import ImIdentity, InboundMessage, WecomApp
+from gongdan.channels.wecom.notify import send_wecom_text
 from gongdan.core.errors import DomainError, NotFound
 from gongdan.core.events import enqueue_on_commit
 from gongdan.tickets.choices import Channel
@@ -61,7 +62,6 @@ def _acknowledge(app: WecomApp, sender: str, language: str, outcome: str, number
     """Tell the sender (through the app, after commit) which ticket their message went to."""
     if not app.secret or app.agent_id is None:
         return
-    from gongdan.channels.wecom.notify import send_wecom_text
 
     with translation.override(language or settings.LANGUAGE_CODE):
         if outcome == "ticket":

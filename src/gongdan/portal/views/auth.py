@@ -14,19 +14,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gongdan.accounts import lockout
+from gongdan.accounts.access import workspace_url
 from gongdan.accounts.choices import Language
+from gongdan.accounts.policies import is_staff_user
 from gongdan.channels.email.registration import registration_link_request
 from gongdan.core.errors import DomainError
+from gongdan.core.public_limits import register_limited
 from gongdan.customers.registration import registration_complete, registration_read
-from gongdan.portal.access import workspace_url
 from gongdan.portal.forms import (
     PortalLoginForm,
     RegisterConfirmForm,
     RegisterForm,
     add_domain_error,
 )
-from gongdan.portal.ratelimit import register_limited
-from gongdan.tickets.policies import is_staff_user
 
 BACKEND = "gongdan.accounts.backends.EmailOrMobileBackend"
 
@@ -47,7 +47,7 @@ class PortalLoginView(LoginView):
         return reverse("portal:tickets")
 
     def get_success_url(self) -> str:
-        if is_staff_user(self.request.user):  # type: ignore[arg-type]
+        if is_staff_user(self.request.user):
             return workspace_url()
         return super().get_success_url()
 

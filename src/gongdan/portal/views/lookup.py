@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gongdan.core.errors import DomainError, NotFound
+from gongdan.core.public_limits import lookup_limited
 from gongdan.portal.forms import CodeForm, LookupForm, add_domain_error
-from gongdan.portal.ratelimit import lookup_limited
 from gongdan.portal.selectors import lookup_ticket_get, lookup_timeline_list
 from gongdan.tickets.services.lookup import (
     lookup_code_request,

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gongdan.accounts.services import user_address_proven
 from gongdan.channels.email.password import password_link_request
+from gongdan.core.public_limits import password_reset_limited
 from gongdan.portal.forms import BootstrapMixin
-from gongdan.portal.ratelimit import password_reset_limited
 
 
 class PasswordLinkForm(BootstrapMixin, forms.Form):

@@ -8,21 +8,22 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gongdan.accounts.access import customer_required
 from gongdan.accounts.models import User
 from gongdan.core.errors import DomainError, Forbidden, NotFound
+from gongdan.core.htmx import vary_on_htmx, wants_fragment
 from gongdan.core.pagination import keyset_page
 from gongdan.customers.models import Contact
+from gongdan.customers.selectors import contact_for
 from gongdan.knowledge.services import suggestions_followed_by_ticket
-from gongdan.portal.access import customer_required
 from gongdan.portal.forms import ReasonForm, ReplyForm, TicketForm, add_domain_error
 from gongdan.tickets.choices import FINAL_STATUSES, OPEN_STATUSES, Status
 from gongdan.tickets.models import Ticket
-from gongdan.tickets.policies import contact_for, is_requester_side
+from gongdan.tickets.policies import is_requester_side
 from gongdan.tickets.selectors import (
     DEFAULT_SORT,
     TicketFilters,
@@ -89,13 +90,10 @@ def tickets(request: HttpRequest) -> HttpResponse:
         "is_org_admin": bool(contact and contact.is_org_admin and contact.organization_id),
     }
     template = "portal/ticket_list.html"
-    htmx = request.htmx  # type: ignore[attr-defined]
     # A paging click gets the fragment; a history restore or a boosted link the whole page.
-    if htmx and not htmx.boosted and not htmx.history_restore_request:
+    if wants_fragment(request):
         template += "#ticket_rows"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return vary_on_htmx(render(request, template, context))
 
 
 @customer_required

@@ -13,8 +13,7 @@ from gongdan.accounts.models import User
 from gongdan.audit.services import audit_record
 from gongdan.core.errors import Forbidden, ValidationFailed
 from gongdan.core.events import emit
-from gongdan.sla import engine as sla_engine
-from gongdan.tickets import policies, timeline
+from gongdan.tickets import hooks, policies, timeline
 from gongdan.tickets.choices import FINAL_STATUSES, Channel, Status
 from gongdan.tickets.models import Attachment, Comment, Ticket
 from gongdan.tickets.services._common import (
@@ -82,7 +81,7 @@ def comment_create(
             )
         changed = _status_after_comment(ticket, actor, is_staff=is_staff, is_internal=is_internal)
         if not is_internal:
-            sla_engine.on_reply(ticket, by_staff=is_staff, now=now)
+            hooks.replied(ticket, by_staff=is_staff, now=now)
         if not _locked:
             touch(ticket, *changed)
         elif changed:
@@ -116,7 +115,7 @@ def _status_after_comment(
         timeline.status_changed(ticket, actor=actor, old=old, new=new)
         ticket.status = new
         changed.append("status")
-        sla_engine.on_status(ticket, old=old, new=new, now=ticket.updated_at)
+        hooks.status_changed(ticket, old=old, new=new, now=ticket.updated_at)
         audit_record(
             actor=actor, action="ticket.status_changed", obj=ticket, data={"old": old, "new": new}
         )

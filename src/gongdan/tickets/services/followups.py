@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from gongdan.accounts.choices import Role
 from gongdan.accounts.models import Membership, Team, User
+from gongdan.accounts.policies import has_role, is_manager
 from gongdan.audit.services import audit_record
 from gongdan.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from gongdan.core.events import emit
@@ -145,7 +146,7 @@ def escalate_after() -> timedelta:
 
 
 def may_supervise(user: User) -> bool:
-    return policies.is_staff_user(user) and user.role in (Role.SUPERVISOR, Role.ADMIN)
+    return is_manager(user)
 
 
 def require_supervisor(actor: User) -> None:
@@ -370,7 +371,7 @@ def supervision_decide(
 def supervision_cancel(*, actor: User, supervision: Supervision, note: str = "") -> Supervision:
     """Its opener (or an admin) withdraws an active supervision."""
     if not may_supervise(actor) or (
-        actor.role != Role.ADMIN and actor.pk != supervision.created_by_id
+        not has_role(actor, Role.ADMIN) and actor.pk != supervision.created_by_id
     ):
         raise Forbidden(
             "permission.not_opener", _("Only who opened the supervision (or an admin) cancels it.")

@@ -18,8 +18,7 @@ from gongdan.core.errors import Forbidden, ValidationFailed
 from gongdan.core.events import emit
 from gongdan.core.orm import prime_prefetch
 from gongdan.customers.models import Contact
-from gongdan.sla import engine as sla_engine
-from gongdan.tickets import policies, refdata, timeline
+from gongdan.tickets import hooks, policies, refdata, timeline
 from gongdan.tickets.choices import OPEN_STATUSES, Channel, Priority, Status, TimelineKind
 from gongdan.tickets.models import Category, Tag, Ticket, TicketType
 from gongdan.tickets.numbering import next_ticket_number
@@ -33,6 +32,7 @@ from gongdan.tickets.services._common import (
     touch,
 )
 from gongdan.tickets.services.attachments import attachment_store, validate_upload
+from gongdan.tickets.services.comments import comment_create
 from gongdan.tickets.services.followups import close_for_ticket
 from gongdan.tickets.workflow import NEEDS_ASSIGNEE, REASON_REQUIRED, Side, check_transition
 
@@ -172,9 +172,9 @@ def ticket_create(  # noqa: C901 - one entry point with every optional field
         if assignee is not None:
             ticket.assignee = assignee
             ticket.status = Status.ASSIGNED
-        clocks = sla_engine.plan_new(ticket, now)  # sets the due columns before the insert
+        planned = hooks.before_insert(ticket, now=now)  # SLA: the due columns, before the insert
         ticket.save()
-        sla_engine.start_new(ticket, clocks)
+        hooks.after_insert(ticket, planned)
         tag_rows = _tags(tags) if tags else []
         if tag_rows:
             ticket.tags.set(tag_rows)
@@ -200,12 +200,9 @@ def ticket_create(  # noqa: C901 - one entry point with every optional field
             assignee=ticket.assignee_id,
             actor=actor.pk,
         )
-        # Smart assignment (gongdan.assignment): a team ticket without an assignee goes to the
-        # best available agent in this transaction, or waits in the team's queue.
-        if ticket.assignee_id is None and ticket.team_id is not None:
-            from gongdan.assignment.services import assign_new_ticket
-
-            assign_new_ticket(ticket)
+        # Smart assignment (gongdan.assignment, through tickets.hooks): a team ticket without an
+        # assignee goes to the best available agent in this transaction, or waits in the queue.
+        hooks.created(ticket)
     return ticket
 
 
@@ -302,15 +299,11 @@ def ticket_update(  # noqa: C901 - one branch per editable field
         if not changed:
             return ticket
         touch(ticket, *[f for f in changed if f != "tags"])
-        if {"priority", "ticket_type", "category"} & set(changed):
-            sla_engine.retarget(ticket, now=ticket.updated_at)
+        hooks.updated(ticket, changed=changed, now=ticket.updated_at)  # SLA: re-aim the targets
         audit_record(actor=actor, action="ticket.updated", obj=ticket, data={"fields": changed})
         emit("ticket.updated", ticket=ticket.number, fields=changed, actor=actor.pk)
-        # Smart assignment (gongdan.assignment): moved unowned into a team that assigns itself.
-        if "team" in changed and ticket.assignee_id is None and ticket.team_id is not None:
-            from gongdan.assignment.services import assign_new_ticket
-
-            assign_new_ticket(ticket)
+        # Smart assignment: moved unowned into a team that assigns itself.
+        hooks.after_update(ticket, changed=changed)
     return ticket
 
 
@@ -439,8 +432,6 @@ def ticket_transition(
     who moves an unowned ticket into work takes it (audited as ``ticket.assigned``); a customer's
     move never assigns anyone.
     """
-    from gongdan.tickets.services.comments import comment_create
-
     require_visible(actor, ticket)
     side = _side(actor, ticket)
     reason = clean_text(comment, field="comment")
@@ -467,7 +458,7 @@ def ticket_transition(
         changed += _stamp(ticket, to, now)
         ticket.status = to
         touch(ticket, *changed)
-        sla_engine.on_status(ticket, old=old, new=to, now=now)
+        hooks.status_changed(ticket, old=old, new=to, now=now)
         timeline.status_changed(ticket, actor=actor, old=old, new=to, reason=reason)
         if to not in OPEN_STATUSES:  # a supervision (督办) closes with its ticket
             close_for_ticket(ticket, actor=actor)
@@ -482,10 +473,7 @@ def ticket_transition(
         emit("ticket.status_changed", ticket=ticket.number, old=old, new=to, actor=actor.pk)
         if reason:
             comment_create(actor=actor, ticket=ticket, body=reason, is_internal=False, _locked=True)
-        if to == Status.REOPENED and ticket.assignee_id is not None:
-            # Smart assignment: a reopened ticket whose assignee is unavailable moves on.
-            from gongdan.assignment.services import reassign_if_unavailable
-
-            reassign_if_unavailable(ticket)
+        # Smart assignment: a reopened ticket whose assignee is unavailable moves on.
+        hooks.after_transition(ticket, old=old, new=to)
     ticket.refresh_from_db()
     return ticket

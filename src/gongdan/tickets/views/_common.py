@@ -11,9 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
 from gongdan.accounts.models import User
+from gongdan.accounts.policies import is_staff_user
 from gongdan.core.errors import NotFound
+from gongdan.core.htmx import is_htmx as is_htmx  # the shared convention (core.htmx)
 from gongdan.tickets.models import Ticket
-from gongdan.tickets.policies import is_staff_user
 from gongdan.tickets.selectors import ticket_get
 
 View = Callable[..., HttpResponse]
@@ -43,7 +44,3 @@ def visible_ticket(request: HttpRequest, number: str) -> Ticket:
         return ticket_get(user=actor(request), number=number)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))

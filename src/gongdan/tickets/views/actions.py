@@ -14,9 +14,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from gongdan.accounts.models import User
+from gongdan.core import htmx
 from gongdan.core.errors import DomainError, NotFound, ValidationFailed
 from gongdan.tickets import services
 from gongdan.tickets.forms import (
@@ -39,16 +39,12 @@ from gongdan.tickets.views.detail import render_workspace
 Perform = Callable[[User, Ticket, dict[str, Any]], str | HttpResponse]
 
 
-def _go(request: HttpRequest, url: str) -> HttpResponse:
-    return HttpResponseClientRedirect(url) if is_htmx(request) else redirect(url)
-
-
 def _succeeded(request: HttpRequest, number: str, notice: str) -> HttpResponse:
     try:
         ticket = ticket_get(user=actor(request), number=number)
     except NotFound:  # e.g. moved to a team the user is not in: back to the list
         messages.success(request, notice)
-        return _go(request, reverse("tickets:list"))
+        return htmx.go(request, reverse("tickets:list"))
     if is_htmx(request):
         return render_workspace(request, ticket, notice=notice)
     messages.success(request, notice)
@@ -208,7 +204,7 @@ def ticket_merge(request: HttpRequest, number: str) -> HttpResponse:
         messages.success(
             request, _("%(source)s was merged into this ticket.") % {"source": ticket.number}
         )
-        return _go(request, reverse("tickets:detail", args=[target.number]))
+        return htmx.go(request, reverse("tickets:detail", args=[target.number]))
 
     return run_action(request, number, "merge_form", lambda t: MergeForm(request.POST), perform)
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from gongdan.sla.selectors import ticket_clocks
+from gongdan.tickets import hooks
 from gongdan.tickets.choices import OPEN_STATUSES, TimelineKind
 from gongdan.tickets.followup_selectors import reminder_list, ticket_supervisions
 from gongdan.tickets.forms import (
@@ -72,7 +72,7 @@ def workspace_context(
         "relations": relations,
         "watchers": watcher_list(user=user, ticket=ticket),
         "progress": relations.progress,
-        "sla_clocks": ticket_clocks(ticket=ticket),
+        **hooks.page_context(ticket),  # the apps above add theirs (SLA: sla_clocks)
         "reminders": reminder_list(user=user, ticket=ticket),
         "supervisions": ticket_supervisions(user=user, ticket=ticket),
         "can_supervise": may_supervise(user) and ticket.status in OPEN_STATUSES,

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gongdan.accounts.models import User
 from gongdan.core.errors import DomainError, NotFound
+from gongdan.core.htmx import htmx_target
 from gongdan.core.pagination import Page, keyset_page
 from gongdan.tickets.forms import SavedViewForm, TicketFilterForm, add_domain_error
 from gongdan.tickets.models import Ticket
@@ -73,7 +74,7 @@ def ticket_list_view(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("cursor", None)
     context = {"form": form, "filters": filters, "page": page, "query": query.urlencode()}
-    if is_htmx(request) and request.htmx.target == "ticket-results":  # type: ignore[attr-defined]
+    if htmx_target(request) == "ticket-results":
         return render(request, f"{TEMPLATE}#results", context)
     # The filter panel opens only when a filter narrows the list (not for a tab or a page).
     narrowing = {k for k, v in request.GET.items() if v} - {"view", "cursor", "sort", "size"}

@@ -1,5 +1,6 @@
-"""The portal's rate limits (lookup, web form, password links, sign-ups), on the shared counters
-of ``core.ratelimit``. Limits are settings so that operators (and tests) can tune them."""
+"""Rate limits of the public, signed-out forms (portal lookup, web form, password links), on
+``core.ratelimit``'s shared counters. Limits are settings so that operators (and tests) can tune
+them. Here rather than in ``portal`` because the web form channel (below the portal) counts too."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 
-from gongdan.tickets.policies import is_staff_user
+from gongdan.accounts.policies import is_staff_user
 
 View = Callable[..., HttpResponse]
 

@@ -1,0 +1,112 @@
+"""Where apps above ``tickets`` join the ticket services' work, registered at start-up.
+
+The ticket services are the one write path for tickets; SLA clocks (``gongdan.sla``) and smart
+assignment (``gongdan.assignment``) must change in the same transaction, yet both apps sit above
+``tickets`` and import it. So the services call the named points below, and those apps register
+their implementation in ``AppConfig.ready()`` (docs/decisions/0004-layers-and-hooks.md). With
+neither app installed the services still work: tickets simply get no clocks and no automatic owner.
+
+- :data:`lifecycle` — :class:`TicketLifecycle` participants, called inside the services'
+  transaction with the ticket locked, in registration order (``INSTALLED_APPS`` order);
+- :data:`timeline_sentences` — how an app's own timeline kinds read (``presenters``);
+- :data:`detail_context` — what an app adds to the workspace's ticket page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from gongdan.core.hooks import Hooks
+from gongdan.tickets.models import Ticket
+
+
+class TicketLifecycle:
+    """One app's part in the ticket services. Override what the app needs; the rest does nothing.
+
+    Every method runs inside the service's transaction, after its checks, with the ticket row
+    locked; an exception rolls the whole change back.
+    """
+
+    def before_insert(self, ticket: Ticket, *, now: datetime) -> Any:
+        """A new ticket, not yet saved: set columns it is inserted with. The return value is
+        handed to :meth:`after_insert`."""
+        return None
+
+    def after_insert(self, ticket: Ticket, planned: Any) -> None:
+        """The new ticket's row exists (before its timeline, audit event and outbox event)."""
+
+    def created(self, ticket: Ticket) -> None:
+        """``ticket_create`` has written everything else (last step of the transaction)."""
+
+    def updated(self, ticket: Ticket, *, changed: list[str], now: datetime) -> None:
+        """``ticket_update`` changed ``changed`` fields (before its audit and outbox event)."""
+
+    def after_update(self, ticket: Ticket, *, changed: list[str]) -> None:
+        """``ticket_update`` has written everything else (last step of the transaction)."""
+
+    def status_changed(self, ticket: Ticket, *, old: str, new: str, now: datetime) -> None:
+        """The status moved (a transition, or a customer's reply to a pending ticket)."""
+
+    def after_transition(self, ticket: Ticket, *, old: str, new: str) -> None:
+        """``ticket_transition`` has written everything else (last step of the transaction)."""
+
+    def replied(self, ticket: Ticket, *, by_staff: bool, now: datetime) -> None:
+        """A public reply (not an internal note) was added."""
+
+
+lifecycle: Hooks[TicketLifecycle] = Hooks("tickets.lifecycle")
+
+#: Timeline kind → sentence for the apps' own kinds (``presenters.entry_sentence``).
+timeline_sentences: dict[str, Callable[[dict[str, Any]], str]] = {}
+
+#: Extra context for the workspace's ticket page (staff only), e.g. the SLA clocks.
+detail_context: Hooks[Callable[[Ticket], dict[str, Any]]] = Hooks("tickets.detail_context")
+
+
+# --- what the services call ----------------------------------------------------------------------
+def before_insert(ticket: Ticket, *, now: datetime) -> list[tuple[TicketLifecycle, Any]]:
+    return [(p, p.before_insert(ticket, now=now)) for p in lifecycle]
+
+
+def after_insert(ticket: Ticket, planned: list[tuple[TicketLifecycle, Any]]) -> None:
+    for participant, plan in planned:
+        participant.after_insert(ticket, plan)
+
+
+def created(ticket: Ticket) -> None:
+    for participant in lifecycle:
+        participant.created(ticket)
+
+
+def updated(ticket: Ticket, *, changed: list[str], now: datetime) -> None:
+    for participant in lifecycle:
+        participant.updated(ticket, changed=changed, now=now)
+
+
+def after_update(ticket: Ticket, *, changed: list[str]) -> None:
+    for participant in lifecycle:
+        participant.after_update(ticket, changed=changed)
+
+
+def status_changed(ticket: Ticket, *, old: str, new: str, now: datetime) -> None:
+    for participant in lifecycle:
+        participant.status_changed(ticket, old=old, new=new, now=now)
+
+
+def after_transition(ticket: Ticket, *, old: str, new: str) -> None:
+    for participant in lifecycle:
+        participant.after_transition(ticket, old=old, new=new)
+
+
+def replied(ticket: Ticket, *, by_staff: bool, now: datetime) -> None:
+    for participant in lifecycle:
+        participant.replied(ticket, by_staff=by_staff, now=now)
+
+
+def page_context(ticket: Ticket) -> dict[str, Any]:
+    context: dict[str, Any] = {}
+    for provide in detail_context:
+        context.update(provide(ticket))
+    return context
