@@ -21,7 +21,7 @@ from gongdan.audit.services import audit_record
 from gongdan.channels.models import WebForm
 from gongdan.core.errors import ValidationFailed
 from gongdan.customers.models import Contact
-from gongdan.customers.services import contact_by_mobile, contact_login, normalize_mobile
+from gongdan.customers.services import contact_find_or_create, contact_login, normalize_mobile
 from gongdan.tickets import policies
 from gongdan.tickets.choices import Channel
 from gongdan.tickets.models import Ticket
@@ -95,23 +95,11 @@ def submission_clean(data: Submission) -> Submission:
 
 
 def _contact(data: Submission) -> Contact:
-    contact = None
-    if data.email:
-        contact = (
-            Contact.objects.select_related("user")
-            .filter(email__iexact=data.email)
-            .order_by("pk")
-            .first()
-        )
-    if contact is None and data.mobile:
-        contact = contact_by_mobile(data.mobile)
-    if contact is None:
-        contact = Contact.objects.create(
-            name=data.name or data.email.split("@", 1)[0] or data.mobile,
-            email=data.email,
-            mobile=data.mobile,
-        )
-        audit_record(actor=None, action="contact.created", obj=contact, data={"via": "webform"})
+    """The submitter's contact: by email, else mobile number, else a new one (the intake rule
+    of ``customers.services.contact_find_or_create``)."""
+    contact, _created = contact_find_or_create(
+        actor=None, via="webform", name=data.name, email=data.email, mobile=data.mobile
+    )
     return contact
 
 

@@ -17,6 +17,7 @@ from gongdan.tickets.services.relations import (
     ticket_merge,
     watcher_add,
     watcher_remove,
+    watchers_copied_add,
 )
 from gongdan.tickets.services.tickets import (
     UNSET,
@@ -48,4 +49,5 @@ __all__ = [
     "ticket_update",
     "watcher_add",
     "watcher_remove",
+    "watchers_copied_add",
 ]
