@@ -173,6 +173,49 @@ def contact_find_or_create(
     return contact, True
 
 
+def organization_save(
+    *, actor: User, organization: Organization, created: bool, fields: list[str]
+) -> Organization:
+    """Save an organization edited in the back office (its form set the fields).
+
+    Supervisors and admins. Emits ``organization.created`` / ``organization.updated`` (the
+    search index re-indexes it and its contacts, who carry its name) with its audit event.
+    """
+    if actor.role not in {Role.ADMIN, Role.SUPERVISOR}:
+        raise Forbidden("permission.denied", _("Only supervisors and administrators may do this."))
+    _clean(organization, "organization.invalid")
+    with transaction.atomic():
+        organization.save()
+        if created:
+            record(changes.organization_created(organization, actor=actor))
+        else:
+            record(changes.organization_updated(organization, actor=actor, fields=fields))
+    return organization
+
+
+def contact_save(*, actor: User, contact: Contact, created: bool, fields: list[str]) -> Contact:
+    """Save a contact edited in the back office (its form set the fields).
+
+    A new contact goes through :func:`contact_create`'s rules; a change emits
+    ``contact.updated`` (search index) with its audit event. Appointing an organization admin
+    is for supervisors and admins, as in :func:`contact_create`.
+    """
+    _require_staff(actor)
+    if contact.is_org_admin and actor.role not in {Role.ADMIN, Role.SUPERVISOR}:
+        raise Forbidden(
+            "permission.denied",
+            _("Only supervisors and administrators may appoint organization admins."),
+        )
+    _clean(contact, "contact.invalid")
+    with transaction.atomic():
+        contact.save()
+        if created:
+            record(changes.contact_created(contact, actor=actor, via="admin"))
+        else:
+            record(changes.contact_updated(contact, actor=actor, fields=fields))
+    return contact
+
+
 def customer_register(
     *,
     name: str,
