@@ -26,8 +26,10 @@ class ChangeKind:
     """A kind of change and what it writes.
 
     ``type`` is the dotted name used as the audit action and the outbox event type (and, for
-    ticket changes, usually the timeline kind too). ``timeline`` is the timeline kind written
-    for it ("" for none), ``internal`` whether that entry is for staff only by default.
+    ticket changes, usually the timeline kind too); ``event`` names the outbox type where one
+    event stands for several kinds (``supervision.decided`` for accepted and returned).
+    ``timeline`` is the timeline kind written for it ("" for none), ``internal`` whether that
+    entry is for staff only by default.
     """
 
     type: str
@@ -35,6 +37,7 @@ class ChangeKind:
     audit: bool = True
     outbox: bool = True
     internal: bool = False
+    event: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ def record_audit_and_event(change: Change) -> None:
         data = change.payload if change.audit_data is None else change.audit_data
         audit_record(actor=change.actor, action=change.kind.type, obj=change.obj, data=dict(data))
     if change.kind.outbox:
-        emit(change.kind.type, **change.payload)
+        emit(change.kind.event or change.kind.type, **change.payload)
 
 
 def record(*changes: Change) -> None:

@@ -86,15 +86,44 @@ class Kind:
         "ticket.watcher_removed", timeline=T.FIELD_CHANGED, outbox=False, internal=True
     )
     HURRIED: Final = ChangeKind("ticket.hurried", timeline=T.HURRIED)
+    REMINDER_CREATED: Final = ChangeKind("reminder.created", outbox=False)
+    REMINDER_CANCELLED: Final = ChangeKind("reminder.cancelled", outbox=False)
+    # Supervisions (督办): audited on the supervision, the entry on its ticket (if any).
+    SUPERVISION_OPENED: Final = ChangeKind(
+        "supervision.opened", timeline=T.SUPERVISION_OPENED, internal=True
+    )
+    SUPERVISION_RESPONDED: Final = ChangeKind(
+        "supervision.responded", timeline=T.SUPERVISION_RESPONDED, internal=True
+    )
+    SUPERVISION_ACCEPTED: Final = ChangeKind(
+        "supervision.accepted",
+        timeline=T.SUPERVISION_ACCEPTED,
+        internal=True,
+        event="supervision.decided",
+    )
+    SUPERVISION_RETURNED: Final = ChangeKind(
+        "supervision.returned",
+        timeline=T.SUPERVISION_RETURNED,
+        internal=True,
+        event="supervision.decided",
+    )
+    SUPERVISION_CANCELLED: Final = ChangeKind(
+        "supervision.cancelled", timeline=T.SUPERVISION_CLOSED, outbox=False, internal=True
+    )
+    SUPERVISION_CLOSED: Final = ChangeKind(
+        "supervision.closed", timeline=T.SUPERVISION_CLOSED, outbox=False, internal=True
+    )
 
 
 @dataclass(frozen=True)
 class TicketChange(Change):
     """A change of one ticket (``obj``); ``internal`` overrides the kind's default, ``comment``
-    links the timeline entry to a reply or note."""
+    links the timeline entry to a reply or note. ``ticket`` is the timeline's ticket when the
+    audited object is another record (a supervision); without a ticket there is no entry."""
 
     internal: bool | None = None
     comment: Comment | None = None
+    ticket: Ticket | None = None
 
 
 def record(*changes: Change, at: datetime | None = None) -> None:
@@ -106,15 +135,13 @@ def record(*changes: Change, at: datetime | None = None) -> None:
     for change in changes:
         if at is not None and change.at is None:
             change = replace(change, at=at)
-        if change.kind.timeline:
-            _entry(change).save()
+        ticket = getattr(change, "ticket", None) or change.obj
+        if change.kind.timeline and isinstance(ticket, Ticket):
+            _entry(change, ticket).save()
         record_audit_and_event(change)
 
 
-def _entry(change: Change) -> TimelineEntry:
-    ticket = change.obj
-    if not isinstance(ticket, Ticket):
-        raise TypeError(f"{change.kind.type}: a timeline entry needs a ticket")
+def _entry(change: Change, ticket: Ticket) -> TimelineEntry:
     internal = getattr(change, "internal", None)
     actor = change.actor
     return TimelineEntry(
@@ -350,4 +377,38 @@ def hurried(ticket: Ticket, *, actor: User, note: str) -> TicketChange:
         entry={"note": note},
         audit_data={"note": note},
         payload={"ticket": ticket.number, "actor": actor.pk},
+    )
+
+
+def reminder_created(ticket: Ticket, *, actor: User, data: Mapping[str, Any]) -> TicketChange:
+    """A personal reminder (not on the timeline)."""
+    return TicketChange(Kind.REMINDER_CREATED, ticket, actor, audit_data=data)
+
+
+def reminder_cancelled(ticket: Ticket, *, actor: User, reminder_id: int) -> TicketChange:
+    return TicketChange(
+        Kind.REMINDER_CANCELLED, ticket, actor, audit_data={"reminder": reminder_id}
+    )
+
+
+def supervision_changed(
+    supervision: Any,
+    kind: ChangeKind,
+    *,
+    actor: User | None,
+    entry: Mapping[str, Any],
+    audit_data: Mapping[str, Any],
+    payload: Mapping[str, Any] | None = None,
+) -> TicketChange:
+    """A step of a supervision (督办): its internal entry on the ticket (a team's has none),
+    its audit event, and (for most steps) ``supervision.*`` for the notifications."""
+    return TicketChange(
+        kind,
+        supervision,
+        actor,
+        at=timezone.now(),
+        entry={"supervision": supervision.pk, **entry},
+        audit_data=audit_data,
+        payload={"supervision": supervision.pk, "actor": _pk(actor), **(payload or {})},
+        ticket=supervision.ticket if supervision.ticket_id else None,
     )
