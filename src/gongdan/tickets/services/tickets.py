@@ -322,13 +322,21 @@ _OWNED_STATUSES = frozenset({Status.ASSIGNED, Status.IN_PROGRESS})
 
 
 def _unassign(
-    ticket: Ticket, actor: User | None, changed: list[str], notes: list[TicketChange]
+    ticket: Ticket,
+    actor: User | None,
+    changed: list[str],
+    notes: list[TicketChange],
+    *,
+    note_assignee: bool = True,
 ) -> None:
-    notes.append(
-        changes.reference_noted(
-            ticket, Kind.ASSIGNEE_NOTED, actor=actor, old=ticket.assignee, new=None
+    """Back to the queue; ``note_assignee`` False when the caller's own change (an assignment)
+    writes the assignee's entry."""
+    if note_assignee:
+        notes.append(
+            changes.reference_noted(
+                ticket, Kind.ASSIGNEE_NOTED, actor=actor, old=ticket.assignee, new=None
+            )
         )
-    )
     ticket.assignee = None
     changed.append("assignee")
     if ticket.status in _OWNED_STATUSES:
@@ -378,8 +386,7 @@ def assign_locked(ticket: Ticket, *, assignee: User | None, actor: User | None) 
     notes: list[TicketChange] = []
     old = ticket.assignee
     if assignee is None:
-        _unassign(ticket, actor, changed, notes)
-        notes.pop(0)  # the assignment change below writes the assignee's entry
+        _unassign(ticket, actor, changed, notes, note_assignee=False)
     else:
         ticket.assignee = assignee
         changed.append("assignee")
