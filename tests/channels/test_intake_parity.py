@@ -21,6 +21,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from gongdan.accounts.choices import Role
+from gongdan.accounts.services import user_create
 from gongdan.audit.models import AuditEvent
 from gongdan.channels.choices import Vendor
 from gongdan.channels.email.models import Mailbox
@@ -28,7 +30,7 @@ from gongdan.channels.models import ImIdentity, WebForm, WecomApp
 from gongdan.core.models import OutboxEvent
 from gongdan.core.testing import World
 from gongdan.customers.models import Contact
-from gongdan.customers.services import contact_create, customer_register
+from gongdan.customers.services import contact_create
 from gongdan.jobs.outbox import dispatch_outbox
 from gongdan.search.models import SearchDocument
 from gongdan.tickets.models import Ticket, TimelineEntry
@@ -160,8 +162,16 @@ def api(scene: Scene, actions: tuple[str, ...]) -> None:
 
 def portal(scene: Scene, actions: tuple[str, ...]) -> None:
     if actions == NEW:
-        # A sign-up makes the contact (and its login); the ticket comes from the portal's form.
-        user = customer_register(name="赵六", email=scene.email, password="Gongdan-Portal-2026!")
+        # A customer account (login + contact, as a confirmed sign-up or staff make it); the
+        # ticket comes from the portal's form.
+        user = user_create(
+            actor=None,
+            username=scene.email,
+            role=Role.CUSTOMER,
+            email=scene.email,
+            password="Gongdan-Portal-2026!",
+        )
+        contact_create(actor=None, name="赵六", email=scene.email, user=user)
         scene.client = Client()
         scene.client.force_login(user)
         response = scene.client.post(
@@ -263,7 +273,7 @@ class Channel:
 CHANNELS = {
     "workspace": Channel(workspace, (NEW, REPLY, CC)),
     "api": Channel(api, (NEW, REPLY, CC)),
-    # A sign-up also makes a login (``user.created`` for the search index).
+    # The account's login is announced too (``user.created`` for the search index).
     "portal": Channel(
         portal, (NEW, REPLY), Effects(Counter({"user.created": 1}), Counter(), Counter())
     ),
