@@ -124,3 +124,48 @@ def test_contacts_cannot_be_added_from_their_organizations_page(world: World) ->
     assert response.status_code == 302
     assert Contact.objects.count() == contacts
     assert not Contact.objects.filter(email="side@door.example.cn").exists()
+
+
+def test_a_contact_added_in_the_admin_is_created_through_its_service(world: World) -> None:
+    response = world.client_for(world.admin).post(
+        "/admin/customers/contact/add/",
+        {"name": "孙八", "email": "sunba@visitor.example.cn", "mobile": "", "organization": ""},
+    )
+
+    assert response.status_code == 302
+    contact = Contact.objects.get(email="sunba@visitor.example.cn")
+    event = AuditEvent.objects.get(action="contact.created", object_id=str(contact.pk))
+    assert (event.actor_id, event.data) == (world.admin.pk, {"via": "admin"})
+    assert OutboxEvent.objects.filter(
+        event_type="contact.created", payload={"contact": contact.pk}
+    ).exists()
+
+
+def test_a_user_saved_in_the_admin_goes_through_user_admin_save(world: World) -> None:
+    response = world.client_for(world.admin).post(
+        f"/admin/accounts/user/{world.agent.pk}/change/",
+        {
+            "username": world.agent.username,
+            "display_name": "改名",
+            "first_name": "",
+            "last_name": "",
+            "email": world.agent.email,
+            "mobile": "",
+            "language": world.agent.language,
+            "role": world.agent.role,
+            "is_active": "on",
+            "membership_set-TOTAL_FORMS": "0",
+            "membership_set-INITIAL_FORMS": "0",
+            "agent_profile-TOTAL_FORMS": "0",
+            "agent_profile-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302
+    world.agent.refresh_from_db()
+    assert (world.agent.display_name, world.agent.is_staff) == ("改名", False)
+    event = AuditEvent.objects.get(action="user.changed", object_id=str(world.agent.pk))
+    assert (event.actor_id, event.data) == (world.admin.pk, {"role": "agent", "via": "admin"})
+    assert OutboxEvent.objects.filter(
+        event_type="user.updated", payload={"user": world.agent.pk}
+    ).exists()
