@@ -1,4 +1,5 @@
-"""The Django admin pages of smart assignment render; computed rows are read-only."""
+"""The Django admin pages of smart assignment render; computed rows (and the rules, edited in
+the workspace) are read-only."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from tests.assignment.conftest import auto
     "path",
     [
         "assignment/assignmentrule",
-        "assignment/assignmentrule/add",
+        "assignment/skillrequirement/add",
         "assignment/skillrequirement",
         "assignment/teamassignment",
         "assignment/agentperformance",

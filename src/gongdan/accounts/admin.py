@@ -1,17 +1,20 @@
-"""Back-office configuration of people: users (role, teams, agent profile), teams and skills."""
+"""Back-office configuration of people: users (saved by ``accounts.services.user_admin_save``),
+teams (saved through ``audit.config``); skills, agent profiles and API tokens are read-only here
+(the workspace and the API change them through their services; tokens are revoked by
+``token_revoke``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from gongdan.accounts.choices import Role
 from gongdan.accounts.forms import AdminLoginForm
 from gongdan.accounts.models import (
     AgentProfile,
@@ -22,8 +25,13 @@ from gongdan.accounts.models import (
     Team,
     User,
 )
-from gongdan.audit.services import audit_record
-from gongdan.core.events import emit
+from gongdan.accounts.services import token_revoke, user_admin_save
+from gongdan.audit.admin import AuditedAdmin, AuditedInlines, ReadOnlyInline
+from gongdan.core.admin import ReadOnlyAdmin
+from gongdan.core.errors import DomainError
+
+# Access follows the role (``User.role``); Django's groups are not used.
+admin.site.unregister(Group)
 
 # /admin/login/ counts failures and locks like every other sign-in form (accounts.lockout).
 admin.site.login_form = AdminLoginForm
@@ -40,7 +48,7 @@ class UserMembershipInline(MembershipInline):
     autocomplete_fields = ["team"]
 
 
-class AgentProfileInline(admin.StackedInline):
+class AgentProfileInline(ReadOnlyInline, admin.StackedInline):
     model = AgentProfile
     can_delete = False
     extra = 0
@@ -67,7 +75,8 @@ class GongdanUserChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedInlines, DjangoUserAdmin):
+    writes_through_services = True  # save_model below; memberships through audit.config
     form = GongdanUserChangeForm
     add_form = GongdanUserCreationForm
     list_display = ["username", "display_name", "role", "email", "mobile", "is_active"]
@@ -108,24 +117,14 @@ class UserAdmin(DjangoUserAdmin):
         return [] if obj is None else super().get_inlines(request, obj)  # add is two steps
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
-        obj.is_staff = obj.is_superuser = obj.role == Role.ADMIN
-        super().save_model(request, obj, form, change)
-        audit_record(
-            actor=request.user,
-            action="user.changed" if change else "user.created",
-            obj=obj,
-            data={"role": obj.role, "via": "admin"},
-        )
-        emit("user.updated" if change else "user.created", user=obj.pk)  # search index
+        user_admin_save(actor=request.user, user=obj, created=not change)  # type: ignore[arg-type]
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        if form.instance.role != Role.CUSTOMER:  # staff always have a profile (as user_create)
-            AgentProfile.objects.get_or_create(user=form.instance)
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a user is deactivated (``is_active``): their history keeps its name
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(AuditedAdmin):
     list_display = ["code", "name", "kind", "lead", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name"]
@@ -137,13 +136,13 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(Skill)
-class SkillAdmin(admin.ModelAdmin):
+class SkillAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "name_en"]
     search_fields = ["code", "name", "name_en"]
 
 
 @admin.register(AgentProfile)
-class AgentProfileAdmin(admin.ModelAdmin):
+class AgentProfileAdmin(ReadOnlyAdmin):
     list_display = [
         "user",
         "availability",
@@ -159,13 +158,18 @@ class AgentProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    """Tokens are made by their owners; the admin may only look and revoke (by date)."""
+class ApiTokenAdmin(ReadOnlyAdmin):
+    """Tokens are made by their owners; the admin may only look and revoke them (audited)."""
 
     list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
     search_fields = ["name", "prefix", "user__username"]
     fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at"]
+    actions = ["revoke"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        for token in queryset.filter(revoked_at__isnull=True):
+            try:
+                token_revoke(actor=request.user, token=token)  # type: ignore[arg-type]
+            except DomainError as exc:
+                self.message_user(request, f"{token}: {exc.message}", messages.ERROR)

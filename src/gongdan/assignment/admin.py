@@ -1,4 +1,6 @@
-"""Back-office configuration of smart assignment; the computed rows are read-only."""
+"""Smart assignment in the admin: skill requirements (saved through ``audit.config``); rules
+and team settings are edited in the workspace and the API through their services, so they and
+the computed rows are read-only here."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from gongdan.assignment.models import (
     SkillRequirement,
     TeamAssignment,
 )
+from gongdan.audit.admin import AuditedAdmin
 from gongdan.core.admin import ReadOnlyAdmin
 
 
@@ -23,7 +26,7 @@ class RuleSkillInline(admin.TabularInline):
 
 
 @admin.register(AssignmentRule)
-class AssignmentRuleAdmin(admin.ModelAdmin):
+class AssignmentRuleAdmin(ReadOnlyAdmin):
     list_display = [
         "name",
         "position",
@@ -40,23 +43,21 @@ class AssignmentRuleAdmin(admin.ModelAdmin):
         "weight_round_robin",
         "max_radius_km",
     ]
-    list_editable = ["position", "is_active"]
     list_filter = ["is_active", "team"]
     search_fields = ["name"]
     inlines = [RuleSkillInline]
 
 
 @admin.register(SkillRequirement)
-class SkillRequirementAdmin(admin.ModelAdmin):
+class SkillRequirementAdmin(AuditedAdmin):
     list_display = ["skill", "min_level", "ticket_type", "category"]
     list_filter = ["ticket_type"]
     autocomplete_fields = ["skill"]
 
 
 @admin.register(TeamAssignment)
-class TeamAssignmentAdmin(admin.ModelAdmin):
+class TeamAssignmentAdmin(ReadOnlyAdmin):
     list_display = ["team", "auto_assign", "on_unavailable"]
-    list_editable = ["auto_assign", "on_unavailable"]
 
 
 @admin.register(AgentPerformance)

@@ -2,7 +2,8 @@
 
 Secrets are write-only here: the form shows an empty password box and the list a masked value;
 leaving the box empty keeps the stored secret. Webhook subscriptions have their own workspace
-pages (``/desk/channels/webhooks/``); the admin lists them read-only.
+pages (``/desk/channels/webhooks/``); the admin lists them read-only. Every save and delete here
+goes through ``audit.config`` (audited).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from gongdan.audit.admin import AuditedAdmin
 from gongdan.channels.choices import RobotEvent
 from gongdan.channels.http import ChannelError
 from gongdan.channels.models import (
@@ -84,7 +86,7 @@ class TeamRobotForm(SecretFieldsForm):
 
 
 @admin.register(TeamRobot)
-class TeamRobotAdmin(admin.ModelAdmin):
+class TeamRobotAdmin(AuditedAdmin):
     form = TeamRobotForm
     list_display = ["name", "team", "vendor", "is_active", "last_sent_at", "last_error"]
     list_filter = ["vendor", "is_active", "team"]
@@ -131,7 +133,7 @@ class WecomAppForm(SecretFieldsForm):
 
 
 @admin.register(WecomApp)
-class WecomAppAdmin(admin.ModelAdmin):
+class WecomAppAdmin(AuditedAdmin):
     form = WecomAppForm
     list_display = ["code", "name", "corp_id", "agent_id", "is_active"]
 
@@ -154,14 +156,14 @@ class ImAppForm(SecretFieldsForm):
 
 
 @admin.register(ImApp)
-class ImAppAdmin(admin.ModelAdmin):
+class ImAppAdmin(AuditedAdmin):
     form = ImAppForm
     list_display = ["code", "name", "vendor", "app_key", "agent_id", "is_active"]
     list_filter = ["vendor"]
 
 
 @admin.register(ImIdentity)
-class ImIdentityAdmin(admin.ModelAdmin):
+class ImIdentityAdmin(AuditedAdmin):
     list_display = ["user", "vendor", "external_id"]
     list_filter = ["vendor"]
     search_fields = ["external_id", "user__username", "user__display_name"]
@@ -187,7 +189,7 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(WebForm)
-class WebFormAdmin(admin.ModelAdmin):
+class WebFormAdmin(AuditedAdmin):
     list_display = ["name", "key", "team", "ticket_type", "is_active"]
     list_filter = ["is_active", "team"]
     search_fields = ["name", "key"]

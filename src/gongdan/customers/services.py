@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
+
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from gongdan.accounts.choices import MANAGER_ROLES, STAFF_ROLES, Role
 from gongdan.accounts.models import User
 from gongdan.accounts.policies import has_role
 from gongdan.accounts.services import user_create
+from gongdan.audit.changes import record
 from gongdan.audit.services import audit_record
 from gongdan.core.errors import Conflict, Forbidden, ValidationFailed
-from gongdan.core.events import emit
+from gongdan.customers import changes
 from gongdan.customers.models import Contact, Organization
 from gongdan.customers.ownership import address_owner, address_release, contact_for_intake_address
 from gongdan.customers.ownership import normalize_mobile as normalize_mobile  # callers read it here
@@ -52,9 +56,7 @@ def organization_create(
     _clean(org, "organization.invalid")
     with transaction.atomic():
         org.save()
-        if actor is not None:
-            audit_record(actor=actor, action="organization.created", obj=org)
-        emit("organization.created", organization=org.pk)
+        record(changes.organization_created(org, actor=actor))
     return org
 
 
@@ -67,11 +69,13 @@ def contact_create(
     organization: Organization | None = None,
     is_org_admin: bool = False,
     user: User | None = None,
+    via: str = "",
 ) -> Contact:
-    """Create a contact (staff, e.g. for a phone caller, or a script).
+    """Create a contact (staff, e.g. for a phone caller, or a script; ``actor`` None for an
+    intake or a sign-up, ``via`` naming it in the audit event).
 
     Only supervisors and admins may make a contact an organization admin: that grants sight of
-    every ticket of the organization. Emits ``contact.created``.
+    every ticket of the organization. Emits ``contact.created`` (the search index reads it).
     """
     require_staff(actor)
     if is_org_admin and actor is not None and not has_role(actor, *MANAGER_ROLES):
@@ -90,9 +94,124 @@ def contact_create(
     _clean(contact, "contact.invalid")
     with transaction.atomic():
         contact.save()
-        if actor is not None:
-            audit_record(actor=actor, action="contact.created", obj=contact)
-        emit("contact.created", contact=contact.pk)
+        record(changes.contact_created(contact, actor=actor, via=via))
+    return contact
+
+
+ContactMatch = Callable[..., "Contact | None"]
+
+
+def contact_match(*, email: str = "", mobile: str = "") -> Contact | None:
+    """The lookup rule of every intake: the contact that may receive what arrives from this
+    email address, else from this mobile number (``+86``, spaces and dashes ignored), else None.
+
+    This is the one place that decides which existing contact an address from outside (a mail's
+    sender or Cc, a web form, a caller, later an import) belongs to. The rule itself is
+    ``ownership.contact_for_intake_address``: a contact whose portal login never proved the
+    address is never chosen, so a stranger who signed up with it captures nothing.
+    """
+    found = contact_for_intake_address(email) if email else None
+    if found is None and mobile:
+        found = contact_for_intake_address(mobile)
+    return found
+
+
+def _lock_address(email: str, mobile: str) -> None:
+    """Serialise finders of one address until commit, so two messages from a new address
+    arriving at once make one contact. PostgreSQL: a transaction-scoped advisory lock on the
+    address; SQLite: the IMMEDIATE transaction already holds the database's write lock."""
+    if connection.vendor != "postgresql":
+        return
+    for value in (email, mobile):
+        if value:
+            digest = hashlib.sha256(f"contact:{value}".encode()).digest()
+            key = int.from_bytes(digest[:8], "big", signed=True)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def contact_find_or_create(
+    *,
+    actor: User | None,
+    via: str,
+    name: str = "",
+    email: str = "",
+    mobile: str = "",
+    organization_for: Callable[[], Organization | None] | None = None,
+    match: ContactMatch | None = None,
+) -> tuple[Contact, bool]:
+    """The contact an intake acts for: found by ``match`` (default :func:`contact_match`), or
+    made through :func:`contact_create` — with its audit event and ``contact.created`` (so it
+    gets a search document). Returns (contact, created).
+
+    Every channel calls this: mail (sender and Cc), web form, phone, later imports. ``actor`` is
+    the staff member taking the call, or None for an outside intake; ``via`` names the channel.
+    ``organization_for`` is asked only when a contact is made (e.g. by the sender's domain).
+    Race-safe: takes a lock per address until the caller's transaction ends (call inside it).
+    """
+    email = email.strip().lower()
+    mobile = normalize_mobile(mobile) if mobile.strip() else ""
+    if not email and not mobile:
+        message = _("Enter an email address or a mobile number.")
+        raise ValidationFailed("contact.invalid", message, fields={"email": message})
+    lookup = match or contact_match
+    with transaction.atomic():
+        _lock_address(email, mobile)
+        found = lookup(email=email, mobile=mobile)
+        if found is not None:
+            return found, False
+        fallback = email.split("@", 1)[0] if email else mobile
+        contact = contact_create(
+            actor=actor,
+            name=(name.strip() or fallback)[:100],
+            email=email,
+            mobile=mobile,
+            organization=organization_for() if organization_for else None,
+            via=via,
+        )
+    return contact, True
+
+
+def organization_save(
+    *, actor: User, organization: Organization, created: bool, fields: list[str]
+) -> Organization:
+    """Save an organization edited in the back office (its form set the fields).
+
+    Supervisors and admins. Emits ``organization.created`` / ``organization.updated`` (the
+    search index re-indexes it and its contacts, who carry its name) with its audit event.
+    """
+    if actor.role not in {Role.ADMIN, Role.SUPERVISOR}:
+        raise Forbidden("permission.denied", _("Only supervisors and administrators may do this."))
+    _clean(organization, "organization.invalid")
+    with transaction.atomic():
+        organization.save()
+        if created:
+            record(changes.organization_created(organization, actor=actor))
+        else:
+            record(changes.organization_updated(organization, actor=actor, fields=fields))
+    return organization
+
+
+def contact_save(*, actor: User, contact: Contact, created: bool, fields: list[str]) -> Contact:
+    """Save a contact edited in the back office (its form set the fields).
+
+    A new contact goes through :func:`contact_create`'s rules; a change emits
+    ``contact.updated`` (search index) with its audit event. Appointing an organization admin
+    is for supervisors and admins, as in :func:`contact_create`.
+    """
+    require_staff(actor)
+    if contact.is_org_admin and actor.role not in {Role.ADMIN, Role.SUPERVISOR}:
+        raise Forbidden(
+            "permission.denied",
+            _("Only supervisors and administrators may appoint organization admins."),
+        )
+    _clean(contact, "contact.invalid")
+    with transaction.atomic():
+        contact.save()
+        if created:
+            record(changes.contact_created(contact, actor=actor, via="admin"))
+        else:
+            record(changes.contact_updated(contact, actor=actor, fields=fields))
     return contact
 
 
@@ -142,26 +261,6 @@ def customer_register(
         contact_create(actor=None, name=name or email, email=email, user=user)
         audit_record(actor=user, action="user.registered", obj=user)
     return user
-
-
-def contact_get_or_create_caller(
-    *,
-    actor: User,
-    contact: Contact | None,
-    name: str = "",
-    mobile: str = "",
-    email: str = "",
-    organization: Organization | None = None,
-) -> Contact:
-    """The requester of a ticket taken by phone: the chosen contact, or a new one for the caller.
-
-    Call inside the ticket's transaction so that a refused ticket leaves no orphan contact.
-    """
-    if contact is not None:
-        return contact
-    return contact_create(
-        actor=actor, name=name, mobile=mobile, email=email, organization=organization
-    )
 
 
 def contact_by_mobile(number: str) -> Contact | None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from gongdan.audit.admin import AuditedAdmin
 from gongdan.core.admin import ReadOnlyAdmin
 from gongdan.search.models import SearchDocument, SearchTerm
 
 
 @admin.register(SearchTerm)
-class SearchTermAdmin(admin.ModelAdmin):
+class SearchTermAdmin(AuditedAdmin):
     list_display = ["word", "weight", "note", "created_at"]
     search_fields = ["word", "note"]
 

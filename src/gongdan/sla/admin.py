@@ -1,9 +1,11 @@
-"""SLA policies (with their escalation levels) and, read-only, the clocks on tickets."""
+"""SLA policies (with their escalation levels, saved through ``audit.config``) and, read-only,
+the clocks on tickets."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
+from gongdan.audit.admin import AuditedAdmin
 from gongdan.core.admin import ReadOnlyAdmin
 from gongdan.sla.models import EscalationLevel, SlaClock, SlaPolicy
 
@@ -15,7 +17,7 @@ class EscalationLevelInline(admin.TabularInline):
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
+class SlaPolicyAdmin(AuditedAdmin):
     list_display = [
         "name",
         "position",

@@ -1,16 +1,18 @@
-"""Ticket configuration (types, categories, tags) in the admin; tickets themselves are read-only
-here, because they change only through ``tickets.services`` (timeline, audit and events)."""
+"""Ticket configuration (types, categories, tags) in the admin, saved through ``audit.config``
+(audited); tickets themselves are read-only here, because they change only through
+``tickets.services`` (timeline, audit and events)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
+from gongdan.audit.admin import AuditedAdmin
 from gongdan.core.admin import ReadOnlyAdmin
 from gongdan.tickets.models import Category, SavedView, Tag, Ticket, TicketType
 
 
 @admin.register(TicketType)
-class TicketTypeAdmin(admin.ModelAdmin):
+class TicketTypeAdmin(AuditedAdmin):
     list_display = [
         "code",
         "name",
@@ -26,7 +28,7 @@ class TicketTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedAdmin):
     list_display = ["name", "name_en", "parent", "ticket_type", "is_active", "sort_order"]
     list_editable = ["sort_order", "is_active"]
     list_filter = ["is_active", "ticket_type"]
@@ -36,7 +38,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(AuditedAdmin):
     search_fields = ["name"]
 
 

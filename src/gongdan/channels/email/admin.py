@@ -1,20 +1,15 @@
-"""Admins configure mailboxes and domain mappings, and see (and retry) quarantined mail."""
+"""Mail in the admin, read-only: mailboxes and domain mappings are edited in the workspace
+(Settings → Channels → Mailboxes, ``channels/email/pages.py``) and the API, through
+``channels.email.services``; quarantined mail is retried through ``inbound_retry`` (audited)."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from typing import Any
-
-from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from gongdan.audit.services import audit_record
-from gongdan.channels.email.intake import retry
 from gongdan.channels.email.models import (
     InboundMessage,
     InboundStatus,
@@ -22,42 +17,13 @@ from gongdan.channels.email.models import (
     MailDomain,
     OutboundMessage,
 )
-
-
-class MailboxForm(forms.ModelForm):
-    imap_password = forms.CharField(
-        label=_("IMAP password"),
-        required=False,
-        widget=forms.PasswordInput(render_value=False),
-        help_text=_("Leave empty to keep the current password."),
-    )
-    new_secret = forms.BooleanField(
-        label=_("Make a new inbound secret"),
-        required=False,
-        help_text=_("Shown once after saving; MTAs send it as 'Authorization: Bearer …'."),
-    )
-
-    class Meta:
-        model = Mailbox
-        fields = [
-            "name",
-            "address",
-            "team",
-            "ticket_type",
-            "is_active",
-            "imap_host",
-            "imap_port",
-            "imap_security",
-            "imap_username",
-            "imap_password",
-            "imap_folder",
-            "poll_minutes",
-        ]
+from gongdan.channels.email.services import inbound_retry
+from gongdan.core.admin import ReadOnlyAdmin
+from gongdan.core.errors import DomainError
 
 
 @admin.register(Mailbox)
-class MailboxAdmin(admin.ModelAdmin):
-    form = MailboxForm
+class MailboxAdmin(ReadOnlyAdmin):
     list_display = [
         "name",
         "address",
@@ -67,49 +33,32 @@ class MailboxAdmin(admin.ModelAdmin):
         "imap_host",
         "last_error",
     ]
-    readonly_fields = ["last_uid", "uid_validity", "last_error"]
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        if change and not form.cleaned_data.get("imap_password"):
-            obj.imap_password = Mailbox.objects.get(pk=obj.pk).imap_password
-        secret = None
-        if form.cleaned_data.get("new_secret") or not obj.secret_hash:
-            secret = secrets.token_urlsafe(32)
-            obj.secret_hash = hashlib.sha256(secret.encode()).hexdigest()
-        super().save_model(request, obj, form, change)
-        audit_record(actor=request.user, action="mailbox.saved", obj=obj, data={})
-        if secret:
-            messages.warning(
-                request,
-                _("Inbound secret for %(box)s (shown once): %(secret)s")
-                % {"box": obj.address, "secret": secret},
-            )
+    exclude = ["imap_password", "secret_hash"]
 
 
 @admin.register(MailDomain)
-class MailDomainAdmin(admin.ModelAdmin):
+class MailDomainAdmin(ReadOnlyAdmin):
     list_display = ["domain", "organization"]
 
 
 @admin.register(InboundMessage)
-class InboundMessageAdmin(admin.ModelAdmin):
+class InboundMessageAdmin(ReadOnlyAdmin):
     list_display = ["received_at", "sender", "subject", "status", "reason", "ticket", "attempts"]
     list_filter = ["status", "reason", "mailbox"]
     search_fields = ["sender", "subject", "message_key"]
-    readonly_fields = [f.name for f in InboundMessage._meta.fields if f.name != "raw"]
     exclude = ["raw"]
     actions = ["retry_quarantined"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
     @admin.action(description=_("Process the selected quarantined messages again"))
     def retry_quarantined(self, request: HttpRequest, queryset: QuerySet[InboundMessage]) -> None:
         done = 0
         for message in queryset.filter(status=InboundStatus.QUARANTINED):
-            retry(message)
-            audit_record(actor=request.user, action="mail.retried", obj=message, data={})
-            done += message.status != InboundStatus.QUARANTINED
+            try:
+                retried = inbound_retry(actor=request.user, message_id=message.pk)  # type: ignore[arg-type]
+            except DomainError as exc:
+                self.message_user(request, f"{message}: {exc.message}", messages.ERROR)
+                continue
+            done += retried.status != InboundStatus.QUARANTINED
         self.message_user(
             request,
             ngettext("%(n)d message processed.", "%(n)d messages processed.", done) % {"n": done},
@@ -117,9 +66,5 @@ class InboundMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboundMessage)
-class OutboundMessageAdmin(admin.ModelAdmin):
+class OutboundMessageAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "to", "subject", "kind", "sent_at", "error"]
-    readonly_fields = [f.name for f in OutboundMessage._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False

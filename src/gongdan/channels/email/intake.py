@@ -25,7 +25,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongdan.accounts.models import User
-from gongdan.audit.services import audit_record
 from gongdan.channels.email.models import (
     InboundMessage,
     InboundStatus,
@@ -36,12 +35,11 @@ from gongdan.channels.email.models import (
 from gongdan.channels.email.parse import MailFile, ParsedMail, parse, trim_reply
 from gongdan.core.errors import DomainError
 from gongdan.customers.models import Contact, Organization
-from gongdan.customers.ownership import contact_for_intake_address
-from gongdan.customers.services import contact_login
+from gongdan.customers.services import contact_find_or_create, contact_login
 from gongdan.tickets import policies
 from gongdan.tickets.choices import FINAL_STATUSES, Channel
-from gongdan.tickets.models import Ticket, TicketWatcher
-from gongdan.tickets.services import comment_create, ticket_create
+from gongdan.tickets.models import Ticket
+from gongdan.tickets.services import comment_create, ticket_create, watchers_copied_add
 from gongdan.tickets.services.attachments import validate_upload
 
 logger = logging.getLogger(__name__)
@@ -175,7 +173,7 @@ def _act(message: InboundMessage, parsed: ParsedMail) -> tuple[str, str, Ticket 
         except DomainError:
             ticket = None  # e.g. closed meanwhile: the mail becomes a new ticket below
         else:
-            _watch(ticket, parsed, own)
+            _watch(ticket, parsed, own, user)
             return InboundStatus.REPLY, "", ticket
     mailbox = message.mailbox
     ticket = ticket_create(
@@ -187,7 +185,7 @@ def _act(message: InboundMessage, parsed: ParsedMail) -> tuple[str, str, Ticket 
         attachments=files,
         _intake_team=mailbox.team if mailbox else None,
     )
-    _watch(ticket, parsed, own)
+    _watch(ticket, parsed, own, user)
     return InboundStatus.TICKET, "", ticket
 
 
@@ -253,16 +251,15 @@ def _organization_for(address: str) -> object | None:
 
 
 def _contact(address: str, name: str) -> Contact:
-    """The sender's contact (``contact_for_intake_address``: never one whose login did not prove
-    the address), or a new one."""
-    contact = contact_for_intake_address(address)
-    if contact is None:
-        contact = Contact.objects.create(
-            name=(name or address.split("@", 1)[0])[:100],
-            email=address,
-            organization=_organization_for(address),  # type: ignore[misc]
-        )
-        audit_record(actor=None, action="contact.created", obj=contact, data={"via": "email"})
+    """The contact of an address on the mail: found by the intake rule (never one whose login
+    did not prove the address), or made in its domain's organization."""
+    contact, _created = contact_find_or_create(
+        actor=None,
+        via="email",
+        name=name,
+        email=address,
+        organization_for=lambda: _organization_for(address),  # type: ignore[arg-type,return-value]
+    )
     return contact
 
 
@@ -276,16 +273,14 @@ def _sender_login(address: str, name: str) -> User:
     return contact_login(contact=_contact(address, name), username=f"mail:{address}")
 
 
-def _watch(ticket: Ticket, parsed: ParsedMail, own: set[str]) -> None:
-    """People copied on the mail follow the ticket as watchers (never our own addresses)."""
+def _watch(ticket: Ticket, parsed: ParsedMail, own: set[str], sender: User) -> None:
+    """People copied on the mail follow the ticket as watchers (never our own addresses),
+    added by the sender through the tickets service (timeline entry and audit event each)."""
     own = own | {parsed.sender}
-    for address in parsed.cc[:20]:
-        if address in own or "@" not in address:
-            continue
-        contact = _contact(address, "")
-        if contact.pk == ticket.requester_id:
-            continue
-        TicketWatcher.objects.get_or_create(ticket=ticket, contact=contact)
+    addresses = [a for a in parsed.cc[:20] if a not in own and "@" in a]
+    if addresses:
+        contacts = [_contact(address, "") for address in addresses]
+        watchers_copied_add(actor=sender, ticket=ticket, contacts=contacts)
 
 
 def mailbox_for_secret(mailbox_id: int, secret: str) -> Mailbox | None:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from gongdan.accounts.models import User, mobile_validator
 from gongdan.core.errors import NotFound, ValidationFailed
 from gongdan.customers.models import Contact
-from gongdan.customers.services import contact_by_mobile, contact_create, normalize_mobile
+from gongdan.customers.services import contact_find_or_create, normalize_mobile
 from gongdan.tickets import policies
 from gongdan.tickets.choices import OPEN_STATUSES, Channel, Priority
 from gongdan.tickets.models import Comment, Ticket, TicketType
@@ -80,10 +80,9 @@ def call_log(
         message = _("Choose what to do with the call.")
         raise ValidationFailed("call.invalid", message, fields={"kind": message})
     with transaction.atomic():
-        contact = contact_by_mobile(digits)
-        created = contact is None
-        if contact is None:
-            contact = contact_create(actor=actor, name=name.strip()[:100] or digits, mobile=digits)
+        contact, created = contact_find_or_create(
+            actor=actor, via="phone", name=name, mobile=digits
+        )
         if kind == CallKind.TICKET:
             ticket = ticket_create(
                 actor=actor,

@@ -21,8 +21,7 @@ from gongdan.audit.services import audit_record
 from gongdan.channels.models import WebForm
 from gongdan.core.errors import ValidationFailed
 from gongdan.customers.models import Contact
-from gongdan.customers.ownership import contact_for_intake_address
-from gongdan.customers.services import contact_login, normalize_mobile
+from gongdan.customers.services import contact_find_or_create, contact_login, normalize_mobile
 from gongdan.tickets import policies
 from gongdan.tickets.choices import Channel
 from gongdan.tickets.models import Ticket
@@ -96,18 +95,11 @@ def submission_clean(data: Submission) -> Submission:
 
 
 def _contact(data: Submission) -> Contact:
-    """The submitter's contact by email, else by mobile (``contact_for_intake_address``: never
-    one whose login did not prove the address), or a new one."""
-    contact = contact_for_intake_address(data.email) if data.email else None
-    if contact is None and data.mobile:
-        contact = contact_for_intake_address(data.mobile)
-    if contact is None:
-        contact = Contact.objects.create(
-            name=data.name or data.email.split("@", 1)[0] or data.mobile,
-            email=data.email,
-            mobile=data.mobile,
-        )
-        audit_record(actor=None, action="contact.created", obj=contact, data={"via": "webform"})
+    """The submitter's contact: by email, else mobile number (the intake rule: never one whose
+    login did not prove the address), else a new one (``contact_find_or_create``)."""
+    contact, _created = contact_find_or_create(
+        actor=None, via="webform", name=data.name, email=data.email, mobile=data.mobile
+    )
     return contact
 
 

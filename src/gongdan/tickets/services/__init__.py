@@ -19,6 +19,7 @@ from gongdan.tickets.services.relations import (
     ticket_merge,
     watcher_add,
     watcher_remove,
+    watchers_copied_add,
 )
 from gongdan.tickets.services.tickets import (
     UNSET,
@@ -52,4 +53,5 @@ __all__ = [
     "ticket_update",
     "watcher_add",
     "watcher_remove",
+    "watchers_copied_add",
 ]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from gongdan.accounts.models import User
 from gongdan.core.errors import DomainError, ValidationFailed
-from gongdan.tickets import timeline
+from gongdan.tickets import changes
 from gongdan.tickets.models import Attachment, Comment, Ticket
 
 NAME_MAX = 150
@@ -88,7 +88,14 @@ def attachment_store(
     )
     attachment.file.save(name, upload, save=False)
     attachment.save()
-    timeline.attachment_added(
-        ticket, actor=actor, name=name, attachment_id=attachment.pk, is_internal=is_internal
+    changes.record(
+        changes.attachment_stored(
+            ticket,
+            actor=actor,
+            name=name,
+            attachment_id=attachment.pk,
+            is_internal=is_internal,
+            at=attachment.created_at,
+        )
     )
     return attachment

@@ -10,10 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongdan.accounts.models import User
-from gongdan.audit.services import audit_record
 from gongdan.core.errors import Forbidden, ValidationFailed
-from gongdan.core.events import emit
-from gongdan.tickets import hooks, policies, timeline
+from gongdan.tickets import changes, hooks, policies
+from gongdan.tickets.changes import record
 from gongdan.tickets.choices import FINAL_STATUSES, Channel, Status
 from gongdan.tickets.models import Attachment, Comment, Ticket
 from gongdan.tickets.services._common import (
@@ -65,6 +64,8 @@ def comment_create(
             ticket = lock_ticket(ticket, expected_version=expected_version)
         now = timezone.now()
         ticket.updated_at = now
+        # A customer's reply moves a pending ticket on: audited before the reply it answers to.
+        changed = _status_after_comment(ticket, actor, is_staff=is_staff, is_internal=is_internal)
         comment = Comment.objects.create(
             ticket=ticket,
             author=actor,
@@ -74,31 +75,17 @@ def comment_create(
             channel=channel or (Channel.WEB if is_staff else Channel.PORTAL),
             created_at=now,
         )
-        timeline.commented(ticket, comment, actor=actor)
+        record(changes.commented(ticket, comment, actor=actor))
         for upload in attachments:
             attachment_store(
                 ticket=ticket, actor=actor, upload=upload, is_internal=is_internal, comment=comment
             )
-        changed = _status_after_comment(ticket, actor, is_staff=is_staff, is_internal=is_internal)
         if not is_internal:
             hooks.replied(ticket, by_staff=is_staff, now=now)
         if not _locked:
             touch(ticket, *changed)
         elif changed:
             ticket.save(update_fields=changed)
-        audit_record(
-            actor=actor,
-            action="comment.created",
-            obj=ticket,
-            data={"comment": comment.pk, "internal": is_internal},
-        )
-        emit(
-            "comment.created",
-            ticket=ticket.number,
-            comment=comment.pk,
-            internal=is_internal,
-            actor=actor.pk,
-        )
     return comment
 
 
@@ -112,14 +99,10 @@ def _status_after_comment(
     if not is_staff and ticket.status == Status.PENDING:
         # The customer answered: the same move as ticket_transition, with its audit and event.
         old, new = ticket.status, Status.IN_PROGRESS
-        timeline.status_changed(ticket, actor=actor, old=old, new=new)
         ticket.status = new
         changed.append("status")
         hooks.status_changed(ticket, old=old, new=new, now=ticket.updated_at)
-        audit_record(
-            actor=actor, action="ticket.status_changed", obj=ticket, data={"old": old, "new": new}
-        )
-        emit("ticket.status_changed", ticket=ticket.number, old=old, new=new, actor=actor.pk)
+        record(changes.status_changed(ticket, actor=actor, old=old, new=new), at=ticket.updated_at)
     return changed
 
 
@@ -139,11 +122,10 @@ def attachment_add(
             ticket=ticket, actor=actor, upload=upload, is_internal=is_internal
         )
         touch(ticket)
-        audit_record(
-            actor=actor,
-            action="attachment.added",
-            obj=ticket,
-            data={"attachment": attachment.pk, "name": attachment.name},
+        record(
+            changes.attachment_added(
+                ticket, actor=actor, name=attachment.name, attachment_id=attachment.pk
+            ),
+            at=ticket.updated_at,
         )
-        emit("attachment.added", ticket=ticket.number, attachment=attachment.pk)
     return attachment

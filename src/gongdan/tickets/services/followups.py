@@ -20,15 +20,14 @@ from django.utils.translation import gettext as _
 from gongdan.accounts.choices import Role
 from gongdan.accounts.models import Membership, Team, User
 from gongdan.accounts.policies import has_role, is_manager
-from gongdan.audit.services import audit_record
+from gongdan.audit.changes import ChangeKind
 from gongdan.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from gongdan.core.events import emit
-from gongdan.tickets import policies, timeline
+from gongdan.tickets import changes, policies
+from gongdan.tickets.changes import Kind
 from gongdan.tickets.choices import (
     ACTIVE_SUPERVISION,
     OPEN_STATUSES,
     SupervisionStatus,
-    TimelineKind,
 )
 from gongdan.tickets.models import Reminder, Supervision, Ticket
 from gongdan.tickets.services._common import require_staff, require_visible
@@ -110,12 +109,8 @@ def reminder_create(
         reminder = Reminder.objects.create(
             ticket=ticket, recipient=recipient, created_by=actor, remind_at=remind_at, note=note
         )
-        audit_record(
-            actor=actor,
-            action="reminder.created",
-            obj=ticket,
-            data={"reminder": reminder.pk, "recipient": recipient.pk, "at": when_label(remind_at)},
-        )
+        data = {"reminder": reminder.pk, "recipient": recipient.pk, "at": when_label(remind_at)}
+        changes.record(changes.reminder_created(ticket, actor=actor, data=data))
     return reminder
 
 
@@ -129,11 +124,8 @@ def reminder_cancel(*, actor: User, reminder: Reminder) -> None:
         deleted, _rows = Reminder.objects.filter(pk=reminder.pk, fired_at__isnull=True).delete()
         if not deleted:
             raise Conflict("reminder.already_sent", _("This reminder was already sent."))
-        audit_record(
-            actor=actor,
-            action="reminder.cancelled",
-            obj=reminder.ticket,
-            data={"reminder": reminder.pk},
+        changes.record(
+            changes.reminder_cancelled(reminder.ticket, actor=actor, reminder_id=reminder.pk)
         )
 
 
@@ -228,21 +220,20 @@ def _lock(supervision: Supervision) -> Supervision:
     )
 
 
-def _record(supervision: Supervision, kind: TimelineKind, actor: User | None, **data: Any) -> None:
-    if supervision.ticket_id:
-        assert supervision.ticket is not None
-        timeline.build(
-            supervision.ticket,
-            kind,
-            actor=actor,
-            data={"supervision": supervision.pk, **data},
-            is_internal=True,
-            at=timezone.now(),
-        ).save()
-
-
-def _audit(actor: User | None, action: str, supervision: Supervision, **data: Any) -> None:
-    audit_record(actor=actor, action=action, obj=supervision, data=data)
+def _record(
+    supervision: Supervision,
+    kind: ChangeKind,
+    actor: User | None,
+    *,
+    entry: dict[str, Any],
+    audit: dict[str, Any] | None = None,
+    payload: dict[str, Any] | None = None,
+) -> None:
+    changes.record(
+        changes.supervision_changed(
+            supervision, kind, actor=actor, entry=entry, audit_data=audit or {}, payload=payload
+        )
+    )
 
 
 def supervision_open(
@@ -282,13 +273,11 @@ def supervision_open(
         )
         _record(
             supervision,
-            TimelineKind.SUPERVISION_OPENED,
+            Kind.SUPERVISION_OPENED,
             actor,
-            requirements=requirements,
-            deadline=when_label(deadline),
+            entry={"requirements": requirements, "deadline": when_label(deadline)},
+            audit={"deadline": when_label(deadline)},
         )
-        _audit(actor, "supervision.opened", supervision, deadline=when_label(deadline))
-        emit("supervision.opened", supervision=supervision.pk, actor=actor.pk)
     return supervision
 
 
@@ -313,9 +302,7 @@ def supervision_respond(*, actor: User, supervision: Supervision, response: str)
         supervision.save(
             update_fields=["response", "responded_by", "responded_at", "status", "version"]
         )
-        _record(supervision, TimelineKind.SUPERVISION_RESPONDED, actor, response=response)
-        _audit(actor, "supervision.responded", supervision)
-        emit("supervision.responded", supervision=supervision.pk, actor=actor.pk)
+        _record(supervision, Kind.SUPERVISION_RESPONDED, actor, entry={"response": response})
     return supervision
 
 
@@ -356,15 +343,18 @@ def supervision_decide(
         supervision.decision_note = note
         if accept:
             _close(supervision, SupervisionStatus.ACCEPTED, now)
-            _record(supervision, TimelineKind.SUPERVISION_ACCEPTED, actor, note=note)
         else:
             supervision.status = SupervisionStatus.OPEN
             supervision.version += 1
             supervision.save(update_fields=["status", "decision_note", "version"])
-            _record(supervision, TimelineKind.SUPERVISION_RETURNED, actor, note=note)
-        decision = "accepted" if accept else "returned"
-        _audit(actor, f"supervision.{decision}", supervision, note=note)
-        emit("supervision.decided", supervision=supervision.pk, actor=actor.pk, decision=decision)
+        _record(
+            supervision,
+            Kind.SUPERVISION_ACCEPTED if accept else Kind.SUPERVISION_RETURNED,
+            actor,
+            entry={"note": note},
+            audit={"note": note},
+            payload={"decision": "accepted" if accept else "returned"},
+        )
     return supervision
 
 
@@ -383,8 +373,13 @@ def supervision_cancel(*, actor: User, supervision: Supervision, note: str = "")
             raise Conflict("supervision.closed", _("This supervision is already closed."))
         supervision.decision_note = note
         _close(supervision, SupervisionStatus.CANCELLED, timezone.now())
-        _record(supervision, TimelineKind.SUPERVISION_CLOSED, actor, note="cancelled")
-        _audit(actor, "supervision.cancelled", supervision, note=note)
+        _record(
+            supervision,
+            Kind.SUPERVISION_CANCELLED,
+            actor,
+            entry={"note": "cancelled"},
+            audit={"note": note},
+        )
     return supervision
 
 
@@ -399,6 +394,6 @@ def close_for_ticket(ticket: Ticket, *, actor: User | None) -> int:
     now = timezone.now()
     for supervision in active:
         _close(supervision, SupervisionStatus.CLOSED, now)
-        _record(supervision, TimelineKind.SUPERVISION_CLOSED, actor, status=ticket.status)
-        _audit(actor, "supervision.closed", supervision, status=ticket.status)
+        status = {"status": ticket.status}
+        _record(supervision, Kind.SUPERVISION_CLOSED, actor, entry=status, audit=status)
     return len(active)

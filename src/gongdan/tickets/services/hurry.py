@@ -10,10 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongdan.accounts.models import User
-from gongdan.audit.services import audit_record
 from gongdan.core.errors import DomainError, ValidationFailed
-from gongdan.core.events import emit
-from gongdan.tickets import timeline
+from gongdan.tickets import changes
 from gongdan.tickets.choices import TimelineKind
 from gongdan.tickets.models import Ticket, TimelineEntry
 from gongdan.tickets.services._common import lock_ticket, require_visible, touch
@@ -72,7 +70,5 @@ def ticket_hurry(*, actor: User, ticket: Ticket, note: str = "") -> Ticket:
                 status=429,
             )
         touch(ticket)
-        timeline.record(ticket, TimelineKind.HURRIED, actor=actor, data={"note": note})
-        audit_record(actor=actor, action="ticket.hurried", obj=ticket, data={"note": note})
-        emit("ticket.hurried", ticket=ticket.number, actor=actor.pk)
+        changes.record(changes.hurried(ticket, actor=actor, note=note))
     return ticket

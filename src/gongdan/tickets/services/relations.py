@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongdan.accounts.models import Team, User
-from gongdan.audit.services import audit_record
 from gongdan.core.errors import NotFound, ValidationFailed
-from gongdan.core.events import emit
 from gongdan.customers.models import Contact
-from gongdan.tickets import policies, timeline
+from gongdan.tickets import changes, policies
+from gongdan.tickets.changes import Kind, record
 from gongdan.tickets.choices import FINAL_STATUSES, LinkKind, Status, TimelineKind
 from gongdan.tickets.models import (
     Attachment,
@@ -62,9 +63,17 @@ def ticket_create_child(
             requester=parent.requester,
             parent=parent,
         )
-        timeline.related(parent, TimelineKind.CHILD_CREATED, actor=actor, other=child)
         touch(parent)
-        emit("ticket.child_created", ticket=parent.number, child=child.number)
+        record(
+            changes.related(
+                parent,
+                Kind.CHILD_CREATED,
+                actor=actor,
+                other=child,
+                payload={"ticket": parent.number, "child": child.number},
+            ),
+            at=parent.updated_at,
+        )
     return child
 
 
@@ -96,22 +105,27 @@ def ticket_link(*, actor: User, ticket: Ticket, target: Ticket, kind: str) -> Ti
             raise ValidationFailed("link.exists", _("These tickets are already linked this way."))
         link = TicketLink.objects.create(source=ticket, target=target, kind=kind, created_by=actor)
         touch(ticket)
-        timeline.related(
-            ticket, TimelineKind.LINKED, actor=actor, other=target, extra={"kind": kind}
-        )
         touch(target)
-        timeline.related(
-            target,
-            TimelineKind.LINKED,
-            actor=actor,
-            other=ticket,
-            extra={"kind": kind, "direction": "from"},
+        record(
+            changes.related(
+                ticket,
+                Kind.LINKED,
+                actor=actor,
+                other=target,
+                extra={"kind": kind},
+                audit_data={"target": target.number, "kind": kind},
+            ),
+            at=ticket.updated_at,
         )
-        audit_record(
-            actor=actor,
-            action="ticket.linked",
-            obj=ticket,
-            data={"target": target.number, "kind": kind},
+        record(
+            changes.related(
+                target,
+                Kind.LINK_NOTED,
+                actor=actor,
+                other=ticket,
+                extra={"kind": kind, "direction": "from"},
+            ),
+            at=target.updated_at,
         )
     return link
 
@@ -151,7 +165,6 @@ def watcher_add(
         require_staff(actor)
     _check_watcher(user, contact)
     lookup = {"user": user} if user is not None else {"contact": contact}
-    who = str(user or contact)
     with transaction.atomic():
         if not _locked:
             ticket = lock_ticket(ticket)
@@ -164,14 +177,32 @@ def watcher_add(
             return None
         if not _locked:
             touch(ticket)
-        timeline.watcher_added(ticket, actor=actor, who=who)
-        audit_record(
-            actor=actor,
-            action="ticket.watcher_added",
-            obj=ticket,
-            data={"watcher": watcher.pk, "user": watcher.user_id, "contact": watcher.contact_id},
-        )
+        record(changes.watcher_added(ticket, actor=actor, watcher=watcher))
     return watcher
+
+
+def watchers_copied_add(
+    *, actor: User, ticket: Ticket, contacts: Sequence[Contact]
+) -> list[TicketWatcher]:
+    """People copied on a message that made or answered the ticket (a mail's Cc) watch it.
+
+    ``actor`` wrote the message and can see the ticket (its requester side, or staff replying by
+    mail). Each new watcher gets the same timeline entry and audit event as ``watcher_add``;
+    the requester and existing watchers are skipped; one version step for all of them.
+    """
+    require_visible(actor, ticket)
+    added: list[TicketWatcher] = []
+    with transaction.atomic():
+        ticket = lock_ticket(ticket)
+        for contact in contacts:
+            if contact.pk == ticket.requester_id:
+                continue
+            watcher = watcher_add(actor=actor, ticket=ticket, contact=contact, _locked=True)
+            if watcher is not None:
+                added.append(watcher)
+        if added:
+            touch(ticket)
+    return added
 
 
 def watcher_remove(*, actor: User, ticket: Ticket, watcher_id: int) -> None:
@@ -191,8 +222,9 @@ def watcher_remove(*, actor: User, ticket: Ticket, watcher_id: int) -> None:
         who = str(watcher)
         watcher.delete()
         touch(ticket)
-        timeline.watcher_removed(ticket, actor=actor, who=who)
-        audit_record(actor=actor, action="ticket.watcher_removed", obj=ticket, data=data)
+        record(
+            changes.watcher_removed(ticket, actor=actor, who=who, data=data), at=ticket.updated_at
+        )
 
 
 def ticket_merge(*, actor: User, source: Ticket, target: Ticket) -> Ticket:
@@ -240,33 +272,49 @@ def ticket_merge(*, actor: User, source: Ticket, target: Ticket) -> Ticket:
         source.closed_at = now
         source.merged_into = target
         touch(source, "status", "closed_at", "merged_into")
-        timeline.status_changed(source, actor=actor, old=old_status, new=Status.CLOSED)
+        record(
+            changes.status_changed(
+                source, actor=actor, old=old_status, new=Status.CLOSED, noted=True
+            ),
+            at=source.updated_at,
+        )
         close_for_ticket(source, actor=actor)
-        # Public: the source's customer reads it (only the number is kept, never the title).
-        timeline.related(source, TimelineKind.MERGED, actor=actor, other=target, is_internal=False)
         touch(target)
         if source.requester_id != target.requester_id:
             watcher_add(actor=actor, ticket=target, contact=source.requester, _locked=True)
-        timeline.related(
-            target, TimelineKind.MERGED_FROM, actor=actor, other=source, extra={"comments": moved}
-        )
-        for child in children:
-            timeline.related(
+        record(
+            changes.related(
                 target,
-                TimelineKind.CHILD_CREATED,
+                Kind.MERGED_FROM_NOTED,
                 actor=actor,
-                other=child,
-                extra={"moved_from": source.number},
-            )
-        audit_record(
-            actor=actor,
-            action="ticket.merged",
-            obj=source,
-            data={
-                "into": target.number,
-                "comments": moved,
-                "children": [c.number for c in children],
-            },
+                other=source,
+                extra={"comments": moved},
+            ),
+            *[
+                changes.related(
+                    target,
+                    Kind.CHILD_NOTED,
+                    actor=actor,
+                    other=child,
+                    extra={"moved_from": source.number},
+                )
+                for child in children
+            ],
+            at=target.updated_at,
         )
-        emit("ticket.merged", ticket=source.number, into=target.number)
+        record(
+            changes.related(
+                source,
+                Kind.MERGED,
+                actor=actor,
+                other=target,
+                audit_data={
+                    "into": target.number,
+                    "comments": moved,
+                    "children": [c.number for c in children],
+                },
+                payload={"ticket": source.number, "into": target.number},
+            ),
+            at=source.updated_at,
+        )
     return target

@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 
 from gongdan.accounts.choices import Role
 from gongdan.accounts.models import Team, User
-from gongdan.audit.services import audit_record
+from gongdan.audit.changes import ChangeKind
 from gongdan.core.errors import Forbidden, ValidationFailed
-from gongdan.core.events import emit
 from gongdan.core.orm import prime_prefetch
 from gongdan.customers.models import Contact
-from gongdan.tickets import hooks, policies, refdata, timeline
-from gongdan.tickets.choices import OPEN_STATUSES, Channel, Priority, Status, TimelineKind
+from gongdan.tickets import changes, hooks, policies, refdata
+from gongdan.tickets.changes import Kind, TicketChange, record
+from gongdan.tickets.choices import OPEN_STATUSES, Channel, Priority, Status
 from gongdan.tickets.models import Category, Tag, Ticket, TicketType
 from gongdan.tickets.numbering import next_ticket_number
 from gongdan.tickets.services._common import (
@@ -179,27 +179,15 @@ def ticket_create(  # noqa: C901 - one entry point with every optional field
         if tag_rows:
             ticket.tags.set(tag_rows)
         prime_prefetch(ticket, "tags", tag_rows)  # the response lists them without a query
-        timeline.created(ticket, actor=actor)
+        record(changes.created(ticket, actor=actor))
         if assignee is not None:
-            timeline.reference_changed(
-                ticket, TimelineKind.ASSIGNED, actor=actor, old=None, new=assignee
+            record(
+                changes.reference_noted(
+                    ticket, Kind.ASSIGNEE_NOTED, actor=actor, old=None, new=assignee, at=now
+                )
             )
         for upload in attachments:
             attachment_store(ticket=ticket, actor=actor, upload=upload, is_internal=False)
-        audit_record(
-            actor=actor,
-            action="ticket.created",
-            obj=ticket,
-            data={"number": ticket.number, "channel": channel},
-        )
-        emit(
-            "ticket.created",
-            ticket=ticket.number,
-            channel=channel,
-            team=ticket.team_id,
-            assignee=ticket.assignee_id,
-            actor=actor.pk,
-        )
         # Smart assignment (gongdan.assignment, through tickets.hooks): a team ticket without an
         # assignee goes to the best available agent in this transaction, or waits in the queue.
         hooks.created(ticket)
@@ -210,16 +198,17 @@ def _apply_reference(
     ticket: Ticket,
     field: str,
     value: Any,
-    kind: TimelineKind,
+    kind: ChangeKind,
     actor: User,
     changed: list[str],
+    notes: list[TicketChange],
 ) -> None:
     old = getattr(ticket, field)
     if (old.pk if old else None) == (value.pk if value else None):
         return
     setattr(ticket, field, value)
     changed.append(field)
-    timeline.reference_changed(ticket, kind, actor=actor, old=old, new=value)
+    notes.append(changes.reference_noted(ticket, kind, actor=actor, old=old, new=value))
 
 
 def ticket_update(  # noqa: C901 - one branch per editable field
@@ -246,68 +235,66 @@ def ticket_update(  # noqa: C901 - one branch per editable field
     with transaction.atomic():
         ticket = lock_ticket(ticket, expected_version=expected_version)
         changed: list[str] = []
+        notes: list[TicketChange] = []  # timeline entries, written once the change is saved
         if title is not UNSET and (title := clean_title(title)) != ticket.title:
-            timeline.field_changed(ticket, actor=actor, field="title", old=ticket.title, new=title)
+            notes.append(
+                changes.field_noted(ticket, actor=actor, field="title", old=ticket.title, new=title)
+            )
             ticket.title = title
             changed.append("title")
         if description is not UNSET:
             description = clean_text(description, field="description")
             if description != ticket.description:
-                timeline.field_changed(
-                    ticket,
-                    actor=actor,
-                    field="description",
-                    old=ticket.description[:200],
-                    new=description[:200],
+                notes.append(
+                    changes.field_noted(
+                        ticket,
+                        actor=actor,
+                        field="description",
+                        old=ticket.description[:200],
+                        new=description[:200],
+                    )
                 )
                 ticket.description = description
                 changed.append("description")
         if priority is not UNSET and (priority := _check_priority(priority)) != ticket.priority:
-            timeline.choice_changed(
-                ticket,
-                TimelineKind.PRIORITY_CHANGED,
-                actor=actor,
-                old=ticket.priority,
-                new=priority,
+            notes.append(
+                changes.priority_noted(ticket, actor=actor, old=ticket.priority, new=priority)
             )
             ticket.priority = priority
             changed.append("priority")
         if ticket_type is not UNSET:
             _apply_reference(
-                ticket, "ticket_type", ticket_type, TimelineKind.TYPE_CHANGED, actor, changed
+                ticket, "ticket_type", ticket_type, Kind.TYPE_NOTED, actor, changed, notes
             )
         if category is not UNSET:
             _check_category(category, ticket.ticket_type)
             _apply_reference(
-                ticket, "category", category, TimelineKind.CATEGORY_CHANGED, actor, changed
+                ticket, "category", category, Kind.CATEGORY_NOTED, actor, changed, notes
             )
         elif "ticket_type" in changed and not _category_fits(ticket.category, ticket.ticket_type):
             # The current category belongs to the old type: it no longer applies.
-            _apply_reference(
-                ticket, "category", None, TimelineKind.CATEGORY_CHANGED, actor, changed
-            )
+            _apply_reference(ticket, "category", None, Kind.CATEGORY_NOTED, actor, changed, notes)
         if team is not UNSET:
-            _apply_reference(ticket, "team", team, TimelineKind.TEAM_CHANGED, actor, changed)
+            _apply_reference(ticket, "team", team, Kind.TEAM_NOTED, actor, changed, notes)
             if (
                 "team" in changed
                 and ticket.assignee
                 and not policies.may_be_assigned(ticket.assignee, ticket)
             ):
-                _unassign(ticket, actor, changed)
-        if tags is not UNSET and _set_tags(ticket, tags, actor):
+                _unassign(ticket, actor, changed, notes)
+        if tags is not UNSET and _set_tags(ticket, tags, actor, notes):
             changed.append("tags")
         if not changed:
             return ticket
         touch(ticket, *[f for f in changed if f != "tags"])
         hooks.updated(ticket, changed=changed, now=ticket.updated_at)  # SLA: re-aim the targets
-        audit_record(actor=actor, action="ticket.updated", obj=ticket, data={"fields": changed})
-        emit("ticket.updated", ticket=ticket.number, fields=changed, actor=actor.pk)
+        record(*notes, changes.updated(ticket, actor=actor, fields=changed), at=ticket.updated_at)
         # Smart assignment: moved unowned into a team that assigns itself.
         hooks.after_update(ticket, changed=changed)
     return ticket
 
 
-def _set_tags(ticket: Ticket, names: Sequence[str], actor: User) -> bool:
+def _set_tags(ticket: Ticket, names: Sequence[str], actor: User, notes: list[TicketChange]) -> bool:
     """Replace the ticket's tags; True when that changed anything."""
     before = set(ticket.tags.values_list("name", flat=True))
     tags = _tags(names)
@@ -315,8 +302,10 @@ def _set_tags(ticket: Ticket, names: Sequence[str], actor: User) -> bool:
     if before == after:
         return False
     ticket.tags.set(tags)
-    timeline.tags_changed(
-        ticket, actor=actor, added=sorted(after - before), removed=sorted(before - after)
+    notes.append(
+        changes.tags_noted(
+            ticket, actor=actor, added=sorted(after - before), removed=sorted(before - after)
+        )
     )
     return True
 
@@ -325,14 +314,30 @@ def _set_tags(ticket: Ticket, names: Sequence[str], actor: User) -> bool:
 _OWNED_STATUSES = frozenset({Status.ASSIGNED, Status.IN_PROGRESS})
 
 
-def _unassign(ticket: Ticket, actor: User | None, changed: list[str]) -> None:
-    timeline.reference_changed(
-        ticket, TimelineKind.ASSIGNED, actor=actor, old=ticket.assignee, new=None
-    )
+def _unassign(
+    ticket: Ticket,
+    actor: User | None,
+    changed: list[str],
+    notes: list[TicketChange],
+    *,
+    note_assignee: bool = True,
+) -> None:
+    """Back to the queue; ``note_assignee`` False when the caller's own change (an assignment)
+    writes the assignee's entry."""
+    if note_assignee:
+        notes.append(
+            changes.reference_noted(
+                ticket, Kind.ASSIGNEE_NOTED, actor=actor, old=ticket.assignee, new=None
+            )
+        )
     ticket.assignee = None
     changed.append("assignee")
     if ticket.status in _OWNED_STATUSES:
-        timeline.status_changed(ticket, actor=actor, old=ticket.status, new=Status.NEW)
+        notes.append(
+            changes.status_changed(
+                ticket, actor=actor, old=ticket.status, new=Status.NEW, noted=True
+            )
+        )
         ticket.status = Status.NEW
         changed.append("status")
 
@@ -371,27 +376,24 @@ def assign_locked(ticket: Ticket, *, assignee: User | None, actor: User | None) 
     notifies the new assignee).
     """
     changed: list[str] = []
+    notes: list[TicketChange] = []
+    old = ticket.assignee
     if assignee is None:
-        _unassign(ticket, actor, changed)
+        _unassign(ticket, actor, changed, notes, note_assignee=False)
     else:
-        timeline.reference_changed(
-            ticket, TimelineKind.ASSIGNED, actor=actor, old=ticket.assignee, new=assignee
-        )
         ticket.assignee = assignee
         changed.append("assignee")
         if ticket.status == Status.NEW:
-            timeline.status_changed(ticket, actor=actor, old=ticket.status, new=Status.ASSIGNED)
+            notes.append(
+                changes.status_changed(
+                    ticket, actor=actor, old=ticket.status, new=Status.ASSIGNED, noted=True
+                )
+            )
             ticket.status = Status.ASSIGNED
             changed.append("status")
     touch(ticket, *changed)
-    audit_record(
-        actor=actor, action="ticket.assigned", obj=ticket, data={"assignee": ticket.assignee_id}
-    )
-    emit(
-        "ticket.assigned",
-        ticket=ticket.number,
-        assignee=ticket.assignee_id,
-        actor=actor.pk if actor else None,
+    record(
+        changes.assigned(ticket, actor=actor, old=old, new=assignee), *notes, at=ticket.updated_at
     )
 
 
@@ -448,9 +450,6 @@ def ticket_transition(
         takes = side == Side.STAFF and to in NEEDS_ASSIGNEE and ticket.assignee_id is None
         if takes:
             _check_assignee(actor, ticket)
-            timeline.reference_changed(
-                ticket, TimelineKind.ASSIGNED, actor=actor, old=None, new=actor
-            )
             ticket.assignee = actor
             changed.append("assignee")
         old = ticket.status
@@ -459,18 +458,14 @@ def ticket_transition(
         ticket.status = to
         touch(ticket, *changed)
         hooks.status_changed(ticket, old=old, new=to, now=now)
-        timeline.status_changed(ticket, actor=actor, old=old, new=to, reason=reason)
+        if takes:
+            record(changes.assigned(ticket, actor=actor, old=None, new=actor), at=ticket.updated_at)
+        record(
+            changes.status_changed(ticket, actor=actor, old=old, new=to, reason=reason),
+            at=ticket.updated_at,
+        )
         if to not in OPEN_STATUSES:  # a supervision (督办) closes with its ticket
             close_for_ticket(ticket, actor=actor)
-        if takes:
-            audit_record(
-                actor=actor, action="ticket.assigned", obj=ticket, data={"assignee": actor.pk}
-            )
-            emit("ticket.assigned", ticket=ticket.number, assignee=actor.pk, actor=actor.pk)
-        audit_record(
-            actor=actor, action="ticket.status_changed", obj=ticket, data={"old": old, "new": to}
-        )
-        emit("ticket.status_changed", ticket=ticket.number, old=old, new=to, actor=actor.pk)
         if reason:
             comment_create(actor=actor, ticket=ticket, body=reason, is_internal=False, _locked=True)
         # Smart assignment: a reopened ticket whose assignee is unavailable moves on.

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from gongdan.accounts.models import User
 from gongdan.core.errors import DomainError
 from gongdan.customers import selectors as customer_selectors
-from gongdan.customers.services import contact_get_or_create_caller
+from gongdan.customers.services import contact_create
 from gongdan.tickets.forms import NewTicketForm, add_domain_error
 from gongdan.tickets.models import Ticket
 from gongdan.tickets.services import ticket_create
@@ -26,9 +26,8 @@ SEARCH_LIMIT = 10
 def _create(user: User, data: dict[str, Any], fields: dict[str, Any]) -> Ticket:
     """A new caller becomes a contact in the same transaction as their ticket (both or neither)."""
     with transaction.atomic():
-        contact = contact_get_or_create_caller(
+        contact = data["contact"] or contact_create(
             actor=user,
-            contact=data["contact"],
             name=data["new_name"],
             mobile=data["new_mobile"],
             email=data["new_email"],
