@@ -12,6 +12,7 @@ from gongdan.audit.services import audit_record
 from gongdan.core.errors import NotFound, ValidationFailed
 from gongdan.core.events import emit
 from gongdan.customers.models import Contact
+from gongdan.sla import engine as sla_engine
 from gongdan.tickets import policies, timeline
 from gongdan.tickets.choices import FINAL_STATUSES, LinkKind, Status, TimelineKind
 from gongdan.tickets.models import (
@@ -240,6 +241,7 @@ def ticket_merge(*, actor: User, source: Ticket, target: Ticket) -> Ticket:
         source.closed_at = now
         source.merged_into = target
         touch(source, "status", "closed_at", "merged_into")
+        sla_engine.on_status(source, old=old_status, new=Status.CLOSED, now=now)  # clocks stop
         timeline.status_changed(source, actor=actor, old=old_status, new=Status.CLOSED)
         close_for_ticket(source, actor=actor)
         # Public: the source's customer reads it (only the number is kept, never the title).
