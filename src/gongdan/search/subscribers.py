@@ -3,6 +3,13 @@
 Delivered once per event after the change committed, and retried with backoff when indexing
 fails (``jobs.outbox``). Handlers re-read the object, so a late or repeated event still leaves
 the newest text in the index.
+
+Every field a document is made of (``search.documents``) has an event for each write that
+changes it — including a ticket's ``updated_at`` (the document's time stamp), which every write
+that touches the ticket moves: a child created, a link, a watcher, a file, a merge (which moves
+the duplicate's child tickets), an SLA escalation that raises the priority or moves the team.
+A knowledge category or tag appears in its articles' documents. ``tests/search/test_freshness``
+checks that ``search_check`` finds nothing stale after each kind of change.
 """
 
 from __future__ import annotations
@@ -10,8 +17,10 @@ from __future__ import annotations
 from gongdan.core.models import OutboxEvent
 from gongdan.customers.models import Contact
 from gongdan.jobs.outbox import subscriber
+from gongdan.knowledge.models import Article
 from gongdan.search.choices import DocKind
 from gongdan.search.services import index_objects, index_tickets
+from gongdan.tickets.models import Ticket
 
 TICKET_EVENTS = (
     "ticket.created",
@@ -20,14 +29,26 @@ TICKET_EVENTS = (
     "ticket.status_changed",
     "ticket.merged",
     "ticket.hurried",
+    "ticket.child_created",
+    "ticket.linked",
+    "ticket.watchers_changed",
     "comment.created",
+    "attachment.added",
+    "sla.escalated",
 )
+# The payload keys that name tickets by number.
+TICKET_KEYS = ("ticket", "into", "child", "other")
 
 
 @subscriber(*TICKET_EVENTS, name="search.ticket")
 def on_ticket(event: OutboxEvent) -> None:
     payload = event.payload
-    numbers = [n for n in (payload.get("ticket"), payload.get("into")) if isinstance(n, str)]
+    numbers = [n for n in (payload.get(key) for key in TICKET_KEYS) if isinstance(n, str)]
+    if event.event_type == "ticket.merged" and numbers:
+        # The duplicate's child tickets moved to the target (and were touched).
+        into = payload.get("into")
+        children = Ticket.objects.filter(parent__number=into).values_list("number", flat=True)
+        numbers += list(children)
     index_tickets(numbers=numbers)
 
 
@@ -58,3 +79,12 @@ def on_user(event: OutboxEvent) -> None:
 @subscriber("article.changed", name="search.article")
 def on_article(event: OutboxEvent) -> None:
     index_objects(kind=DocKind.ARTICLE, ids=_ids(event, "article"))
+
+
+@subscriber("knowledge.category_saved", "knowledge.tag_saved", name="search.knowledge_labels")
+def on_knowledge_label(event: OutboxEvent) -> None:
+    """An article's document carries its category's names and its tags."""
+    articles = Article.objects.filter(category_id__in=_ids(event, "category"))
+    tagged = Article.objects.filter(tags__in=_ids(event, "tag"))
+    ids = {*articles.values_list("pk", flat=True), *tagged.values_list("pk", flat=True)}
+    index_objects(kind=DocKind.ARTICLE, ids=sorted(ids))

@@ -114,6 +114,7 @@ def ticket_link(*, actor: User, ticket: Ticket, target: Ticket, kind: str) -> Ti
             obj=ticket,
             data={"target": target.number, "kind": kind},
         )
+        emit("ticket.linked", ticket=ticket.number, other=target.number, kind=kind)
     return link
 
 
@@ -172,6 +173,7 @@ def watcher_add(
             obj=ticket,
             data={"watcher": watcher.pk, "user": watcher.user_id, "contact": watcher.contact_id},
         )
+        emit("ticket.watchers_changed", ticket=ticket.number)  # search: the ticket was touched
     return watcher
 
 
@@ -194,6 +196,7 @@ def watcher_remove(*, actor: User, ticket: Ticket, watcher_id: int) -> None:
         touch(ticket)
         timeline.watcher_removed(ticket, actor=actor, who=who)
         audit_record(actor=actor, action="ticket.watcher_removed", obj=ticket, data=data)
+        emit("ticket.watchers_changed", ticket=ticket.number)
 
 
 def ticket_merge(*, actor: User, source: Ticket, target: Ticket) -> Ticket:
