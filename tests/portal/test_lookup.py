@@ -57,7 +57,30 @@ def test_request_for_a_known_pair_stores_a_hash_and_sends_the_code(world: World,
     assert len(lookup.code_hash) == 64
     assert (event.payload["ticket"], event.payload["address"]) == (ticket.number, ADDRESS)
     assert timedelta(minutes=14) < lookup.expires_at - timezone.now() <= timedelta(minutes=15)
-    assert code in caplog.text
+    assert code not in caplog.text
+
+
+def test_without_mail_or_sms_the_log_says_the_code_was_not_sent_but_never_shows_it(
+    world: World, settings, caplog
+) -> None:
+    # Given no mail and no SMS channel
+    settings.GONGDAN_EMAIL_ENABLED = False
+    settings.GONGDAN_SMS_PROVIDER = ""
+    ticket = world.ticket()
+
+    # When a code is requested
+    with caplog.at_level(logging.DEBUG):
+        lookup_code_request(number=ticket.number, address=ADDRESS)
+
+    # Then a redacted warning names the ticket, and no log record holds the code or the address
+    code = _sent_code()
+    assert code not in caplog.text
+    assert ADDRESS not in caplog.text
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == [
+        f"Progress lookup code for ticket {ticket.number} to c***@customer.test was not sent: "
+        "no mail or SMS channel is configured (the code is not logged)."
+    ]
 
 
 def test_request_for_an_unknown_pair_answers_the_same_and_sends_nothing(world: World) -> None:

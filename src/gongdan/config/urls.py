@@ -4,6 +4,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from gongdan.config.api import api
+from gongdan.core import views as core_views
+
+handler403 = "gongdan.core.views.permission_denied"
 
 urlpatterns = [
     path("", include("gongdan.accounts.urls")),
@@ -24,4 +27,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("favicon.ico", core_views.favicon, name="favicon"),
 ]

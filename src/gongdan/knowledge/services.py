@@ -345,6 +345,8 @@ def category_save(
     with transaction.atomic():
         category.save()
         audit_record(actor=actor, action="knowledge.category_saved", obj=category)
+        # Its articles' search documents carry the category's names.
+        emit("knowledge.category_saved", category=category.pk)
     return category
 
 

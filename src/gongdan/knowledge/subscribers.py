@@ -1,4 +1,4 @@
-"""Knowledge events (from the outbox) turned into notifications.
+"""Knowledge events (from the outbox) turned into notifications, and into search documents.
 
 An article sent for review → its reviewers; published or sent back → its author. The subscriber
 keeps its name (``notifications.article_review``) from when it lived in the notifications app, so
@@ -15,6 +15,9 @@ from gongdan.knowledge.models import Article
 from gongdan.knowledge.policies import REVIEWERS
 from gongdan.notifications.choices import Kind
 from gongdan.notifications.services import notify
+from gongdan.search.choices import DocKind
+from gongdan.search.services import index_objects
+from gongdan.search.subscribers import event_ids
 
 
 @subscriber("article.changed", name="notifications.article_review")
@@ -40,3 +43,12 @@ def on_article_review(event: OutboxEvent) -> None:
         ArticleStatus.DRAFT,
     }:
         notify(recipients=[article.author], kind=Kind.ARTICLE_DECIDED, actor=actor, data=data)
+
+
+@subscriber("knowledge.category_saved", "knowledge.tag_saved", name="search.knowledge_labels")
+def on_knowledge_label(event: OutboxEvent) -> None:
+    """An article's document carries its category's names and its tags."""
+    articles = Article.objects.filter(category_id__in=event_ids(event, "category"))
+    tagged = Article.objects.filter(tags__in=event_ids(event, "tag"))
+    ids = {*articles.values_list("pk", flat=True), *tagged.values_list("pk", flat=True)}
+    index_objects(kind=DocKind.ARTICLE, ids=sorted(ids))

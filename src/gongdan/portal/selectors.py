@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
 
 from gongdan.core.errors import NotFound
 from gongdan.tickets import selectors
@@ -18,6 +17,11 @@ def lookup_ticket_get(*, ticket_id: int) -> Ticket:
     return ticket
 
 
-def lookup_timeline_list(*, ticket: Ticket) -> QuerySet[TimelineEntry]:
-    """The public timeline: the same rows a customer sees (no internal entries or notes)."""
-    return selectors.timeline_list(user=AnonymousUser(), ticket=ticket)  # type: ignore[arg-type]
+def lookup_timeline_list(*, ticket: Ticket) -> list[TimelineEntry]:
+    """The public timeline: the same rows a customer sees (no internal entries or notes).
+
+    The lookup grants this one ticket only: other tickets it names stay unnamed.
+    """
+    nobody = AnonymousUser()
+    entries = selectors.timeline_list(user=nobody, ticket=ticket)  # type: ignore[arg-type]
+    return selectors.timeline_hide_others(user=nobody, entries=entries)  # type: ignore[arg-type]

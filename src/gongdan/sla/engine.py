@@ -251,6 +251,8 @@ def _halt(clock: SlaClock, now: datetime, spec: CalendarSpec | None) -> None:
     clock.escalate_at = None
 
 
+# What ``_halt`` changes.
+HALT_FIELDS = ["running_since", "elapsed_seconds", "due_at", "warn_at", "remind_at", "escalate_at"]
 CLOCK_FIELDS = [
     "running_since",
     "elapsed_seconds",
@@ -332,7 +334,13 @@ def start_new(ticket: Ticket, clocks: list[SlaClock]) -> None:
 
 
 def on_reply(ticket: Ticket, *, by_staff: bool, now: datetime) -> None:
-    """A public reply: staff meet the response targets; a customer re-arms next response."""
+    """A public reply: staff meet the response targets; a customer re-arms next response.
+
+    A closed or cancelled ticket's clocks stay stopped: a reply written on it (the customer's
+    cancel reason is one, written just after the move) owes no response and re-arms nothing.
+    """
+    if ticket.status in STOPPED:
+        return
     clocks = _clocks(ticket)
     if by_staff:
         _save(_meet_responses(clocks, now))
@@ -513,6 +521,22 @@ def recompute_calendar(calendar_id: int) -> int:
     sits above them (its December check re-seeds calendars through the services).
     """
     return recompute_for_calendar(calendar_id, now=timezone.now())
+
+
+def stop_stale(clocks: list[SlaClock], now: datetime) -> None:
+    """Stop clocks that still run on a closed or cancelled ticket (saved by the caller).
+
+    Such a clock is stale (written before the engine kept finished tickets' clocks stopped, or
+    by a path that closed the ticket without ``on_status``): it stops where it is, with nothing
+    fired, and its ticket's due columns are cleared. Reads ``clock.ticket.closed_at``.
+    """
+    for clock in clocks:
+        # Time used counts up to the ticket's close (or cancel), never after it.
+        stopped_at = min(now, clock.ticket.closed_at or now)
+        _halt(clock, stopped_at, _clock_spec(clock))
+    Ticket.objects.filter(pk__in={c.ticket_id for c in clocks}).update(
+        **dict.fromkeys(TICKET_DUE_FIELDS)
+    )
 
 
 def remaining_seconds(clock: SlaClock, now: datetime) -> float | None:

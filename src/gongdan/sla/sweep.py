@@ -18,6 +18,7 @@ once fires that level in the same batch.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -38,7 +39,17 @@ from gongdan.tickets.models import Ticket, TicketWatcher
 
 BATCH = 500
 # What the firings read of a ticket (the rest of the row is not loaded).
-TICKET_FIELDS = ["number", "title", "priority", "team", "assignee", "version", "updated_at"]
+TICKET_FIELDS = [
+    "number",
+    "title",
+    "status",
+    "closed_at",
+    "priority",
+    "team",
+    "assignee",
+    "version",
+    "updated_at",
+]
 PRIORITY_UP: dict[str, str] = {
     Priority.LOW: Priority.NORMAL,
     Priority.NORMAL: Priority.HIGH,
@@ -261,6 +272,32 @@ def _fire_levels(clocks: list[SlaClock], now: datetime, fx: Effects) -> None:
     TicketWatcher.objects.bulk_create(watchers, ignore_conflicts=True)
 
 
+# --- clocks of finished tickets ---------------------------------------------------------------
+
+
+Fire = Callable[[list[SlaClock], datetime, Effects], None]
+
+
+def _live_only(fire: Fire) -> Fire:
+    """``fire`` for the clocks of open tickets; a stale clock of a finished ticket is stopped.
+
+    Closed and cancelled tickets have no running clocks (``engine.on_status`` stops them and
+    ``engine.on_reply`` leaves them stopped). A row that still runs is stale: it is stopped here,
+    on the locked rows, and never warns, reminds, breaches or escalates.
+    """
+
+    def fire_live(clocks: list[SlaClock], now: datetime, fx: Effects) -> None:
+        stale = [c for c in clocks if c.ticket.status in engine.STOPPED]
+        if stale:
+            engine.stop_stale(stale, now)
+            update_rows(stale, engine.HALT_FIELDS)
+        live = [c for c in clocks if c.ticket.status not in engine.STOPPED]
+        if live:
+            fire(live, now, fx)
+
+    return fire_live
+
+
 # --- the pass ---------------------------------------------------------------------------------
 
 
@@ -284,7 +321,7 @@ def sweep(*, now: datetime | None = None, limit: int = 10_000) -> SweepResult:
             name,
             _with_tickets(queryset),
             order,
-            fire,
+            _live_only(fire),
             now,
             result=result,
             limit=limit,

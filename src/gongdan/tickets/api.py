@@ -95,7 +95,9 @@ def tickets_list(request: HttpRequest, query: Query[TicketListQuery]) -> Page[Ti
     filters = TicketFilters(**params | {"channel": params["channel"] or ""})
     qs = selectors.ticket_list(user=api_user(request), filters=filters)
     # parent / merged_into are shown as numbers: join them so a page stays one query.
-    qs = qs.select_related("parent", "merged_into")
+    qs = selectors.with_related_visibility(
+        qs.select_related("parent", "merged_into"), user=api_user(request)
+    )
     # ticket_list may settle the sort (the "due" view is sorted by due time unless told otherwise).
     return paginate(
         qs, ordering=selectors.ordering_for(filters.sort), size=query.size, cursor=query.cursor
@@ -241,7 +243,9 @@ def tickets_timeline(
     actor = api_user(request)
     ticket = selectors.ticket_get(user=actor, number=number)
     qs = selectors.timeline_list(user=actor, ticket=ticket)
-    return paginate(qs, ordering=["created_at", "id"], size=page.size, cursor=page.cursor)
+    result = paginate(qs, ordering=["created_at", "id"], size=page.size, cursor=page.cursor)
+    selectors.timeline_hide_others(user=actor, entries=result.items)  # in place
+    return result
 
 
 @router.post(

@@ -66,7 +66,7 @@ class Kind:
     CHILD_CREATED: Final = ChangeKind(
         "ticket.child_created", timeline=T.CHILD_CREATED, audit=False, internal=True
     )
-    LINKED: Final = ChangeKind("ticket.linked", timeline=T.LINKED, outbox=False, internal=True)
+    LINKED: Final = ChangeKind("ticket.linked", timeline=T.LINKED, internal=True)
     LINK_NOTED: Final = ChangeKind(
         "ticket.linked", timeline=T.LINKED, audit=False, outbox=False, internal=True
     )
@@ -78,12 +78,19 @@ class Kind:
     CHILD_NOTED: Final = ChangeKind(
         "ticket.child_created", timeline=T.CHILD_CREATED, audit=False, outbox=False, internal=True
     )
+    # One outbox event for both: the search index re-reads the ticket (its document changed).
     WATCHER_ADDED: Final = ChangeKind(
-        "ticket.watcher_added", timeline=T.WATCHER_ADDED, outbox=False, internal=True
+        "ticket.watcher_added",
+        timeline=T.WATCHER_ADDED,
+        internal=True,
+        event="ticket.watchers_changed",
     )
     # No timeline kind of its own: a change of the "watchers" field, described as a removal.
     WATCHER_REMOVED: Final = ChangeKind(
-        "ticket.watcher_removed", timeline=T.FIELD_CHANGED, outbox=False, internal=True
+        "ticket.watcher_removed",
+        timeline=T.FIELD_CHANGED,
+        internal=True,
+        event="ticket.watchers_changed",
     )
     HURRIED: Final = ChangeKind("ticket.hurried", timeline=T.HURRIED)
     REMINDER_CREATED: Final = ChangeKind("reminder.created", outbox=False)
@@ -353,6 +360,7 @@ def watcher_added(ticket: Ticket, *, actor: User | None, watcher: Any) -> Ticket
         actor,
         entry={"who": str(watcher)},
         audit_data={"watcher": watcher.pk, "user": watcher.user_id, "contact": watcher.contact_id},
+        payload={"ticket": ticket.number},
     )
 
 
@@ -365,6 +373,7 @@ def watcher_removed(
         actor,
         entry={"field": "watchers", "old": who, "new": "", "who": who},
         audit_data=data,
+        payload={"ticket": ticket.number},
     )
 
 

@@ -35,8 +35,14 @@ def _ref(data: dict[str, Any], key: str) -> str:
     return data.get(f"{key}_label") or "—"
 
 
+def _number(d: dict[str, Any], key: str = "number") -> str:
+    """The other ticket's number, or words for one the reader may not open (emptied by
+    ``selectors.timeline_hide_others``)."""
+    return d.get(key) or _("a ticket you cannot open")
+
+
 def _link_sentence(d: dict[str, Any]) -> str:
-    number = d.get("number", "")
+    number = _number(d)
     incoming = d.get("direction") == "from"
     if d.get("kind") == LinkKind.DUPLICATE_OF:
         if incoming:
@@ -101,19 +107,19 @@ def describe(entry: TimelineEntry) -> str:  # noqa: C901 - one branch per entry 
         return _("added an internal note")
     if kind == TimelineKind.ATTACHMENT:
         return _("attached %(name)s") % {"name": d.get("name", "")}
-    if kind == TimelineKind.CHILD_CREATED and d.get("moved_from"):
+    if kind == TimelineKind.CHILD_CREATED and "moved_from" in d:
         return _("took over child ticket %(number)s from merged ticket %(source)s") % {
-            "number": d.get("number", ""),
-            "source": d["moved_from"],
+            "number": _number(d),
+            "source": _number(d, "moved_from"),
         }
     if kind == TimelineKind.CHILD_CREATED:
-        return _("split off child ticket %(number)s") % {"number": d.get("number", "")}
+        return _("split off child ticket %(number)s") % {"number": _number(d)}
     if kind == TimelineKind.LINKED:
         return _link_sentence(d)
     if kind == TimelineKind.MERGED:
-        return _("merged this ticket into %(number)s") % {"number": d.get("number", "")}
+        return _("merged this ticket into %(number)s") % {"number": _number(d)}
     if kind == TimelineKind.MERGED_FROM:
-        return _("merged ticket %(number)s into this one") % {"number": d.get("number", "")}
+        return _("merged ticket %(number)s into this one") % {"number": _number(d)}
     if kind == TimelineKind.WATCHER_ADDED:
         return _("added %(who)s as a watcher") % {"who": d.get("who", "")}
     if kind == TimelineKind.HURRIED:

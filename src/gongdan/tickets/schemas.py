@@ -15,7 +15,7 @@ from gongdan.customers.schemas import OrganizationRef
 from gongdan.tickets.choices import Channel, LinkKind, Priority, Status
 from gongdan.tickets.models import Attachment, Ticket, TicketWatcher, TimelineEntry
 from gongdan.tickets.presenters import describe
-from gongdan.tickets.selectors import DEFAULT_SORT
+from gongdan.tickets.selectors import DEFAULT_SORT, ticket_numbers_visible
 
 Title = Annotated[str, Field(min_length=1, max_length=200)]
 Text = Annotated[str, Field(max_length=50_000)]
@@ -44,6 +44,17 @@ class ContactRef(Schema):
     name: str
 
 
+def _if_visible(number: str | None, known: bool | None, context: dict[str, Any]) -> str | None:
+    """``number`` if the caller may open that ticket, else None.
+
+    Lists annotate the answer (``selectors.with_related_visibility``); a single ticket asks.
+    """
+    if number is None or known is not None:
+        return number if known else None
+    user = context["request"].auth
+    return number if number in ticket_numbers_visible(user=user, numbers=[number]) else None
+
+
 class TicketOut(Schema):
     number: str
     title: str
@@ -58,8 +69,13 @@ class TicketOut(Schema):
     requester: ContactRef
     organization: OrganizationRef | None
     tags: list[str]
-    parent: str | None = Field(description="Number of the parent ticket.")
-    merged_into: str | None = Field(description="Number of the ticket this one was merged into.")
+    parent: str | None = Field(
+        description="Number of the parent ticket; null also when the caller may not open it."
+    )
+    merged_into: str | None = Field(
+        description="Number of the ticket this one was merged into; null also when the caller "
+        "may not open it."
+    )
     version: int = Field(description="Send it back as If-Match (or `version`) when you PATCH.")
     created_at: datetime
     updated_at: datetime
@@ -72,12 +88,14 @@ class TicketOut(Schema):
         return sorted(tag.name for tag in obj.tags.all())
 
     @staticmethod
-    def resolve_parent(obj: Ticket) -> str | None:
-        return obj.parent.number if obj.parent_id and obj.parent else None
+    def resolve_parent(obj: Ticket, context: dict[str, Any]) -> str | None:
+        number = obj.parent.number if obj.parent_id and obj.parent else None
+        return _if_visible(number, getattr(obj, "parent_visible", None), context)
 
     @staticmethod
-    def resolve_merged_into(obj: Ticket) -> str | None:
-        return obj.merged_into.number if obj.merged_into_id and obj.merged_into else None
+    def resolve_merged_into(obj: Ticket, context: dict[str, Any]) -> str | None:
+        number = obj.merged_into.number if obj.merged_into_id and obj.merged_into else None
+        return _if_visible(number, getattr(obj, "merged_into_visible", None), context)
 
 
 class TicketPage(Schema):

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import BooleanField, Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -261,6 +272,58 @@ def timeline_list(*, user: User, ticket: Ticket) -> QuerySet[TimelineEntry]:
     return qs.prefetch_related(
         Prefetch("comment__attachments", queryset=Attachment.objects.order_by("id"))
     ).order_by("created_at", "id")
+
+
+# Keys of a timeline entry's data that name another ticket by number.
+OTHER_TICKET_KEYS = ("number", "moved_from")
+
+
+def ticket_numbers_visible(*, user: User, numbers: Iterable[str | None]) -> set[str]:
+    """Which of ``numbers`` name tickets ``user`` may open (one query; none for no numbers).
+
+    A ticket page names other tickets (its parent, the ticket it was merged into, linked and
+    merged tickets in its history): only these may be shown by number and title.
+    """
+    wanted = {n for n in numbers if n}
+    if not wanted:
+        return set()
+    visible = Ticket.objects.filter(policies.ticket_visibility(user), number__in=wanted)
+    return set(visible.values_list("number", flat=True))
+
+
+def with_related_visibility(qs: QuerySet[Ticket], *, user: User) -> QuerySet[Ticket]:
+    """``qs`` with ``parent_visible`` / ``merged_into_visible``: may ``user`` open those tickets.
+
+    For lists that show the parent's and merge target's numbers: no query per row.
+    """
+    rule = policies.ticket_visibility(user)
+    if not rule:  # an empty rule means "everything"
+        return qs.annotate(parent_visible=Value(True), merged_into_visible=Value(True))
+    visible = Ticket.objects.filter(rule)
+    return qs.annotate(
+        parent_visible=Exists(visible.filter(pk=OuterRef("parent_id"))),
+        merged_into_visible=Exists(visible.filter(pk=OuterRef("merged_into_id"))),
+    )
+
+
+def timeline_hide_others(*, user: User, entries: Iterable[TimelineEntry]) -> list[TimelineEntry]:
+    """``entries`` with other tickets the user may not open left unnamed (one query).
+
+    Such an entry keeps its kind but loses the other ticket's number and title in memory (its
+    ``data`` holds None instead; nothing is saved), so pages, the API and sentences built from
+    it (``presenters.describe``) say "a ticket you cannot open".
+    """
+    rows = list(entries)
+    named = {e.data.get(key) for e in rows if e.data for key in OTHER_TICKET_KEYS}
+    visible = ticket_numbers_visible(user=user, numbers=named)
+    for entry in rows:
+        data = entry.data or {}
+        hidden = [k for k in OTHER_TICKET_KEYS if data.get(k) and data[k] not in visible]
+        if hidden:
+            entry.data = {**data, **dict.fromkeys(hidden)}
+            if "number" in hidden:
+                entry.data.pop("title", None)
+    return rows
 
 
 def attachment_get(*, user: User, pk: int) -> Attachment:

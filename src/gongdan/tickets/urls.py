@@ -1,12 +1,11 @@
 from django.urls import path
-from django.views.generic import RedirectView
 
 from gongdan.tickets.views import actions, create, detail, followups, lists
 from gongdan.tickets.views.attachments import attachment_download
 
 app_name = "tickets"
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="tickets:list"), name="index"),
+    path("", lists.desk_index, name="index"),
     path("tickets/", lists.ticket_list_view, name="list"),
     path("tickets/new/", create.ticket_new, name="new"),
     path("contacts/search/", create.contact_search, name="contact_search"),

@@ -30,6 +30,7 @@ from gongdan.tickets.selectors import (
     ordering_for,
     ticket_get,
     ticket_list,
+    timeline_hide_others,
     timeline_list,
 )
 from gongdan.tickets.services import comment_create, ticket_create, ticket_hurry, ticket_transition
@@ -147,7 +148,9 @@ def _detail(
 ) -> HttpResponse:
     context = {
         "ticket": ticket,
-        "timeline": timeline_list(user=_user(request), ticket=ticket),
+        "timeline": timeline_hide_others(
+            user=_user(request), entries=timeline_list(user=_user(request), ticket=ticket)
+        ),
         "actions": _actions(_user(request), ticket),
         "reply_form": forms.get("reply") or ReplyForm(),
         "reopen_form": forms.get("reopen") or _reason_form("reopen"),

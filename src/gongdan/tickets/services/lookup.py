@@ -82,7 +82,7 @@ def lookup_code_request(*, number: str, address: str) -> None:
     Returns nothing either way, so the answer cannot be used to probe numbers or addresses; only
     malformed input raises ``ValidationFailed``. Earlier unused codes of the pair stop working. The
     plain code is written to the outbox (event ``portal.lookup_code``, for the email/SMS channel
-    to deliver) and to the log; the table keeps only a keyed hash, valid for ``CODE_TTL``.
+    to deliver), never to the log; the table keeps only a keyed hash, valid for ``CODE_TTL``.
     """
     number, address = _clean_pair(number, address)
     ticket = _matching_ticket(number, address)
@@ -114,14 +114,22 @@ def lookup_code_request(*, number: str, address: str) -> None:
     if _delivered_by_a_channel(address):
         logger.info("Progress lookup code for ticket %s sent to %s.", ticket.number, address)
         return
-    # No mail or SMS is configured: the log is how an operator can pass the code on.
-    logger.info(
-        "Progress lookup code for ticket %s to %s: %s (valid until %s)",
+    # No mail or SMS is configured. A code is a secret: it is never logged (logs are read and
+    # shipped more widely than the database); the operator learns that a code could not go out.
+    logger.warning(
+        "Progress lookup code for ticket %s to %s was not sent: no mail or SMS channel is "
+        "configured (the code is not logged).",
         ticket.number,
-        address,
-        code,
-        expires_at.isoformat(),
+        redact_address(address),
     )
+
+
+def redact_address(address: str) -> str:
+    """``z***@example.com`` / ``138****8000``: enough for an operator to recognise, not to use."""
+    if "@" in address:
+        local, _at, domain = address.partition("@")
+        return f"{local[:1]}***@{domain}"
+    return f"{address[:3]}****{address[-4:]}" if len(address) > 7 else "****"
 
 
 def _delivered_by_a_channel(address: str) -> bool:

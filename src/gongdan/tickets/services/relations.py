@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from gongdan.accounts.models import Team, User
 from gongdan.core.errors import NotFound, ValidationFailed
 from gongdan.customers.models import Contact
-from gongdan.tickets import changes, policies
+from gongdan.tickets import changes, hooks, policies
 from gongdan.tickets.changes import Kind, record
 from gongdan.tickets.choices import FINAL_STATUSES, LinkKind, Status, TimelineKind
 from gongdan.tickets.models import (
@@ -114,6 +114,7 @@ def ticket_link(*, actor: User, ticket: Ticket, target: Ticket, kind: str) -> Ti
                 other=target,
                 extra={"kind": kind},
                 audit_data={"target": target.number, "kind": kind},
+                payload={"ticket": ticket.number, "other": target.number, "kind": kind},
             ),
             at=ticket.updated_at,
         )
@@ -272,6 +273,7 @@ def ticket_merge(*, actor: User, source: Ticket, target: Ticket) -> Ticket:
         source.closed_at = now
         source.merged_into = target
         touch(source, "status", "closed_at", "merged_into")
+        hooks.status_changed(source, old=old_status, new=Status.CLOSED, now=now)  # clocks stop
         record(
             changes.status_changed(
                 source, actor=actor, old=old_status, new=Status.CLOSED, noted=True

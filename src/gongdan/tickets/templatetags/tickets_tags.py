@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -33,6 +36,25 @@ PRIORITY_BADGES = {
 @register.simple_tag
 def timeline_text(entry: TimelineEntry) -> str:
     return describe(entry)
+
+
+@register.simple_tag
+def timeline_linked(entry: TimelineEntry) -> SafeString:
+    """The sentence with the other ticket's number as a link to it, once (staff pages).
+
+    The number is in the sentence already; it is not repeated after it. An entry whose other
+    ticket the reader may not open has no number (``selectors.timeline_hide_others``).
+    """
+    text = conditional_escape(describe(entry))
+    number = (entry.data or {}).get("number")
+    if not number:
+        return text
+    link = format_html(
+        '<a class="gd-ticket-number" href="{}">{}</a>',
+        reverse("tickets:detail", args=[number]),
+        number,
+    )
+    return mark_safe(text.replace(conditional_escape(number), link, 1))  # noqa: S308 - escaped
 
 
 @register.filter

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from gongdan.accounts.models import User
 from gongdan.tickets import hooks
 from gongdan.tickets.choices import OPEN_STATUSES, TimelineKind
 from gongdan.tickets.followup_selectors import reminder_list, ticket_supervisions
@@ -24,7 +25,13 @@ from gongdan.tickets.forms import (
     TransitionForm,
 )
 from gongdan.tickets.models import Ticket, TimelineEntry
-from gongdan.tickets.selectors import ticket_relations, timeline_list, watcher_list
+from gongdan.tickets.selectors import (
+    ticket_numbers_visible,
+    ticket_relations,
+    timeline_hide_others,
+    timeline_list,
+    watcher_list,
+)
 from gongdan.tickets.services.followups import may_supervise
 from gongdan.tickets.views._common import actor, is_htmx, staff_required, visible_ticket
 from gongdan.tickets.workflow import REASON_REQUIRED, Side, allowed_targets
@@ -40,6 +47,14 @@ def _entries(entries: list[TimelineEntry]) -> list[TimelineEntry]:
         for e in entries
         if not (e.kind == TimelineKind.ATTACHMENT and e.data.get("attachment") in shown)
     ]
+
+
+def _related_numbers(user: User, ticket: Ticket) -> tuple[str | None, str | None]:
+    """The parent's and the merge target's numbers, each only if ``user`` may open it."""
+    parent = ticket.parent.number if ticket.parent_id and ticket.parent else None
+    merged = ticket.merged_into.number if ticket.merged_into_id and ticket.merged_into else None
+    visible = ticket_numbers_visible(user=user, numbers=[parent, merged])
+    return (parent if parent in visible else None, merged if merged in visible else None)
 
 
 def _forms(request: HttpRequest, ticket: Ticket) -> dict[str, forms.Form]:
@@ -66,9 +81,13 @@ def workspace_context(
     user = actor(request)
     targets = allowed_targets(ticket.status, Side.STAFF)
     relations = ticket_relations(user=user, ticket=ticket)
+    timeline = timeline_hide_others(user=user, entries=timeline_list(user=user, ticket=ticket))
+    parent, merged_into = _related_numbers(user, ticket)
     return {
         "ticket": ticket,
-        "timeline": _entries(list(timeline_list(user=user, ticket=ticket))),
+        "parent_number": parent,
+        "merged_into_number": merged_into,
+        "timeline": _entries(timeline),
         "relations": relations,
         "watchers": watcher_list(user=user, ticket=ticket),
         "progress": relations.progress,

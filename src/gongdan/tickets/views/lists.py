@@ -119,3 +119,13 @@ def saved_view_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     return _saved_views_response(request, SavedViewForm(), reverse("tickets:list"))
+
+
+@require_GET
+def desk_index(request: HttpRequest) -> HttpResponse:
+    """``/desk/``: staff (and visitors, who sign in first) go to the ticket list; a signed-in
+    customer — following an old link or typing the address — goes to the portal instead."""
+    user = request.user
+    if user.is_authenticated and not getattr(user, "is_staff_member", False):
+        return redirect("portal:home")
+    return redirect("tickets:list")
