@@ -80,7 +80,8 @@ def _rule_fields(data: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, 
         elif key != "skills":
             fields[key] = "" if key == "channel" and value is None else value
     skills = data.get("skills")
-    pairs = None if skills is None else [(s["skill"], s["min_level"]) for s in skills]
+    # A PATCH's dump leaves out what was not sent, also inside a skill: the level defaults to 1.
+    pairs = None if skills is None else [(s["skill"], s.get("min_level", 1)) for s in skills]
     return fields, pairs
 
 

@@ -101,7 +101,8 @@ def _refs(payload: ArticleIn | ArticlePatch, base: Article | None) -> services.A
 
     category_id = value("category", base.category_id if base else None)
     team_id = value("team", base.team_id if base else None)
-    org_ids = value("organizations", [o.pk for o in base.organizations.all()] if base else [])
+    # null in a PATCH clears the list, as it does for tags
+    org_ids = value("organizations", [o.pk for o in base.organizations.all()] if base else []) or []
     organizations = services.organizations_of(org_ids)
     if len(organizations) != len(set(org_ids)):
         message = _("Unknown organization id.")
