@@ -128,3 +128,74 @@ def test_assignment_rules_update_with_an_unknown_skill_without_level_is_a_422(
         {"skills.0.skill": "Unknown skill “飞行”."},
     )
     assert not AssignmentRule.objects.get(pk=rule.pk).skills.exists()
+
+
+def test_assignment_rules_update_with_null_is_active_or_position_is_a_422(
+    world: World, api: Api
+) -> None:
+    rule = AssignmentRule.objects.create(name="IT", position=7)
+
+    inactive = api.as_(world.admin).patch(f"/assignment/rules/{rule.pk}", {"is_active": None})
+    position = api.as_(world.admin).patch(
+        f"/assignment/rules/{rule.pk}", {"position": None, "name": "renamed"}
+    )
+
+    assert (inactive.status_code, inactive.json()["fields"]) == (
+        422,
+        {"is_active": "This field is required."},
+    )
+    assert (position.status_code, position.json()["fields"]) == (
+        422,
+        {"position": "This field is required."},
+    )
+    fresh = AssignmentRule.objects.get(pk=rule.pk)
+    assert (fresh.name, fresh.position, fresh.is_active) == ("IT", 7, True)
+
+
+# --- downloads declare the type they send -----------------------------------------------------
+def _download_types(operation_id: str) -> list[str]:
+    from django.test import Client
+
+    spec = Client().get("/api/v1/openapi.json").json()
+    for operations in spec["paths"].values():
+        for operation in operations.values():
+            if operation["operationId"] == operation_id:
+                return list(operation["responses"]["200"]["content"])
+    raise AssertionError(operation_id)
+
+
+def test_attachment_downloads_declare_any_type_and_send_the_file_s_own(
+    world: World, api: Api
+) -> None:
+    from gongdan.core.testing import upload
+    from gongdan.tickets import services
+
+    ticket = world.ticket()
+    attachment = services.attachment_add(
+        actor=world.customer, ticket=ticket, upload=upload("报告.pdf")
+    )
+
+    response = api.as_(world.customer).get(f"/attachments/{attachment.pk}")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert _download_types("attachments_download") == ["*/*"]
+
+
+def test_knowledge_file_downloads_declare_any_type_and_send_the_file_s_own(
+    world: World, api: Api
+) -> None:
+    from gongdan.core.testing import upload
+
+    article = _published(world, visibility=Visibility.PUBLIC)
+    image = kb_services.file_add(
+        actor=world.supervisor,
+        article=article,
+        upload=upload("图.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 32, content_type="image/png"),
+    )
+
+    response = api.as_(world.customer).get(f"/knowledge/files/{image.pk}")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert _download_types("knowledge_files_download") == ["*/*"]

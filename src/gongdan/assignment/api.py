@@ -126,9 +126,10 @@ def assignment_rules_update(
     actor = api_user(request)
     rules.rule_list(user=actor)
     data = payload.model_dump(exclude_unset=True)
-    if data.get("name", "") is None:
-        message = _("This field is required.")
-        raise ValidationFailed("validation_error", message, fields={"name": message})
+    for name in ("name", "position", "is_active"):  # null clears scopes, not these
+        if name in data and data[name] is None:
+            message = _("This field is required.")
+            raise ValidationFailed("validation_error", message, fields={name: message})
     fields, skills = _rule_fields(data)
     rules.rule_update(actor=actor, pk=rule_id, skills=skills, **fields)
     return _rule_out(rule_id, actor)

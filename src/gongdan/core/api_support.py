@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Sequence
-from functools import partial
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache, partial
 from typing import Any
 
 from django.conf import settings
@@ -23,8 +23,9 @@ from django.core.exceptions import (
 )
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -262,6 +263,41 @@ def install_error_handlers(api: NinjaAPI) -> None:
         api.add_exception_handler(exc_class, partial(handler, api=api))
 
 
+class ApiJsonErrorsMiddleware:
+    """Under the API's prefix, answer a 404 or 405 that no operation produced in the API's JSON
+    error shape: Django's HTML page for an unknown path, ninja's plain-text 405 for a method an
+    operation does not take (its ``Allow`` header is kept). Other paths are left alone."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code not in {404, 405} or not request.path.startswith(_api_prefix()):
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response  # an operation's own answer (a ticket not found, …)
+        if response.status_code == 404:
+            body = error_body("not_found", _("Not found."))
+        else:
+            message = _("This operation does not accept %(method)s.") % {"method": request.method}
+            body = error_body("method_not_allowed", message)
+        answer = JsonResponse(
+            body,
+            status=response.status_code,
+            json_dumps_params={"ensure_ascii": False},
+            content_type="application/json; charset=utf-8",  # as every other API answer
+        )
+        if "Allow" in response:
+            answer["Allow"] = ", ".join(sorted(m.strip() for m in response["Allow"].split(",")))
+        return answer
+
+
+@cache
+def _api_prefix() -> str:
+    return reverse("api:api-root")
+
+
 # --- Pagination ----------------------------------------------------------------------------------
 class ErrorOut(Schema):
     code: str
@@ -357,3 +393,23 @@ class PageQuery(Schema):
 
 
 ERRORS: dict[int, Any] = {code: ErrorOut for code in (400, 401, 403, 404, 422, 429)}
+
+
+def file_download(description: str) -> dict[str, Any]:
+    """``openapi_extra`` of an operation that answers a stored file: the file comes with its own
+    type (a PDF as ``application/pdf``, a PNG as ``image/png``), so the spec says ``*/*`` rather
+    than a type the response does not carry. The name is in ``Content-Disposition``."""
+    return {
+        "responses": {
+            "200": {
+                "description": description,
+                "headers": {
+                    "Content-Disposition": {
+                        "description": "attachment (inline for images) with the file's name",
+                        "schema": {"type": "string"},
+                    }
+                },
+                "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    }

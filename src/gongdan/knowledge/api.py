@@ -13,7 +13,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from gongdan.accounts.models import Team
-from gongdan.core.api_support import ERRORS, ErrorOut, api_user, paginate, pick
+from gongdan.core.api_support import ERRORS, ErrorOut, api_user, file_download, paginate, pick
 from gongdan.core.downloads import stored_file_response
 from gongdan.core.errors import Forbidden, NotFound, ValidationFailed
 from gongdan.knowledge import selectors, services
@@ -357,16 +357,7 @@ def knowledge_files_upload(
     response=ERRORS,
     operation_id="knowledge_files_download",
     url_name="knowledge_files_download",
-    openapi_extra={
-        "responses": {
-            "200": {
-                "description": "The file",
-                "content": {
-                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
-                },
-            }
-        }
-    },
+    openapi_extra=file_download("The file"),
 )
 def knowledge_files_download(request: HttpRequest, file_id: int) -> FileResponse:
     """A file of an article you may read (404 otherwise, as for the article)."""

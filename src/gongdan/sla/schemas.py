@@ -116,3 +116,29 @@ class ImportOut(Schema):
     calendar: str
     format: Literal["json", "csv", "ical"]
     special_days: int = Field(description="Special days written (JSON: all of the calendar's).")
+
+
+class SlaClockOut(Schema):
+    """One SLA target of a ticket and its clock."""
+
+    target: Literal["first_response", "next_response", "resolution"]
+    target_minutes: int = Field(description="The promise, in minutes.")
+    business_time: bool = Field(description="Counted in business hours (else around the clock).")
+    state: Literal["running", "paused", "met", "breached", "stopped"]
+    due_at: datetime | None = Field(description="When it is due; null while paused or stopped.")
+    met_at: datetime | None
+    breached_at: datetime | None
+    remaining_minutes: int | None = Field(
+        description="Target time left on the clock's own time (negative: overdue); "
+        "null when the clock does not run."
+    )
+
+
+class TicketSlaOut(Schema):
+    """A ticket's SLA: the next due time and one clock per target (null: no such target)."""
+
+    due_at: datetime | None = Field(description="The earliest due time of a running clock.")
+    breached_at: datetime | None = Field(description="When the ticket first breached a target.")
+    first_response: SlaClockOut | None
+    next_response: SlaClockOut | None
+    resolution: SlaClockOut | None

@@ -94,7 +94,7 @@ def _build_spec(calendar: BusinessCalendar) -> CalendarSpec:
 
 @dataclass(frozen=True)
 class ClockView:
-    """One SLA clock as the ticket page shows it."""
+    """One SLA clock as the ticket page and the API show it."""
 
     target: str
     label: str
@@ -103,46 +103,79 @@ class ClockView:
     met_at: datetime | None
     breached_at: datetime | None
     remaining_minutes: int | None  # on the clock's own (business) time; negative: overdue
+    target_minutes: int = 0
+    business_time: bool = True
+
+
+def sla_clocks_prefetch() -> Any:
+    """Prefetch for a ticket queryset: every page's clocks with their policy and calendar in one
+    query, so :func:`clock_views` adds no query per ticket."""
+    from django.db.models import Prefetch
+
+    from gongdan.sla.models import SlaClock
+
+    return Prefetch("sla_clocks", queryset=SlaClock.objects.select_related("policy__calendar"))
 
 
 def ticket_clocks(*, ticket: Any) -> list[ClockView]:
-    """The ticket's SLA clocks (one query), in target order. Staff only: callers check."""
-    from django.utils import timezone
+    """The ticket's SLA clocks (one query, none when prefetched with
+    :func:`sla_clocks_prefetch`), in target order. Staff only: callers check."""
+    from gongdan.sla.models import SlaClock
 
+    if "sla_clocks" in getattr(ticket, "_prefetched_objects_cache", {}):
+        clocks = list(ticket.sla_clocks.all())
+    else:
+        clocks = list(SlaClock.objects.filter(ticket=ticket).select_related("policy__calendar"))
+    return clock_views(ticket=ticket, clocks=clocks)
+
+
+def clock_views(*, ticket: Any, clocks: list[Any]) -> list[ClockView]:
+    """``clocks`` of ``ticket`` as views, in target order, their remaining time as of now."""
     from gongdan.sla import engine
     from gongdan.sla.choices import SlaTarget
-    from gongdan.sla.models import SlaClock
 
     order = {t: i for i, t in enumerate(SlaTarget.values)}
     now = timezone.now()
     views = []
-    for clock in sorted(
-        SlaClock.objects.filter(ticket=ticket).select_related("policy__calendar"),
-        key=lambda c: order.get(c.target, 9),
-    ):
+    for clock in sorted(clocks, key=lambda c: order.get(c.target, 9)):
         remaining = engine.remaining_seconds(clock, now)
-        if clock.met_at is not None:
-            state = "met"
-        elif clock.breached_at is not None:
-            state = "breached"
-        elif clock.running_since is not None:
-            state = "running"
-        elif ticket.is_open:
-            state = "paused"
-        else:
-            state = "stopped"
         views.append(
             ClockView(
                 target=clock.target,
                 label=str(SlaTarget(clock.target).label),
-                state=state,
+                state=_clock_state(clock, ticket),
                 due_at=clock.due_at,
                 met_at=clock.met_at,
                 breached_at=clock.breached_at,
                 remaining_minutes=None if remaining is None else int(remaining // 60),
+                target_minutes=clock.target_minutes,
+                business_time=clock.business_time,
             )
         )
     return views
+
+
+def _clock_state(clock: Any, ticket: Any) -> str:
+    if clock.met_at is not None:
+        return "met"
+    if clock.breached_at is not None:
+        return "breached"
+    if clock.running_since is not None:
+        return "running"
+    return "paused" if ticket.is_open else "stopped"
+
+
+def ticket_sla(*, ticket: Any) -> dict[str, Any]:
+    """The ticket's SLA as the API shows it: the next due time, when it first breached, and one
+    entry per target (None where the ticket has no such clock). Staff only: callers check."""
+    views = {view.target: view for view in ticket_clocks(ticket=ticket)}
+    return {
+        "due_at": ticket.sla_due_at,
+        "breached_at": ticket.sla_breached_at,
+        "first_response": views.get("first_response"),
+        "next_response": views.get("next_response"),
+        "resolution": views.get("resolution"),
+    }
 
 
 # --- Administration pages and API ----------------------------------------------------------

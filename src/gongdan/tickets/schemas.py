@@ -12,8 +12,11 @@ from pydantic import Field, field_validator
 from gongdan.accounts.schemas import TeamRef, UserRef
 from gongdan.core.api_support import PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, InputSchema
 from gongdan.customers.schemas import OrganizationRef
+from gongdan.sla.schemas import TicketSlaOut
+from gongdan.sla.selectors import ticket_sla
 from gongdan.tickets.choices import Channel, LinkKind, Priority, Status
 from gongdan.tickets.models import Attachment, Ticket, TicketWatcher, TimelineEntry
+from gongdan.tickets.policies import is_staff_user
 from gongdan.tickets.presenters import describe
 from gongdan.tickets.selectors import DEFAULT_SORT
 
@@ -66,6 +69,16 @@ class TicketOut(Schema):
     first_response_at: datetime | None
     resolved_at: datetime | None
     closed_at: datetime | None
+    sla: TicketSlaOut | None = Field(
+        description="SLA targets, due times and clocks (staff; null for customers)."
+    )
+
+    @staticmethod
+    def resolve_sla(obj: Ticket, context: dict[str, Any] | None) -> dict[str, Any] | None:
+        user = getattr((context or {}).get("request"), "auth", None)
+        if user is None or not is_staff_user(user):
+            return None
+        return ticket_sla(ticket=obj)
 
     @staticmethod
     def resolve_tags(obj: Ticket) -> list[str]:
