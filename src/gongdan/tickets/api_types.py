@@ -89,7 +89,7 @@ class TicketTypePatch(InputSchema):
         return _not_null(value)
 
 
-class CategoryOut(Schema):
+class TicketCategoryOut(Schema):
     id: int
     name: str = Field(description="Chinese name.")
     name_en: str
@@ -106,13 +106,13 @@ class CategoryOut(Schema):
         return obj.label
 
 
-class CategoryListQuery(Schema):
+class TicketCategoryListQuery(Schema):
     ticket_type: int | None = Field(
         default=None, description="Only the categories that fit this type id."
     )
 
 
-class CategoryIn(InputSchema):
+class TicketCategoryIn(InputSchema):
     name: Name
     name_en: NameEn = ""
     parent: int | None = None
@@ -121,7 +121,7 @@ class CategoryIn(InputSchema):
     sort_order: SortOrder = 0
 
 
-class CategoryPatch(InputSchema):
+class TicketCategoryPatch(InputSchema):
     """Only the fields sent change; ``parent`` and ``ticket_type`` accept null."""
 
     name: Name | None = None
@@ -185,16 +185,16 @@ def ticket_types_update(request: HttpRequest, type_id: int, payload: TicketTypeP
 
 
 @router.get(
-    "/categories", response={200: list[CategoryOut], **ERRORS}, operation_id="categories_list"
+    "/categories", response={200: list[TicketCategoryOut], **ERRORS}, operation_id="categories_list"
 )
-def categories_list(request: HttpRequest, query: Query[CategoryListQuery]) -> list[Category]:
+def categories_list(request: HttpRequest, query: Query[TicketCategoryListQuery]) -> list[Category]:
     """Ticket categories in the admins' order: all for staff, the active ones for customers."""
     user = api_user(request)
     return list(selectors.category_list(user=user, ticket_type=query.ticket_type))
 
 
-@router.post("/categories", response={201: CategoryOut, **ERRORS}, operation_id="categories_create")
-def categories_create(request: HttpRequest, payload: CategoryIn) -> Status[Category]:
+@router.post("/categories", response={201: TicketCategoryOut, **ERRORS}, operation_id="categories_create")
+def categories_create(request: HttpRequest, payload: TicketCategoryIn) -> Status[Category]:
     """A new category (administrators); the same name twice under one parent is 422
     ``category.exists``."""
     values = _admin_refs(request, payload.model_dump())
@@ -203,10 +203,10 @@ def categories_create(request: HttpRequest, payload: CategoryIn) -> Status[Categ
 
 @router.patch(
     "/categories/{category_id}",
-    response={200: CategoryOut, **ERRORS},
+    response={200: TicketCategoryOut, **ERRORS},
     operation_id="categories_update",
 )
-def categories_update(request: HttpRequest, category_id: int, payload: CategoryPatch) -> Category:
+def categories_update(request: HttpRequest, category_id: int, payload: TicketCategoryPatch) -> Category:
     """Change the fields sent (administrators); a parent below itself is 422
     ``category.cycle``."""
     values = _admin_refs(request, payload.model_dump(exclude_unset=True))
