@@ -193,7 +193,9 @@ def categories_list(request: HttpRequest, query: Query[TicketCategoryListQuery])
     return list(selectors.category_list(user=user, ticket_type=query.ticket_type))
 
 
-@router.post("/categories", response={201: TicketCategoryOut, **ERRORS}, operation_id="categories_create")
+@router.post(
+    "/categories", response={201: TicketCategoryOut, **ERRORS}, operation_id="categories_create"
+)
 def categories_create(request: HttpRequest, payload: TicketCategoryIn) -> Status[Category]:
     """A new category (administrators); the same name twice under one parent is 422
     ``category.exists``."""
@@ -206,7 +208,9 @@ def categories_create(request: HttpRequest, payload: TicketCategoryIn) -> Status
     response={200: TicketCategoryOut, **ERRORS},
     operation_id="categories_update",
 )
-def categories_update(request: HttpRequest, category_id: int, payload: TicketCategoryPatch) -> Category:
+def categories_update(
+    request: HttpRequest, category_id: int, payload: TicketCategoryPatch
+) -> Category:
     """Change the fields sent (administrators); a parent below itself is 422
     ``category.cycle``."""
     values = _admin_refs(request, payload.model_dump(exclude_unset=True))
