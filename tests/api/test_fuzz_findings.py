@@ -199,3 +199,26 @@ def test_knowledge_file_downloads_declare_any_type_and_send_the_file_s_own(
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert _download_types("knowledge_files_download") == ["*/*"]
+
+
+# --- the safety net ---------------------------------------------------------------------------
+def test_a_model_validation_error_a_service_let_through_is_a_422_not_a_500(
+    world: World, api: Api, monkeypatch: object
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from gongdan.accounts import services
+
+    def unconverted(**_kw: object) -> None:
+        raise ValidationError({"display_name": ["Too odd."]})
+
+    monkeypatch.setattr(services, "user_create", unconverted)  # type: ignore[attr-defined]
+
+    response = api.as_(world.admin).post("/users", {"username": "wang", "role": "agent"})
+
+    assert response.status_code == 422
+    assert response.json() == {
+        "code": "validation_error",
+        "message": "Please correct the highlighted fields.",
+        "fields": {"display_name": "Too odd."},
+    }
