@@ -6,21 +6,23 @@ response must not be a server error, must use a status and content type the oper
 and its body must match the declared schema. Examples are bounded and derandomised, so a run is
 reproducible and the module stays around a minute on SQLite.
 
-Path parameters are mostly swapped for ids that exist (a ticket, its attachment, an article and
-its file, a skill, a rule, …), so the requests reach the services instead of stopping at 404.
+Path parameters are mostly swapped for ids that exist (a ticket with an attachment, a watcher, a
+reminder and a supervision; an article and its file; a skill, a rule, a calendar, …), so the
+requests reach the services instead of stopping at 404.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
@@ -36,6 +38,7 @@ from gongdan.config.api import api as ninja_api
 from gongdan.core.testing import World, make_world, upload
 from gongdan.knowledge import services as kb_services
 from gongdan.knowledge.choices import ArticleStatus, Visibility
+from gongdan.sla import services as sla_services
 from gongdan.tickets import services as ticket_services
 
 with translation.override("en"):
@@ -79,6 +82,13 @@ def _build() -> Fuzzed:
     category = kb_services.category_save(actor=world.admin, name="硬件", name_en="Hardware")
     skill = Skill.objects.create(code="printer", name="打印机")
     rule = AssignmentRule.objects.create(name="IT")
+    calendar = sla_services.calendar_create(name="办公 Office", code="office")
+    later = timezone.now() + timedelta(days=1)
+    watcher = ticket_services.watcher_add(actor=world.admin, ticket=ticket, user=world.agent)
+    reminder = ticket_services.reminder_create(actor=world.admin, ticket=ticket, remind_at=later)
+    supervision = ticket_services.supervision_open(
+        actor=world.admin, requirements="今天内回复客户", deadline=later, ticket=ticket
+    )
     return Fuzzed(
         tokens={
             "admin": world.token_for(world.admin),
@@ -92,10 +102,13 @@ def _build() -> Fuzzed:
             "category_id": [category.pk, world.printer.pk],  # knowledge and ticket categories
             "type_id": [world.incident.pk, world.repair.pk],
             "skill_id": [skill.pk],
-            "code": [skill.code],
+            "code": [skill.code, calendar.code],
             "rule_id": [rule.pk],
             "user_id": [world.agent.pk, world.customer.pk],
             "team_id": [world.it_team.pk],
+            "watcher_id": [watcher.pk] if watcher else [],
+            "reminder_id": [reminder.pk],
+            "supervision_id": [supervision.pk],
         },
     )
 
