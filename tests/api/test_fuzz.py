@@ -20,8 +20,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.utils import timezone, translation
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -117,6 +118,10 @@ def _build() -> Fuzzed:
 def fuzzed(django_db_setup: None, django_db_blocker: Any) -> Iterator[Fuzzed]:
     """The personas and a few rows once for the module, rolled back at its end (each test runs
     in a savepoint inside this transaction)."""
+    # As Django's test client does: a request must not close the connection that holds the
+    # test's transaction (PostgreSQL would then refuse every later query).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
@@ -125,6 +130,8 @@ def fuzzed(django_db_setup: None, django_db_blocker: Any) -> Iterator[Fuzzed]:
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+            signals.request_started.connect(close_old_connections)
+            signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(params=["admin", "customer"])
