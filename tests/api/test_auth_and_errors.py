@@ -245,6 +245,12 @@ def test_openapi_is_3_1_with_every_operation_id(world: World) -> None:
         "assignment_agent_skills_set",
         "assignment_agent_skills_delete",
         "tickets_take_next",
+        "ticket_types_list",
+        "ticket_types_create",
+        "ticket_types_update",
+        "categories_list",
+        "categories_create",
+        "categories_update",
     }
     assert set(schema["components"]["securitySchemes"]) == {"BearerAuth", "SessionAuth"}
     assert "/api/v1/tickets/{number}/transitions" in schema["paths"]

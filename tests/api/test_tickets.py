@@ -124,8 +124,8 @@ def test_list_costs_the_same_queries_whatever_the_page_size(
     assert response.status_code == 200
     assert len(response.json()["items"]) == size
     # token lookup, page of tickets (visibility, requester joined), one IN query each for
-    # organization, team, assignee, type and category, and one for tags
-    assert len(queries) == 8
+    # organization, team, assignee, type and category, one for tags and one for the SLA clocks
+    assert len(queries) == 9
 
 
 # --- tickets_create -----------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from django.db.models import F, Model
 from django.forms import BooleanField, Form
 from django.test import Client
 from django.utils import timezone
-from gongdan.testing import World, upload
 
 from gongdan.accounts.services import user_profile_update
 from gongdan.customers.models import Contact
@@ -29,6 +28,7 @@ from gongdan.knowledge.models import Tag
 from gongdan.search.services import KindReport, search_check, search_rebuild
 from gongdan.sla.models import EscalationLevel, SlaPolicy
 from gongdan.sla.sweep import sweep
+from gongdan.testing import World, upload
 from gongdan.tickets import services
 from gongdan.tickets.choices import LinkKind
 from gongdan.tickets.models import Ticket

@@ -9,11 +9,11 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
-from gongdan.testing import World
 
 from gongdan.sla.choices import SlaTarget
 from gongdan.sla.models import EscalationLevel, SlaClock, SlaPolicy
 from gongdan.sla.sweep import sweep
+from gongdan.testing import World
 from gongdan.tickets import services
 from gongdan.tickets.choices import Priority, Status, TimelineKind
 from gongdan.tickets.models import Ticket, TimelineEntry

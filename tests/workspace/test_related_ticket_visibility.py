@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 
 from django.urls import reverse
-from gongdan.testing import World
 
+from gongdan.testing import World
 from gongdan.tickets import services
 from gongdan.tickets.choices import LinkKind
 from gongdan.tickets.models import Ticket

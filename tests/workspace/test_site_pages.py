@@ -9,6 +9,7 @@ from django.db.models.fields import BLANK_CHOICE_LABEL
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+
 from gongdan.testing import World
 
 

@@ -40,6 +40,15 @@ def _check_unique(email: str, mobile: str, username: str) -> None:
         raise ValidationFailed("user.exists", next(iter(errors.values())), fields=errors)
 
 
+def _clean_user(user: User) -> None:
+    """The model's own checks (login name characters, email syntax) as a 422, before any write."""
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        fields = {k: " ".join(v) for k, v in exc.message_dict.items()}
+        raise ValidationFailed("user.invalid", next(iter(fields.values())), fields=fields) from exc
+
+
 def _check_password(password: str, user: User | None = None) -> None:
     try:
         validate_password(password, user)
@@ -77,22 +86,22 @@ def user_create(
     _check_unique(email, mobile, username)
     if password:
         _check_password(password)
+    user = User(
+        username=username,
+        role=role,
+        email=email,
+        mobile=mobile,
+        display_name=display_name,
+        language=language,
+        is_staff=role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    _clean_user(user)
     with transaction.atomic():
-        user = User(
-            username=username,
-            role=role,
-            email=email,
-            mobile=mobile,
-            display_name=display_name,
-            language=language,
-            is_staff=role == Role.ADMIN,
-            is_superuser=role == Role.ADMIN,
-        )
-        if password:
-            user.set_password(password)
-        else:
-            user.set_unusable_password()
-        user.full_clean(exclude=["password"])
         user.save()
         if role != Role.CUSTOMER:
             AgentProfile.objects.create(user=user)

@@ -82,7 +82,8 @@ def _rule_fields(data: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, 
         elif key != "skills":
             fields[key] = "" if key == "channel" and value is None else value
     skills = data.get("skills")
-    pairs = None if skills is None else [(s["skill"], s["min_level"]) for s in skills]
+    # A PATCH's dump leaves out what was not sent, also inside a skill: the level defaults to 1.
+    pairs = None if skills is None else [(s["skill"], s.get("min_level", 1)) for s in skills]
     return fields, pairs
 
 
@@ -127,9 +128,10 @@ def assignment_rules_update(
     actor = api_user(request)
     rules.rule_list(user=actor)
     data = payload.model_dump(exclude_unset=True)
-    if data.get("name", "") is None:
-        message = _("This field is required.")
-        raise ValidationFailed("validation_error", message, fields={"name": message})
+    for name in ("name", "position", "is_active"):  # null clears scopes, not these
+        if name in data and data[name] is None:
+            message = _("This field is required.")
+            raise ValidationFailed("validation_error", message, fields={name: message})
     fields, skills = _rule_fields(data)
     rules.rule_update(actor=actor, pk=rule_id, skills=skills, **fields)
     return _rule_out(rule_id, actor)

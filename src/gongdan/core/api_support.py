@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterable, Sequence
-from functools import partial
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache, partial
 from typing import Any
 
 from django.conf import settings
@@ -22,9 +22,11 @@ from django.core.exceptions import (
     RequestDataTooBig,
     SuspiciousOperation,
 )
+from django.core.exceptions import ValidationError as ModelValidationError
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -192,6 +194,21 @@ def _on_suspicious(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpR
     return api.create_response(request, body, status=status)
 
 
+def _on_model_validation(
+    request: HttpRequest, exc: ModelValidationError, api: NinjaAPI
+) -> HttpResponse:
+    # A safety net: services turn model validation into ValidationFailed with their own code; one
+    # that slips through is still the client's input, answered as a 422 rather than a 500.
+    logger.warning("Unconverted model validation on %s %s: %s", request.method, request.path, exc)
+    fields = (
+        {k: " ".join(str(m) for m in v) for k, v in exc.message_dict.items()}
+        if hasattr(exc, "error_dict")
+        else {}
+    )
+    body = error_body("validation_error", _("Please correct the highlighted fields."), fields)
+    return api.create_response(request, body, status=422)
+
+
 def _on_unexpected(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
     logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)
     return api.create_response(
@@ -208,11 +225,47 @@ def install_error_handlers(api: NinjaAPI) -> None:
         (Http404, _on_not_found),
         (PermissionDenied, _on_permission_denied),
         (SuspiciousOperation, _on_suspicious),
+        (ModelValidationError, _on_model_validation),
         (MultiPartParserError, _on_suspicious),
         (Exception, _on_unexpected),
     ]
     for exc_class, handler in handlers:
         api.add_exception_handler(exc_class, partial(handler, api=api))
+
+
+class ApiJsonErrorsMiddleware:
+    """Under the API's prefix, answer a 404 or 405 that no operation produced in the API's JSON
+    error shape: Django's HTML page for an unknown path, ninja's plain-text 405 for a method an
+    operation does not take (its ``Allow`` header is kept). Other paths are left alone."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code not in {404, 405} or not request.path.startswith(_api_prefix()):
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response  # an operation's own answer (a ticket not found, …)
+        if response.status_code == 404:
+            body = error_body("not_found", _("Not found."))
+        else:
+            message = _("This operation does not accept %(method)s.") % {"method": request.method}
+            body = error_body("method_not_allowed", message)
+        answer = JsonResponse(
+            body,
+            status=response.status_code,
+            json_dumps_params={"ensure_ascii": False},
+            content_type="application/json; charset=utf-8",  # as every other API answer
+        )
+        if "Allow" in response:
+            answer["Allow"] = ", ".join(sorted(m.strip() for m in response["Allow"].split(",")))
+        return answer
+
+
+@cache
+def _api_prefix() -> str:
+    return reverse("api:api-root")
 
 
 # --- Pagination ----------------------------------------------------------------------------------
@@ -310,3 +363,23 @@ class PageQuery(Schema):
 
 
 ERRORS: dict[int, Any] = {code: ErrorOut for code in (400, 401, 403, 404, 422, 429)}
+
+
+def file_download(description: str) -> dict[str, Any]:
+    """``openapi_extra`` of an operation that answers a stored file: the file comes with its own
+    type (a PDF as ``application/pdf``, a PNG as ``image/png``), so the spec says ``*/*`` rather
+    than a type the response does not carry. The name is in ``Content-Disposition``."""
+    return {
+        "responses": {
+            "200": {
+                "description": description,
+                "headers": {
+                    "Content-Disposition": {
+                        "description": "attachment (inline for images) with the file's name",
+                        "schema": {"type": "string"},
+                    }
+                },
+                "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    }

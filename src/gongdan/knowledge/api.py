@@ -15,7 +15,7 @@ from ninja.responses import Status
 from gongdan.accounts.api_auth import api_user
 from gongdan.accounts.models import Team
 from gongdan.accounts.policies import is_staff_user
-from gongdan.core.api_support import ERRORS, ErrorOut, paginate, pick
+from gongdan.core.api_support import ERRORS, ErrorOut, file_download, paginate, pick
 from gongdan.core.downloads import stored_file_response
 from gongdan.core.errors import Forbidden, NotFound, ValidationFailed
 from gongdan.knowledge import selectors, services
@@ -102,7 +102,8 @@ def _refs(payload: ArticleIn | ArticlePatch, base: Article | None) -> services.A
 
     category_id = value("category", base.category_id if base else None)
     team_id = value("team", base.team_id if base else None)
-    org_ids = value("organizations", [o.pk for o in base.organizations.all()] if base else [])
+    # null in a PATCH clears the list, as it does for tags
+    org_ids = value("organizations", [o.pk for o in base.organizations.all()] if base else []) or []
     organizations = services.organizations_of(org_ids)
     if len(organizations) != len(set(org_ids)):
         message = _("Unknown organization id.")
@@ -361,16 +362,7 @@ def knowledge_files_upload(
     response=ERRORS,
     operation_id="knowledge_files_download",
     url_name="knowledge_files_download",
-    openapi_extra={
-        "responses": {
-            "200": {
-                "description": "The file",
-                "content": {
-                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
-                },
-            }
-        }
-    },
+    openapi_extra=file_download("The file"),
 )
 def knowledge_files_download(request: HttpRequest, file_id: int) -> FileResponse:
     """A file of an article you may read (404 otherwise, as for the article)."""

@@ -41,3 +41,4 @@ def install() -> None:
     """Join the ticket services and the ticket page (called by ``SlaConfig.ready()``)."""
     ticket_hooks.lifecycle.register(lifecycle)
     ticket_hooks.detail_context.register(panels.detail_context)
+    ticket_hooks.sla_readers.register(panels.api_reader)

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
+
+from django.db.models import Prefetch
 
 from gongdan.core.hooks import Hooks
 from gongdan.tickets.models import Ticket
@@ -63,6 +65,33 @@ timeline_sentences: dict[str, Callable[[dict[str, Any]], str]] = {}
 
 #: Extra context for the workspace's ticket page (staff only), e.g. the SLA clocks.
 detail_context: Hooks[Callable[[Ticket], dict[str, Any]]] = Hooks("tickets.detail_context")
+
+
+class SlaReader(Protocol):
+    """What the API shows of a ticket's SLA (``TicketOut.sla``; staff only): the app that keeps
+    the clocks (``gongdan.sla``) registers one."""
+
+    def prefetch(self) -> Prefetch:
+        """Prefetch for a page of tickets, so :meth:`read` adds no query per ticket."""
+        ...
+
+    def read(self, ticket: Ticket) -> dict[str, Any]:
+        """The ticket's SLA in the shape of ``TicketSlaOut``."""
+        ...
+
+
+sla_readers: Hooks[SlaReader] = Hooks("tickets.sla_readers")
+
+
+def sla_prefetches() -> list[Prefetch]:
+    return [reader.prefetch() for reader in sla_readers]
+
+
+def sla_of(ticket: Ticket) -> dict[str, Any] | None:
+    """The ticket's SLA from the registered reader, or None when no app keeps clocks."""
+    for reader in sla_readers:
+        return reader.read(ticket)
+    return None
 
 
 # --- what the services call ----------------------------------------------------------------------

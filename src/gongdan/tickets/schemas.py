@@ -12,8 +12,10 @@ from pydantic import Field, field_validator
 from gongdan.accounts.schemas import TeamRef, UserRef
 from gongdan.core.api_support import PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, InputSchema
 from gongdan.customers.schemas import OrganizationRef
+from gongdan.tickets import hooks
 from gongdan.tickets.choices import Channel, LinkKind, Priority, Status
 from gongdan.tickets.models import Attachment, Ticket, TicketWatcher, TimelineEntry
+from gongdan.tickets.policies import is_staff_user
 from gongdan.tickets.presenters import describe
 from gongdan.tickets.selectors import DEFAULT_SORT, ticket_numbers_visible
 
@@ -55,6 +57,32 @@ def _if_visible(number: str | None, known: bool | None, context: dict[str, Any])
     return number if number in ticket_numbers_visible(user=user, numbers=[number]) else None
 
 
+class SlaClockOut(Schema):
+    """One SLA target of a ticket and its clock."""
+
+    target: Literal["first_response", "next_response", "resolution"]
+    target_minutes: int = Field(description="The promise, in minutes.")
+    business_time: bool = Field(description="Counted in business hours (else around the clock).")
+    state: Literal["running", "paused", "met", "breached", "stopped"]
+    due_at: datetime | None = Field(description="When it is due; null while paused or stopped.")
+    met_at: datetime | None
+    breached_at: datetime | None
+    remaining_minutes: int | None = Field(
+        description="Target time left on the clock's own time (negative: overdue); "
+        "null when the clock does not run."
+    )
+
+
+class TicketSlaOut(Schema):
+    """A ticket's SLA: the next due time and one clock per target (null: no such target)."""
+
+    due_at: datetime | None = Field(description="The earliest due time of a running clock.")
+    breached_at: datetime | None = Field(description="When the ticket first breached a target.")
+    first_response: SlaClockOut | None
+    next_response: SlaClockOut | None
+    resolution: SlaClockOut | None
+
+
 class TicketOut(Schema):
     number: str
     title: str
@@ -82,6 +110,16 @@ class TicketOut(Schema):
     first_response_at: datetime | None
     resolved_at: datetime | None
     closed_at: datetime | None
+    sla: TicketSlaOut | None = Field(
+        description="SLA targets, due times and clocks (staff; null for customers)."
+    )
+
+    @staticmethod
+    def resolve_sla(obj: Ticket, context: dict[str, Any] | None) -> dict[str, Any] | None:
+        user = getattr((context or {}).get("request"), "auth", None)
+        if user is None or not is_staff_user(user):
+            return None
+        return hooks.sla_of(obj)
 
     @staticmethod
     def resolve_tags(obj: Ticket) -> list[str]:

@@ -27,11 +27,13 @@ from gongdan.tickets import policies
 from gongdan.tickets.choices import Status
 from gongdan.tickets.models import (
     Attachment,
+    Category,
     Comment,
     SavedView,
     Tag,
     Ticket,
     TicketLink,
+    TicketType,
     TicketWatcher,
     TimelineEntry,
 )
@@ -406,3 +408,22 @@ def watcher_list(*, user: User, ticket: Ticket) -> list[TicketWatcher]:
             own |= Q(contact__organization_id=ticket.organization_id)
         qs = qs.filter(own)
     return list(qs.order_by("id"))
+
+
+# --- Reference data: ticket types and categories ------------------------------------------------
+def ticket_type_list(*, user: User) -> QuerySet[TicketType]:
+    """Staff see every type (inactive ones too, to keep tickets readable); a customer sees the
+    active types, those the portal and the API let them pick when opening a ticket."""
+    qs = TicketType.objects.select_related("default_team").order_by("sort_order", "id")
+    return qs if policies.is_staff_user(user) else qs.filter(is_active=True)
+
+
+def category_list(*, user: User, ticket_type: int | None = None) -> QuerySet[Category]:
+    """Staff see every category; a customer the active ones (those they may pick). With
+    ``ticket_type``: the categories that fit it (its own and those for every type)."""
+    qs = Category.objects.order_by("sort_order", "id")
+    if not policies.is_staff_user(user):
+        qs = qs.filter(is_active=True)
+    if ticket_type is not None:
+        qs = qs.filter(Q(ticket_type_id=ticket_type) | Q(ticket_type__isnull=True))
+    return qs

@@ -28,14 +28,24 @@ from gongdan.tickets.services.tickets import (
     ticket_transition,
     ticket_update,
 )
+from gongdan.tickets.services.types import (
+    category_create,
+    category_update,
+    require_admin,
+    ticket_type_create,
+    ticket_type_update,
+)
 
 __all__ = [
     "UNSET",
     "attachment_add",
     "attachment_store",
+    "category_create",
+    "category_update",
     "comment_create",
     "reminder_cancel",
     "reminder_create",
+    "require_admin",
     "require_staff",
     "require_supervisor",
     "sanitize_filename",
@@ -50,6 +60,8 @@ __all__ = [
     "ticket_link",
     "ticket_merge",
     "ticket_transition",
+    "ticket_type_create",
+    "ticket_type_update",
     "ticket_update",
     "watcher_add",
     "watcher_remove",
