@@ -12,10 +12,6 @@ from gongdan.accounts.services import user_create
 from gongdan.assignment.choices import OnUnavailable
 from gongdan.assignment.models import TeamAssignment
 from gongdan.testing import World
-from tests.api.conftest import (
-    Api,
-    _local_cache,  # noqa: F401 - locmem caches, as for the API tests
-)
 
 
 def skill(code: str, name: str | None = None) -> Skill:
@@ -75,8 +71,3 @@ def desk(world: World) -> World:
     """The world with automatic assignment on in the IT team; ``world.agent`` is offline."""
     auto(world.it_team)
     return world
-
-
-@pytest.fixture
-def api(world: World) -> Api:
-    return Api(world)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from gongdan.accounts.models import AgentProfile
 from gongdan.assignment.models import AssignmentRule
 from gongdan.audit.models import AuditEvent
-from gongdan.testing import World
+from gongdan.testing import Api, World
 from gongdan.tickets.models import Ticket
-from tests.api.conftest import Api
 from tests.assignment.conftest import agent, skill
 
 RULE = {"name": "华东现场", "team": None, "weight_location": 8, "weight_workload": 2}

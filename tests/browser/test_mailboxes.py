@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from gongdan.channels.email.models import Mailbox
 from gongdan.testing import PASSWORD
 from gongdan.tickets.models import Ticket
-from tests.channels_email.corpus import mail
+from tests.channels.email.corpus import mail
 
 
 def _sign_in(page: Page, base: str, username: str) -> None:

@@ -11,10 +11,9 @@ from playwright.sync_api import expect
 from gongdan.accounts.models import User
 from gongdan.channels.email.intake import receive
 from gongdan.channels.email.models import Mailbox
-from tests.api.conftest import _local_cache  # noqa: F401 - rate-limit counters in memory
-from tests.channels_email.conftest import Smtp
-from tests.channels_email.conftest import smtp as smtp_server  # noqa: F401 - a real SMTP server
-from tests.channels_email.corpus import MAILBOX, cases
+from tests.channels.email.conftest import Smtp
+from tests.channels.email.conftest import smtp as smtp_server  # noqa: F401 - a real SMTP server
+from tests.channels.email.corpus import MAILBOX, cases
 
 SENDER = "zhang.wei@huaxin.example.cn"
 

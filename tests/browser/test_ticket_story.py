@@ -18,9 +18,8 @@ from playwright.sync_api import Page, expect
 from gongdan.testing import PASSWORD
 from gongdan.tickets.choices import Status, TimelineKind
 from gongdan.tickets.models import Ticket
-from tests.api.conftest import _local_cache  # noqa: F401 - rate-limit counters in memory
-from tests.channels_email.conftest import Smtp
-from tests.channels_email.conftest import smtp as smtp_server  # noqa: F401 - a real SMTP server
+from tests.channels.email.conftest import Smtp
+from tests.channels.email.conftest import smtp as smtp_server  # noqa: F401 - a real SMTP server
 
 NOTE = "内部备注：客户的打印机驱动版本过旧 (internal only)"
 REPLY = "您好，已远程更新驱动，请再试一次。Driver updated, please retry."

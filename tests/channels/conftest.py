@@ -13,8 +13,6 @@ from typing import Any
 import pytest
 from huey.contrib.djhuey import HUEY
 
-from tests.api.conftest import _local_cache, api  # noqa: F401 - API client and its cache
-
 
 @dataclass
 class Seen:

@@ -32,9 +32,8 @@ from gongdan.customers.models import Contact
 from gongdan.customers.services import contact_create
 from gongdan.jobs.outbox import dispatch_outbox
 from gongdan.search.models import SearchDocument
-from gongdan.testing import World
+from gongdan.testing import Api, World
 from gongdan.tickets.models import Ticket, TimelineEntry
-from tests.api.conftest import Api
 from tests.channels.test_wecom_callback import AES_KEY_B64, CORP_ID, TOKEN, post, text_message
 
 MAILBOX = "support@desk.example.cn"

@@ -30,8 +30,7 @@ from gongdan.channels.models import TeamRobot, WebhookDelivery, WebhookSubscript
 from gongdan.channels.services import robot_save
 from gongdan.channels.webhooks import services
 from gongdan.core.errors import ValidationFailed
-from gongdan.testing import World
-from tests.api.conftest import Api
+from gongdan.testing import Api, World
 from tests.channels.conftest import Server
 
 PUBLIC = "93.184.215.14"  # a public address (no DNS needed to resolve it)

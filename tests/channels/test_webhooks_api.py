@@ -12,8 +12,7 @@ from gongdan.accounts.models import User
 from gongdan.channels.choices import Vendor
 from gongdan.channels.models import TeamRobot, WebhookDelivery, WebhookSubscription
 from gongdan.channels.webhooks import services
-from gongdan.testing import World
-from tests.api.conftest import Api
+from gongdan.testing import Api, World
 from tests.channels.conftest import Server
 
 SECRET = "whsec_api_0123456789abcdef"

@@ -14,7 +14,6 @@ from gongdan.knowledge.choices import ArticleStatus, Visibility
 from gongdan.knowledge.models import Article
 from gongdan.search import tokenizer
 from gongdan.testing import World
-from tests.api.conftest import _local_cache, api  # noqa: F401 - API client and its cache
 
 
 @pytest.fixture(autouse=True)

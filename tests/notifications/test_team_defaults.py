@@ -14,8 +14,7 @@ from gongdan.accounts.models import Membership
 from gongdan.notifications import services
 from gongdan.notifications.models import Notification, NotificationPreference, TeamNotificationOff
 from gongdan.notifications.selectors import preference_table
-from gongdan.testing import World
-from tests.api.conftest import Api
+from gongdan.testing import Api, World
 
 WARN = ("sla.warning", "in_app")
 ITEM = {"kind": "sla.warning", "channel": "in_app"}

@@ -13,11 +13,10 @@ from django.utils import timezone
 
 from gongdan.core.errors import DomainError
 from gongdan.notifications.models import Notification
-from gongdan.testing import World
+from gongdan.testing import Api, World, state
 from gongdan.tickets import services
 from gongdan.tickets.choices import Status, TimelineKind
 from gongdan.tickets.models import Ticket, TimelineEntry
-from tests.api.conftest import Api, state
 
 
 def _hurries(ticket: Ticket) -> int:

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from gongdan.search import tokenizer
-from tests.api.conftest import _local_cache, api  # noqa: F401 - API client and its cache
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,6 @@ import pytest
 from gongdan.sla.clock import CalendarSpec, DayKind, SpecialDate
 from gongdan.sla.models import BusinessCalendar
 from gongdan.sla.seeding import official_special_days, seed_china_calendar
-from tests.api.conftest import _local_cache, api  # noqa: F401 - the API client fixture
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BERLIN = ZoneInfo("Europe/Berlin")
