@@ -36,7 +36,7 @@ from gongdan.core import cache as process_cache
 from gongdan.customers.models import Contact, Organization
 from gongdan.customers.services import contact_create, organization_create
 from gongdan.tickets import services
-from gongdan.tickets.models import Category, Ticket, TicketType
+from gongdan.tickets.models import Category, Ticket, TicketLink, TicketType
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -371,8 +371,6 @@ def api(world: World) -> Api:
 
 def state(ticket: Any) -> dict[str, Any]:
     """Everything an outsider's request must leave alone, re-read from the database."""
-    from gongdan.tickets.models import Ticket, TicketLink
-
     fresh = Ticket.objects.get(pk=ticket.pk)
     return {
         "version": fresh.version,
