@@ -221,3 +221,18 @@ def test_a_model_validation_error_a_service_let_through_is_a_422_not_a_500(
         "message": "Please correct the highlighted fields.",
         "fields": {"display_name": "Too odd."},
     }
+
+
+# --- NUL characters inside lists (PostgreSQL: DataError) ----------------------------------------
+def test_a_nul_character_inside_a_list_of_strings_is_a_422_and_nothing_is_saved(
+    world: World, api: Api
+) -> None:
+    articles_before = Article.objects.count()
+
+    response = api.as_(world.supervisor).post(
+        "/knowledge/articles", {"title": "打印机卡纸", "body": "打开后盖。", "tags": ["驱动\x00"]}
+    )
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "validation_error"
+    assert Article.objects.count() == articles_before

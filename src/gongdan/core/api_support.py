@@ -339,9 +339,21 @@ class InputSchema(Schema):
     @field_validator("*", mode="after")
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
-        if isinstance(value, str) and "\x00" in value:
+        if _holds_nul(value):
             raise PydanticCustomError("null_character", str(_("Null characters are not allowed.")))
         return value
+
+
+def _holds_nul(value: Any) -> bool:
+    """A NUL character anywhere in a value (strings inside lists and mappings too: PostgreSQL
+    cannot store one, and no text a person types holds one)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(_holds_nul(item) for item in value)
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    return False
 
 
 def pick[T: Model](queryset: QuerySet[T], pk: int | None, *, field: str) -> T | None:

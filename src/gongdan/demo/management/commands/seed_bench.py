@@ -135,6 +135,9 @@ class Generator:
         self.types = {t.code: t for t in ref.types}
         # The template and placeholder values of each row made (by id): comments come from there.
         self.talk: dict[int, tuple[content.Template, dict[str, object]]] = {}
+        # The first recent tickets take each status once, so every status is in the data however
+        # few tickets are recent (a reopened ticket is 3 % of the last month's).
+        self.unseen = list(RECENT_WEIGHTS)
 
     def ticket(self, created: datetime) -> Row:
         rng = self.rng
@@ -146,6 +149,9 @@ class Generator:
             team_id = rng.choice(self.ref.teams)
         age_days = (self.now - created).total_seconds() / 86400
         weights = RECENT_WEIGHTS if age_days < RECENT_DAYS else OLD_WEIGHTS
+        status = rng.choices(list(weights), weights=list(weights.values()))[0]
+        if age_days < RECENT_DAYS and self.unseen:
+            status = self.unseen.pop(0)
         leaves: list[int | None] = [*self.ref.categories.get(ticket_type.code, [])] or [None]
         values = pick_values(rng)
         row: Row = {
@@ -154,7 +160,7 @@ class Generator:
             "ticket_type_id": ticket_type.pk,
             "category_id": rng.choice(leaves),
             "priority": rng.choices(PRIORITIES, weights=PRIORITY_W)[0],
-            "status": rng.choices(list(weights), weights=list(weights.values()))[0],
+            "status": status,
             "channel": rng.choice(CHANNELS),
             "requester_id": contact_id,
             "organization_id": org_id,
