@@ -16,7 +16,7 @@ from django.core.cache import caches
 
 from gongdan.core import counters
 from gongdan.core.models import RateCounter
-from gongdan.testing import Api, World, make_world, run_together
+from gongdan.testing import Api, World, run_together
 
 REDIS_URL = os.environ.get("GONGDAN_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 WINDOW_START = 1_800_000_000 // 60 * 60  # a minute boundary
@@ -93,11 +93,27 @@ def test_a_new_window_clears_the_ended_windows_rows(
     assert list(RateCounter.objects.values_list("count", flat=True)) == [1]
 
 
+def test_a_process_shares_its_hits_in_batches_and_counts_every_one(
+    monkeypatch: pytest.MonkeyPatch, database_shape: None, db: None
+) -> None:
+    # Given batches of 10 (a limit of 1,000: 1 % of it)
+    monkeypatch.setattr(counters, "_now", lambda: WINDOW_START + 5.0)
+
+    # When this process counts 25 hits
+    counts = [counters.window_hit(key="b", window=60, batch=10).count for _ in range(25)]
+
+    # Then it answers every hit exactly, and the shared row holds all but the pending ones:
+    # written at the 1st, 11th and 21st hit (three writes instead of 25)
+    assert counts == list(range(1, 26))
+    assert RateCounter.objects.get().count == 21
+
+
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_hits_on_the_database_row_are_never_lost(database_shape: None) -> None:
+def test_concurrent_hits_on_the_database_row_are_never_lost(
+    world: World, database_shape: None
+) -> None:
     # Given 30 requests counted at the same moment, each on its own connection
-    make_world()
 
     # When they all count on one key
     results = run_together(30, lambda i: counters.window_hit(key="race", window=3600).count)

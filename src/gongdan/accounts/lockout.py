@@ -44,10 +44,10 @@ def _keys(request: HttpRequest | None, username: str) -> tuple[str, str]:
 
 
 def is_locked(request: HttpRequest | None, username: str) -> bool:
-    by_name, by_ip = _keys(request, username)
-    return ratelimit.count(by_name) >= _setting(
-        "GONGDAN_LOGIN_FAILURES_PER_NAME"
-    ) or ratelimit.count(by_ip) >= _setting("GONGDAN_LOGIN_FAILURES_PER_IP")
+    by_name, by_ip = ratelimit.counts(*_keys(request, username))
+    return by_name >= _setting("GONGDAN_LOGIN_FAILURES_PER_NAME") or by_ip >= _setting(
+        "GONGDAN_LOGIN_FAILURES_PER_IP"
+    )
 
 
 def failed(request: HttpRequest | None, username: str) -> None:

@@ -44,6 +44,13 @@ def count(key: str) -> int:
     return int(cache.get(key) or 0)
 
 
+def counts(*keys: str) -> list[int]:
+    """Each key's count so far (0 when none), read in one round trip (one query on the
+    database cache: checked on every API request)."""
+    found = cache.get_many(list(keys))
+    return [int(found.get(key) or 0) for key in keys]
+
+
 def seconds_left(key: str) -> int:
     """Seconds until ``key``'s window ends (at least 1; 0 when no window is open), for
     ``Retry-After``."""
