@@ -187,7 +187,13 @@ if EMBEDDED:
                     "PRAGMA cache_size=-65536;PRAGMA mmap_size=268435456;"
                 ),
             },
-            "TEST": {"NAME": str(DATA_DIR / "test.db") if env_bool("GONGDAN_TEST_DB_FILE") else ""},
+            # In memory unless asked for a file; named so (not left empty) because pytest-django
+            # would otherwise give each xdist worker "test_<path>_gwN", a file in no directory.
+            "TEST": {
+                "NAME": str(DATA_DIR / "test.db")
+                if env_bool("GONGDAN_TEST_DB_FILE")
+                else ":memory:"
+            },
             # Persistent: the web server's threads are a fixed pool, each keeps its connection
             # (opening and closing a WAL database costs more than most requests).
             "CONN_MAX_AGE": None,
