@@ -63,33 +63,36 @@ def window_hit(*, key: str, window: int, batch: int = 1) -> WindowCount:
     else:
         expires = datetime.fromtimestamp((index + 1) * window, tz=UTC)
         count = _batched_row_hit(
-            window_key, expires=expires, batch=batch, current=f":{window}:{index}"
+            window_key, key=key, window=window, index=index, expires=expires, batch=batch
         )
     return WindowCount(count=count, retry_after=retry_after)
 
 
 class _Pending:
-    """This process's hits not yet added to the shared rows, and each row's last shared count."""
+    """Per (key, window length): [the window's index, the shared count last read, this
+    process's hits not yet added to the row]."""
 
     lock = threading.Lock()
-    hits: ClassVar[dict[str, int]] = {}
-    shared: ClassVar[dict[str, int]] = {}
+    slots: ClassVar[dict[tuple[str, int], list[int]]] = {}
+    MAX_SLOTS = 10_000  # one per caller and window length; forgotten all at once beyond this
 
 
-def _batched_row_hit(key: str, *, expires: datetime, batch: int, current: str) -> int:
+def _batched_row_hit(
+    window_key: str, *, key: str, window: int, index: int, expires: datetime, batch: int
+) -> int:
     with _Pending.lock:
-        if key in _Pending.shared and _Pending.hits.get(key, 0) + 1 < batch:
-            _Pending.hits[key] = _Pending.hits.get(key, 0) + 1
-            return _Pending.shared[key] + _Pending.hits[key]
-        add = _Pending.hits.pop(key, 0) + 1
-        if key not in _Pending.shared:  # a new window: forget this length's earlier windows
-            window = current.rsplit(":", 1)[0] + ":"
-            for old in [k for k in _Pending.shared if window in k and not k.endswith(current)]:
-                _Pending.shared.pop(old, None)
-                _Pending.hits.pop(old, None)
-    count = _row_hit(key, expires=expires, add=add)
+        slot = _Pending.slots.get((key, window))
+        if slot is not None and slot[0] == index and slot[2] + 1 < batch:
+            slot[2] += 1
+            return slot[1] + slot[2]
+        if slot is None or slot[0] != index:  # this process's first hit in the window
+            if len(_Pending.slots) >= _Pending.MAX_SLOTS:
+                _Pending.slots.clear()
+            slot = _Pending.slots[(key, window)] = [index, 0, 0]
+        add, slot[2] = slot[2] + 1, 0
+    count = _row_hit(window_key, expires=expires, add=add)
     with _Pending.lock:
-        _Pending.shared[key] = count
+        slot[1] = max(slot[1], count)
     return count
 
 

@@ -39,11 +39,6 @@ def hit(key: str, limit: int, window: int) -> bool:
     return count > limit
 
 
-def count(key: str) -> int:
-    """The window's count so far (0 when none)."""
-    return int(cache.get(key) or 0)
-
-
 def counts(*keys: str) -> list[int]:
     """Each key's count so far (0 when none), read in one round trip (one query on the
     database cache: checked on every API request)."""
