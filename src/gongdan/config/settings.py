@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
+    "echarts",  # django-static-echarts: echarts/echarts.min.js for the report charts
     "huey.contrib.djhuey",
     "gongdan.core",
     "gongdan.jobs",
@@ -97,6 +98,7 @@ INSTALLED_APPS = [
     "gongdan.search",
     "gongdan.knowledge",
     "gongdan.assignment",
+    "gongdan.reports",
     "gongdan.portal",
     "gongdan.demo",  # seed_demo / seed_bench; imports the domain apps, nothing imports it
 ]
