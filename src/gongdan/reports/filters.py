@@ -11,6 +11,28 @@ from gongdan.core.errors import ValidationFailed
 
 #: ``group_by`` values of timeseries and breakdowns (one rollup dimension each).
 GROUPS = ("team", "assignee", "ticket_type", "category", "channel", "organization", "priority")
+#: The ticket-list parameters a drill-down may use (``Stat.drill``/``Table.drills``): the
+#: ``tickets_list`` filters, plus ranges on when a ticket was resolved or closed and its SLA
+#: outcome, which the ticket list accepts for drill-downs (dates are local days, inclusive).
+DRILL_PARAMS = (
+    "view",
+    "status",
+    "priority",
+    "ticket_type",
+    "category",
+    "team",
+    "assignee",
+    "channel",
+    "organization",
+    "created_from",
+    "created_to",
+    "resolved_from",
+    "resolved_to",
+    "closed_from",
+    "closed_to",
+    "sla",  # "breached": missed any SLA target; "met": resolved with every target met
+    "reopened",  # "1": reopened at least once
+)
 #: Timeseries buckets.
 INTERVALS = ("day", "week", "month")
 
