@@ -32,6 +32,11 @@ class TimeSummary:
     timer_started_at: datetime | None
 
 
+def _yuan(value: Decimal | None) -> Decimal:
+    """A sum of amounts with its 2 decimals (SQLite's SUM drops them)."""
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
 def _entries() -> QuerySet[TimeEntry]:
     return TimeEntry.objects.select_related("user", "cost_entry", "ticket")
 
@@ -53,8 +58,8 @@ def ticket_time_summary(*, user: User, ticket: Ticket) -> TimeSummary:
         entries=entries,
         minutes=sum(e.minutes for e in entries),
         billable_minutes=sum(e.minutes for e in entries if e.billable),
-        cost=costs["total"] or Decimal("0.00"),
-        billable_cost=costs["billable"] or Decimal("0.00"),
+        cost=_yuan(costs["total"]),
+        billable_cost=_yuan(costs["billable"]),
         timer_started_at=timer.first(),
     )
 

@@ -29,6 +29,7 @@ from gongdan.tickets.services.tickets import (
     ticket_update,
 )
 from gongdan.tickets.services.time import (
+    comment_create_with_time,
     cost_rate_set,
     time_entry_create,
     time_entry_delete,
@@ -50,6 +51,7 @@ __all__ = [
     "category_create",
     "category_update",
     "comment_create",
+    "comment_create_with_time",
     "cost_rate_set",
     "reminder_cancel",
     "reminder_create",

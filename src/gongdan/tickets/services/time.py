@@ -7,10 +7,12 @@ never rewrites logged cost. Only staff who can see the ticket log time; customer
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +33,7 @@ from gongdan.tickets.models import (
     Timer,
 )
 from gongdan.tickets.services._common import require_staff, require_visible
+from gongdan.tickets.services.comments import comment_create
 
 NOTE_MAX = 500
 #: Time may be logged for work done up to a year ago (never in the future).
@@ -189,6 +192,33 @@ def time_entry_create(
             work_date=work_date,
             started_at=None,
         )
+
+
+def comment_create_with_time(
+    *,
+    actor: User,
+    ticket: Ticket,
+    body: str,
+    is_internal: bool,
+    attachments: Sequence[UploadedFile] = (),
+    minutes: int | None = None,
+    billable: bool = True,
+) -> Comment:
+    """A reply or note (``comment_create``, the one write path for comments) and, with
+    ``minutes``, the time logged with it — in one transaction: if either fails, neither is kept.
+    The minutes are checked before anything is written."""
+    if minutes is not None:
+        require_may_log(actor, ticket)
+        minutes = clean_minutes(minutes)
+    with transaction.atomic():
+        comment = comment_create(
+            actor=actor, ticket=ticket, body=body, is_internal=is_internal, attachments=attachments
+        )
+        if minutes is not None:
+            time_entry_create(
+                actor=actor, ticket=ticket, minutes=minutes, billable=billable, comment=comment
+            )
+    return comment
 
 
 def time_entry_delete(*, actor: User, entry: TimeEntry) -> None:
