@@ -8,7 +8,7 @@ never rewrites logged cost. Only staff who can see the ticket log time; customer
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -120,6 +120,16 @@ def labour_amount(minutes: int, rate: Decimal | None) -> Decimal:
     return (rate * minutes / Decimal(60)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def _occurred_at(work_date: date, started_at: datetime | None, now: datetime) -> datetime:
+    """When a labour cost occurred: on its entry's work date (reports count both by that day) —
+    the timer's start, else now for today's work, else noon of the (earlier) work date."""
+    if started_at is not None:
+        return started_at
+    if work_date == timezone.localdate(now):
+        return now
+    return timezone.make_aware(datetime.combine(work_date, time(12)))
+
+
 def _write(
     *,
     actor: User,
@@ -152,7 +162,7 @@ def _write(
         user=actor,
         time_entry=entry,
         hourly_rate=rate,
-        occurred_at=now,
+        occurred_at=_occurred_at(work_date, started_at, now),
         created_at=now,
     )
     changes.record(changes.time_logged(entry, cost, actor=actor))
