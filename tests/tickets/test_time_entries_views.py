@@ -202,3 +202,21 @@ def test_the_rates_page_is_for_managers_and_saves_a_rate(world: World) -> None:
         (world.it_team.pk, Decimal("80.50"))
     ]
     assert "¥80.50" in client.get(url).content.decode()
+
+
+def test_the_panel_and_its_errors_are_in_chinese(world: World, ticket: Ticket) -> None:
+    client = world.client_for(world.agent)
+    zh = {**HX, "Accept-Language": "zh-hans"}
+
+    panel = client.get(reverse("tickets:time_panel", args=[ticket.number]), headers=zh)
+    bad = client.post(
+        reverse("tickets:time_log", args=[ticket.number]), {"minutes": "x"}, headers=zh
+    )
+    client.post(reverse("tickets:time_timer", args=[ticket.number]), {"action": "start"})
+    again = client.post(
+        reverse("tickets:time_timer", args=[ticket.number]), {"action": "start"}, headers=zh
+    )
+
+    assert "工时与成本" in panel.content.decode() and "开始计时" in panel.content.decode()
+    assert bad.status_code == 422 and "登记工时" in bad.content.decode()
+    assert again.status_code == 409 and "您在此工单上的计时器已在运行。" in again.content.decode()
