@@ -181,3 +181,17 @@ def test_listing_a_tickets_entries_takes_a_fixed_number_of_queries(
     with django_assert_num_queries(3):  # type: ignore[operator]  # user, ticket, entries
         response = caller.get(_path(ticket))
     assert len(response.json()) == 4
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_the_desk_wide_list_takes_a_fixed_number_of_queries(
+    world: World, api: Api, ticket: Ticket, n: int, django_assert_num_queries: object
+) -> None:
+    for i in range(n):
+        services.time_entry_create(actor=world.agent, ticket=ticket, minutes=i + 1)
+    caller = api.as_(world.supervisor)
+    caller.get("/time-entries")  # warm the token
+
+    with django_assert_num_queries(2):  # type: ignore[operator]  # user, entries
+        response = caller.get("/time-entries?size=100")
+    assert len(response.json()["items"]) == n
