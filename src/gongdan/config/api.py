@@ -23,6 +23,7 @@ from gongdan.sla.api import router as sla_router
 from gongdan.sla.api_calendars import router as calendars_router
 from gongdan.tickets.api import router as tickets_router
 from gongdan.tickets.api_followups import router as followups_router
+from gongdan.tickets.api_time import router as time_router
 from gongdan.tickets.api_types import router as ticket_types_router
 
 api = NinjaAPI(
@@ -43,6 +44,7 @@ api.add_router("", customers_router)
 api.add_router("", assignment_router)
 api.add_router("", tickets_router)
 api.add_router("", followups_router)
+api.add_router("", time_router)
 api.add_router("", ticket_types_router)
 api.add_router("", notifications_router)
 api.add_router("", sla_router)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from gongdan.accounts.models import User
 from gongdan.audit.changes import Change, ChangeKind, record_audit_and_event
 from gongdan.tickets.choices import TimelineKind
-from gongdan.tickets.models import Comment, Ticket, TimelineEntry
+from gongdan.tickets.models import Comment, CostEntry, Ticket, TimeEntry, TimelineEntry
 
 T = TimelineKind
 
@@ -120,6 +120,10 @@ class Kind:
     SUPERVISION_CLOSED: Final = ChangeKind(
         "supervision.closed", timeline=T.SUPERVISION_CLOSED, outbox=False, internal=True
     )
+    # Time and cost: staff-only entries; ``time.logged`` feeds the reports' rollups.
+    TIME_LOGGED: Final = ChangeKind("time.logged", timeline=T.TIME_LOGGED, internal=True)
+    TIME_DELETED: Final = ChangeKind("time.deleted", timeline=T.TIME_DELETED, internal=True)
+    COST_RATE_SET: Final = ChangeKind("cost_rate.set", outbox=False)
 
 
 @dataclass(frozen=True)
@@ -420,4 +424,53 @@ def supervision_changed(
         audit_data=audit_data,
         payload={"supervision": supervision.pk, "actor": _pk(actor), **(payload or {})},
         ticket=supervision.ticket if supervision.ticket_id else None,
+    )
+
+
+def time_logged(entry: TimeEntry, cost: CostEntry, *, actor: User) -> TicketChange:
+    """Minutes logged on a ticket with the labour cost written for them (staff only)."""
+    data = {
+        "time_entry": entry.pk,
+        "minutes": entry.minutes,
+        "billable": entry.billable,
+        "user": entry.user_id,
+        "work_date": entry.work_date.isoformat(),
+        "amount": str(cost.amount),
+    }
+    return TicketChange(
+        Kind.TIME_LOGGED,
+        entry,
+        actor,
+        at=entry.created_at,
+        ticket=entry.ticket,
+        entry={"minutes": entry.minutes, "billable": entry.billable, "who": str(entry.user)},
+        audit_data=data,
+        payload={"ticket": entry.ticket.number, "comment": entry.comment_id, **data},
+    )
+
+
+def time_deleted(entry: TimeEntry, *, actor: User) -> TicketChange:
+    data = {"time_entry": entry.pk, "minutes": entry.minutes, "user": entry.user_id}
+    return TicketChange(
+        Kind.TIME_DELETED,
+        entry.ticket,
+        actor,
+        entry={"minutes": entry.minutes, "who": str(entry.user)},
+        audit_data=data,
+        payload={"ticket": entry.ticket.number, **data},
+    )
+
+
+def cost_rate_set(rate: Any, *, actor: User) -> Change:
+    """An hourly cost rate set for an agent or a team (audited; no timeline, no event)."""
+    return Change(
+        Kind.COST_RATE_SET,
+        rate,
+        actor,
+        audit_data={
+            "user": rate.user_id,
+            "team": rate.team_id,
+            "hourly_cost": str(rate.hourly_cost),
+            "effective_from": rate.effective_from.isoformat(),
+        },
     )

@@ -76,6 +76,8 @@ class TimelineKind(models.TextChoices):
     SUPERVISION_ESCALATED = "supervision.escalated", _("Supervision (督办) escalated")
     AUTO_ASSIGNED = "ticket.auto_assigned", _("Smart assignment")
     MAIL_FAILED = "mail.failed", _("Mail not delivered")
+    TIME_LOGGED = "time.logged", _("Time logged")
+    TIME_DELETED = "time.deleted", _("Time entry deleted")
 
 
 class SlaTarget(models.TextChoices):
@@ -108,3 +110,11 @@ class SupervisionStatus(models.TextChoices):
 
 
 ACTIVE_SUPERVISION = (SupervisionStatus.OPEN, SupervisionStatus.RESPONDED)
+
+
+class CostKind(models.TextChoices):
+    """What a cost entry on a ticket is for (spare parts add theirs as ``part``)."""
+
+    LABOUR = "labour", _("Labour")
+    PART = "part", _("Parts")
+    OTHER = "other", _("Other")

@@ -8,6 +8,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from gongdan.accounts.choices import STAFF_ROLES
 from gongdan.accounts.forms import style_fields
 from gongdan.accounts.models import Team, User, mobile_validator
 from gongdan.accounts.selectors import assignable_staff, team_list, user_list
@@ -182,6 +183,10 @@ class ReplyForm(forms.Form):
         choices=[(REPLY, _("Public reply")), (NOTE, _("Internal note"))],
     )
     attachments = MultipleFileField(label=_("Attachments"))
+    minutes = forms.IntegerField(
+        label=_("Time spent (minutes)"), required=False, min_value=1, max_value=1440
+    )
+    billable = forms.BooleanField(label=_("Billable"), required=False, initial=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "reply_%s")
@@ -495,4 +500,38 @@ class SupervisionDecisionForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "decide_%s")
         super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
+class TimeEntryForm(forms.Form):
+    """Log time on the ticket page's time panel."""
+
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=1440)
+    billable = forms.BooleanField(label=_("Billable"), required=False, initial=True)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "time_%s")
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
+class CostRateForm(forms.Form):
+    """Settings → Hourly cost: a rate for one agent or one team from a date on."""
+
+    user = forms.ModelChoiceField(label=_("Agent"), required=False, queryset=User.objects.none())
+    team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=Team.objects.none())
+    hourly_cost = forms.DecimalField(
+        label=_("Hourly cost (yuan)"), min_value=0, max_value=100000, decimal_places=2
+    )
+    effective_from = forms.DateField(
+        label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "rate_%s")
+        super().__init__(*args, **kwargs)
+        staff = User.objects.filter(is_active=True, role__in=STAFF_ROLES).order_by("username")
+        self.fields["user"].queryset = staff  # type: ignore[attr-defined]
+        self.fields["team"].queryset = Team.objects.order_by("name")  # type: ignore[attr-defined]
         style_fields(self)

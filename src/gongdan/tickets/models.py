@@ -19,6 +19,7 @@ from gongdan.tickets.choices import (
     OPEN_STATUSES,
     PRIORITY_RANK,
     Channel,
+    CostKind,
     LinkKind,
     Priority,
     Status,
@@ -668,3 +669,195 @@ class Supervision(models.Model):
         if self.ticket is not None:
             return f"{self.ticket.number} {self.ticket.title}"
         return str(self.team)
+
+
+# --- time and cost --------------------------------------------------------------------------
+
+#: One time entry covers at most a day's work (a forgotten timer is capped at it).
+TIME_ENTRY_MAX_MINUTES = 24 * 60
+
+
+class TimeEntry(models.Model):
+    """Minutes a staff member worked on a ticket, logged by hand, with a reply/note or a timer.
+
+    Each entry has one labour :class:`CostEntry` written with it at the hourly rate in force on
+    its ``work_date`` (a snapshot: a later rate change does not rewrite it). Staff only: customers
+    never see time or cost.
+    """
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="time_entries"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.PROTECT,
+        related_name="time_entries",
+    )
+    minutes = models.PositiveIntegerField(_("minutes"))
+    billable = models.BooleanField(_("billable"), default=True)
+    comment = models.ForeignKey(
+        Comment,
+        verbose_name=_("reply or note"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="time_entries",
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    work_date = models.DateField(_("work date"))
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("time entry")
+        verbose_name_plural = _("time entries")
+        ordering = ["-work_date", "-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gte=1, minutes__lte=TIME_ENTRY_MAX_MINUTES),
+                name="time_entry_minutes_range",
+                violation_error_message=_("Minutes must be between 1 and 1440."),
+            )
+        ]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="time_entry_ticket_idx"),
+            models.Index(fields=["work_date", "user"], name="time_entry_date_idx"),
+            models.Index(fields=["user", "work_date"], name="time_entry_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.user_id} {self.minutes} min"
+
+
+class CostRate(models.Model):
+    """An hourly cost (yuan) for one agent or for one team, in force from ``effective_from`` until
+    the next rate of the same agent or team. An agent's own rate wins over their team's."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="cost_rates",
+    )
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="cost_rates",
+    )
+    hourly_cost = models.DecimalField(_("hourly cost (yuan)"), max_digits=10, decimal_places=2)
+    effective_from = models.DateField(_("effective from"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("hourly cost rate")
+        verbose_name_plural = _("hourly cost rates")
+        ordering = ["-effective_from", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, team__isnull=True)
+                | Q(user__isnull=True, team__isnull=False),
+                name="cost_rate_user_or_team",
+                violation_error_message=_("A rate is for an agent or for a team."),
+            ),
+            models.CheckConstraint(condition=Q(hourly_cost__gte=0), name="cost_rate_not_negative"),
+            models.UniqueConstraint(
+                fields=["user", "effective_from"],
+                condition=Q(user__isnull=False),
+                name="cost_rate_user_day_uniq",
+            ),
+            models.UniqueConstraint(
+                fields=["team", "effective_from"],
+                condition=Q(team__isnull=False),
+                name="cost_rate_team_day_uniq",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user or self.team}: {self.hourly_cost} from {self.effective_from}"
+
+
+class CostEntry(models.Model):
+    """One cost on a ticket in yuan: labour (written with each :class:`TimeEntry`), parts (the
+    spare-parts app, later) or other. ``reference`` names the source for kinds other than labour
+    (e.g. ``part:12``); a labour entry points at its time entry and keeps the rate it used."""
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="cost_entries"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=CostKind.choices)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+    billable = models.BooleanField(_("billable"), default=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    time_entry = models.OneToOneField(
+        TimeEntry,
+        verbose_name=_("time entry"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="cost_entry",
+    )
+    hourly_rate = models.DecimalField(
+        _("hourly rate used"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    reference = models.CharField(_("source"), max_length=64, blank=True)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("cost entry")
+        verbose_name_plural = _("cost entries")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["occurred_at"], name="cost_entry_date_idx"),
+            models.Index(fields=["ticket", "occurred_at"], name="cost_entry_ticket_idx"),
+            models.Index(fields=["user", "occurred_at"], name="cost_entry_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind} {self.amount}"
+
+
+class Timer(models.Model):
+    """A running timer: one per user and ticket, kept on the server; stopping it logs a
+    :class:`TimeEntry` with the minutes since ``started_at``."""
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="timers"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.CASCADE,
+        related_name="timers",
+    )
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("timer")
+        verbose_name_plural = _("timers")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "ticket"], name="timer_user_ticket_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.ticket_id} since {self.started_at:%Y-%m-%d %H:%M}"

@@ -137,6 +137,15 @@ def describe(entry: TimelineEntry) -> str:  # noqa: C901 - one branch per entry 
         return _supervision_sentence(kind, d)
     if kind in hooks.timeline_sentences:  # kinds of the apps above (smart assignment)
         return hooks.timeline_sentences[kind](d)
+    if kind == TimelineKind.TIME_LOGGED:
+        if d.get("billable"):
+            return _("logged %(minutes)s minutes (billable)") % {"minutes": d.get("minutes", "")}
+        return _("logged %(minutes)s minutes") % {"minutes": d.get("minutes", "")}
+    if kind == TimelineKind.TIME_DELETED:
+        return _("deleted a time entry of %(minutes)s minutes by %(who)s") % {
+            "minutes": d.get("minutes", ""),
+            "who": d.get("who", ""),
+        }
     if kind == TimelineKind.MAIL_FAILED:
         return _(
             "could not deliver the mail “%(subject)s” to %(to)s "

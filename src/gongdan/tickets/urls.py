@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongdan.tickets.views import actions, create, detail, followups, lists
+from gongdan.tickets.views import actions, create, detail, followups, lists, time
 from gongdan.tickets.views.attachments import attachment_download
 
 app_name = "tickets"
@@ -39,5 +39,10 @@ urlpatterns = [
         actions.ticket_unwatch,
         name="unwatch",
     ),
+    path("tickets/<str:number>/time/", time.time_panel, name="time_panel"),
+    path("tickets/<str:number>/time/log/", time.time_log, name="time_log"),
+    path("tickets/<str:number>/time/timer/", time.time_timer, name="time_timer"),
+    path("tickets/<str:number>/time/<int:pk>/delete/", time.time_delete, name="time_delete"),
+    path("settings/cost-rates/", time.cost_rates, name="cost_rates"),
     path("attachments/<int:pk>/", attachment_download, name="attachment_download"),
 ]

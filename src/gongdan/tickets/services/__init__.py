@@ -28,6 +28,14 @@ from gongdan.tickets.services.tickets import (
     ticket_transition,
     ticket_update,
 )
+from gongdan.tickets.services.time import (
+    comment_create_with_time,
+    cost_rate_set,
+    time_entry_create,
+    time_entry_delete,
+    timer_start,
+    timer_stop,
+)
 from gongdan.tickets.services.types import (
     category_create,
     category_update,
@@ -43,6 +51,8 @@ __all__ = [
     "category_create",
     "category_update",
     "comment_create",
+    "comment_create_with_time",
+    "cost_rate_set",
     "reminder_cancel",
     "reminder_create",
     "require_admin",
@@ -63,6 +73,10 @@ __all__ = [
     "ticket_type_create",
     "ticket_type_update",
     "ticket_update",
+    "time_entry_create",
+    "time_entry_delete",
+    "timer_start",
+    "timer_stop",
     "watcher_add",
     "watcher_remove",
     "watchers_copied_add",

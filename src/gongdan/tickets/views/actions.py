@@ -92,12 +92,14 @@ def _other_ticket(user: User, number: str) -> Ticket:
 def ticket_reply(request: HttpRequest, number: str) -> HttpResponse:
     def perform(user: User, ticket: Ticket, data: dict[str, Any]) -> str:
         note = data["kind"] == ReplyForm.NOTE
-        services.comment_create(
+        services.comment_create_with_time(
             actor=user,
             ticket=ticket,
             body=data["body"],
             is_internal=note,
             attachments=data["attachments"],
+            minutes=data["minutes"],
+            billable=data["billable"],
         )
         return _("Internal note added.") if note else _("Reply sent.")
 
