@@ -38,6 +38,8 @@ class Kind(models.TextChoices):
     NO_AGENT = "assignment.no_agent", _("No agent of my team could take a new ticket")
     ARTICLE_REVIEW = "article.review", _("A knowledge article waits for my review")
     ARTICLE_DECIDED = "article.decided", _("My knowledge article was published or sent back")
+    # In-app only: the report itself comes by mail (``reports.schedule_engine``).
+    REPORT_SENT = "report.sent", _("A scheduled report was sent to me")
 
 
 class ChannelName(models.TextChoices):
