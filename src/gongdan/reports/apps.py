@@ -8,4 +8,8 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
-        from gongdan.reports import schedule_tasks  # noqa: F401  (registers the periodic job)
+        # The outbox subscriber keeps the report facts and rollups in step with the tickets.
+        from gongdan.reports import (
+            schedule_tasks,  # noqa: F401  (registers the scheduled reports' periodic job)
+            subscribers,  # noqa: F401
+        )
