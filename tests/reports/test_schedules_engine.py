@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,6 +23,7 @@ from tests.channels.conftest import server as http_server  # noqa: F401 - a real
 from tests.channels.email.conftest import Smtp
 from tests.channels.email.conftest import smtp as smtp_server  # noqa: F401 - a real SMTP server
 from tests.channels.vendors import wecom_robot
+from tests.reports.conftest import sync
 from tests.reports.schedule_fixtures import (  # noqa: F401 - fixtures
     XLSX_BYTES,
     Builds,
@@ -115,8 +117,9 @@ def test_missed_runs_collapse_into_one(world: World, mail: Smtp, builds: Builds)
 
 
 def test_each_user_receives_their_own_view(
-    world: World, mail: Smtp, builds: Builds, field_supervisor: object
+    world: World, mail: Smtp, builds: Builds, field_supervisor: object, settings: Any
 ) -> None:
+    settings.LANGUAGE_CODE = "zh-hans"  # the desk's default language: addresses get it
     world.agent.language = "en"
     world.agent.save(update_fields=["language"])
     make_schedule(
@@ -247,3 +250,35 @@ def test_a_recipient_who_left_gets_nothing(world: World, mail: Smtp, builds: Bui
 
     assert mail.messages == [] and builds.calls == []
     assert ReportRun.objects.get().status == "retrying"
+
+
+def _created(message: EmailMessage) -> str:
+    """The "Created" figure of a report mail's summary table."""
+    html = _html(message)
+    row = html.split("<td>Created</td>", 1)[1]
+    return row.split("<strong>", 1)[1].split("</strong>", 1)[0]
+
+
+def test_real_reports_are_scoped_to_each_recipient(
+    world: World, mail: Smtp, field_supervisor: Any, at: Any
+) -> None:
+    """With the engine's selectors: the Field supervisor's mail counts the Field team's tickets,
+    the agent's their own, the address the owner's (the whole desk)."""
+    at(datetime(2026, 12, 6, 9, 0, tzinfo=SH))
+    world.ticket(by=world.agent, assignee=world.agent)
+    world.ticket()
+    world.ticket(ticket_type=world.repair, title="现场 Onsite")
+    sync()
+    at(NOW)
+    make_schedule(
+        world.supervisor,
+        users=[world.agent, field_supervisor],
+        emails=["boss@example.com"],
+        next_run_at=DUE,
+    )
+
+    assert tick(NOW).sent == 1
+
+    assert _created(mail.to("boss@example.com")[0]) == "3"
+    assert _created(mail.to("field_sup@gongdan.test")[0]) == "1"
+    assert _created(mail.to("agent@gongdan.test")[0]) == "1"
