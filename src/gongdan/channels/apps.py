@@ -15,9 +15,8 @@ class ChannelsConfig(AppConfig):
         )
         from gongdan.channels.sms import lookup as sms_lookup  # noqa: F401  (outbox subscriber)
         from gongdan.channels.webhooks import tasks  # noqa: F401  (registers the jobs)
-        from gongdan.reports.hooks import robot_posters
 
         # Deliver notifications over the configured channels (notifications sits below us).
         notify_channels.install()
         # Scheduled reports post their summaries to group robots (reports sits below us).
-        robot_posters.register(report_robots.poster)
+        report_robots.install()

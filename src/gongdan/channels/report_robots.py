@@ -11,6 +11,7 @@ from django.db.models import Q
 from gongdan.accounts.policies import is_admin, is_manager
 from gongdan.channels.models import TeamRobot
 from gongdan.channels.robots import robot_send
+from gongdan.reports.hooks import robot_posters
 
 
 class ReportRobots:
@@ -33,3 +34,8 @@ class ReportRobots:
 
 
 poster = ReportRobots()
+
+
+def install() -> None:
+    """Serve ``reports.hooks.robot_posters`` (called from ``ChannelsConfig.ready()``)."""
+    robot_posters.register(poster)
