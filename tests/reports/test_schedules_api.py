@@ -8,6 +8,8 @@ import pytest
 
 from gongdan.accounts.models import User
 from gongdan.audit.models import AuditEvent
+from gongdan.channels.choices import Vendor
+from gongdan.channels.models import TeamRobot
 from gongdan.reports.schedule_models import ReportRun, ReportSchedule
 from gongdan.testing import Api, World
 from tests.channels.email.conftest import Smtp
@@ -227,3 +229,25 @@ def test_another_supervisor_gets_404_and_changes_nothing(
 
 def test_anonymous_is_401(api: Api, world: World) -> None:
     assert api.as_(None).get("/report-schedules").status_code == 401
+
+
+def test_a_supervisor_may_send_only_to_their_teams_robots(
+    api: Api, world: World, field_supervisor: User
+) -> None:
+    it_robot = TeamRobot.objects.create(
+        team=world.it_team, vendor=Vendor.WECOM, name="IT 群", webhook_url="https://x.test/r?key=1"
+    )
+    field_robot = TeamRobot.objects.create(
+        team=world.field_team,
+        vendor=Vendor.WECOM,
+        name="现场群",
+        webhook_url="https://x.test/r?key=2",
+    )
+
+    theirs = api.as_(field_supervisor).post("/report-schedules", _body(robots=[it_robot.pk]))
+    own = api.as_(field_supervisor).post("/report-schedules", _body(robots=[field_robot.pk]))
+    admin = api.as_(world.admin).post("/report-schedules", _body(robots=[it_robot.pk]))
+
+    assert theirs.status_code == 422 and theirs.json()["code"] == "schedule.unknown_robot"
+    assert own.status_code == 201 and own.json()["robots"] == [field_robot.pk]
+    assert admin.status_code == 201 and admin.json()["robots"] == [it_robot.pk]

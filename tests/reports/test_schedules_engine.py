@@ -282,3 +282,63 @@ def test_real_reports_are_scoped_to_each_recipient(
     assert _created(mail.to("boss@example.com")[0]) == "3"
     assert _created(mail.to("field_sup@gongdan.test")[0]) == "1"
     assert _created(mail.to("agent@gongdan.test")[0]) == "1"
+
+
+def test_a_recipient_removed_after_a_failure_is_not_waited_for(
+    world: World, mail: Smtp, builds: Builds
+) -> None:
+    schedule = make_schedule(
+        world.admin, emails=["boss@example.com"], robots=[999999], next_run_at=DUE
+    )
+    tick(NOW)
+    assert ReportRun.objects.get().status == "retrying"
+
+    schedule.robots = []
+    schedule.save(update_fields=["robots"])
+    tick(NOW + BACKOFF[0])
+
+    run = ReportRun.objects.get()
+    assert (run.status, run.error) == ("sent", "")
+    assert len(mail.to("boss@example.com")) == 1
+
+
+def test_an_owner_who_no_longer_manages_sends_their_view_nowhere(
+    world: World, mail: Smtp, builds: Builds
+) -> None:
+    make_schedule(world.supervisor, emails=["boss@example.com"], next_run_at=DUE)
+    world.supervisor.role = "agent"
+    world.supervisor.save(update_fields=["role"])
+
+    tick(NOW)
+
+    run = ReportRun.objects.get()
+    assert run.status == "retrying" and "PermissionError" in run.error
+    assert mail.messages == [] and builds.calls == []
+
+
+def test_a_run_that_breaks_as_a_whole_is_retried_then_failed(
+    world: World, builds: Builds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gongdan.reports import schedule_engine
+
+    def broken(*args: Any) -> list[Any]:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(schedule_engine, "_recipients", broken)
+    make_schedule(world.admin, emails=["boss@example.com"], next_run_at=DUE)
+
+    result = tick(NOW)
+    run = ReportRun.objects.get()
+    assert result.errors == [f"run {run.pk}: RuntimeError('boom')"]
+    assert (run.status, run.next_attempt_at, run.error) == (
+        "retrying",
+        NOW + BACKOFF[0],
+        "RuntimeError: boom",
+    )
+    at = NOW
+    for delay in BACKOFF:
+        at += delay
+        tick(at)
+    run.refresh_from_db()
+    assert (run.status, run.attempts, run.next_attempt_at) == ("failed", 4, None)
+    assert ReportSchedule.objects.get().last_status == "failed"

@@ -74,3 +74,5 @@ STAFF_KINDS = [
 ]
 CUSTOMER_KINDS = [Kind.STAFF_REPLIED, Kind.STATUS_CHANGED, Kind.TICKET_RECEIVED]
 ADMIN_KINDS = [Kind.CALENDAR_NEXT_YEAR, Kind.WEBHOOK_DISABLED]
+#: Shown in the app only, never mailed as a notification (the mail itself is the message).
+IN_APP_ONLY_KINDS = [Kind.REPORT_SENT]

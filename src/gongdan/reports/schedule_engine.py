@@ -34,7 +34,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 
 from gongdan.accounts.models import User
-from gongdan.accounts.policies import is_staff_user
+from gongdan.accounts.policies import is_manager, is_staff_user
 from gongdan.notifications.choices import Kind
 from gongdan.notifications.models import Notification
 from gongdan.reports import hooks, schedule_mail
@@ -83,8 +83,8 @@ def claim_due_schedules(now: datetime, result: TickResult, *, limit: int) -> Non
             return
         won = sum(_claim_schedule(schedule, now) for schedule in due)
         result.claimed += won
-        if won == 0 and len(due) < BATCH:
-            return
+        if won == 0 or len(due) < BATCH:
+            return  # every row read was taken by another consumer: they are on it
 
 
 def _claim_schedule(schedule: ReportSchedule, now: datetime) -> bool:
@@ -107,7 +107,10 @@ def _claim_schedule(schedule: ReportSchedule, now: datetime) -> bool:
                 status=RunStatus.PENDING,
                 next_attempt_at=now,
             )
-    except IntegrityError:  # the run exists already: someone else sent this due time
+    except IntegrityError:  # this due time has its run already: only move on to the next one
+        ReportSchedule.objects.filter(pk=schedule.pk, next_run_at=due_at).update(
+            next_run_at=following
+        )
         return False
     return True
 
@@ -139,9 +142,10 @@ def _claim_and_send(run: ReportRun, now: datetime, result: TickResult) -> None:
     run.refresh_from_db()
     try:
         run_send(run, now)
-    except Exception as exc:
+    except Exception as exc:  # not a recipient's failure: the run as a whole is retried
         logger.exception("scheduled report run %s failed", run.pk)
         result.errors.append(f"run {run.pk}: {exc!r}")
+        _retry_or_fail(run, now, f"{type(exc).__name__}: {exc}")
         return
     if run.status == RunStatus.SENT:
         result.sent += 1
@@ -178,6 +182,9 @@ class _Context:
         )
 
     def owner_report(self) -> Report:
+        """The owner's view, for addresses and robots (only while the owner still manages)."""
+        if not is_manager(self.schedule.owner):
+            raise PermissionError("the schedule's owner is no longer a supervisor or admin")
         if self._owner_report is None:
             self._owner_report = self.build(self.schedule.owner)
         return self._owner_report
@@ -203,7 +210,8 @@ def run_send(run: ReportRun, now: datetime) -> ReportRun:
         filters=ReportFilters(**schedule.filters),
     )
     outcomes: dict[str, Any] = dict(run.outcomes or {})
-    for key, send in _recipients(schedule, ctx):
+    recipients = _recipients(schedule, ctx)
+    for key, send in recipients:
         if outcomes.get(key, {}).get("ok"):
             continue
         try:
@@ -214,14 +222,19 @@ def run_send(run: ReportRun, now: datetime) -> ReportRun:
             error = f"{type(exc).__name__}: {exc}"[:500]
             outcomes[key] = {"ok": False, "error": error, "at": timezone.now().isoformat()}
         ReportRun.objects.filter(pk=run.pk).update(outcomes=outcomes)
-    _finish(run, schedule, outcomes, now)
+    _finish(run, schedule, outcomes, [key for key, _send in recipients], now)
     return run
 
 
 def _finish(
-    run: ReportRun, schedule: ReportSchedule, outcomes: dict[str, Any], now: datetime
+    run: ReportRun,
+    schedule: ReportSchedule,
+    outcomes: dict[str, Any],
+    keys: list[str],
+    now: datetime,
 ) -> None:
-    failures = {k: v["error"] for k, v in outcomes.items() if not v.get("ok")}
+    """Sent when every current recipient got it (one removed since is no longer waited for)."""
+    failures = {k: outcomes[k]["error"] for k in keys if not outcomes[k].get("ok")}
     run.outcomes = outcomes
     run.error = "\n".join(f"{k}: {e}" for k, e in failures.items())[:4000]
     if not failures:
@@ -233,6 +246,18 @@ def _finish(
         run.status, run.next_attempt_at = RunStatus.FAILED, None
     run.save(update_fields=["outcomes", "error", "status", "next_attempt_at", "sent_at"])
     ReportSchedule.objects.filter(pk=schedule.pk).update(last_status=run.status)
+
+
+def _retry_or_fail(run: ReportRun, now: datetime, error: str) -> None:
+    retry = run.attempts < MAX_ATTEMPTS
+    status = RunStatus.RETRYING if retry else RunStatus.FAILED
+    ReportRun.objects.filter(pk=run.pk).update(
+        status=status,
+        error=error[:4000],
+        next_attempt_at=now + BACKOFF[max(run.attempts, 1) - 1] if retry else None,
+    )
+    ReportSchedule.objects.filter(pk=run.schedule_id).update(last_status=status)
+    run.status = status
 
 
 # --- each kind of recipient ------------------------------------------------------------------
