@@ -18,15 +18,15 @@ from gongdan.reports.selectors import (
     report_timeseries,
 )
 from gongdan.testing import World
-from tests.reports.clock import At, at  # noqa: F401
+from tests.reports.clock import mover
 from tests.reports.story import WEEK, Story, build_story
 
 ALL = ReportFilters()
 
 
 @pytest.fixture
-def story(world: World, at: At) -> Story:
-    return build_story(world, at)
+def story(world: World, monkeypatch: pytest.MonkeyPatch) -> Story:
+    return build_story(world, mover(monkeypatch))
 
 
 def stats(report: Report) -> dict[str, Any]:
