@@ -37,7 +37,11 @@ def table(report: Report, key: str) -> list[dict[str, Any]]:
     return next(t.rows for t in report.tables if t.key == key)
 
 
-def test_overview_volume_durations_rates_and_sla(world: World, story: Story) -> None:
+def test_overview_volume_durations_rates_and_sla(
+    world: World, story: Story, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(costs, "cost_totals", lambda **kw: (5400, 225.0))
+
     figures = stats(report_overview(user=world.admin, period=WEEK, filters=ALL))
 
     assert figures == {
@@ -75,9 +79,9 @@ def test_overview_volume_durations_rates_and_sla(world: World, story: Story) -> 
         "sla_next_response": None,
         "sla_resolution": 1.0,
         "mttr": 18000.0,  # incidents resolved: T1 only (T2 is a field repair)
-        "csat": None,
-        "time_logged": None,
-        "cost": None,
+        "csat": None,  # no feedback yet
+        "time_logged": 5400,  # from reports.costs
+        "cost": 225.0,
     }
 
 
