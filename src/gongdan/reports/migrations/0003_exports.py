@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0001_initial'),
+        ('reports', '0002_facts'),  # after the engine's (merged into this branch)
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
