@@ -1,4 +1,4 @@
-"""Scheduled reports' fixtures: a report builder that shows whose view it built, fixed files."""
+"""Scheduled reports' fixtures: a report builder that shows whose view it built."""
 
 from __future__ import annotations
 
@@ -11,16 +11,13 @@ import pytest
 
 from gongdan.accounts.models import Team, User
 from gongdan.accounts.services import user_create
-from gongdan.reports import render, schedule_engine
+from gongdan.reports import schedule_engine
 from gongdan.reports.results import Report, Stat
 from gongdan.reports.schedule_models import ReportSchedule
 from gongdan.reports.scope import report_scope
 from gongdan.testing import PASSWORD, World
 from tests.channels.conftest import Server
 from tests.channels.email.conftest import Smtp
-
-XLSX_BYTES = b"PK\x03\x04 fixed xlsx"
-PDF_BYTES = b"%PDF-1.7 fixed pdf"
 
 
 @dataclass
@@ -52,12 +49,6 @@ def builds_fixture(monkeypatch: pytest.MonkeyPatch) -> Iterator[Builds]:
 
     monkeypatch.setattr(schedule_engine, "report_build", fake_build)
     yield seen
-
-
-@pytest.fixture(name="files")
-def files_fixture(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(render, "report_xlsx", lambda report: XLSX_BYTES)
-    monkeypatch.setattr(render, "report_pdf", lambda report: PDF_BYTES)
 
 
 @pytest.fixture(name="field_supervisor")

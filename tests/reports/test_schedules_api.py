@@ -18,7 +18,6 @@ from tests.reports.schedule_fixtures import (  # noqa: F401 - fixtures
     Builds,
     builds_fixture,
     field_supervisor_fixture,
-    files_fixture,
     mail_fixture,
     make_schedule,
 )
@@ -135,7 +134,6 @@ def test_update_pause_resume_and_delete(api: Api, world: World) -> None:
     assert not ReportSchedule.objects.exists()
 
 
-@pytest.mark.usefixtures("files")
 def test_run_now_sends_at_once(
     api: Api,
     world: World,

@@ -16,7 +16,6 @@ from tests.channels.email.conftest import smtp as smtp_server  # noqa: F401 - a 
 from tests.reports.schedule_fixtures import (  # noqa: F401 - fixtures
     Builds,
     builds_fixture,
-    files_fixture,
     mail_fixture,
     make_schedule,
 )
@@ -24,7 +23,6 @@ from tests.reports.schedule_fixtures import (  # noqa: F401 - fixtures
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("files"),
 ]
 
 DUE = datetime(2026, 12, 7, 8, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

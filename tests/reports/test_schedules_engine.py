@@ -3,11 +3,13 @@ view, mail through a real SMTP server, robots through a real HTTP server."""
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
 from django.utils import translation
 
@@ -23,13 +25,11 @@ from tests.channels.conftest import server as http_server  # noqa: F401 - a real
 from tests.channels.email.conftest import Smtp
 from tests.channels.email.conftest import smtp as smtp_server  # noqa: F401 - a real SMTP server
 from tests.channels.vendors import wecom_robot
-from tests.reports.conftest import sync
+from tests.reports.clock import mover, sync
 from tests.reports.schedule_fixtures import (  # noqa: F401 - fixtures
-    XLSX_BYTES,
     Builds,
     builds_fixture,
     field_supervisor_fixture,
-    files_fixture,
     mail_fixture,
     make_schedule,
     robot_server_fixture,
@@ -39,13 +39,19 @@ SH = ZoneInfo("Asia/Shanghai")
 DUE = datetime(2026, 12, 7, 8, 0, tzinfo=SH)
 NOW = DUE + timedelta(seconds=30)
 
-pytestmark = pytest.mark.usefixtures("files")
-
 
 def _html(message: EmailMessage) -> str:
     part = message.get_body(("html",))
     assert part is not None
     return str(part.get_content())
+
+
+def _summary(xlsx: bytes) -> dict[str, list[Any]]:
+    """The Summary sheet's figures of a report workbook: label → [value, previous, change]."""
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    rows = list(book["Summary"].iter_rows(values_only=True))
+    start = next(i for i, row in enumerate(rows) if row and row[0] == "Figure") + 1
+    return {str(row[0]): list(row[1:4]) for row in rows[start:] if row and row[0]}
 
 
 def _attachments(message: EmailMessage) -> list[tuple[str, bytes]]:
@@ -143,7 +149,9 @@ def test_each_user_receives_their_own_view(
     english = "Scheduled report “每日概览 Daily overview”: 2026-12-06 – 2026-12-06"
     assert agent_mail["Subject"] == english
     assert boss_mail["Subject"] == "定时报表“每日概览 Daily overview”：2026-12-06 – 2026-12-06"
-    assert _attachments(agent_mail) == [("overview-20261206-20261206.xlsx", XLSX_BYTES)]
+    [(name, content)] = _attachments(agent_mail)
+    assert name == "overview-20261206-20261206.xlsx"
+    assert _summary(content)["Created"] == [7, "—", "—"]  # the real workbook, the agent's view
     assert agent_mail["Auto-Submitted"] == "auto-generated"
     # and an in-app notification for each user recipient
     notes = Notification.objects.filter(kind="report.sent").order_by("recipient__username")
@@ -159,8 +167,10 @@ def test_both_formats_are_attached(world: World, mail: Smtp, builds: Builds) -> 
 
     tick(NOW)
 
-    names = [name for name, _content in _attachments(mail.to("boss@example.com")[0])]
-    assert names == ["overview-20261206-20261206.xlsx", "overview-20261206-20261206.pdf"]
+    files = dict(_attachments(mail.to("boss@example.com")[0]))
+    assert list(files) == ["overview-20261206-20261206.xlsx", "overview-20261206-20261206.pdf"]
+    assert _summary(files["overview-20261206-20261206.xlsx"])["Created"][0] == 700
+    assert files["overview-20261206-20261206.pdf"].startswith(b"%PDF")
 
 
 def test_a_failed_send_is_retried_with_backoff(world: World, mail: Smtp, builds: Builds) -> None:
@@ -260,10 +270,12 @@ def _created(message: EmailMessage) -> str:
 
 
 def test_real_reports_are_scoped_to_each_recipient(
-    world: World, mail: Smtp, field_supervisor: Any, at: Any
+    world: World, mail: Smtp, field_supervisor: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With the engine's selectors: the Field supervisor's mail counts the Field team's tickets,
-    the agent's their own, the address the owner's (the whole desk)."""
+    the agent's their own, the address the owner's (the whole desk); the attached workbook
+    says the same."""
+    at = mover(monkeypatch)
     at(datetime(2026, 12, 6, 9, 0, tzinfo=SH))
     world.ticket(by=world.agent, assignee=world.agent)
     world.ticket()
@@ -282,6 +294,8 @@ def test_real_reports_are_scoped_to_each_recipient(
     assert _created(mail.to("boss@example.com")[0]) == "3"
     assert _created(mail.to("field_sup@gongdan.test")[0]) == "1"
     assert _created(mail.to("agent@gongdan.test")[0]) == "1"
+    field_file = _attachments(mail.to("field_sup@gongdan.test")[0])[0][1]
+    assert _summary(field_file)["Created"][0] == 1
 
 
 def test_a_recipient_removed_after_a_failure_is_not_waited_for(

@@ -22,6 +22,7 @@ urlpatterns = [
     path("channels/email/", include("gongdan.channels.email.urls")),
     path("desk/channels/", include("gongdan.channels.urls")),
     path("desk/calls/", include("gongdan.channels.phone.urls")),
+    path("desk/exports/", include("gongdan.reports.urls_exports")),
     path("desk/", include("gongdan.tickets.urls")),
     path("channels/wecom/", include("gongdan.channels.wecom.urls")),
     path("channels/webform/", include("gongdan.channels.webform.urls")),

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0002_facts'),  # chained after the engine's facts (merged)
+        ('reports', '0003_exports'),  # chained after the merged engine's and export's
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

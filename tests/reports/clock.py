@@ -1,7 +1,7 @@
 """Shared pieces of the report tests: a movable clock and the outbox run by hand.
 
-Times are Asia/Shanghai; ``at`` moves the clock that the services read (``timezone.now``),
-``sync`` delivers the outbox events (the report facts are kept by its subscriber).
+Times are Asia/Shanghai; ``mover(monkeypatch)`` moves the clock that the services read
+(``timezone.now``); ``sync`` delivers the outbox events (which keep the report facts).
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ def sh(*args: int) -> datetime:
     return datetime(*args, tzinfo=SHANGHAI)  # type: ignore[misc]
 
 
-@pytest.fixture
-def at(monkeypatch: pytest.MonkeyPatch) -> At:
+def mover(monkeypatch: pytest.MonkeyPatch) -> At:
+    """A function that sets the clock the services read (undone with ``monkeypatch``)."""
+
     def move(moment: datetime) -> None:
         monkeypatch.setattr(timezone, "now", lambda: moment)
 
