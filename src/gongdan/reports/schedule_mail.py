@@ -23,6 +23,8 @@ from gongdan.reports.schedule_models import FileFormat, ReportSchedule
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROBOT_STATS = 8  # the robot summary's first figures
+#: Each report's dashboard page under /desk/reports/ (the overview is the index).
+PAGES = {"agents": "agents/", "stage_dwell": "stages/", "insight": "insight/"}
 
 
 def language_for(value: str | None) -> str:
@@ -35,7 +37,8 @@ def dashboard_path(schedule: ReportSchedule, period: Period) -> str:
     """The dashboard with this run's period and filters (the reader sees their own scope)."""
     query = {"period": "custom", "start": period.start.isoformat(), "end": period.end.isoformat()}
     query.update({k: str(v) for k, v in (schedule.filters or {}).items() if v not in (None, "")})
-    return "/desk/reports/?" + urllib.parse.urlencode(query)
+    page = PAGES.get(schedule.report, "")
+    return f"/desk/reports/{page}?" + urllib.parse.urlencode(query)
 
 
 def format_value(value: Number, unit: str) -> str:

@@ -37,7 +37,7 @@ from gongdan.reports.schedule_models import (
     ReportSchedule,
     RunStatus,
 )
-from gongdan.reports.schedule_tasks import report_run_send
+from gongdan.reports.schedule_tasks import kick_run
 from gongdan.reports.schedule_times import next_run_after, run_period
 from gongdan.reports.selectors import REPORTS
 
@@ -311,7 +311,7 @@ def schedule_run_now(*, actor: object, schedule: ReportSchedule) -> ReportRun:
         obj=schedule,
         data={"name": schedule.name, "run": run.pk},
     )
-    enqueue_on_commit(report_run_send, run.pk)  # else the next tick sends it
+    enqueue_on_commit(kick_run, run.pk)  # else the next tick sends it
     return run
 
 
