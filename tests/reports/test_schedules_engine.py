@@ -87,8 +87,10 @@ def test_two_consumers_claiming_the_same_due_time_make_one_run(world: World) -> 
     assert ReportRun.objects.count() == 1
 
 
-def test_a_tick_reads_only_due_schedules(world: World, builds: Builds, mail: Smtp) -> None:
-    for i in range(30):  # not due: paused, or later
+def test_a_tick_costs_what_is_due_not_what_exists(
+    world: World, builds: Builds, mail: Smtp, django_assert_num_queries: Any
+) -> None:
+    for i in range(30):  # not due: later, or paused
         make_schedule(
             world.supervisor,
             name=f"later {i}",
@@ -103,10 +105,14 @@ def test_a_tick_reads_only_due_schedules(world: World, builds: Builds, mail: Smt
             next_run_at=None,
         )
 
-    result = tick(NOW)
+    with django_assert_num_queries(2):  # due schedules (none), due runs (none)
+        result = tick(NOW)
 
     assert (result.claimed, result.sent) == (0, 0)
     assert mail.messages == []
+    make_schedule(world.supervisor, name="due", emails=["due@example.com"], next_run_at=DUE)
+    assert tick(NOW).sent == 1
+    assert [str(m["To"]) for m in mail.messages] == ["due@example.com"]
 
 
 def test_missed_runs_collapse_into_one(world: World, mail: Smtp, builds: Builds) -> None:
