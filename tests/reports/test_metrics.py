@@ -257,3 +257,20 @@ def test_insight(world: World, story: Story) -> None:
         "Printer": [0, 0, 1, 1, 0, 0, 0],
         "None": [1, 1, 0, 0, 0, 0, 0],
     }
+
+
+def test_a_whole_month_reads_the_monthly_tables_with_the_same_figures(
+    world: World, story: Story
+) -> None:
+    from datetime import date
+
+    from gongdan.reports.periods import Period
+
+    week = stats(report_overview(user=world.admin, period=WEEK, filters=ALL))
+    november = Period(date(2026, 11, 1), date(2026, 11, 30))
+
+    month = stats(report_overview(user=world.admin, period=november, filters=ALL))
+    dwell = report_stage_dwell(user=world.admin, period=november, filters=ALL)
+
+    assert month == week  # every ticket of the story lives in that week of November
+    assert [r["tickets"] for r in table(dwell, "dwell_status")] == [3, 4, 1, 2]

@@ -24,6 +24,7 @@ from gongdan.reports.models import (
     Counters,
     DailyRollup,
     Histogram,
+    MonthHistogram,
     MonthRollup,
     TeamRollup,
     TicketFact,
@@ -133,6 +134,9 @@ class Deltas:
     cells: dict[tuple[Any, ...], list[int]] = field(
         default_factory=lambda: defaultdict(lambda: [0, 0])
     )
+    month_cells: dict[tuple[Any, ...], list[int]] = field(
+        default_factory=lambda: defaultdict(lambda: [0, 0])
+    )
 
     def add(self, fact: Fact, sign: int) -> None:
         counters, cells = contributions(fact)
@@ -147,9 +151,12 @@ class Deltas:
                 self.rows[(TeamRollup, (day, *coarse))][name] += sign * value
                 self.rows[(MonthRollup, (day.replace(day=1), *coarse))][name] += sign * value
         for (day, metric, bucket), (count, total) in cells.items():
-            cell = self.cells[(day, *coarse, metric, bucket)]
-            cell[0] += sign * count
-            cell[1] += sign * total
+            for cell in (
+                self.cells[(day, *coarse, metric, bucket)],
+                self.month_cells[(day.replace(day=1), *coarse, metric, bucket)],
+            ):
+                cell[0] += sign * count
+                cell[1] += sign * total
 
     def apply(self) -> int:
         """Write the non-zero changes; returns the number of rows touched."""
@@ -161,14 +168,16 @@ class Deltas:
                 _upsert(model, dict(zip(dims, key, strict=True)), changes)
                 touched += 1
         hist_dims = ("day", *COARSE_DIMS, "metric", "bucket")
-        for key, (count, total) in self.cells.items():
-            if count or total:
-                _upsert(
-                    Histogram,
-                    dict(zip(hist_dims, key, strict=True)),
-                    {"count": count, "total": total},
-                )
-                touched += 1
+        tables: tuple[tuple[type[models.Model], dict[tuple[Any, ...], list[int]]], ...] = (
+            (Histogram, self.cells),
+            (MonthHistogram, self.month_cells),
+        )
+        for model, cells in tables:
+            for key, (count, total) in cells.items():
+                if count or total:
+                    values = {"count": count, "total": total}
+                    _upsert(model, dict(zip(hist_dims, key, strict=True)), values)
+                    touched += 1
         return touched
 
 
@@ -260,7 +269,7 @@ def reports_rebuild(*, batch: int = BATCH, progress: Callable[[int], None] | Non
     """Recompute every fact and all rollups from the raw rows, in batches of tickets (memory
     bounded by one batch and its rollup changes). Returns the number of tickets."""
     with transaction.atomic():
-        for model in (Histogram, MonthRollup, TeamRollup, DailyRollup, TicketFact):
+        for model in (Histogram, MonthHistogram, MonthRollup, TeamRollup, DailyRollup, TicketFact):
             model._default_manager.all().delete()
     done = 0
     for tickets in _ticket_batches(batch):
@@ -328,16 +337,22 @@ def _compare_rollups(expected: Deltas, drift: Drift) -> None:
     ):
         want = {key: c for (m, key), c in expected.rows.items() if m is model}
         _compare_table(model, dims, names, want, drift)
-    cells = dict(expected.cells)
     hist_dims = ("day", *COARSE_DIMS, "metric", "bucket")
-    for row in Histogram.objects.values(*hist_dims, "count", "total").iterator():
-        key = tuple(row[d] for d in hist_dims)
-        count, total = cells.pop(key, [0, 0])
-        if (row["count"], row["total"]) != (count, total):
-            drift.cells[("Histogram", key, "count")] = (row["count"], count)
-    for key, (count, _total) in cells.items():
-        if count:
-            drift.cells[("Histogram", key, "count")] = (0, count)
+    hist_tables: tuple[tuple[type[models.Model], dict[tuple[Any, ...], list[int]]], ...] = (
+        (Histogram, expected.cells),
+        (MonthHistogram, expected.month_cells),
+    )
+    for table, expected_cells in hist_tables:
+        cells = dict(expected_cells)
+        label = table.__name__
+        for row in table._default_manager.values(*hist_dims, "count", "total").iterator():
+            key = tuple(row[d] for d in hist_dims)
+            count, total = cells.pop(key, [0, 0])
+            if (row["count"], row["total"]) != (count, total):
+                drift.cells[(label, key, "count")] = (row["count"], count)
+        for key, (count, _total) in cells.items():
+            if count:
+                drift.cells[(label, key, "count")] = (0, count)
 
 
 def _compare_table(
