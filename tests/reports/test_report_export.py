@@ -14,7 +14,9 @@ from gongdan.reports.selectors import REPORTS, report_build
 from gongdan.testing import Api, World
 from tests.reports.clock import mover
 from tests.reports.story import WEEK, Story, build_story
-from tests.reports.test_render import pdf_text
+from tests.reports.test_render import cid_font, pdf_text
+
+__all__ = ["cid_font"]  # the fixture: PDFs in the CID font, whose text the tests read
 
 pytestmark = pytest.mark.django_db
 WEEK_QUERY = "period=custom&start=2026-11-23&end=2026-11-29"
@@ -59,7 +61,7 @@ def test_the_overview_workbook_holds_the_engines_figures(
 
 @pytest.mark.parametrize("name", REPORTS)
 def test_every_report_renders_to_xlsx_and_pdf(
-    api: Api, world: World, story: Story, name: str
+    api: Api, world: World, story: Story, name: str, cid_font: None
 ) -> None:
     try:
         report = report_build(user=world.admin, name=name, period=WEEK, filters=ReportFilters())
