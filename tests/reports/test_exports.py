@@ -11,7 +11,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from gongdan.audit.models import AuditEvent
 from gongdan.core.errors import ValidationFailed
@@ -149,8 +149,6 @@ def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_quoted_in_csv(
 def test_labels_follow_the_language_the_export_was_asked_in(
     world: World, tickets: dict[str, Ticket], run: Any
 ) -> None:
-    from django.utils import translation
-
     with translation.override("zh-hans"):
         export = run(world.admin, columns=["number", "priority"], filters={"priority": ["high"]})
     assert xlsx_rows(export) == [["工单编号", "优先级"], [tickets["it"].number, "高"]]
@@ -321,3 +319,23 @@ def test_expired_exports_are_deleted_with_their_files(
     assert export_purge() == 1
     assert not storage.exists(name)
     assert list(Export.objects.values_list("pk", flat=True)) == [kept.pk]
+
+
+def test_tags_assignee_type_and_category_cells(world: World, run: Any) -> None:
+    tagged = world.ticket(
+        by=world.agent,
+        title="带标签",
+        tags=["vpn", "紧急"],
+        assignee=world.agent,
+        category=world.printer,
+    )
+    plain = world.ticket(by=world.agent, title="无标签", ticket_type=world.repair)
+    columns = ["number", "ticket_type", "category", "tags", "assignee", "channel"]
+    export = run(world.admin, columns=columns, filters={"sort": "created"})
+    assert xlsx_rows(export)[1:] == [
+        [tagged.number, "Incident", "Printer", "vpn, 紧急", "agent", "Workspace"],
+        [plain.number, "Field repair", None, None, None, "Workspace"],
+    ]
+    with translation.override("zh-hans"):
+        zh = run(world.admin, columns=columns, filters={"sort": "created"})
+    assert xlsx_rows(zh)[1][1:4] == ["故障", "打印机", "vpn, 紧急"]

@@ -7,10 +7,13 @@ import io
 import re
 import zlib
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 
 from gongdan.reports import render, report_files
 from gongdan.reports.filters import ReportFilters
@@ -149,7 +152,14 @@ def pdf_text(content: bytes) -> str:
     return "\n".join(shown)
 
 
-def test_the_pdf_shows_title_period_filters_stats_tables_and_charts() -> None:
+@pytest.fixture
+def cid_font(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Render with the built-in CID font, whose text (UCS-2) the test can read back."""
+    pdfmetrics.registerFont(UnicodeCIDFont(render.CID_FONT))
+    monkeypatch.setattr(render, "pdf_font", lambda: render.CID_FONT)
+
+
+def test_the_pdf_shows_title_period_filters_stats_tables_and_charts(cid_font: None) -> None:
     content = render.report_pdf(sample_report())
     assert content.startswith(b"%PDF")
     text = pdf_text(content)
@@ -171,7 +181,15 @@ def test_the_pdf_shows_title_period_filters_stats_tables_and_charts() -> None:
         "2026-11-03",
     ]:
         assert expected in text, expected
-    assert b"/STSong-Light" in content or b"GongdanCJK" in content
+    assert b"/BaseFont /STSong-Light" in content
+
+
+def test_an_installed_truetype_cjk_font_is_embedded() -> None:
+    if not any(Path(p).exists() for p in render.CJK_TRUETYPE_FONTS):
+        pytest.skip("no TrueType CJK font installed (Debian: fonts-wqy-microhei)")
+    content = render.report_pdf(sample_report())
+    assert render.pdf_font() == "GongdanCJK"
+    assert b"/FontFile2" in content  # the glyphs travel with the file
 
 
 # --- reports_export: the API operation ---------------------------------------------------------

@@ -2,9 +2,8 @@
 progress as it goes, then store it (``export_run``); delete expired exports (``export_purge``).
 
 The rows are read with ``tickets.selectors.ticket_list`` *as the owner*, so an export never holds
-a ticket its owner could not open, and iterated in chunks (``QuerySet.iterator``, the lookups
-prefetched per chunk) into a writer that keeps nothing in memory: the job's memory does not grow
-with the list.
+a ticket its owner could not open, and read as plain values in chunks (``exports.ticket_rows``)
+into a writer that keeps nothing in memory: the job's memory does not grow with the list.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ from gongdan.tickets.selectors import ticket_list
 
 logger = logging.getLogger(__name__)
 
-CHUNK_SIZE = 2000  # rows read per query (and their prefetched lookups)
+CHUNK_SIZE = 2000  # rows fetched at a time (and the tags of as many tickets in one query)
 PROGRESS_EVERY = 1000  # rows between two progress updates
 
 
@@ -71,7 +70,7 @@ def _write_tickets(export: Export, path: Path) -> None:
     writer = WRITERS[export.format](path, columns, gettext("Tickets"))
     done = 0
     try:
-        for values in ticket_rows(tickets.iterator(chunk_size=CHUNK_SIZE), columns):
+        for values in ticket_rows(tickets, columns, chunk_size=CHUNK_SIZE):
             writer.write(values)
             done += 1
             if done % PROGRESS_EVERY == 0:

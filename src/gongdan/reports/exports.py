@@ -1,27 +1,30 @@
 """Writing a ticket list to a file, row by row in constant memory: .xlsx or CSV (UTF-8, BOM).
 
 The columns are the ticket list's (``DEFAULT_COLUMNS``, in its order) plus a few more a caller may
-ask for by key. Rows come from an iterator over ``tickets.selectors.ticket_list`` (visibility
-first); the xlsx workbook is xlsxwriter's ``constant_memory`` mode (each row is flushed to disk
-once the next one starts), the CSV a text file written as it goes: neither holds the list.
+ask for by key. Rows come from ``tickets.selectors.ticket_list`` (visibility first), read as plain
+values in chunks; the xlsx workbook is xlsxwriter's ``constant_memory`` mode (each row is flushed
+to disk once the next one starts), the CSV a text file written as it goes: neither holds the list.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import batched
 from pathlib import Path
 from typing import IO, Any
 
 import xlsxwriter
-from django.utils import timezone
+from django.db.models import QuerySet
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError as PydanticError
 
+from gongdan.accounts.models import User
 from gongdan.core.errors import ValidationFailed
 from gongdan.tickets.models import Ticket
 from gongdan.tickets.schemas import TicketListQuery
@@ -33,42 +36,98 @@ def _local(value: datetime | None) -> datetime | None:
     return timezone.localtime(value).replace(tzinfo=None) if value else None
 
 
+class Labels:
+    """Display texts looked up once per export, not once per row: choice labels, the names of
+    assignees (few) by id, and the tags of the rows being written (one query per chunk)."""
+
+    def __init__(self) -> None:
+        self.english = translation.get_language() == "en"  # as ``BilingualName.label``
+        self.choices = {
+            name: {value: str(label) for value, label in Ticket._meta.get_field(name).flatchoices}
+            for name in ("status", "priority", "channel")
+        }
+        self.users: dict[int, str] = {}
+        self.tags: dict[int, str] = {}
+
+    def choice(self, field: str, value: str) -> str:
+        return self.choices[field].get(value, value)
+
+    def bilingual(self, name: str | None, name_en: str | None) -> str:
+        return (name_en if self.english and name_en else name) or ""
+
+    def user(self, pk: int | None) -> str:
+        if pk is None:
+            return ""
+        if pk not in self.users:
+            found = User.objects.filter(pk=pk).first()
+            self.users[pk] = str(found) if found is not None else ""
+        return self.users[pk]
+
+    def load_tags(self, ids: list[int]) -> None:
+        """The tags of tickets ``ids`` (sorted, comma-separated), in place of the last chunk's."""
+        through = Ticket.tags.through.objects.filter(ticket_id__in=ids)
+        found: dict[int, list[str]] = {}
+        for ticket_id, name in through.values_list("ticket_id", "tag__name"):
+            found.setdefault(ticket_id, []).append(name)
+        self.tags = {pk: ", ".join(sorted(names)) for pk, names in found.items()}
+
+
+Row = dict[str, Any]
+
+
 @dataclass(frozen=True)
 class TicketColumn:
+    """A column: its header, the ticket fields it reads (``values()`` names) and its cell."""
+
     key: str
     label: str | Promise
-    value: Callable[[Ticket], Any]
+    fields: tuple[str, ...]
+    value: Callable[[Row, Labels], Any]
     width: int = 14
+
+
+def _col(key: str, label: str | Promise, field: str, width: int) -> TicketColumn:
+    return TicketColumn(key, label, (field,), lambda r, lb: r[field], width)
+
+
+def _when(key: str, label: str | Promise, field: str) -> TicketColumn:
+    return TicketColumn(key, label, (field,), lambda r, lb: _local(r[field]), 17)
+
+
+def _choice(key: str, label: str | Promise, width: int) -> TicketColumn:
+    return TicketColumn(key, label, (key,), lambda r, lb: lb.choice(key, r[key]), width)
+
+
+def _bilingual(key: str, label: str | Promise, width: int) -> TicketColumn:
+    fields = (f"{key}__name", f"{key}__name_en")
+    return TicketColumn(
+        key, label, fields, lambda r, lb: lb.bilingual(*(r[f] for f in fields)), width
+    )
 
 
 COLUMNS: dict[str, TicketColumn] = {
     c.key: c
     for c in [
-        TicketColumn("number", _("Number"), lambda t: t.number, 16),
-        TicketColumn("title", _("Title"), lambda t: t.title, 48),
-        TicketColumn("ticket_type", _("Type"), lambda t: t.ticket_type.label, 14),
+        _col("number", _("Number"), "number", 16),
+        _col("title", _("Title"), "title", 48),
+        _bilingual("ticket_type", _("Type"), 14),
+        _bilingual("category", _("Category"), 16),
+        TicketColumn("tags", _("Tags"), ("id",), lambda r, lb: lb.tags.get(r["id"], ""), 16),
+        _choice("status", _("Status"), 10),
+        _choice("priority", _("Priority"), 10),
+        _when("sla_due_at", _("SLA due"), "sla_due_at"),
+        _when("sla_breached_at", _("SLA breached"), "sla_breached_at"),
+        _col("requester", _("Requester"), "requester__name", 16),
+        _col("organization", _("Organization"), "organization__name", 20),
+        _col("team", _("Team"), "team__name", 14),
         TicketColumn(
-            "category", _("Category"), lambda t: t.category.label if t.category else "", 16
+            "assignee", _("Assignee"), ("assignee_id",), lambda r, lb: lb.user(r["assignee_id"]), 14
         ),
-        TicketColumn("tags", _("Tags"), lambda t: ", ".join(x.name for x in t.tags.all()), 16),
-        TicketColumn("status", _("Status"), lambda t: str(t.get_status_display()), 10),
-        TicketColumn("priority", _("Priority"), lambda t: str(t.get_priority_display()), 10),
-        TicketColumn("sla_due_at", _("SLA due"), lambda t: _local(t.sla_due_at), 17),
-        TicketColumn("sla_breached_at", _("SLA breached"), lambda t: _local(t.sla_breached_at), 17),
-        TicketColumn("requester", _("Requester"), lambda t: t.requester.name, 16),
-        TicketColumn(
-            "organization",
-            _("Organization"),
-            lambda t: t.organization.name if t.organization else "",
-            20,
-        ),
-        TicketColumn("team", _("Team"), lambda t: t.team.name if t.team else "", 14),
-        TicketColumn("assignee", _("Assignee"), lambda t: str(t.assignee or ""), 14),
-        TicketColumn("channel", _("Channel"), lambda t: str(t.get_channel_display()), 10),
-        TicketColumn("created_at", _("Created"), lambda t: _local(t.created_at), 17),
-        TicketColumn("updated_at", _("Updated"), lambda t: _local(t.updated_at), 17),
-        TicketColumn("resolved_at", _("Resolved"), lambda t: _local(t.resolved_at), 17),
-        TicketColumn("closed_at", _("Closed"), lambda t: _local(t.closed_at), 17),
+        _choice("channel", _("Channel"), 10),
+        _when("created_at", _("Created"), "created_at"),
+        _when("updated_at", _("Updated"), "updated_at"),
+        _when("resolved_at", _("Resolved"), "resolved_at"),
+        _when("closed_at", _("Closed"), "closed_at"),
     ]
 }
 #: The columns of the workspace's ticket list, in its order.
@@ -82,9 +141,21 @@ CONTENT_TYPES = {
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
 
 
-def ticket_rows(tickets: Iterable[Ticket], columns: list[TicketColumn]) -> Iterator[list[Any]]:
-    for ticket in tickets:
-        yield [column.value(ticket) for column in columns]
+def ticket_rows(
+    tickets: QuerySet[Ticket], columns: list[TicketColumn], *, chunk_size: int = 2000
+) -> Iterator[list[Any]]:
+    """Each ticket's cells, in the columns' order. The rows are read as plain values (the
+    names of types, teams … joined in the same query) in chunks of ``chunk_size``; the tags of
+    a chunk in one more query. Memory holds one chunk, whatever the length of the list."""
+    fields = sorted({"id", *(f for c in columns for f in c.fields)})
+    with_tags = any(c.key == "tags" for c in columns)
+    labels = Labels()
+    rows = tickets.prefetch_related(None).values(*fields).iterator(chunk_size=chunk_size)
+    for chunk in batched(rows, chunk_size):
+        if with_tags:
+            labels.load_tags([r["id"] for r in chunk])
+        for row in chunk:
+            yield [column.value(row, labels) for column in columns]
 
 
 class XlsxWriter:

@@ -296,7 +296,7 @@ def _legend(drawing: Drawing, names: list[str], font: str, x: float, y: float) -
     legend = Legend()
     legend.x, legend.y = x, y
     legend.fontName, legend.fontSize = font, 7
-    legend.alignment = "right"
+    legend.alignment = "right"  # the swatch left of its name
     legend.colorNamePairs = [(PALETTE[i % len(PALETTE)], n) for i, n in enumerate(names)]
     drawing.add(legend)
 
@@ -343,7 +343,7 @@ def table_chart(table: Table, font: str, width: float = 170 * mm) -> Drawing | N
         if table.chart != "line":
             target.fillColor = color
     drawing.add(chart)
-    _legend(drawing, [str(c.label) for c in series], font, width - 5, 70 * mm - 10)
+    _legend(drawing, [str(c.label) for c in series], font, width - 100, 70 * mm - 10)
     return drawing
 
 
@@ -367,7 +367,7 @@ def series_chart(series: Series, font: str, width: float = 170 * mm) -> Drawing 
     for i in range(len(lines)):
         chart.lines[i].strokeColor = PALETTE[i % len(PALETTE)]
     drawing.add(chart)
-    _legend(drawing, [str(x.label) for x in lines], font, width - 5, 70 * mm - 10)
+    _legend(drawing, [str(x.label) for x in lines], font, width - 100, 70 * mm - 10)
     return drawing
 
 
