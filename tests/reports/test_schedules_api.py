@@ -62,6 +62,8 @@ BAD = [
     ({"report": "secrets"}, "report.unknown_report", "report"),
     ({"filters": {"colour": "red"}}, "report.unknown_filter", "filters"),
     ({"filters": {"team": "abc"}}, "report.invalid_filter", "filters"),
+    ({"filters": {"priority": "super"}}, "report.invalid_filter", "filters"),
+    ({"filters": {"channel": "pigeon"}}, "report.invalid_filter", "filters"),
     ({"frequency": "hourly"}, "schedule.unknown_frequency", "frequency"),
     ({"period": "forever"}, "schedule.unknown_period", "period"),
     ({"file_format": "docx"}, "schedule.unknown_format", "file_format"),
@@ -249,3 +251,19 @@ def test_a_supervisor_may_send_only_to_their_teams_robots(
     assert theirs.status_code == 422 and theirs.json()["code"] == "schedule.unknown_robot"
     assert own.status_code == 201 and own.json()["robots"] == [field_robot.pk]
     assert admin.status_code == 201 and admin.json()["robots"] == [it_robot.pk]
+
+
+def test_nulls_in_an_update_clear_lists_and_leave_settings(api: Api, world: World) -> None:
+    schedule = make_schedule(world.supervisor, emails=["a@example.com"], users=[world.agent])
+    caller = api.as_(world.supervisor)
+
+    kept = caller.patch(
+        f"/report-schedules/{schedule.pk}",
+        {"time_of_day": None, "name": None, "is_active": None, "users": None},
+    )
+    emptied = caller.patch(f"/report-schedules/{schedule.pk}", {"emails": None})
+
+    assert kept.status_code == 200, kept.content
+    assert (kept.json()["time_of_day"], kept.json()["name"]) == ("08:00", schedule.name)
+    assert (kept.json()["is_active"], kept.json()["users"]) == (True, [])
+    assert emptied.status_code == 422 and emptied.json()["code"] == "schedule.no_recipients"

@@ -24,6 +24,7 @@ from gongdan.reports import schedules as svc
 from gongdan.reports.schedule_models import ReportRun, ReportSchedule
 
 router = Router(tags=["reports"])
+LISTS = ("users", "emails", "robots", "filters")
 
 
 class ScheduleIn(InputSchema):
@@ -185,6 +186,10 @@ def report_schedules_update(
     actor, schedule = _get(request, schedule_id)
     data = svc.schedule_input(schedule)
     for key, value in payload.model_dump(exclude_unset=True).items():
+        if value is None and key in LISTS:
+            value = {} if key == "filters" else []  # null clears a list
+        elif value is None and key not in ("weekday", "day_of_month"):
+            continue  # null leaves a setting as it is
         setattr(data, key, value)
     return _out(svc.schedule_update(actor=actor, schedule=schedule, data=data), runs=True)
 

@@ -40,6 +40,7 @@ from gongdan.reports.schedule_models import (
 from gongdan.reports.schedule_tasks import kick_run
 from gongdan.reports.schedule_times import next_run_after, run_period
 from gongdan.reports.selectors import REPORTS
+from gongdan.tickets.choices import Channel, Priority
 
 MAX_EMAILS = 50
 MAX_USERS = 100
@@ -118,7 +119,10 @@ def clean_filters(raw: dict[str, Any]) -> dict[str, Any]:
                     fields={"filters": _("The filter “%(name)s” takes an id.") % {"name": key}},
                 ) from None
         else:
-            out[key] = str(value)[:40]
+            allowed = tuple(Priority.values if key == "priority" else Channel.values)
+            out[key] = check_choice(
+                str(value), allowed, code="report.invalid_filter", field="filters"
+            )
     return out
 
 
