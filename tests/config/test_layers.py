@@ -19,6 +19,7 @@ import pytest
 import gongdan
 from gongdan.core import events, sweeps
 from gongdan.core.hooks import Hooks
+from gongdan.reports import hooks as report_hooks
 from gongdan.search import selectors as search_selectors
 from gongdan.search import services as search_services
 from gongdan.search.choices import DocKind
@@ -113,6 +114,7 @@ def test_the_apps_above_register_their_hooks_at_start_up() -> None:
     assert [f.__name__ for f in sweeps.note_writers] == ["notify_many"]
     assert DocKind.ARTICLE in search_services.KINDS
     assert DocKind.ARTICLE in search_selectors.readers
+    assert [type(p).__name__ for p in report_hooks.robot_posters] == ["ReportRobots"]
 
 
 @pytest.mark.parametrize("times", [1, 3])

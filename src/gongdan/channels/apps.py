@@ -10,6 +10,7 @@ class ChannelsConfig(AppConfig):
     def ready(self) -> None:
         from gongdan.channels import (
             notify_channels,
+            report_robots,
             subscribers,  # noqa: F401  (registers outbox subscribers)
         )
         from gongdan.channels.sms import lookup as sms_lookup  # noqa: F401  (outbox subscriber)
@@ -17,3 +18,5 @@ class ChannelsConfig(AppConfig):
 
         # Deliver notifications over the configured channels (notifications sits below us).
         notify_channels.install()
+        # Scheduled reports post their summaries to group robots (reports sits below us).
+        report_robots.install()

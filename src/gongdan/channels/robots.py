@@ -49,6 +49,11 @@ def robot_post(robot: TeamRobot, event_type: str, ticket: Ticket, data: dict[str
     _post(robot, *messages.robot_message(event_type, ticket, data))
 
 
+def robot_send(robot: TeamRobot, title: str, text: str) -> None:
+    """Post ``title`` and markdown ``text`` now (scheduled reports); ``ChannelError`` on failure."""
+    _post(robot, title, text)
+
+
 def _post(robot: TeamRobot, title: str, text: str) -> None:
     try:
         SENDERS[robot.vendor](robot.webhook_url, robot.secret, title, text)

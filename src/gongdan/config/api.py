@@ -18,6 +18,8 @@ from gongdan.core.api_support import UserRateThrottle, Utf8JSONRenderer, install
 from gongdan.customers.api import router as customers_router
 from gongdan.knowledge.api import router as knowledge_router
 from gongdan.notifications.api import router as notifications_router
+from gongdan.reports.api_exports import router as exports_router
+from gongdan.reports.api_schedules import router as report_schedules_router
 from gongdan.search.api import router as search_router
 from gongdan.sla.api import router as sla_router
 from gongdan.sla.api_calendars import router as calendars_router
@@ -42,6 +44,7 @@ api.add_router("", accounts_router)
 api.add_router("", customers_router)
 # Before the tickets router: its /tickets/{number} would swallow /tickets/take-next.
 api.add_router("", assignment_router)
+api.add_router("", exports_router)  # its POST /tickets/export, before /tickets/{number}
 api.add_router("", tickets_router)
 api.add_router("", followups_router)
 api.add_router("", time_router)
@@ -54,3 +57,4 @@ api.add_router("", mail_router)
 api.add_router("", search_router)
 api.add_router("", calls_router)
 api.add_router("", knowledge_router)
+api.add_router("", report_schedules_router)

@@ -38,6 +38,8 @@ class Kind(models.TextChoices):
     NO_AGENT = "assignment.no_agent", _("No agent of my team could take a new ticket")
     ARTICLE_REVIEW = "article.review", _("A knowledge article waits for my review")
     ARTICLE_DECIDED = "article.decided", _("My knowledge article was published or sent back")
+    # In-app only: the report itself comes by mail (``reports.schedule_engine``).
+    REPORT_SENT = "report.sent", _("A scheduled report was sent to me")
 
 
 class ChannelName(models.TextChoices):
@@ -72,3 +74,5 @@ STAFF_KINDS = [
 ]
 CUSTOMER_KINDS = [Kind.STAFF_REPLIED, Kind.STATUS_CHANGED, Kind.TICKET_RECEIVED]
 ADMIN_KINDS = [Kind.CALENDAR_NEXT_YEAR, Kind.WEBHOOK_DISABLED]
+#: Shown in the app only, never mailed as a notification (the mail itself is the message).
+IN_APP_ONLY_KINDS = [Kind.REPORT_SENT]

@@ -56,6 +56,9 @@ def notification_text(n: Notification) -> str:
         "webhook": d.get("webhook", ""),
         "failures": d.get("failures", ""),
         "article": d.get("article_title", ""),
+        "schedule": d.get("schedule_name", ""),
+        "start": d.get("start", ""),
+        "end": d.get("end", ""),
     }
     sentences = {
         Kind.TICKET_ASSIGNED: _("%(actor)s assigned %(number)s to you: %(title)s"),
@@ -94,6 +97,7 @@ def notification_text(n: Notification) -> str:
             if d.get("to") == "published"
             else _("%(actor)s sent your article “%(article)s” back to draft")
         ),
+        Kind.REPORT_SENT: _("The scheduled report “%(schedule)s” for %(start)s – %(end)s is ready"),
     }
     template = sentences.get(n.kind)  # type: ignore[call-overload]
     if template is None:
@@ -119,6 +123,8 @@ def notification_url(n: Notification, user: User) -> str:
         return reverse("knowledge:detail", args=[n.data["article"]])
     if n.data.get("webhook_id") and user.is_staff_member:
         return reverse("channels:webhook_detail", args=[n.data["webhook_id"]])
+    if n.kind == Kind.REPORT_SENT and user.is_staff_member:
+        return str(n.data.get("link", ""))
     number = n.data.get("number")
     if not number:
         return ""

@@ -6,3 +6,10 @@ class ReportsConfig(AppConfig):
     name = "gongdan.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        # The outbox subscriber keeps the report facts and rollups in step with the tickets.
+        from gongdan.reports import (
+            schedule_tasks,  # noqa: F401  (registers the scheduled reports' periodic job)
+            subscribers,  # noqa: F401
+        )

@@ -24,7 +24,7 @@ from gongdan.accounts.choices import Language
 from gongdan.accounts.models import User
 from gongdan.channels.email import placeholders
 from gongdan.channels.email.models import MailTemplate
-from gongdan.notifications.choices import ADMIN_KINDS, CUSTOMER_KINDS, Kind
+from gongdan.notifications.choices import ADMIN_KINDS, CUSTOMER_KINDS, IN_APP_ONLY_KINDS, Kind
 from gongdan.notifications.models import Notification
 from gongdan.notifications.presenters import notification_text, notification_url
 from gongdan.sla.choices import SlaTarget
@@ -75,6 +75,8 @@ def specs() -> list[Spec]:
     """Every template key, customers' mail first (labels in the active language)."""
     out = []
     for kind in Kind:
+        if kind in IN_APP_ONLY_KINDS:
+            continue  # no mail to write a template for
         audience = (
             Audience.CUSTOMER
             if kind in CUSTOMER_KINDS

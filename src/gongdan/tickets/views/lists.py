@@ -17,6 +17,7 @@ from gongdan.core.pagination import Page, keyset_page
 from gongdan.tickets.forms import SavedViewForm, TicketFilterForm, add_domain_error
 from gongdan.tickets.models import Ticket
 from gongdan.tickets.selectors import (
+    LIST_COLUMNS,
     View,
     ordering_for,
     saved_view_list,
@@ -73,7 +74,13 @@ def ticket_list_view(request: HttpRequest) -> HttpResponse:
     filters, page = _page(user, form, request.GET.get("cursor"))
     query = request.GET.copy()
     query.pop("cursor", None)
-    context = {"form": form, "filters": filters, "page": page, "query": query.urlencode()}
+    context = {
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "query": query.urlencode(),
+        "export_columns": LIST_COLUMNS,
+    }
     if htmx_target(request) == "ticket-results":
         return render(request, f"{TEMPLATE}#results", context)
     # The filter panel opens only when a filter narrows the list (not for a tab or a page).

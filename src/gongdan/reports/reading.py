@@ -1,0 +1,428 @@
+"""Reading the rollups: which table answers a reader's question, and the few queries the
+selectors compose (sums per period, backlog levels, distributions, breakdowns).
+
+A question whose scope or filters name an agent, a category or an organization reads the fine
+:class:`DailyRollup` (and exact durations from :class:`TicketFact`); any other reads the coarse
+:class:`TeamRollup` and :class:`Histogram`. Neither ever reads the ticket table.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import models
+from django.db.models import Q, Sum
+
+from gongdan.reports.filters import ReportFilters
+from gongdan.reports.metrics import (
+    BACKLOG_FIELDS,
+    local_day,
+    percentile,
+    percentile_of_buckets,
+)
+from gongdan.reports.models import (
+    DailyRollup,
+    Histogram,
+    MonthHistogram,
+    MonthRollup,
+    TeamRollup,
+    TicketFact,
+)
+from gongdan.reports.periods import Period
+from gongdan.reports.scope import Scope
+
+FINE_ONLY = ("assignee", "category", "organization")
+DURATIONS = ("frt", "frt_b", "res", "res_b")
+_FACT_COLUMNS = {
+    "frt": ("first_response_day", "frt_seconds"),
+    "frt_b": ("first_response_day", "frt_business"),
+    "res": ("resolved_day", "res_seconds"),
+    "res_b": ("resolved_day", "res_business"),
+}
+
+
+@dataclass(frozen=True)
+class Slice:
+    """The rows a question may read: ``q`` applies to any rollup table that has the
+    dimensions it names (all of them for ``fine``)."""
+
+    q: Q
+    fine: bool
+    empty: bool = False
+
+    @property
+    def model(self) -> type[models.Model]:
+        return DailyRollup if self.fine else TeamRollup
+
+    def rows(self, **lookups: Any) -> models.QuerySet[Any]:
+        qs = self.model._default_manager.filter(self.q, **lookups)
+        return qs.none() if self.empty else qs
+
+
+def slice_for(scope: Scope, filters: ReportFilters, *, fine: bool = False) -> Slice:
+    """The scope first (``reports.scope``), then the filters."""
+    q = Q()
+    if scope.teams:
+        q &= Q(team__in=sorted(scope.teams))
+    if scope.agent is not None:
+        q &= Q(assignee=scope.agent)
+    if scope.organization is not None:
+        q &= Q(organization=scope.organization)
+    for name, value in (
+        ("team", filters.team),
+        ("assignee", filters.assignee),
+        ("ticket_type", filters.ticket_type),
+        ("category", filters.category),
+        ("organization", filters.organization),
+    ):
+        if value is not None:
+            q &= Q(**{name: value})
+    if filters.channel:
+        q &= Q(channel=filters.channel)
+    if filters.priority:
+        q &= Q(priority=filters.priority)
+    fine = fine or bool(
+        scope.agent is not None
+        or scope.organization is not None
+        or any(getattr(filters, n) is not None for n in FINE_ONLY)
+    )
+    scoped = scope.everything or scope.teams or scope.agent is not None or scope.organization
+    empty = scope.nothing or not scoped
+    return Slice(q=q, fine=fine, empty=empty)
+
+
+# --- sums ------------------------------------------------------------------------------------
+
+
+#: A filter that matches nothing but still runs its query (so query counts stay constant).
+NOTHING = Q(day__lt=date(1900, 1, 1)) & Q(day__gt=date(1900, 1, 1))
+COUNTERS = (TeamRollup, MonthRollup)
+CELLS = (Histogram, MonthHistogram)
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def split(start: date, end: date) -> tuple[Q, list[date]]:
+    """``[start, end]`` as (a filter on the days outside whole months, the first days of the
+    whole months inside): a coarse question reads whole months from the monthly tables."""
+    months, month = [], start if start.day == 1 else _next_month(start)
+    while _next_month(month) - timedelta(days=1) <= end:
+        months.append(month)
+        month = _next_month(month)
+    if not months:
+        return Q(day__gte=start, day__lte=end), []
+    edges = NOTHING
+    if start < months[0]:
+        edges |= Q(day__gte=start, day__lt=months[0])
+    if _next_month(months[-1]) <= end:
+        edges |= Q(day__gte=_next_month(months[-1]), day__lte=end)
+    return edges, months
+
+
+def split_sums(
+    s: Slice,
+    ranges: dict[str, tuple[date, date]],
+    group: Sequence[str],
+    fields: Sequence[str],
+    *,
+    tables: tuple[type[models.Model], type[models.Model]] = COUNTERS,
+    where: Q | None = None,
+) -> dict[str, dict[tuple[Any, ...], Counter[str]]]:
+    """Sums of ``fields`` per range label and per ``group`` values. A fine slice reads its
+    daily rows (one query); a coarse one reads the edge days from ``tables[0]`` and the whole
+    months from ``tables[1]`` (two queries, whatever the length)."""
+    out: dict[str, dict[tuple[Any, ...], Counter[str]]] = {label: {} for label in ranges}
+    if s.fine:
+        pieces = [(s.rows(), {k: Q(day__gte=a, day__lte=b) for k, (a, b) in ranges.items()})]
+    else:
+        splits = {label: split(a, b) for label, (a, b) in ranges.items()}
+        daily, monthly = (m._default_manager.filter(s.q) for m in tables)
+        if s.empty:
+            daily, monthly = daily.none(), monthly.none()
+        pieces = [
+            (daily, {label: edges for label, (edges, _m) in splits.items()}),
+            (monthly, {label: Q(day__in=m) if m else NOTHING for label, (_e, m) in splits.items()}),
+        ]
+    for qs, conditions in pieces:
+        anywhere = NOTHING
+        for condition in conditions.values():
+            anywhere |= condition
+        qs = qs.filter(anywhere)
+        if where is not None:
+            qs = qs.filter(where)
+        sums = {
+            f"{label}__{name}": Sum(name, filter=condition)
+            for label, condition in conditions.items()
+            for name in fields
+        }
+        rows = (
+            list(qs.values(*group).annotate(**sums).order_by()) if group else [qs.aggregate(**sums)]
+        )
+        for row in rows:
+            key = tuple(row[g] for g in group)
+            for label in ranges:
+                counter = out[label].setdefault(key, Counter())
+                for name in fields:
+                    counter[name] += row[f"{label}__{name}"] or 0
+    return out
+
+
+def period_sums(
+    s: Slice, period: Period, fields: Sequence[str]
+) -> tuple[Counter[str], Counter[str]]:
+    """Sums of ``fields`` over ``period`` and over the previous period."""
+    prev = period.previous()
+    sums = split_sums(s, {"c": (period.start, period.end), "p": (prev.start, prev.end)}, (), fields)
+    return sums["c"].get((), Counter()), sums["p"].get((), Counter())
+
+
+def backlog_levels(s: Slice, days: Sequence[date]) -> list[list[int]]:
+    """The backlog per age band at the end of each of ``days``: the sum of every daily change
+    up to that day. A fine slice sums its daily rows (one query); a coarse one sums whole
+    months from :class:`MonthRollup` and the days of the last month from :class:`TeamRollup`
+    (two queries, whatever the history's length)."""
+    if s.fine:
+        aggregates = {
+            f"{i}__{name}": Sum(name, filter=Q(day__lte=day))
+            for i, day in enumerate(days)
+            for name in BACKLOG_FIELDS
+        }
+        row = s.rows(day__lte=max(days)).aggregate(**aggregates)
+        return [[row[f"{i}__{n}"] or 0 for n in BACKLOG_FIELDS] for i in range(len(days))]
+    firsts = [day.replace(day=1) for day in days]
+    months = MonthRollup.objects.filter(s.q, day__lt=max(firsts)) if not s.empty else None
+    month_row = (
+        months.aggregate(
+            **{
+                f"{i}__{name}": Sum(name, filter=Q(day__lt=first))
+                for i, first in enumerate(firsts)
+                for name in BACKLOG_FIELDS
+            }
+        )
+        if months is not None
+        else {}
+    )
+    in_month = Q()
+    for day, first in zip(days, firsts, strict=True):
+        in_month |= Q(day__gte=first, day__lte=day)
+    day_row = (
+        s.rows()
+        .filter(in_month)
+        .aggregate(
+            **{
+                f"{i}__{name}": Sum(name, filter=Q(day__gte=first, day__lte=day))
+                for i, (day, first) in enumerate(zip(days, firsts, strict=True))
+                for name in BACKLOG_FIELDS
+            }
+        )
+    )
+    return [
+        [(month_row.get(f"{i}__{n}") or 0) + (day_row[f"{i}__{n}"] or 0) for n in BACKLOG_FIELDS]
+        for i in range(len(days))
+    ]
+
+
+def sums_before(s: Slice, day: date, group: str, fields: Sequence[str]) -> dict[Any, Counter[str]]:
+    """Sums of ``fields`` over everything before ``day`` per value of ``group`` ("" for one
+    total): whole months from :class:`MonthRollup` on coarse slices, as for backlog levels."""
+    if s.fine:
+        pieces = [s.rows(day__lt=day)]
+    else:
+        first = day.replace(day=1)
+        months = MonthRollup.objects.filter(s.q, day__lt=first)
+        pieces = [months.none() if s.empty else months, s.rows(day__gte=first, day__lt=day)]
+    out: dict[Any, Counter[str]] = {}
+    for qs in pieces:
+        if group:
+            rows = list(qs.values(group).annotate(**{n: Sum(n) for n in fields}).order_by())
+        else:
+            rows = [{"": "", **qs.aggregate(**{n: Sum(n) for n in fields})}]
+        for r in rows:
+            counter = out.setdefault(r[group], Counter())
+            for n in fields:
+                counter[n] += r[n] or 0
+    return out
+
+
+def grouped_sums(
+    s: Slice, period: Period, group: str, fields: Sequence[str], *, exclude_none: bool = False
+) -> dict[Any, Counter[str]]:
+    """Sums of ``fields`` over ``period`` per value of the dimension ``group``."""
+    none = ~Q(**{group: "" if group in ("channel", "priority") else 0})
+    sums = split_sums(
+        s, {"c": (period.start, period.end)}, (group,), fields, where=none if exclude_none else None
+    )
+    return {key[0]: counter for key, counter in sums["c"].items()}
+
+
+def daily_sums(s: Slice, period: Period, fields: Sequence[str]) -> dict[date, Counter[str]]:
+    rows = (
+        s.rows(day__gte=period.start, day__lte=period.end)
+        .values("day")
+        .annotate(**{n: Sum(n) for n in fields})
+        .order_by()
+    )
+    return {r["day"]: Counter({n: r[n] or 0 for n in fields}) for r in rows}
+
+
+# --- distributions ---------------------------------------------------------------------------
+
+
+@dataclass
+class Distribution:
+    count: int = 0
+    total: int = 0
+    median: int | None = None
+    p90: int | None = None
+
+    @property
+    def mean(self) -> float | None:
+        return self.total / self.count if self.count else None
+
+
+def _from_buckets(buckets: dict[int, int], totals: dict[int, int]) -> Distribution:
+    return Distribution(
+        count=sum(buckets.values()),
+        total=sum(totals.values()),
+        median=percentile_of_buckets(buckets, 0.5, totals),
+        p90=percentile_of_buckets(buckets, 0.9, totals),
+    )
+
+
+def _from_values(values: list[int]) -> Distribution:
+    return Distribution(
+        count=len(values),
+        total=sum(values),
+        median=percentile(values, 0.5),
+        p90=percentile(values, 0.9),
+    )
+
+
+def durations(
+    s: Slice, period: Period, metrics: Sequence[str] = DURATIONS
+) -> tuple[dict[str, Distribution], dict[str, Distribution]]:
+    """FRT and resolution distributions for the period and the previous one (one query):
+    exact values from the facts on fine slices, log buckets (±4.4 %) on coarse ones."""
+    prev = period.previous()
+    if s.empty:
+        return {m: Distribution() for m in metrics}, {m: Distribution() for m in metrics}
+    if s.fine:
+        return _fact_durations(s, period, metrics)
+    sums = split_sums(
+        s,
+        {"c": (period.start, period.end), "p": (prev.start, prev.end)},
+        ("metric", "bucket"),
+        ("count", "total"),
+        tables=CELLS,
+        where=Q(metric__in=metrics),
+    )
+    out: list[dict[str, Distribution]] = []
+    for label in ("c", "p"):
+        counts: dict[str, dict[int, int]] = defaultdict(dict)
+        totals: dict[str, dict[int, int]] = defaultdict(dict)
+        for (metric, bucket), c in sums[label].items():
+            if c["count"]:
+                counts[metric][bucket] = c["count"]
+                totals[metric][bucket] = c["total"]
+        out.append({m: _from_buckets(counts[m], totals[m]) for m in metrics})
+    return out[0], out[1]
+
+
+def _fact_durations(
+    s: Slice, period: Period, metrics: Sequence[str]
+) -> tuple[dict[str, Distribution], dict[str, Distribution]]:
+    prev = period.previous()
+    span = (prev.start, period.end)
+    facts = TicketFact.objects.filter(s.q).filter(
+        Q(first_response_day__range=span) | Q(resolved_day__range=span)
+    )
+    columns = sorted({c for m in metrics for c in _FACT_COLUMNS[m]})
+    cur: dict[str, list[int]] = defaultdict(list)
+    before: dict[str, list[int]] = defaultdict(list)
+    for row in facts.values(*columns):
+        for m in metrics:
+            day_col, value_col = _FACT_COLUMNS[m]
+            day, value = row[day_col], row[value_col]
+            if day is None or value is None:
+                continue
+            if period.start <= day <= period.end:
+                cur[m].append(value)
+            elif prev.start <= day <= prev.end:
+                before[m].append(value)
+    return (
+        {m: _from_values(cur[m]) for m in metrics},
+        {m: _from_values(before[m]) for m in metrics},
+    )
+
+
+def dwell(s: Slice, period: Period) -> dict[tuple[int, str], Distribution]:
+    """Completed stays that ended in the period, per (ticket type, "status.<s>"/"team.<id>");
+    type 0 holds all types together."""
+    if s.empty:
+        return {}
+    if s.fine:
+        return _fact_dwell(s, period)
+    sums = split_sums(
+        s,
+        {"c": (period.start, period.end)},
+        ("ticket_type", "metric", "bucket"),
+        ("count", "total"),
+        tables=CELLS,
+        where=Q(metric__startswith="dwell."),
+    )
+    buckets: dict[tuple[int, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    totals: dict[tuple[int, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for (type_id, metric, bucket), c in sums["c"].items():
+        stage = metric[len("dwell.") :]
+        for key in ((type_id, stage), (0, stage)):
+            buckets[key][bucket] += c["count"]
+            totals[key][bucket] += c["total"]
+    return {
+        key: _from_buckets(dict(b), dict(totals[key]))
+        for key, b in buckets.items()
+        if sum(b.values())
+    }
+
+
+def _fact_dwell(s: Slice, period: Period) -> dict[tuple[int, str], Distribution]:
+    facts = TicketFact.objects.filter(
+        s.q, created_day__lte=period.end, last_change_day__gte=period.start
+    )
+    values: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for type_id, history in facts.values_list("ticket_type", "history"):
+        for kind, stage, end, secs in (history or {}).get("stays", []):
+            if period.start <= local_day(datetime.fromisoformat(end)) <= period.end:
+                values[(type_id, f"{kind}.{stage}")].append(secs)
+                values[(0, f"{kind}.{stage}")].append(secs)
+    return {key: _from_values(v) for key, v in values.items()}
+
+
+def arrivals(s: Slice, period: Period) -> Counter[int]:
+    """Tickets created in the period per hour of the week (0 = Monday 00:00–01:00, local)."""
+    if s.empty:
+        return Counter()
+    if s.fine:
+        rows: Iterable[Any] = (
+            TicketFact.objects.filter(
+                s.q, created_day__gte=period.start, created_day__lte=period.end
+            )
+            .values("created_how")
+            .annotate(n=models.Count("pk"))
+            .order_by()
+        )
+        return Counter({r["created_how"]: r["n"] for r in rows})
+    sums = split_sums(
+        s,
+        {"c": (period.start, period.end)},
+        ("bucket",),
+        ("count",),
+        tables=CELLS,
+        where=Q(metric="arrival"),
+    )
+    return Counter({key[0]: c["count"] for key, c in sums["c"].items() if c["count"]})
