@@ -18,6 +18,7 @@ from gongdan.core.api_support import UserRateThrottle, Utf8JSONRenderer, install
 from gongdan.customers.api import router as customers_router
 from gongdan.knowledge.api import router as knowledge_router
 from gongdan.notifications.api import router as notifications_router
+from gongdan.reports.api import router as reports_router
 from gongdan.search.api import router as search_router
 from gongdan.sla.api import router as sla_router
 from gongdan.sla.api_calendars import router as calendars_router
@@ -52,3 +53,4 @@ api.add_router("", mail_router)
 api.add_router("", search_router)
 api.add_router("", calls_router)
 api.add_router("", knowledge_router)
+api.add_router("", reports_router)
