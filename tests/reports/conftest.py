@@ -1,16 +1,46 @@
-"""Report tests: a hand-built report (the rendering does not depend on the engine's figures)."""
+"""Shared pieces of the report tests: a movable clock, the outbox run by hand, and a hand-built
+report (``fake_engine``) for tests of the rendering alone.
+
+Times are Asia/Shanghai; ``at`` moves the clock that the services read (``timezone.now``),
+``sync`` delivers the outbox events (the report facts are kept by its subscriber).
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
+from gongdan.jobs.outbox import dispatch_outbox
 from gongdan.reports import selectors
 from gongdan.reports.filters import ReportFilters
 from gongdan.reports.periods import Period
 from gongdan.reports.results import Column, Line, Report, Series, Stat, Table
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+At = Callable[[datetime], None]
+
+
+def sh(*args: int) -> datetime:
+    """A moment in Asia/Shanghai: ``sh(2026, 11, 23, 9)``."""
+    return datetime(*args, tzinfo=SHANGHAI)  # type: ignore[misc]
+
+
+@pytest.fixture
+def at(monkeypatch: pytest.MonkeyPatch) -> At:
+    def move(moment: datetime) -> None:
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return move
+
+
+def sync() -> None:
+    """Deliver every pending outbox event (the facts and rollups follow)."""
+    dispatch_outbox(max_batches=1000)
 
 
 def sample_report(*, user: object, period: Period, filters: ReportFilters, **_: Any) -> Report:
