@@ -8,6 +8,7 @@ Times are Asia/Shanghai; ``at`` moves the clock that the services read (``timezo
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,11 +16,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from gongdan.accounts.choices import Role
+from gongdan.accounts.models import User
+from gongdan.accounts.services import user_create
 from gongdan.jobs.outbox import dispatch_outbox
 from gongdan.reports import selectors
 from gongdan.reports.filters import ReportFilters
 from gongdan.reports.periods import Period
 from gongdan.reports.results import Column, Line, Report, Series, Stat, Table
+from gongdan.testing import PASSWORD, World
+from gongdan.tickets import services
+from gongdan.tickets.models import Ticket
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 At = Callable[[datetime], None]
@@ -84,3 +91,44 @@ def fake_engine(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("overview", "agents", "stage_dwell", "insight"):
         monkeypatch.setattr(selectors, f"report_{name}", sample_report)
     monkeypatch.setattr(selectors, "report_timeseries", sample_series)
+
+
+@dataclass
+class Desk:
+    """Two tickets in November 2026: ``it`` (IT team, the agent's, resolved after an hour's
+    first response) and ``field`` (field team, other_agent's, resolved); ``field_lead`` is a
+    supervisor of the field team."""
+
+    it: Ticket
+    field: Ticket
+    field_lead: User
+    start: str = "2026-11-01"
+    end: str = "2026-11-30"
+
+    @property
+    def query(self) -> dict[str, str]:
+        return {"period": "custom", "start": self.start, "end": self.end}
+
+
+@pytest.fixture
+def desk(world: World, at: At) -> Desk:
+    at(sh(2026, 11, 23, 9))
+    it = world.ticket(title="打印机 it")
+    field = world.ticket(title="现场 field", ticket_type=world.repair)
+    at(sh(2026, 11, 23, 10))
+    services.comment_create(actor=world.agent, ticket=it, body="在处理")
+    services.comment_create(actor=world.other_agent, ticket=field, body="上门")
+    at(sh(2026, 11, 23, 11))
+    for who, ticket in ((world.agent, it), (world.other_agent, field)):
+        for step in ("in_progress", "resolved"):
+            ticket = services.ticket_transition(actor=who, ticket=ticket, to=step)
+    sync()
+    lead = user_create(
+        actor=None,
+        username="field_lead",
+        role=Role.SUPERVISOR,
+        password=PASSWORD,
+        display_name="field_lead",
+        teams=[world.field_team],
+    )
+    return Desk(it=it, field=field, field_lead=lead)

@@ -152,9 +152,12 @@ def _team_row(scope: Scope, row: dict[str, Any]) -> LiveRow:
 
 
 def live_board(*, user: object) -> LiveBoard:
-    """The board for ``user`` (``Forbidden`` when they may see no figures). Seven queries at
-    most: scope (two, supervisors only), totals, by status, by team, agents (two), two lists."""
+    """The board for ``user`` (``Forbidden`` for customers and anyone without figures). Nine
+    queries at most: scope (two, supervisors only), totals, by status, by team, agents (two),
+    the two lists."""
     scope = report_scope(user)
+    if scope.organization is not None:  # the board is the desk's; customers have the portal
+        raise Forbidden("permission.staff_only", _("Only service staff may see the live board."))
     now = timezone.now()
     open_qs = Ticket.objects.filter(scope_q(scope), is_open=True)
     counts = _counts(now)

@@ -3,7 +3,8 @@ API and the portal page, so the same bad input gets the same 422 code everywhere
 
 Codes: the period's (``report.unknown_period``, ``report.period_reversed``,
 ``report.period_too_long``, ``report.period_required``), ``report.unknown_filter`` for a filter
-value that is no choice (channel, priority, group, interval) or no id.
+value that is no choice (channel, priority) or no id; ``report.unknown_metric``,
+``report.unknown_interval``, ``report.unknown_group`` for a timeseries' options.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongdan.core.errors import ValidationFailed
 from gongdan.reports.filters import GROUPS, INTERVALS, ReportFilters, check_choice
+from gongdan.reports.metrics import SERIES_METRICS
 from gongdan.reports.periods import Period, period_parse
 from gongdan.tickets.choices import Channel, Priority
 
@@ -81,8 +83,10 @@ def report_query(params: Mapping[str, Any], *, today: date | None = None) -> Rep
 
 
 def series_options(params: Mapping[str, Any]) -> tuple[str, str, str]:
-    """(metric, interval, group_by) of a timeseries; the metric is checked by the engine."""
+    """(metric, interval, group_by) of a timeseries (422 ``report.unknown_metric``,
+    ``report.unknown_interval``, ``report.unknown_group``)."""
     metric = str(params.get("metric") or "created").strip()
+    check_choice(metric, tuple(SERIES_METRICS), code="report.unknown_metric", field="metric")
     interval = check_choice(
         str(params.get("interval") or "day").strip(),
         INTERVALS,
@@ -91,5 +95,5 @@ def series_options(params: Mapping[str, Any]) -> tuple[str, str, str]:
     )
     group = str(params.get("group_by") or "").strip()
     if group:
-        check_choice(group, GROUPS, code=UNKNOWN_FILTER, field="group_by")
+        check_choice(group, GROUPS, code="report.unknown_group", field="group_by")
     return metric, interval, group

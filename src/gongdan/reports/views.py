@@ -24,18 +24,13 @@ from gongdan.core.htmx import htmx_target, vary_on_htmx
 from gongdan.reports import selectors
 from gongdan.reports.forms import ReportForm, SeriesForm
 from gongdan.reports.live import AT_RISK_WINDOW, live_board
+from gongdan.reports.metrics import SERIES_METRICS
 from gongdan.reports.present import series_chart, series_rows
 from gongdan.reports.query import report_query, series_options
 from gongdan.reports.scope import report_scope
 from gongdan.reports.shown import report_context
 
 View = Callable[..., HttpResponse]
-# Provisional until the engine's metrics.SERIES_METRICS is merged (same keys).
-SERIES_METRICS: dict[str, Any] = {
-    "created": type("M", (), {"label": _("Created")}),
-    "resolved": type("M", (), {"label": _("Resolved")}),
-    "closed": type("M", (), {"label": _("Closed")}),
-}
 PAGES = ("overview", "agents", "stage_dwell", "insight")
 
 
