@@ -119,7 +119,7 @@ def test_the_page_polls_its_fragment(world: World, floor: dict[str, Ticket]) -> 
     body = fragment.content.decode()
     assert body.lstrip().startswith('<div id="live-board"')
     assert "<html" not in body
-    assert f'href="/desk/tickets/?view=breached"' in body
+    assert 'href="/desk/tickets/?view=breached"' in body
     assert fragment["Vary"] == "HX-Request, Cookie" or "HX-Request" in fragment["Vary"]
 
 

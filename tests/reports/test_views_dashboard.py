@@ -69,7 +69,7 @@ def test_an_agent_gets_my_figures(world: World, desk: Desk) -> None:
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<h1 class=\"h4 mb-0 me-auto\">My figures</h1>" in html
+    assert '<h1 class="h4 mb-0 me-auto">My figures</h1>' in html
     assert _stat(html, "created") == "1"
     assert f"assignee={world.agent.pk}" in _stat_link(html, "resolved")
     assert 'name="assignee"' not in html  # the reader is always the agent

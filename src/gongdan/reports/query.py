@@ -87,12 +87,8 @@ def series_options(params: Mapping[str, Any]) -> tuple[str, str, str]:
     ``report.unknown_interval``, ``report.unknown_group``)."""
     metric = str(params.get("metric") or "created").strip()
     check_choice(metric, tuple(SERIES_METRICS), code="report.unknown_metric", field="metric")
-    interval = check_choice(
-        str(params.get("interval") or "day").strip(),
-        INTERVALS,
-        code=UNKNOWN_FILTER,
-        field="interval",
-    )
+    interval = str(params.get("interval") or "day").strip()
+    check_choice(interval, INTERVALS, code="report.unknown_interval", field="interval")
     group = str(params.get("group_by") or "").strip()
     if group:
         check_choice(group, GROUPS, code="report.unknown_group", field="group_by")
