@@ -248,7 +248,7 @@ def _ticket_batches(batch: int) -> Iterator[list[Ticket]]:
         last = tickets[-1].pk
 
 
-def reports_rebuild(*, batch: int = BATCH) -> int:
+def reports_rebuild(*, batch: int = BATCH, progress: Callable[[int], None] | None = None) -> int:
     """Recompute every fact and all rollups from the raw rows, in batches of tickets (memory
     bounded by one batch and its rollup changes). Returns the number of tickets."""
     with transaction.atomic():
@@ -265,6 +265,8 @@ def reports_rebuild(*, batch: int = BATCH) -> int:
             TicketFact.objects.bulk_create(facts)
             deltas.apply()
         done += len(tickets)
+        if progress is not None:
+            progress(done)
     return done
 
 

@@ -197,11 +197,15 @@ def _open_intervals(segments: list[tuple[str, datetime, datetime | None]]) -> li
 
 
 def _reassignments(raw: Raw) -> int:
+    """Moves to another team, and hand-overs from one agent to another (an unassignment is
+    no hand-over: it comes with a team move, or the ticket goes back to the queue)."""
     moves = 0
     for e in raw.entries:
-        if e["kind"] in (TimelineKind.ASSIGNED, TimelineKind.TEAM_CHANGED):
-            old, new = e["data"].get("old"), e["data"].get("new")
+        old, new = e["data"].get("old"), e["data"].get("new")
+        if e["kind"] == TimelineKind.TEAM_CHANGED:
             moves += old is not None and new != old
+        elif e["kind"] == TimelineKind.ASSIGNED:
+            moves += old is not None and new is not None and new != old
     return moves
 
 
@@ -265,7 +269,7 @@ def fact_from_raw(raw: Raw) -> Fact:
         if end is not None and team is not None
     ]
     created_day = local_day(created)
-    last_change = max([created, *(end for _s, _a, end in segments if end is not None)])
+    last_change = max([created, *(_dt(stay[2]) for stay in stays)])  # type: ignore[type-var]
     return {
         "ticket_id": t.pk,
         "team": t.team_id or 0,

@@ -1,8 +1,8 @@
 """Shared pieces of the report tests: a movable clock, the outbox run by hand, and a hand-built
 report (``fake_engine``) for tests of the rendering alone.
 
-Times are Asia/Shanghai; ``at`` moves the clock that the services read (``timezone.now``),
-``sync`` delivers the outbox events (the report facts are kept by its subscriber).
+Times are Asia/Shanghai; ``mover(monkeypatch)`` moves the clock that the services read
+(``timezone.now``); ``sync`` delivers the outbox events (which keep the report facts).
 """
 
 from __future__ import annotations
@@ -37,8 +37,9 @@ def sh(*args: int) -> datetime:
     return datetime(*args, tzinfo=SHANGHAI)  # type: ignore[misc]
 
 
-@pytest.fixture
-def at(monkeypatch: pytest.MonkeyPatch) -> At:
+def mover(monkeypatch: pytest.MonkeyPatch) -> At:
+    """A function that sets the clock the services read (undone with ``monkeypatch``)."""
+
     def move(moment: datetime) -> None:
         monkeypatch.setattr(timezone, "now", lambda: moment)
 
