@@ -15,11 +15,26 @@
     return links[params.dataIndex] || "";
   }
 
+  // Tooltips as text: ECharts' default markers are spans with inline styles, which the CSP
+  // (style-src 'self') refuses.
+  function text(value) {
+    var div = document.createElement("div");
+    div.textContent = value === null || value === undefined ? "—" : String(value);
+    return div.innerHTML;
+  }
+
+  function axisTooltip(params) {
+    var list = Array.isArray(params) ? params : [params];
+    var lines = [text(list.length ? list[0].name : "")];
+    list.forEach(function (p) { lines.push(text(p.seriesName) + ": " + text(p.value)); });
+    return lines.join("<br>");
+  }
+
   function axisOption(spec) {
     var stacked = spec.type === "stack";
     var kind = spec.type === "line" ? "line" : "bar";
     return {
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", formatter: axisTooltip },
       legend: { data: spec.series.map(function (s) { return s.name; }), top: 0 },
       grid: { left: 48, right: 16, top: 36, bottom: 48, containLabel: true },
       xAxis: { type: "category", data: spec.categories, axisLabel: { interval: "auto", rotate: spec.categories.length > 8 ? 30 : 0 } },
@@ -51,7 +66,12 @@
       });
     });
     return {
-      tooltip: { position: "top" },
+      tooltip: {
+        position: "top",
+        formatter: function (p) {
+          return text(spec.categories[p.value[1]]) + " " + text(spec.series[p.value[0]].name) + ": " + text(p.value[2]);
+        }
+      },
       grid: { left: 64, right: 16, top: 16, bottom: 64 },
       xAxis: { type: "category", data: spec.series.map(function (s) { return s.name; }), splitArea: { show: true } },
       yAxis: { type: "category", data: spec.categories, splitArea: { show: true } },
