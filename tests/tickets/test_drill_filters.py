@@ -7,6 +7,8 @@ import re
 from datetime import date, datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gongdan.testing import Api, World
@@ -127,3 +129,17 @@ def test_drill_down_filters_cost_no_extra_query(
         response = client.get(URL, query)
 
     assert _numbers(response.content.decode()) == [tickets["c"].number]
+
+
+def test_drill_down_filters_cost_no_extra_query_in_the_api(
+    world: World, api: Api, tickets: dict
+) -> None:
+    caller = api.as_(world.supervisor)
+    caller.get("/me")  # the token's last-used stamp is written once
+
+    with CaptureQueriesContext(connection) as plain:
+        caller.get("/tickets?view=all&number=" + tickets["c"].number)
+    with CaptureQueriesContext(connection) as drilled:
+        response = caller.get("/tickets?reopened=1&created_from=2020-01-01")
+    assert [t["number"] for t in response.json()["items"]] == [tickets["c"].number]
+    assert len(drilled) == len(plain)
