@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gongdan.testing import Api, World
-from tests.reports.conftest import Desk
+from tests.reports.clock import Desk
 
 Q = "period=custom&start=2026-11-01&end=2026-11-30"
 OPERATIONS = [
@@ -133,7 +133,7 @@ def test_a_bad_period_is_explained_in_chinese(world: World, api: Api) -> None:
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
 
-    assert response.json()["message"] == "期间的结束日期早于开始日期。"
+    assert response.json()["message"] == "时间段的结束早于开始。"
 
 
 def test_live_figures(world: World, api: Api, desk: Desk) -> None:

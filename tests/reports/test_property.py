@@ -69,7 +69,8 @@ def _step(world: World, ticket: Ticket, name: str) -> None:
         sync()
     elif name == "reply":
         if ticket.status not in (Status.CLOSED, Status.CANCELLED):
-            services.comment_create(actor=world.agent, ticket=ticket, body="回复 reply")
+            staff = world.agent if ticket.team_id == world.it_team.pk else world.other_agent
+            services.comment_create(actor=staff, ticket=ticket, body="回复 reply")
     elif name == "answer":
         if ticket.status not in (Status.CLOSED, Status.CANCELLED):
             services.comment_create(actor=world.customer, ticket=ticket, body="好 ok")

@@ -20,7 +20,14 @@ from django.db.models import F
 
 from gongdan.accounts.choices import STAFF_ROLES
 from gongdan.reports.metrics import Cells, DayCounters, Fact, Raw, contributions, fact_from_raw
-from gongdan.reports.models import Counters, DailyRollup, Histogram, TeamRollup, TicketFact
+from gongdan.reports.models import (
+    Counters,
+    DailyRollup,
+    Histogram,
+    MonthRollup,
+    TeamRollup,
+    TicketFact,
+)
 from gongdan.sla.engine import policy_get, used_between
 from gongdan.sla.models import SlaClock
 from gongdan.sla.selectors import calendar_default, calendar_spec
@@ -138,6 +145,7 @@ class Deltas:
             for name, value in row.items():
                 self.rows[(DailyRollup, (day, *fine))][name] += sign * value
                 self.rows[(TeamRollup, (day, *coarse))][name] += sign * value
+                self.rows[(MonthRollup, (day.replace(day=1), *coarse))][name] += sign * value
         for (day, metric, bucket), (count, total) in cells.items():
             cell = self.cells[(day, *coarse, metric, bucket)]
             cell[0] += sign * count
@@ -252,7 +260,7 @@ def reports_rebuild(*, batch: int = BATCH, progress: Callable[[int], None] | Non
     """Recompute every fact and all rollups from the raw rows, in batches of tickets (memory
     bounded by one batch and its rollup changes). Returns the number of tickets."""
     with transaction.atomic():
-        for model in (Histogram, TeamRollup, DailyRollup, TicketFact):
+        for model in (Histogram, MonthRollup, TeamRollup, DailyRollup, TicketFact):
             model._default_manager.all().delete()
     done = 0
     for tickets in _ticket_batches(batch):
@@ -313,7 +321,11 @@ def reports_check(*, batch: int = BATCH) -> Drift:
 
 def _compare_rollups(expected: Deltas, drift: Drift) -> None:
     names = [f.name for f in Counters._meta.get_fields()]
-    for model, dims in ((DailyRollup, FINE_DIMS), (TeamRollup, COARSE_DIMS)):
+    for model, dims in (
+        (DailyRollup, FINE_DIMS),
+        (TeamRollup, COARSE_DIMS),
+        (MonthRollup, COARSE_DIMS),
+    ):
         want = {key: c for (m, key), c in expected.rows.items() if m is model}
         _compare_table(model, dims, names, want, drift)
     cells = dict(expected.cells)

@@ -258,7 +258,7 @@ def fact_from_raw(raw: Raw) -> Fact:
         for c in raw.comments
         if not c["by_staff"] and c["created_at"] > (fr or created)
     ]
-    stays = [
+    stays: list[list[Any]] = [
         ["status", status, _iso(end), seconds(start, end)]
         for status, start, end in segments
         if end is not None
@@ -269,7 +269,8 @@ def fact_from_raw(raw: Raw) -> Fact:
         if end is not None and team is not None
     ]
     created_day = local_day(created)
-    last_change = max([created, *(_dt(stay[2]) for stay in stays)])  # type: ignore[type-var]
+    ends = [datetime.fromisoformat(str(stay[2])) for stay in stays]
+    last_change = max([created, *ends])
     return {
         "ticket_id": t.pk,
         "team": t.team_id or 0,

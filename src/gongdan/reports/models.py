@@ -186,6 +186,32 @@ class TeamRollup(Counters):
         return f"{self.day} team {self.team}"
 
 
+class MonthRollup(Counters):
+    """The coarse counters per calendar month (``day`` is its first day): a backlog level is
+    the sum of every change before it, so whole months come from here and only the days of
+    the last month from :class:`TeamRollup`."""
+
+    day = models.DateField(_("month"))
+    team = models.BigIntegerField(_("team"), default=0)
+    ticket_type = models.BigIntegerField(_("type"), default=0)
+    channel = models.CharField(_("channel"), max_length=16, blank=True)
+    priority = models.CharField(_("priority"), max_length=16, blank=True)
+
+    class Meta:
+        verbose_name = _("monthly rollup")
+        verbose_name_plural = _("monthly rollups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "team", "ticket_type", "channel", "priority"],
+                name="reports_month_key",
+            )
+        ]
+        indexes = [models.Index(fields=["team", "day"], name="monthrollup_team_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m} team {self.team}"
+
+
 class Histogram(models.Model):
     """Distributions per day × team × type × channel × priority: durations in log buckets
     (``metrics.bucket_of``: 8 per doubling) with their exact sum, and arrivals per hour of the

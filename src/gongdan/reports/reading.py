@@ -24,7 +24,7 @@ from gongdan.reports.metrics import (
     percentile,
     percentile_of_buckets,
 )
-from gongdan.reports.models import DailyRollup, Histogram, TeamRollup, TicketFact
+from gongdan.reports.models import DailyRollup, Histogram, MonthRollup, TeamRollup, TicketFact
 from gongdan.reports.periods import Period
 from gongdan.reports.scope import Scope
 
@@ -108,15 +108,71 @@ def period_sums(
 
 
 def backlog_levels(s: Slice, days: Sequence[date]) -> list[list[int]]:
-    """The backlog per age band at the end of each of ``days`` (one query over the history
-    up to the last day: the level is the sum of the daily changes)."""
-    aggregates = {
-        f"{i}__{name}": Sum(name, filter=Q(day__lte=day))
-        for i, day in enumerate(days)
-        for name in BACKLOG_FIELDS
-    }
-    row = s.rows(day__lte=max(days)).aggregate(**aggregates)
-    return [[row[f"{i}__{name}"] or 0 for name in BACKLOG_FIELDS] for i in range(len(days))]
+    """The backlog per age band at the end of each of ``days``: the sum of every daily change
+    up to that day. A fine slice sums its daily rows (one query); a coarse one sums whole
+    months from :class:`MonthRollup` and the days of the last month from :class:`TeamRollup`
+    (two queries, whatever the history's length)."""
+    if s.fine:
+        aggregates = {
+            f"{i}__{name}": Sum(name, filter=Q(day__lte=day))
+            for i, day in enumerate(days)
+            for name in BACKLOG_FIELDS
+        }
+        row = s.rows(day__lte=max(days)).aggregate(**aggregates)
+        return [[row[f"{i}__{n}"] or 0 for n in BACKLOG_FIELDS] for i in range(len(days))]
+    firsts = [day.replace(day=1) for day in days]
+    months = MonthRollup.objects.filter(s.q, day__lt=max(firsts)) if not s.empty else None
+    month_row = (
+        months.aggregate(
+            **{
+                f"{i}__{name}": Sum(name, filter=Q(day__lt=first))
+                for i, first in enumerate(firsts)
+                for name in BACKLOG_FIELDS
+            }
+        )
+        if months is not None
+        else {}
+    )
+    in_month = Q()
+    for day, first in zip(days, firsts, strict=True):
+        in_month |= Q(day__gte=first, day__lte=day)
+    day_row = (
+        s.rows()
+        .filter(in_month)
+        .aggregate(
+            **{
+                f"{i}__{name}": Sum(name, filter=Q(day__gte=first, day__lte=day))
+                for i, (day, first) in enumerate(zip(days, firsts, strict=True))
+                for name in BACKLOG_FIELDS
+            }
+        )
+    )
+    return [
+        [(month_row.get(f"{i}__{n}") or 0) + (day_row[f"{i}__{n}"] or 0) for n in BACKLOG_FIELDS]
+        for i in range(len(days))
+    ]
+
+
+def sums_before(s: Slice, day: date, group: str, fields: Sequence[str]) -> dict[Any, Counter[str]]:
+    """Sums of ``fields`` over everything before ``day`` per value of ``group`` ("" for one
+    total): whole months from :class:`MonthRollup` on coarse slices, as for backlog levels."""
+    if s.fine:
+        pieces = [s.rows(day__lt=day)]
+    else:
+        first = day.replace(day=1)
+        months = MonthRollup.objects.filter(s.q, day__lt=first)
+        pieces = [months.none() if s.empty else months, s.rows(day__gte=first, day__lt=day)]
+    out: dict[Any, Counter[str]] = {}
+    for qs in pieces:
+        if group:
+            rows = list(qs.values(group).annotate(**{n: Sum(n) for n in fields}).order_by())
+        else:
+            rows = [{"": "", **qs.aggregate(**{n: Sum(n) for n in fields})}]
+        for r in rows:
+            counter = out.setdefault(r[group], Counter())
+            for n in fields:
+                counter[n] += r[n] or 0
+    return out
 
 
 def grouped_sums(

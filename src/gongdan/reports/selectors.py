@@ -42,6 +42,7 @@ from gongdan.reports.reading import (
     grouped_sums,
     period_sums,
     slice_for,
+    sums_before,
 )
 from gongdan.reports.results import Column, Label, Line, Report, Series, Stat, Table
 from gongdan.reports.scope import Scope, report_scope
@@ -508,7 +509,7 @@ def _series(
     per_bucket = _bucket_sums(s, period, interval, group_by, fields, starts)
     base: dict[Any, Counter[str]] = {}
     if m.backlog:
-        base = _grouped(s.rows(day__lt=period.start), group_by, fields)
+        base = sums_before(s, period.start, group_by, fields)
     groups = set(per_bucket) | set(base)
     lines = []
     for g in groups:
@@ -537,15 +538,6 @@ def _series(
         buckets=starts,
         lines=[Line(key=str(g), label=labels.get(g, str(g)), values=v) for _w, g, v in lines],
     )
-
-
-def _grouped(qs: Any, group_by: str, fields: tuple[str, ...]) -> dict[Any, Counter[str]]:
-    values = (group_by,) if group_by else ()
-    if not values:
-        row = qs.aggregate(**{f: Sum(f) for f in fields})
-        return {"": Counter({f: row[f] or 0 for f in fields})}
-    rows = qs.values(*values).annotate(**{f: Sum(f) for f in fields}).order_by()
-    return {r[group_by]: Counter({f: r[f] or 0 for f in fields}) for r in rows}
 
 
 def _bucket_sums(
