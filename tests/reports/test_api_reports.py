@@ -111,6 +111,7 @@ def test_an_org_admin_reads_their_organizations_overview_only(
         ("period=custom&start=2026-11-01", "report.period_required"),
         ("period=fortnight", "report.unknown_period"),
         ("period=custom&start=1.11.2026&end=2026-11-30", "report.invalid_date"),
+        ("period=custom&start=9999-12-31&end=9999-12-31", "report.invalid_date"),
         ("channel=fax", "report.unknown_filter"),
         ("priority=asap", "report.unknown_filter"),
         ("metric=happiness", "report.unknown_metric"),

@@ -25,6 +25,7 @@ from gongdan.tickets.choices import Channel, Priority
 ID_FILTERS = ("team", "assignee", "ticket_type", "category", "organization")
 MAX_ID = 2**63 - 1
 UNKNOWN_FILTER = "report.unknown_filter"
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,10 @@ def _day(params: Mapping[str, Any], name: str) -> date | None:
     if isinstance(value, date):
         return value
     try:
-        return date.fromisoformat(str(value).strip())
+        day = date.fromisoformat(str(value).strip())
+        if not FIRST_DAY <= day <= LAST_DAY:  # no ticket lives there; the far ends overflow
+            raise ValueError(day)
+        return day
     except ValueError:
         raise ValidationFailed(
             "report.invalid_date",
