@@ -163,3 +163,15 @@ def test_the_overview_costs_the_same_whatever_the_number_of_tickets(
     many = _overview_queries(world, desk.query | {"end": "2026-12-31"})
 
     assert few == many
+
+
+def test_a_report_shows_units_changes_and_missing_values(world: World, fake_engine: None) -> None:
+    html = world.client_for(world.supervisor).get("/desk/reports/").content.decode()
+
+    assert _stat(html, "created") == "12"
+    assert _stat(html, "frt_mean") == "1 h 30 min"
+    assert _stat(html, "sla_resolution") == "87.5%"
+    assert '<span class="gd-change gd-change-up">▲ 20.0%</span> before: 10' in html
+    assert '<span class="gd-change gd-change-down">▼ 2.8%</span> before: 90.0%' in html
+    assert "before: —" in html  # no previous figure is "—", never 0
+    assert '<a href="/desk/tickets/?team=1&amp;status=new&amp;view=all">IT</a>' in html
