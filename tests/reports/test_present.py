@@ -1,4 +1,4 @@
-"""Showing report figures: units, changes, drill-down links inside the reader's scope, chart specs."""
+"""Showing report figures: units, changes, scoped drill-down links, chart specs."""
 
 from __future__ import annotations
 
