@@ -52,7 +52,11 @@ def test_a_supervisor_drills_from_a_chart_to_the_ticket_list(  # type: ignore[no
     page.goto(f"{base}/desk/tickets/")
     page.get_by_role("link", name="Reports", exact=True).click()
     expect(page).to_have_url(re.compile(r"/desk/reports/$"))
-    page.get_by_label("Period", exact=True).select_option("7d")
+    period = page.get_by_label("Period", exact=True)
+    expect(page.get_by_label("From", exact=True)).to_be_hidden()  # only for a custom period
+    period.select_option("custom")
+    expect(page.get_by_label("From", exact=True)).to_be_visible()
+    period.select_option("7d")
     page.get_by_role("button", name="Show").click()
     expect(page).to_have_url(re.compile(r"period=7d"))
     expect(page.locator(f"{CHART} canvas")).to_have_count(1)

@@ -102,6 +102,23 @@
     for (var i = 0; i < els.length; i++) { draw(els[i]); }
   }
 
-  document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
+  // The period picker: the start and end dates are for a custom period; choosing a date
+  // switches the picker to "custom".
+  function periodPicker() {
+    var select = document.getElementById("id_period");
+    if (!select) { return; }
+    var boxes = document.querySelectorAll(".gd-custom-period");
+    var show = function () {
+      for (var i = 0; i < boxes.length; i++) { boxes[i].hidden = select.value !== "custom"; }
+    };
+    ["id_start", "id_end"].forEach(function (id) {
+      var input = document.getElementById(id);
+      if (input) { input.addEventListener("change", function () { select.value = "custom"; show(); }); }
+    });
+    select.addEventListener("change", show);
+    show();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { drawAll(document); periodPicker(); });
   document.addEventListener("htmx:afterSwap", function (e) { drawAll(e.target); });
 }());
