@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import F
 
+from gongdan.reports.facts import reports_rebuild
 from gongdan.reports.models import DailyRollup, TeamRollup, TicketFact
 from gongdan.testing import World
 from tests.reports.clock import mover
@@ -36,9 +37,21 @@ def test_check_reports_drift_and_rebuild_repairs_it(
     assert lines[0].startswith("4 tickets, 1 missing facts, 0 stale facts, 0 orphaned facts")
     assert f"  missing facts: {story.t4.pk}" in lines
 
-    call_command("reports_rebuild", batch=3, stdout=io.StringIO())
+    reports_rebuild(batch=1, flush_keys=5)  # many flushes: inserts and increments both
     out = io.StringIO()
     call_command("reports_check", stdout=out)
     assert out.getvalue().splitlines()[-1] == "report rollups consistent"
     assert TicketFact.objects.count() == 4
     assert sum(DailyRollup.objects.values_list("created", flat=True)) == 4
+
+
+def test_rebuild_command_in_batches(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    build_story(world, mover(monkeypatch))
+    out = io.StringIO()
+
+    call_command("reports_rebuild", batch=3, stdout=out)
+
+    assert out.getvalue().splitlines()[-1] == "report facts rebuilt: 4 tickets"
+    check = io.StringIO()
+    call_command("reports_check", stdout=check)
+    assert check.getvalue().splitlines()[-1] == "report rollups consistent"

@@ -257,3 +257,61 @@ def test_insight(world: World, story: Story) -> None:
         "Printer": [0, 0, 1, 1, 0, 0, 0],
         "None": [1, 1, 0, 0, 0, 0, 0],
     }
+
+
+def test_a_whole_month_reads_the_monthly_tables_with_the_same_figures(
+    world: World, story: Story
+) -> None:
+    from datetime import date
+
+    from gongdan.reports.periods import Period
+
+    week = stats(report_overview(user=world.admin, period=WEEK, filters=ALL))
+    november = Period(date(2026, 11, 1), date(2026, 11, 30))
+
+    month = stats(report_overview(user=world.admin, period=november, filters=ALL))
+    dwell = report_stage_dwell(user=world.admin, period=november, filters=ALL)
+
+    assert month == week  # every ticket of the story lives in that week of November
+    assert [r["tickets"] for r in table(dwell, "dwell_status")] == [3, 4, 1, 2]
+
+
+def test_monthly_series_read_whole_months(world: World, story: Story) -> None:
+    from datetime import date
+
+    from gongdan.reports.periods import Period
+
+    period = Period(date(2026, 10, 15), date(2026, 12, 10))
+
+    created = report_timeseries(
+        user=world.admin,
+        metric="created",
+        interval="month",
+        group_by="team",
+        period=period,
+        filters=ALL,
+    )
+    backlog = report_timeseries(
+        user=world.admin,
+        metric="backlog",
+        interval="month",
+        group_by="",
+        period=period,
+        filters=ALL,
+    )
+    frt = report_timeseries(
+        user=world.admin,
+        metric="frt_mean",
+        interval="month",
+        group_by="",
+        period=period,
+        filters=ALL,
+    )
+
+    assert created.buckets == [date(2026, 10, 15), date(2026, 11, 1), date(2026, 12, 1)]
+    assert {line.label: line.values for line in created.lines} == {
+        "IT 运维 IT Ops": [0, 2, 0],
+        "现场服务 Field Service": [0, 2, 0],
+    }
+    assert [line.values for line in backlog.lines] == [[0, 1, 1]]
+    assert [line.values for line in frt.lines] == [[None, 2250.0, None]]

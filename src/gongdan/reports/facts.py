@@ -10,7 +10,7 @@ equal the sum over the stored facts; ``reports_check`` proves it against the raw
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -24,10 +24,12 @@ from gongdan.reports.models import (
     Counters,
     DailyRollup,
     Histogram,
+    MonthHistogram,
     MonthRollup,
     TeamRollup,
     TicketFact,
 )
+from gongdan.sla.clock import CalendarSpec
 from gongdan.sla.engine import policy_get, used_between
 from gongdan.sla.models import SlaClock
 from gongdan.sla.selectors import calendar_default, calendar_spec
@@ -60,56 +62,81 @@ _ENTRY_KINDS = (
 # --- reading one ticket's raw rows -----------------------------------------------------------
 
 
-def _business(
-    ticket: Ticket, clocks: list[dict[str, Any]]
-) -> Callable[[datetime, datetime], float]:
-    """Business seconds on the ticket's SLA calendar: its clocks' policy calendar when the
-    policy counts business time, else the default calendar, else calendar time."""
-    spec = None
-    for clock in clocks:
-        policy = policy_get(clock["policy_id"])
-        if policy is not None and policy.counts_business_time and policy.calendar is not None:
-            spec = calendar_spec(policy.calendar)
-            break
-    if spec is None:
-        default = calendar_default()
-        spec = calendar_spec(default) if default is not None else None
-    return lambda start, end: used_between(spec, start, end)
+class _Calendars:
+    """The SLA calendar specs of one batch of tickets (the default calendar read once)."""
+
+    def __init__(self) -> None:
+        self._default: Any = ...
+
+    def default(self) -> CalendarSpec | None:
+        if self._default is ...:
+            calendar = calendar_default()
+            self._default = calendar_spec(calendar) if calendar is not None else None
+        return self._default
+
+    def business(self, clocks: list[dict[str, Any]]) -> Callable[[datetime, datetime], float]:
+        """Business seconds on the ticket's SLA calendar: its clocks' policy calendar when
+        the policy counts business time, else the default calendar, else calendar time."""
+        spec = None
+        for clock in clocks:
+            policy = policy_get(clock["policy_id"])
+            if policy is not None and policy.counts_business_time and policy.calendar is not None:
+                spec = calendar_spec(policy.calendar)
+                break
+        if spec is None:
+            spec = self.default()
+        return lambda start, end: used_between(spec, start, end)
+
+
+def raws_for(tickets: Sequence[Ticket]) -> list[Raw]:
+    """The rows :func:`metrics.fact_from_raw` reads, for a batch of tickets (three queries,
+    plus the default calendar's once when a ticket has no business-time clock)."""
+    ids = [t.pk for t in tickets]
+    entries: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for e in (
+        TimelineEntry.objects.filter(ticket_id__in=ids, kind__in=_ENTRY_KINDS)
+        .order_by("ticket_id", "created_at", "id")
+        .values("ticket_id", "kind", "created_at", "data", "actor__role")
+    ):
+        entries[e["ticket_id"]].append(
+            {
+                "kind": e["kind"],
+                "created_at": e["created_at"],
+                "data": e["data"] or {},
+                "actor_staff": e["actor__role"] in STAFF_ROLES,
+            }
+        )
+    comments: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for c in (
+        Comment.objects.filter(ticket_id__in=ids, is_internal=False)
+        .exclude(author_id=None, author_contact_id=None)
+        .order_by("ticket_id", "created_at", "id")
+        .values("ticket_id", "created_at", "author_contact_id")
+    ):
+        comments[c["ticket_id"]].append(
+            {"created_at": c["created_at"], "by_staff": c["author_contact_id"] is None}
+        )
+    clocks: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for k in SlaClock.objects.filter(ticket_id__in=ids).values(
+        "ticket_id",
+        "target",
+        "met_at",
+        "breached_at",
+        "running_since",
+        "elapsed_seconds",
+        "target_minutes",
+        "policy_id",
+    ):
+        clocks[k["ticket_id"]].append(dict(k))
+    calendars = _Calendars()
+    return [
+        Raw(t, entries[t.pk], comments[t.pk], clocks[t.pk], calendars.business(clocks[t.pk]))
+        for t in tickets
+    ]
 
 
 def raw_for(ticket: Ticket) -> Raw:
-    """The rows :func:`metrics.fact_from_raw` reads, for one ticket (three queries)."""
-    entries = [
-        {
-            "kind": e["kind"],
-            "created_at": e["created_at"],
-            "data": e["data"] or {},
-            "actor_staff": e["actor__role"] in STAFF_ROLES,
-        }
-        for e in TimelineEntry.objects.filter(ticket_id=ticket.pk, kind__in=_ENTRY_KINDS)
-        .order_by("created_at", "id")
-        .values("kind", "created_at", "data", "actor__role")
-    ]
-    comments = [
-        {"created_at": c["created_at"], "by_staff": c["author_contact_id"] is None}
-        for c in Comment.objects.filter(ticket_id=ticket.pk, is_internal=False)
-        .exclude(author_id=None, author_contact_id=None)
-        .order_by("created_at", "id")
-        .values("created_at", "author_contact_id")
-    ]
-    clocks: list[dict[str, Any]] = [
-        dict(c)
-        for c in SlaClock.objects.filter(ticket_id=ticket.pk).values(
-            "target",
-            "met_at",
-            "breached_at",
-            "running_since",
-            "elapsed_seconds",
-            "target_minutes",
-            "policy_id",
-        )
-    ]
-    return Raw(ticket, entries, comments, clocks, _business(ticket, clocks))
+    return raws_for([ticket])[0]
 
 
 def fact_compute(ticket: Ticket) -> Fact:
@@ -133,6 +160,9 @@ class Deltas:
     cells: dict[tuple[Any, ...], list[int]] = field(
         default_factory=lambda: defaultdict(lambda: [0, 0])
     )
+    month_cells: dict[tuple[Any, ...], list[int]] = field(
+        default_factory=lambda: defaultdict(lambda: [0, 0])
+    )
 
     def add(self, fact: Fact, sign: int) -> None:
         counters, cells = contributions(fact)
@@ -147,9 +177,64 @@ class Deltas:
                 self.rows[(TeamRollup, (day, *coarse))][name] += sign * value
                 self.rows[(MonthRollup, (day.replace(day=1), *coarse))][name] += sign * value
         for (day, metric, bucket), (count, total) in cells.items():
-            cell = self.cells[(day, *coarse, metric, bucket)]
-            cell[0] += sign * count
-            cell[1] += sign * total
+            for cell in (
+                self.cells[(day, *coarse, metric, bucket)],
+                self.month_cells[(day.replace(day=1), *coarse, metric, bucket)],
+            ):
+                cell[0] += sign * count
+                cell[1] += sign * total
+
+    @property
+    def size(self) -> int:
+        return len(self.rows) + len(self.cells) + len(self.month_cells)
+
+    def _tables(
+        self,
+    ) -> Iterator[tuple[type[models.Model], tuple[str, ...], dict[Any, dict[str, int]]]]:
+        """Per table: its key fields and the non-zero changes per key."""
+        for model, dims in (
+            (DailyRollup, FINE_DIMS),
+            (TeamRollup, COARSE_DIMS),
+            (MonthRollup, COARSE_DIMS),
+        ):
+            changes = {
+                key: {k: v for k, v in counter.items() if v}
+                for (m, key), counter in self.rows.items()
+                if m is model
+            }
+            yield model, ("day", *dims), {k: c for k, c in changes.items() if c}
+        hist_dims = ("day", *COARSE_DIMS, "metric", "bucket")
+        hist_tables: tuple[tuple[type[models.Model], dict[tuple[Any, ...], list[int]]], ...] = (
+            (Histogram, self.cells),
+            (MonthHistogram, self.month_cells),
+        )
+        for table, cells in hist_tables:
+            yield (
+                table,
+                hist_dims,
+                {k: {"count": c, "total": t} for k, (c, t) in cells.items() if c or t},
+            )
+
+    def apply_bulk(self) -> None:
+        """Write the changes of a rebuild: new keys in bulk inserts, existing ones by
+        increments (nothing else writes the rollups meanwhile)."""
+        for model, fields, changes in self._tables():
+            if not changes:
+                continue
+            manager = model._default_manager
+            days = sorted({key[0] for key in changes})
+            existing = {
+                tuple(row) for row in manager.filter(day__in=days).values_list(*fields).iterator()
+            }
+            fresh = [
+                model(**dict(zip(fields, key, strict=True)), **change)
+                for key, change in changes.items()
+                if key not in existing
+            ]
+            manager.bulk_create(fresh, batch_size=500)
+            for key, change in changes.items():
+                if key in existing:
+                    _upsert(model, dict(zip(fields, key, strict=True)), change)
 
     def apply(self) -> int:
         """Write the non-zero changes; returns the number of rows touched."""
@@ -161,14 +246,16 @@ class Deltas:
                 _upsert(model, dict(zip(dims, key, strict=True)), changes)
                 touched += 1
         hist_dims = ("day", *COARSE_DIMS, "metric", "bucket")
-        for key, (count, total) in self.cells.items():
-            if count or total:
-                _upsert(
-                    Histogram,
-                    dict(zip(hist_dims, key, strict=True)),
-                    {"count": count, "total": total},
-                )
-                touched += 1
+        tables: tuple[tuple[type[models.Model], dict[tuple[Any, ...], list[int]]], ...] = (
+            (Histogram, self.cells),
+            (MonthHistogram, self.month_cells),
+        )
+        for model, cells in tables:
+            for key, (count, total) in cells.items():
+                if count or total:
+                    values = {"count": count, "total": total}
+                    _upsert(model, dict(zip(hist_dims, key, strict=True)), values)
+                    touched += 1
         return touched
 
 
@@ -256,25 +343,39 @@ def _ticket_batches(batch: int) -> Iterator[list[Ticket]]:
         last = tickets[-1].pk
 
 
-def reports_rebuild(*, batch: int = BATCH, progress: Callable[[int], None] | None = None) -> int:
-    """Recompute every fact and all rollups from the raw rows, in batches of tickets (memory
-    bounded by one batch and its rollup changes). Returns the number of tickets."""
+FLUSH_KEYS = 100_000
+
+
+def reports_rebuild(
+    *,
+    batch: int = BATCH,
+    progress: Callable[[int], None] | None = None,
+    flush_keys: int = FLUSH_KEYS,
+) -> int:
+    """Recompute every fact and all rollups from the raw rows. Tickets are read in batches
+    (three queries each); their rollup changes are added up in memory across batches and
+    written when ``flush_keys`` keys have gathered (memory bounded by that): rows whose key is
+    new are inserted in bulk, the others incremented. Returns the number of tickets."""
     with transaction.atomic():
-        for model in (Histogram, MonthRollup, TeamRollup, DailyRollup, TicketFact):
+        for model in (Histogram, MonthHistogram, MonthRollup, TeamRollup, DailyRollup, TicketFact):
             model._default_manager.all().delete()
-    done = 0
+    done, deltas = 0, Deltas()
     for tickets in _ticket_batches(batch):
         with transaction.atomic():
-            deltas, facts = Deltas(), []
-            for ticket in tickets:
-                fact = fact_compute(ticket)
+            facts = []
+            for raw in raws_for(tickets):
+                fact = fact_from_raw(raw)
                 deltas.add(fact, +1)
                 facts.append(TicketFact(**fact))
             TicketFact.objects.bulk_create(facts)
-            deltas.apply()
+            if deltas.size >= flush_keys:
+                deltas.apply_bulk()
+                deltas = Deltas()
         done += len(tickets)
         if progress is not None:
             progress(done)
+    with transaction.atomic():
+        deltas.apply_bulk()
     return done
 
 
@@ -303,8 +404,8 @@ def reports_check(*, batch: int = BATCH) -> Drift:
         stored = {
             r.ticket_id: r for r in TicketFact.objects.filter(ticket_id__in=[t.pk for t in tickets])
         }
-        for ticket in tickets:
-            fact = fact_compute(ticket)
+        for ticket, raw in zip(tickets, raws_for(tickets), strict=True):
+            fact = fact_from_raw(raw)
             row = stored.get(ticket.pk)
             if row is None:
                 drift.missing_facts.append(ticket.pk)
@@ -328,16 +429,22 @@ def _compare_rollups(expected: Deltas, drift: Drift) -> None:
     ):
         want = {key: c for (m, key), c in expected.rows.items() if m is model}
         _compare_table(model, dims, names, want, drift)
-    cells = dict(expected.cells)
     hist_dims = ("day", *COARSE_DIMS, "metric", "bucket")
-    for row in Histogram.objects.values(*hist_dims, "count", "total").iterator():
-        key = tuple(row[d] for d in hist_dims)
-        count, total = cells.pop(key, [0, 0])
-        if (row["count"], row["total"]) != (count, total):
-            drift.cells[("Histogram", key, "count")] = (row["count"], count)
-    for key, (count, _total) in cells.items():
-        if count:
-            drift.cells[("Histogram", key, "count")] = (0, count)
+    hist_tables: tuple[tuple[type[models.Model], dict[tuple[Any, ...], list[int]]], ...] = (
+        (Histogram, expected.cells),
+        (MonthHistogram, expected.month_cells),
+    )
+    for table, expected_cells in hist_tables:
+        cells = dict(expected_cells)
+        label = table.__name__
+        for row in table._default_manager.values(*hist_dims, "count", "total").iterator():
+            key = tuple(row[d] for d in hist_dims)
+            count, total = cells.pop(key, [0, 0])
+            if (row["count"], row["total"]) != (count, total):
+                drift.cells[(label, key, "count")] = (row["count"], count)
+        for key, (count, _total) in cells.items():
+            if count:
+                drift.cells[(label, key, "count")] = (0, count)
 
 
 def _compare_table(

@@ -243,3 +243,35 @@ class Histogram(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.metric} {self.bucket}"
+
+
+class MonthHistogram(models.Model):
+    """:class:`Histogram` per calendar month (``day`` is its first day), for the whole months
+    of a period."""
+
+    day = models.DateField(_("month"))
+    team = models.BigIntegerField(_("team"), default=0)
+    ticket_type = models.BigIntegerField(_("type"), default=0)
+    channel = models.CharField(_("channel"), max_length=16, blank=True)
+    priority = models.CharField(_("priority"), max_length=16, blank=True)
+    metric = models.CharField(_("metric"), max_length=40)
+    bucket = models.SmallIntegerField(_("bucket"))
+    count = models.BigIntegerField(_("count"), default=0)
+    total = models.BigIntegerField(_("total seconds"), default=0)
+
+    class Meta:
+        verbose_name = _("monthly duration histogram")
+        verbose_name_plural = _("monthly duration histograms")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "team", "ticket_type", "channel", "priority", "metric", "bucket"],
+                name="reports_month_histogram_key",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["metric", "day"], name="mhistogram_metric_day_idx"),
+            models.Index(fields=["team", "metric", "day"], name="mhistogram_team_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.metric} {self.bucket}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import models
@@ -24,7 +24,14 @@ from gongdan.reports.metrics import (
     percentile,
     percentile_of_buckets,
 )
-from gongdan.reports.models import DailyRollup, Histogram, MonthRollup, TeamRollup, TicketFact
+from gongdan.reports.models import (
+    DailyRollup,
+    Histogram,
+    MonthHistogram,
+    MonthRollup,
+    TeamRollup,
+    TicketFact,
+)
 from gongdan.reports.periods import Period
 from gongdan.reports.scope import Scope
 
@@ -91,20 +98,88 @@ def slice_for(scope: Scope, filters: ReportFilters, *, fine: bool = False) -> Sl
 # --- sums ------------------------------------------------------------------------------------
 
 
+#: A filter that matches nothing but still runs its query (so query counts stay constant).
+NOTHING = Q(day__lt=date(1900, 1, 1)) & Q(day__gt=date(1900, 1, 1))
+COUNTERS = (TeamRollup, MonthRollup)
+CELLS = (Histogram, MonthHistogram)
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def split(start: date, end: date) -> tuple[Q, list[date]]:
+    """``[start, end]`` as (a filter on the days outside whole months, the first days of the
+    whole months inside): a coarse question reads whole months from the monthly tables."""
+    months, month = [], start if start.day == 1 else _next_month(start)
+    while _next_month(month) - timedelta(days=1) <= end:
+        months.append(month)
+        month = _next_month(month)
+    if not months:
+        return Q(day__gte=start, day__lte=end), []
+    edges = NOTHING
+    if start < months[0]:
+        edges |= Q(day__gte=start, day__lt=months[0])
+    if _next_month(months[-1]) <= end:
+        edges |= Q(day__gte=_next_month(months[-1]), day__lte=end)
+    return edges, months
+
+
+def split_sums(
+    s: Slice,
+    ranges: dict[str, tuple[date, date]],
+    group: Sequence[str],
+    fields: Sequence[str],
+    *,
+    tables: tuple[type[models.Model], type[models.Model]] = COUNTERS,
+    where: Q | None = None,
+) -> dict[str, dict[tuple[Any, ...], Counter[str]]]:
+    """Sums of ``fields`` per range label and per ``group`` values. A fine slice reads its
+    daily rows (one query); a coarse one reads the edge days from ``tables[0]`` and the whole
+    months from ``tables[1]`` (two queries, whatever the length)."""
+    out: dict[str, dict[tuple[Any, ...], Counter[str]]] = {label: {} for label in ranges}
+    if s.fine:
+        pieces = [(s.rows(), {k: Q(day__gte=a, day__lte=b) for k, (a, b) in ranges.items()})]
+    else:
+        splits = {label: split(a, b) for label, (a, b) in ranges.items()}
+        daily, monthly = (m._default_manager.filter(s.q) for m in tables)
+        if s.empty:
+            daily, monthly = daily.none(), monthly.none()
+        pieces = [
+            (daily, {label: edges for label, (edges, _m) in splits.items()}),
+            (monthly, {label: Q(day__in=m) if m else NOTHING for label, (_e, m) in splits.items()}),
+        ]
+    for qs, conditions in pieces:
+        anywhere = NOTHING
+        for condition in conditions.values():
+            anywhere |= condition
+        qs = qs.filter(anywhere)
+        if where is not None:
+            qs = qs.filter(where)
+        sums = {
+            f"{label}__{name}": Sum(name, filter=condition)
+            for label, condition in conditions.items()
+            for name in fields
+        }
+        rows = (
+            list(qs.values(*group).annotate(**sums).order_by()) if group else [qs.aggregate(**sums)]
+        )
+        for row in rows:
+            key = tuple(row[g] for g in group)
+            for label in ranges:
+                counter = out[label].setdefault(key, Counter())
+                for name in fields:
+                    counter[name] += row[f"{label}__{name}"] or 0
+    return out
+
+
 def period_sums(
     s: Slice, period: Period, fields: Sequence[str]
 ) -> tuple[Counter[str], Counter[str]]:
-    """Sums of ``fields`` over ``period`` and over the previous period (one query)."""
+    """Sums of ``fields`` over ``period`` and over the previous period."""
     prev = period.previous()
-    cur_q, prev_q = Q(day__gte=period.start), Q(day__lt=period.start)
-    aggregates: dict[str, Any] = {}
-    for name in fields:
-        aggregates[f"c__{name}"] = Sum(name, filter=cur_q)
-        aggregates[f"p__{name}"] = Sum(name, filter=prev_q)
-    row = s.rows(day__gte=prev.start, day__lte=period.end).aggregate(**aggregates)
-    cur = Counter({n: row[f"c__{n}"] or 0 for n in fields})
-    before = Counter({n: row[f"p__{n}"] or 0 for n in fields})
-    return cur, before
+    sums = split_sums(s, {"c": (period.start, period.end), "p": (prev.start, prev.end)}, (), fields)
+    return sums["c"].get((), Counter()), sums["p"].get((), Counter())
 
 
 def backlog_levels(s: Slice, days: Sequence[date]) -> list[list[int]]:
@@ -178,12 +253,12 @@ def sums_before(s: Slice, day: date, group: str, fields: Sequence[str]) -> dict[
 def grouped_sums(
     s: Slice, period: Period, group: str, fields: Sequence[str], *, exclude_none: bool = False
 ) -> dict[Any, Counter[str]]:
-    """Sums of ``fields`` over ``period`` per value of the dimension ``group`` (one query)."""
-    qs = s.rows(day__gte=period.start, day__lte=period.end)
-    if exclude_none:
-        qs = qs.exclude(**{group: "" if group in ("channel", "priority") else 0})
-    rows = qs.values(group).annotate(**{n: Sum(n) for n in fields}).order_by()
-    return {r[group]: Counter({n: r[n] or 0 for n in fields}) for r in rows}
+    """Sums of ``fields`` over ``period`` per value of the dimension ``group``."""
+    none = ~Q(**{group: "" if group in ("channel", "priority") else 0})
+    sums = split_sums(
+        s, {"c": (period.start, period.end)}, (group,), fields, where=none if exclude_none else None
+    )
+    return {key[0]: counter for key, counter in sums["c"].items()}
 
 
 def daily_sums(s: Slice, period: Period, fields: Sequence[str]) -> dict[date, Counter[str]]:
@@ -239,32 +314,24 @@ def durations(
         return {m: Distribution() for m in metrics}, {m: Distribution() for m in metrics}
     if s.fine:
         return _fact_durations(s, period, metrics)
-    rows = (
-        Histogram.objects.filter(s.q, metric__in=metrics, day__gte=prev.start, day__lte=period.end)
-        .values("metric", "bucket")
-        .annotate(
-            c=Sum("count", filter=Q(day__gte=period.start)),
-            ct=Sum("total", filter=Q(day__gte=period.start)),
-            p=Sum("count", filter=Q(day__lt=period.start)),
-            pt=Sum("total", filter=Q(day__lt=period.start)),
-        )
-        .order_by()
+    sums = split_sums(
+        s,
+        {"c": (period.start, period.end), "p": (prev.start, prev.end)},
+        ("metric", "bucket"),
+        ("count", "total"),
+        tables=CELLS,
+        where=Q(metric__in=metrics),
     )
-    cur: dict[str, dict[int, int]] = defaultdict(dict)
-    before: dict[str, dict[int, int]] = defaultdict(dict)
-    cur_t: dict[str, dict[int, int]] = defaultdict(dict)
-    before_t: dict[str, dict[int, int]] = defaultdict(dict)
-    for r in rows:
-        if r["c"]:
-            cur[r["metric"]][r["bucket"]] = r["c"]
-            cur_t[r["metric"]][r["bucket"]] = r["ct"] or 0
-        if r["p"]:
-            before[r["metric"]][r["bucket"]] = r["p"]
-            before_t[r["metric"]][r["bucket"]] = r["pt"] or 0
-    return (
-        {m: _from_buckets(cur[m], cur_t[m]) for m in metrics},
-        {m: _from_buckets(before[m], before_t[m]) for m in metrics},
-    )
+    out: list[dict[str, Distribution]] = []
+    for label in ("c", "p"):
+        counts: dict[str, dict[int, int]] = defaultdict(dict)
+        totals: dict[str, dict[int, int]] = defaultdict(dict)
+        for (metric, bucket), c in sums[label].items():
+            if c["count"]:
+                counts[metric][bucket] = c["count"]
+                totals[metric][bucket] = c["total"]
+        out.append({m: _from_buckets(counts[m], totals[m]) for m in metrics})
+    return out[0], out[1]
 
 
 def _fact_durations(
@@ -301,22 +368,26 @@ def dwell(s: Slice, period: Period) -> dict[tuple[int, str], Distribution]:
         return {}
     if s.fine:
         return _fact_dwell(s, period)
-    rows = (
-        Histogram.objects.filter(
-            s.q, metric__startswith="dwell.", day__gte=period.start, day__lte=period.end
-        )
-        .values("ticket_type", "metric", "bucket")
-        .annotate(c=Sum("count"), t=Sum("total"))
-        .order_by()
+    sums = split_sums(
+        s,
+        {"c": (period.start, period.end)},
+        ("ticket_type", "metric", "bucket"),
+        ("count", "total"),
+        tables=CELLS,
+        where=Q(metric__startswith="dwell."),
     )
     buckets: dict[tuple[int, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
     totals: dict[tuple[int, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for r in rows:
-        stage = r["metric"][len("dwell.") :]
-        for key in ((r["ticket_type"], stage), (0, stage)):
-            buckets[key][r["bucket"]] += r["c"] or 0
-            totals[key][r["bucket"]] += r["t"] or 0
-    return {key: _from_buckets(dict(b), dict(totals[key])) for key, b in buckets.items()}
+    for (type_id, metric, bucket), c in sums["c"].items():
+        stage = metric[len("dwell.") :]
+        for key in ((type_id, stage), (0, stage)):
+            buckets[key][bucket] += c["count"]
+            totals[key][bucket] += c["total"]
+    return {
+        key: _from_buckets(dict(b), dict(totals[key]))
+        for key, b in buckets.items()
+        if sum(b.values())
+    }
 
 
 def _fact_dwell(s: Slice, period: Period) -> dict[tuple[int, str], Distribution]:
@@ -346,10 +417,12 @@ def arrivals(s: Slice, period: Period) -> Counter[int]:
             .order_by()
         )
         return Counter({r["created_how"]: r["n"] for r in rows})
-    rows = (
-        Histogram.objects.filter(s.q, metric="arrival", day__gte=period.start, day__lte=period.end)
-        .values("bucket")
-        .annotate(n=Sum("count"))
-        .order_by()
+    sums = split_sums(
+        s,
+        {"c": (period.start, period.end)},
+        ("bucket",),
+        ("count",),
+        tables=CELLS,
+        where=Q(metric="arrival"),
     )
-    return Counter({r["bucket"]: r["n"] or 0 for r in rows})
+    return Counter({key[0]: c["count"] for key, c in sums["c"].items() if c["count"]})

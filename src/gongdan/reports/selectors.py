@@ -42,6 +42,7 @@ from gongdan.reports.reading import (
     grouped_sums,
     period_sums,
     slice_for,
+    split_sums,
     sums_before,
 )
 from gongdan.reports.results import Column, Label, Line, Report, Series, Stat, Table
@@ -548,6 +549,8 @@ def _bucket_sums(
     fields: tuple[str, ...],
     starts: list[date],
 ) -> dict[Any, dict[int, Counter[str]]]:
+    if interval == "month" and not s.fine:
+        return _month_sums(s, period, group_by, fields, starts)
     trunc = {"day": F("day"), "week": TruncWeek("day"), "month": TruncMonth("day")}[interval]
     qs = s.rows(day__gte=period.start, day__lte=period.end).annotate(b=trunc)
     values = ("b", group_by) if group_by else ("b",)
@@ -560,6 +563,22 @@ def _bucket_sums(
         counter = out.setdefault(g, {}).setdefault(index, Counter())
         for f in fields:
             counter[f] += r[f] or 0
+    return out
+
+
+def _month_sums(
+    s: Slice, period: Period, group_by: str, fields: tuple[str, ...], starts: list[date]
+) -> dict[Any, dict[int, Counter[str]]]:
+    """Monthly buckets of a coarse slice: whole months from the monthly table (two queries)."""
+    ends = [start - timedelta(days=1) for start in starts[1:]] + [period.end]
+    ranges = {str(i): (a, b) for i, (a, b) in enumerate(zip(starts, ends, strict=True))}
+    group = (group_by,) if group_by else ()
+    sums = split_sums(s, ranges, group, fields)
+    out: dict[Any, dict[int, Counter[str]]] = {}
+    for label, rows in sums.items():
+        for key, counter in rows.items():
+            if any(counter.values()):
+                out.setdefault(key[0] if group else "", {})[int(label)] = counter
     return out
 
 
