@@ -20,6 +20,7 @@ from gongdan.knowledge.api import router as knowledge_router
 from gongdan.notifications.api import router as notifications_router
 from gongdan.reports.api_exports import router as exports_router
 from gongdan.reports.api_schedules import router as report_schedules_router
+from gongdan.reports.api import router as reports_router
 from gongdan.search.api import router as search_router
 from gongdan.sla.api import router as sla_router
 from gongdan.sla.api_calendars import router as calendars_router
@@ -58,3 +59,4 @@ api.add_router("", search_router)
 api.add_router("", calls_router)
 api.add_router("", knowledge_router)
 api.add_router("", report_schedules_router)
+api.add_router("", reports_router)

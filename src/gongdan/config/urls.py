@@ -17,6 +17,7 @@ urlpatterns = [
     path("desk/knowledge/", include("gongdan.knowledge.urls")),
     path("desk/assignment/", include("gongdan.assignment.urls")),
     path("desk/reports/schedules/", include("gongdan.reports.urls_schedules")),
+    path("desk/reports/", include("gongdan.reports.urls")),
     path("portal/", include("gongdan.portal.urls")),
     path("notifications/", include("gongdan.notifications.urls")),
     path("channels/email/", include("gongdan.channels.email.urls")),

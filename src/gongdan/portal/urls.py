@@ -4,7 +4,7 @@ from django.contrib.auth.views import LogoutView
 from django.urls import path
 
 from gongdan.knowledge import portal_views as kb
-from gongdan.portal.views import act, auth, lookup, password, tickets
+from gongdan.portal.views import act, auth, lookup, password, reports, tickets
 from gongdan.search.views import portal_search
 from gongdan.tickets.choices import Status
 
@@ -39,6 +39,7 @@ urlpatterns = [
         "tickets/<str:number>/cancel/", tickets.ticket_move, {"to": Status.CANCELLED}, name="cancel"
     ),
     path("tickets/<str:number>/hurry/", tickets.ticket_hurry_view, name="hurry"),
+    path("reports/", reports.org_report, name="reports"),
     path("act/<str:token>/", act.act, name="act"),
     path("kb/", kb.kb_home, name="kb_home"),
     path("kb/suggest/", kb.kb_suggest, name="kb_suggest"),

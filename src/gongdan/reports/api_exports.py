@@ -22,7 +22,7 @@ from gongdan.core.errors import NotFound
 from gongdan.reports import report_files, services
 from gongdan.reports.export_selectors import export_get, export_list
 from gongdan.reports.models import Export
-from gongdan.reports.schemas import ExportOut, ReportExportQuery, TicketExportIn
+from gongdan.reports.schemas_exports import ExportOut, ReportExportQuery, TicketExportIn
 
 router = Router(tags=["reports"])
 

@@ -1,100 +1,146 @@
-"""API shapes of the reports app's exports: a ticket-list export job and a report file."""
+"""API shapes of the reports (``/api/v1/reports/...``): times ISO 8601 with offset, durations in
+seconds, ratios 0..1, money in yuan; ``null`` is "no value" (never 0)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any
 
-from django.urls import reverse
-from ninja import Schema
-from pydantic import Field
+from ninja import Field, Schema
 
-from gongdan.core.api_support import InputSchema
-from gongdan.reports.exports import COLUMNS
-from gongdan.reports.models import Export
-from gongdan.tickets.choices import Channel, Priority, Status
-from gongdan.tickets.schemas import SortKey
+Value = int | float | str | None
 
 
-class TicketExportIn(InputSchema):
-    """An export of ``tickets_list``: the same filter names and values, plus the file format
-    and the columns (the list's when empty). An unknown field is a 422."""
+class ReportQueryIn(Schema):
+    """Period and filters; the filters have the ``tickets_list`` names."""
 
-    format: Literal["xlsx", "csv"] = "xlsx"
-    columns: list[str] = Field(
-        default_factory=list, max_length=len(COLUMNS), description=", ".join(COLUMNS)
+    period: str = Field(
+        default="30d",
+        max_length=20,
+        description="today, 7d, 30d, 90d, month, last_month, quarter, year or custom.",
     )
-    view: Literal[
-        "mine", "unassigned", "open", "due", "breached", "pending", "resolved", "all", ""
-    ] = ""
-    status: list[Status] = Field(default_factory=list)
-    priority: list[Priority] = Field(default_factory=list)
-    ticket_type: int | None = None
-    category: int | None = None
-    team: int | None = None
-    assignee: str = Field(
-        default="", pattern=r"^(|me|none|\d{1,18})$", description='"me", "none" or a user id.'
+    start: str = Field(default="", max_length=10, description="custom: first day (YYYY-MM-DD).")
+    end: str = Field(default="", max_length=10, description="custom: last day (YYYY-MM-DD).")
+    team: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    assignee: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    ticket_type: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    category: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    channel: str = Field(default="", max_length=16)
+    organization: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    priority: str = Field(default="", max_length=16)
+
+
+class SeriesQueryIn(ReportQueryIn):
+    metric: str = Field(default="created", max_length=40)
+    interval: str = Field(default="day", max_length=10, description="day, week or month.")
+    group_by: str = Field(
+        default="",
+        max_length=20,
+        description="team, assignee, ticket_type, category, channel, organization, priority, "
+        'or "" for one total line.',
     )
-    channel: Channel | None = None
-    tag: str = Field(default="", max_length=50)
-    organization: int | None = None
-    requester: int | None = None
-    number: str = Field(default="", max_length=32)
-    created_from: date | None = None
-    created_to: date | None = None
-    updated_from: date | None = None
-    updated_to: date | None = None
-    sort: SortKey = "-updated"
 
 
-class ExportOut(Schema):
-    """An export job: its progress, and once ``done`` the ``download_url`` of its file."""
+class PeriodOut(Schema):
+    start: date
+    end: date
+    days: int
+    previous_start: date
+    previous_end: date
 
-    id: int
-    kind: str
-    format: str
-    status: str
-    rows_done: int
-    rows_total: int | None
-    percent: int
+
+class StatOut(Schema):
+    key: str
+    label: str
+    unit: str
+    value: Value
+    previous: Value
+    change: float | None = Field(description="Relative change against the previous period.")
+    drill: dict[str, str] = Field(description="The tickets_list query behind the figure.")
+
+
+class ColumnOut(Schema):
+    key: str
+    label: str
+    unit: str
+
+
+class TableOut(Schema):
+    key: str
+    title: str
+    columns: list[ColumnOut]
+    rows: list[dict[str, Any]]
+    drills: list[dict[str, str]]
+    chart: str
+
+
+class LineOut(Schema):
+    key: str
+    label: str
+    values: list[Value]
+
+
+class SeriesOut(Schema):
+    metric: str
+    label: str
+    unit: str
+    interval: str
+    group_by: str
+    buckets: list[date]
+    lines: list[LineOut]
+
+
+class ReportOut(Schema):
     name: str
-    size: int
-    filters: dict[str, object]
-    columns: list[str]
-    error: str
-    created_at: datetime
-    finished_at: datetime | None
-    expires_at: datetime
-    download_url: str | None
-
-    @staticmethod
-    def resolve_filters(obj: Export) -> dict[str, object]:
-        return dict(obj.params.get("filters") or {})
-
-    @staticmethod
-    def resolve_columns(obj: Export) -> list[str]:
-        return list(obj.params.get("columns") or [])
-
-    @staticmethod
-    def resolve_download_url(obj: Export) -> str | None:
-        if obj.status != Export.State.DONE:
-            return None
-        return reverse("api:exports_download", kwargs={"export_id": obj.pk})
+    title: str
+    period: PeriodOut
+    filters: dict[str, str]
+    stats: list[StatOut]
+    tables: list[TableOut]
+    series: list[SeriesOut]
+    generated_at: datetime | None
 
 
-class ReportExportQuery(Schema):
-    """A report file: its name, period (``custom`` takes ``start`` and ``end``), filters (the
-    ``tickets_list`` names) and format."""
+class LiveCountsOut(Schema):
+    open: int
+    unassigned: int
+    at_risk: int
+    breached: int
 
-    name: str = Field(default="overview", max_length=40)
-    period: str = Field(default="30d", max_length=20)
-    start: date | None = None
-    end: date | None = None
-    format: Literal["xlsx", "pdf"] = "xlsx"
-    team: int | None = None
-    assignee: int | None = None
-    ticket_type: int | None = None
-    category: int | None = None
-    channel: str = Field(default="", max_length=20)
-    organization: int | None = None
-    priority: str = Field(default="", max_length=20)
+
+class LiveStatusOut(Schema):
+    status: str
+    label: str
+    open: int
+
+
+class LiveTeamOut(LiveCountsOut):
+    team: int | None
+    name: str
+
+
+class LiveAgentOut(Schema):
+    id: int
+    name: str
+    availability: str
+    load: int
+
+
+class LiveTicketOut(Schema):
+    number: str
+    title: str
+    team: int | None
+    assignee: int | None
+    sla_due_at: datetime | None
+    sla_breached_at: datetime | None
+
+
+class LiveOut(Schema):
+    generated_at: datetime
+    at_risk_window_seconds: int
+    totals: LiveCountsOut
+    by_status: list[LiveStatusOut]
+    by_team: list[LiveTeamOut]
+    agents: list[LiveAgentOut]
+    at_risk: list[LiveTicketOut]
+    breached: list[LiveTicketOut]

@@ -33,6 +33,11 @@ SORT_CHOICES = [
     ("priority", _("Lowest priority")),
     ("due", _("SLA due soonest")),
 ]
+SLA_CHOICES = [
+    ("", _("Any SLA outcome")),
+    ("breached", _("SLA breached")),
+    ("met", _("Resolved within SLA")),
+]
 
 
 def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
@@ -104,6 +109,20 @@ class TicketFilterForm(forms.Form):
     created_to = forms.DateField(label=_("Created to"), required=False, widget=DateInput)
     updated_from = forms.DateField(label=_("Updated from"), required=False, widget=DateInput)
     updated_to = forms.DateField(label=_("Updated to"), required=False, widget=DateInput)
+    resolved_from = forms.DateField(label=_("Resolved from"), required=False, widget=DateInput)
+    resolved_to = forms.DateField(label=_("Resolved to"), required=False, widget=DateInput)
+    closed_from = forms.DateField(label=_("Closed from"), required=False, widget=DateInput)
+    closed_to = forms.DateField(label=_("Closed to"), required=False, widget=DateInput)
+    sla = forms.ChoiceField(label=_("SLA"), required=False, choices=SLA_CHOICES)
+    reopened = forms.ChoiceField(
+        label=_("Reopened"),
+        required=False,
+        choices=[("", _("Reopened or not")), ("1", _("Reopened at least once"))],
+    )
+    # Set by report drill-downs (no picker: organizations are too many for a select).
+    organization = forms.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
+    )
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
     size = forms.TypedChoiceField(
         label=_("Per page"),
@@ -153,6 +172,13 @@ class TicketFilterForm(forms.Form):
             created_to=v("created_to"),
             updated_from=v("updated_from"),
             updated_to=v("updated_to"),
+            resolved_from=v("resolved_from"),
+            resolved_to=v("resolved_to"),
+            closed_from=v("closed_from"),
+            closed_to=v("closed_to"),
+            sla=v("sla", ""),
+            reopened=v("reopened") == "1",
+            organization=v("organization"),
             sort=v("sort", DEFAULT_SORT),
         )
 

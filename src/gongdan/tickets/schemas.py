@@ -205,6 +205,15 @@ class TicketListQuery(Schema):
     created_to: date | None = None
     updated_from: date | None = None
     updated_to: date | None = None
+    resolved_from: date | None = None
+    resolved_to: date | None = None
+    closed_from: date | None = None
+    closed_to: date | None = None
+    sla: Literal["breached", "met", ""] = Field(
+        default="",
+        description='"breached": missed an SLA target; "met": resolved with no target missed.',
+    )
+    reopened: bool = Field(default=False, description="Only tickets reopened at least once.")
     sort: SortKey = DEFAULT_SORT  # type: ignore[assignment]
     cursor: str | None = Field(default=None, max_length=500)
     size: int = Field(default=PAGE_SIZE_DEFAULT, ge=1, le=PAGE_SIZE_MAX)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from gongdan.accounts.models import Membership, User
 from gongdan.core.errors import NotFound
 from gongdan.tickets import policies
-from gongdan.tickets.choices import Status
+from gongdan.tickets.choices import Status, TimelineKind
 from gongdan.tickets.models import (
     Attachment,
     Category,
@@ -96,6 +96,13 @@ class TicketFilters:
     created_to: date | None = None
     updated_from: date | None = None
     updated_to: date | None = None
+    # Drill-down from the reports (gongdan.reports.filters.DRILL_PARAMS): local days, inclusive.
+    resolved_from: date | None = None
+    resolved_to: date | None = None
+    closed_from: date | None = None
+    closed_to: date | None = None
+    sla: str = ""  # "breached": missed an SLA target; "met": resolved with no target missed
+    reopened: bool = False  # reopened at least once
     sort: str = DEFAULT_SORT
 
 
@@ -120,7 +127,7 @@ def _clean_ids(f: TicketFilters) -> bool:
 
 def _clean_text(f: TicketFilters) -> None:
     """NUL characters cannot be sent to PostgreSQL and are never part of a real value."""
-    for name in ("tag", "number", "channel", "assignee", "view", "sort"):
+    for name in ("tag", "number", "channel", "assignee", "view", "sort", "sla"):
         setattr(f, name, str(getattr(f, name) or "").replace("\x00", ""))
 
 
@@ -181,6 +188,32 @@ def _field_filters(user: User, f: TicketFilters) -> Q:  # noqa: C901 - one line 
         q &= Q(updated_at__gte=_day_start(f.updated_from))
     if f.updated_to:
         q &= Q(updated_at__lt=_day_start(min(f.updated_to, LAST_DAY) + timedelta(days=1)))
+    return q & _drill_filters(f)
+
+
+def _day_range(name: str, start: date | None, end: date | None) -> Q:
+    """``name`` within the local days ``start``..``end`` (inclusive; either may be open)."""
+    q = Q()
+    if start:
+        q &= Q(**{f"{name}__gte": _day_start(start)})
+    if end:
+        q &= Q(**{f"{name}__lt": _day_start(min(end, LAST_DAY) + timedelta(days=1))})
+    return q
+
+
+def _drill_filters(f: TicketFilters) -> Q:
+    """The report drill-down filters: when resolved or closed, the SLA outcome, reopened."""
+    q = _day_range("resolved_at", f.resolved_from, f.resolved_to)
+    q &= _day_range("closed_at", f.closed_from, f.closed_to)
+    if f.sla == "breached":
+        q &= Q(sla_breached_at__isnull=False)
+    elif f.sla == "met":
+        q &= Q(resolved_at__isnull=False, sla_breached_at__isnull=True)
+    if f.reopened:
+        reopened = TimelineEntry.objects.filter(
+            ticket=OuterRef("pk"), kind=TimelineKind.STATUS_CHANGED, data__new=Status.REOPENED
+        )
+        q &= Q(Exists(reopened))
     return q
 
 
