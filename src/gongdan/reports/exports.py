@@ -36,16 +36,18 @@ def _local(value: datetime | None) -> datetime | None:
     return timezone.localtime(value).replace(tzinfo=None) if value else None
 
 
+def _choices(name: str) -> dict[str, str]:
+    field = Ticket._meta.get_field(name)
+    return {value: str(label) for value, label in getattr(field, "flatchoices", [])}
+
+
 class Labels:
     """Display texts looked up once per export, not once per row: choice labels, the names of
     assignees (few) by id, and the tags of the rows being written (one query per chunk)."""
 
     def __init__(self) -> None:
         self.english = translation.get_language() == "en"  # as ``BilingualName.label``
-        self.choices = {
-            name: {value: str(label) for value, label in Ticket._meta.get_field(name).flatchoices}
-            for name in ("status", "priority", "channel")
-        }
+        self.choices = {name: _choices(name) for name in ("status", "priority", "channel")}
         self.users: dict[int, str] = {}
         self.tags: dict[int, str] = {}
 
