@@ -134,3 +134,30 @@ def test_an_unknown_export_id_is_a_404(api: Api, world: World) -> None:
     for pk in ("999999", "0", "-1", str(2**70)):
         answer = api.as_(world.agent).get(f"/exports/{pk}")
         assert (answer.status_code, answer.json()["code"]) == (404, "export.not_found"), pk
+
+
+def test_tickets_export_takes_every_tickets_list_filter() -> None:
+    # A drill-down lands on the list with any tickets_list filter (resolved_from, sla, ...);
+    # exporting that list must accept each of them.
+    from gongdan.reports.exports import FILTER_NAMES
+    from gongdan.reports.schemas_exports import TicketExportIn
+
+    assert set(TicketExportIn.model_fields) - {"format", "columns"} == set(FILTER_NAMES)
+
+
+def test_an_export_of_a_drill_down_keeps_its_filters(
+    api: Api, world: World, tickets: dict[str, Ticket], django_capture_on_commit_callbacks: Any
+) -> None:
+    answer = start(
+        api,
+        world.agent,
+        django_capture_on_commit_callbacks,
+        {"format": "csv", "view": "all", "sla": "breached", "reopened": True},
+    )
+    assert answer.status_code == 202, answer.content
+    job = api.as_(world.agent).get(f"/exports/{answer.json()['id']}").json()
+    assert (job["filters"], job["status"], job["rows_total"]) == (
+        {"view": "all", "sla": "breached", "reopened": True},
+        "done",
+        0,
+    )

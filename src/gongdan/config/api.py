@@ -18,9 +18,9 @@ from gongdan.core.api_support import UserRateThrottle, Utf8JSONRenderer, install
 from gongdan.customers.api import router as customers_router
 from gongdan.knowledge.api import router as knowledge_router
 from gongdan.notifications.api import router as notifications_router
+from gongdan.reports.api import router as reports_router
 from gongdan.reports.api_exports import router as exports_router
 from gongdan.reports.api_schedules import router as report_schedules_router
-from gongdan.reports.api import router as reports_router
 from gongdan.search.api import router as search_router
 from gongdan.sla.api import router as sla_router
 from gongdan.sla.api_calendars import router as calendars_router

@@ -44,6 +44,15 @@ class TicketExportIn(InputSchema):
     created_to: date | None = None
     updated_from: date | None = None
     updated_to: date | None = None
+    resolved_from: date | None = None
+    resolved_to: date | None = None
+    closed_from: date | None = None
+    closed_to: date | None = None
+    sla: Literal["breached", "met", ""] = Field(
+        default="",
+        description='"breached": missed an SLA target; "met": resolved with no target missed.',
+    )
+    reopened: bool = Field(default=False, description="Only tickets reopened at least once.")
     sort: SortKey = "-updated"
 
 
