@@ -236,9 +236,12 @@ class Deltas:
                     _upsert(model, dict(zip(fields, key, strict=True)), change)
 
     def apply(self) -> int:
-        """Write the non-zero changes; returns the number of rows touched."""
+        """Write the non-zero changes; returns the number of rows touched. Rows are written
+        in one fixed order (table, then key), so two consumers moving shared rows cannot
+        deadlock on PostgreSQL."""
         touched = 0
-        for (model, key), counter in self.rows.items():
+        ordered = sorted(self.rows.items(), key=lambda item: (item[0][0].__name__, item[0][1]))
+        for (model, key), counter in ordered:
             changes = {k: v for k, v in counter.items() if v}
             if changes:
                 dims = ("day", *(FINE_DIMS if model is DailyRollup else COARSE_DIMS))
@@ -250,7 +253,7 @@ class Deltas:
             (MonthHistogram, self.month_cells),
         )
         for model, cells in tables:
-            for key, (count, total) in cells.items():
+            for key, (count, total) in sorted(cells.items()):
                 if count or total:
                     values = {"count": count, "total": total}
                     _upsert(model, dict(zip(hist_dims, key, strict=True)), values)
