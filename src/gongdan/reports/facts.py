@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 
 from gongdan.accounts.choices import STAFF_ROLES
@@ -226,20 +226,22 @@ class Deltas:
             existing = {
                 tuple(row) for row in manager.filter(day__in=days).values_list(*fields).iterator()
             }
-            fresh = [
-                model(**dict(zip(fields, key, strict=True)), **change)
-                for key, change in changes.items()
-                if key not in existing
-            ]
-            manager.bulk_create(fresh, batch_size=500)
+            _insert_rows(
+                model,
+                fields,
+                [(key, change) for key, change in changes.items() if key not in existing],
+            )
             for key, change in changes.items():
                 if key in existing:
                     _upsert(model, dict(zip(fields, key, strict=True)), change)
 
     def apply(self) -> int:
-        """Write the non-zero changes; returns the number of rows touched."""
+        """Write the non-zero changes; returns the number of rows touched. Rows are written
+        in one fixed order (table, then key), so two consumers moving shared rows cannot
+        deadlock on PostgreSQL."""
         touched = 0
-        for (model, key), counter in self.rows.items():
+        ordered = sorted(self.rows.items(), key=lambda item: (item[0][0].__name__, item[0][1]))
+        for (model, key), counter in ordered:
             changes = {k: v for k, v in counter.items() if v}
             if changes:
                 dims = ("day", *(FINE_DIMS if model is DailyRollup else COARSE_DIMS))
@@ -251,12 +253,44 @@ class Deltas:
             (MonthHistogram, self.month_cells),
         )
         for model, cells in tables:
-            for key, (count, total) in cells.items():
+            for key, (count, total) in sorted(cells.items()):
                 if count or total:
                     values = {"count": count, "total": total}
                     _upsert(model, dict(zip(hist_dims, key, strict=True)), values)
                     touched += 1
         return touched
+
+
+def _insert_rows(
+    model: type[models.Model],
+    fields: tuple[str, ...],
+    rows: list[tuple[tuple[Any, ...], dict[str, int]]],
+) -> None:
+    """Insert new rollup rows with one prepared statement (``bulk_create`` prepares every
+    value through the ORM, which dominates a rebuild); counters not named are 0."""
+    if not rows:
+        return
+    meta = model._meta
+    columns = {f.attname: str(f.column) for f in meta.concrete_fields if not f.primary_key}
+    counters = [name for name in columns if name not in fields]
+    names = [*fields, *counters]
+    quote = connection.ops.quote_name
+    # Table and column names come from the model, never from input.
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} "  # noqa: S608
+        f"({', '.join(quote(columns[n]) for n in names)}) "
+        f"VALUES ({', '.join(['%s'] * len(names))})"
+    )
+    params = [
+        (
+            *(v.isoformat() if isinstance(v, date) else v for v in key),
+            *(change.get(n, 0) for n in counters),
+        )
+        for key, change in rows
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 1000):
+            cursor.executemany(sql, params[start : start + 1000])
 
 
 def _upsert(model: type[models.Model], key: dict[str, Any], changes: dict[str, int]) -> None:

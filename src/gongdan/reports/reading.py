@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Case, CharField, Q, Sum, Value, When
 
 from gongdan.reports.filters import ReportFilters
 from gongdan.reports.metrics import (
@@ -150,26 +150,31 @@ def split_sums(
             (monthly, {label: Q(day__in=m) if m else NOTHING for label, (_e, m) in splits.items()}),
         ]
     for qs, conditions in pieces:
+        # The ranges do not overlap: label each row once (a CASE), then group by the label,
+        # rather than filtering every sum by every range.
         anywhere = NOTHING
         for condition in conditions.values():
             anywhere |= condition
         qs = qs.filter(anywhere)
         if where is not None:
             qs = qs.filter(where)
-        sums = {
-            f"{label}__{name}": Sum(name, filter=condition)
-            for label, condition in conditions.items()
-            for name in fields
-        }
+        label_of = Case(
+            *(When(condition, then=Value(label)) for label, condition in conditions.items()),
+            default=Value(""),
+            output_field=CharField(),
+        )
         rows = (
-            list(qs.values(*group).annotate(**sums).order_by()) if group else [qs.aggregate(**sums)]
+            qs.annotate(_range=label_of)
+            .values("_range", *group)
+            .annotate(**{f"s__{name}": Sum(name) for name in fields})
+            .order_by()
         )
         for row in rows:
-            key = tuple(row[g] for g in group)
-            for label in ranges:
-                counter = out[label].setdefault(key, Counter())
-                for name in fields:
-                    counter[name] += row[f"{label}__{name}"] or 0
+            if row["_range"] not in out:
+                continue
+            counter = out[row["_range"]].setdefault(tuple(row[g] for g in group), Counter())
+            for name in fields:
+                counter[name] += row[f"s__{name}"] or 0
     return out
 
 
