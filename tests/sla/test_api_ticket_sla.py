@@ -114,6 +114,33 @@ def test_a_pending_ticket_shows_its_paused_clocks(
     assert (sla["resolution"]["due_at"], sla["resolution"]["remaining_minutes"]) == (None, None)
 
 
+def test_tickets_create_shows_the_clocks_it_started_without_reading_them_back(
+    world: World, api: Api, standard: SlaPolicy, at: At
+) -> None:
+    at(sh(2026, 11, 23, 9, 0))
+    caller = api.as_(world.agent)
+    caller.get("/me")  # the token's last-used stamp is written once, not on every call
+    body = {"title": "VPN down", "requester": world.customer_contact.pk, "priority": "high"}
+    caller.post("/tickets", body)  # warm the per-process caches (types, SLA policies, rules)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = caller.post("/tickets", body)
+
+    assert response.status_code == 201
+    # token; requester; in the transaction: number, ticket, clocks (one insert), timeline entry,
+    # audit event, outbox event; nothing after it (the clocks are the ones just written).
+    statements = [q["sql"].split()[0] for q in queries.captured_queries]
+    assert statements.count("SELECT") == 2
+    assert statements.count("INSERT") == 6
+    assert len(statements) == 8 + 2  # BEGIN/COMMIT, or SAVEPOINT/RELEASE inside a test
+    created = response.json()
+    assert created["sla"]["first_response"]["remaining_minutes"] == 60
+    assert created["sla"]["resolution"]["due_at"] == "2026-11-23T10:00:00Z"  # 18:00 in Shanghai
+    read = caller.get(f"/tickets/{created['number']}").json()["sla"]
+    for target in ("first_response", "next_response", "resolution"):
+        assert created["sla"][target] == read[target]
+
+
 def test_a_ticket_without_policy_has_no_clocks(world: World, api: Api) -> None:
     ticket = world.ticket()
 
