@@ -17,6 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from gongdan.sla import engine
 from gongdan.sla.models import SlaClock, SlaPolicy
 from gongdan.sla.seeding import seed_china_calendar
 from gongdan.testing import Api, World
@@ -139,6 +140,21 @@ def test_tickets_create_shows_the_clocks_it_started_without_reading_them_back(
     read = caller.get(f"/tickets/{created['number']}").json()["sla"]
     for target in ("first_response", "next_response", "resolution"):
         assert created["sla"][target] == read[target]
+
+
+def test_a_list_counts_time_on_the_calendar_of_a_policy_no_longer_active(
+    world: World, api: Api, standard: SlaPolicy, at: At
+) -> None:
+    tickets = [_ticket(world, at, sh(2026, 11, 23, 9, 0)) for _ in range(3)]
+    SlaPolicy.objects.filter(pk=standard.pk).update(is_active=False)
+    engine.invalidate()  # the engine's cache holds active policies only: this one is read
+    at(sh(2026, 11, 23, 13, 30))  # 3.5 hours later, the lunch break not counted
+
+    listed = api.as_(world.agent).get("/tickets").json()["items"]
+
+    assert [t["sla"]["resolution"]["remaining_minutes"] for t in listed] == [8 * 60 - 210] * 3
+    one = api.as_(world.agent).get(f"/tickets/{tickets[-1].number}").json()["sla"]
+    assert listed[0]["sla"] == one
 
 
 def test_a_ticket_without_policy_has_no_clocks(world: World, api: Api) -> None:

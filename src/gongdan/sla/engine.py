@@ -559,6 +559,25 @@ def stop_stale(clocks: list[SlaClock], now: datetime) -> None:
     )
 
 
+def attach_policies(clocks: list[SlaClock]) -> None:
+    """Give running clocks read without their policy (a page's prefetch) the policy their time
+    is counted on: from the cache of active policies (no query), or, for a policy no longer
+    active, in one query (with its calendar) for all of ``clocks``."""
+    missing: dict[int, list[SlaClock]] = {}
+    for clock in clocks:
+        if clock.running_since is None or clock.policy_id is None or not clock.business_time:
+            continue  # no time left to count, or counted around the clock: no calendar needed
+        policy = policy_get(clock.policy_id)
+        if policy is None:
+            missing.setdefault(clock.policy_id, []).append(clock)
+        else:
+            clock.policy = policy
+    if missing:
+        for policy in SlaPolicy.objects.select_related("calendar").filter(pk__in=missing):
+            for clock in missing[policy.pk]:
+                clock.policy = policy
+
+
 def remaining_seconds(clock: SlaClock, now: datetime) -> float | None:
     """Target time left (negative when overdue) on the clock's own time; None when stopped."""
     if clock.running_since is None:
