@@ -46,3 +46,33 @@ def test_seed_bench_bulk_creates_consistent_tickets_and_keeps_the_sequence() -> 
     prefix, day, value = created.number.split("-")
     same_day = Ticket.objects.filter(number__startswith=f"{prefix}-{day}-").count()
     assert int(value) == same_day
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_db")
+def test_seed_bench_history_walks_every_ticket_from_new_to_its_status() -> None:
+    call_command("seed_demo", tickets=5, stdout=io.StringIO())
+
+    call_command(
+        "seed_bench", tickets=400, comments=True, history=True, years=1.0, stdout=io.StringIO()
+    )
+
+    bench = Ticket.objects.exclude(created_by__isnull=False)
+    assert bench.count() == 400
+    entries: dict[int, list[TimelineEntry]] = {}
+    for entry in TimelineEntry.objects.filter(ticket__in=bench).order_by("created_at", "id"):
+        entries.setdefault(entry.ticket_id, []).append(entry)
+    kinds = {e.kind for rows in entries.values() for e in rows}
+    assert {"ticket.status_changed", "ticket.assigned", "ticket.team_changed"} <= kinds
+    for ticket in bench:
+        rows = entries[ticket.pk]
+        assert rows[0].kind == "ticket.created"
+        status = Status.NEW
+        for change in (e for e in rows if e.kind == "ticket.status_changed"):
+            assert change.data["old"] == status
+            status = change.data["new"]
+        assert status == ticket.status
+        assignments = [e for e in rows if e.kind == "ticket.assigned"]
+        assert (assignments[-1].data["new"] if assignments else None) == ticket.assignee_id
+        # In time order (entries are read by time), within the ticket's own lifetime.
+        assert ticket.created_at <= rows[-1].created_at <= ticket.updated_at

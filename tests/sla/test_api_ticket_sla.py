@@ -17,6 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from gongdan.sla import engine
 from gongdan.sla.models import SlaClock, SlaPolicy
 from gongdan.sla.seeding import seed_china_calendar
 from gongdan.testing import Api, World
@@ -112,6 +113,48 @@ def test_a_pending_ticket_shows_its_paused_clocks(
 
     assert sla["resolution"]["state"] == "paused"
     assert (sla["resolution"]["due_at"], sla["resolution"]["remaining_minutes"]) == (None, None)
+
+
+def test_tickets_create_shows_the_clocks_it_started_without_reading_them_back(
+    world: World, api: Api, standard: SlaPolicy, at: At
+) -> None:
+    at(sh(2026, 11, 23, 9, 0))
+    caller = api.as_(world.agent)
+    caller.get("/me")  # the token's last-used stamp is written once, not on every call
+    body = {"title": "VPN down", "requester": world.customer_contact.pk, "priority": "high"}
+    caller.post("/tickets", body)  # warm the per-process caches (types, SLA policies, rules)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = caller.post("/tickets", body)
+
+    assert response.status_code == 201
+    # token; requester; in the transaction: number, ticket, clocks (one insert), timeline entry,
+    # audit event, outbox event; nothing after it (the clocks are the ones just written).
+    statements = [q["sql"].split()[0] for q in queries.captured_queries]
+    assert statements.count("SELECT") == 2
+    assert statements.count("INSERT") == 6
+    assert len(statements) == 8 + 2  # BEGIN/COMMIT, or SAVEPOINT/RELEASE inside a test
+    created = response.json()
+    assert created["sla"]["first_response"]["remaining_minutes"] == 60
+    assert created["sla"]["resolution"]["due_at"] == "2026-11-23T10:00:00Z"  # 18:00 in Shanghai
+    read = caller.get(f"/tickets/{created['number']}").json()["sla"]
+    for target in ("first_response", "next_response", "resolution"):
+        assert created["sla"][target] == read[target]
+
+
+def test_a_list_counts_time_on_the_calendar_of_a_policy_no_longer_active(
+    world: World, api: Api, standard: SlaPolicy, at: At
+) -> None:
+    tickets = [_ticket(world, at, sh(2026, 11, 23, 9, 0)) for _ in range(3)]
+    SlaPolicy.objects.filter(pk=standard.pk).update(is_active=False)
+    engine.invalidate()  # the engine's cache holds active policies only: this one is read
+    at(sh(2026, 11, 23, 13, 30))  # 3.5 hours later, the lunch break not counted
+
+    listed = api.as_(world.agent).get("/tickets").json()["items"]
+
+    assert [t["sla"]["resolution"]["remaining_minutes"] for t in listed] == [8 * 60 - 210] * 3
+    one = api.as_(world.agent).get(f"/tickets/{tickets[-1].number}").json()["sla"]
+    assert listed[0]["sla"] == one
 
 
 def test_a_ticket_without_policy_has_no_clocks(world: World, api: Api) -> None:

@@ -169,6 +169,25 @@ def test_staff_creates_a_ticket_for_a_requester_with_team_and_tags(world: World,
     assert body["requester"]["id"] == world.customer_contact.pk
 
 
+def test_create_costs_a_fixed_number_of_queries(world: World, api: Api) -> None:
+    caller = api.as_(world.agent)
+    caller.get("/me")  # the token's last-used stamp is written once, not on every call
+    body = {"title": "VPN down", "requester": world.customer_contact.pk, "priority": "high"}
+    caller.post("/tickets", body)  # warm the per-process caches (types, SLA policies, rules)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = caller.post("/tickets", body)
+
+    assert response.status_code == 201
+    # token; requester contact (its organization joined); in the transaction: the day's number,
+    # the ticket, its timeline entry, audit event and outbox event. No SLA policy applies here:
+    # no clocks are written, and the response reads none back (tests/sla: with clocks).
+    statements = [q["sql"].split()[0] for q in queries.captured_queries]
+    assert statements.count("SELECT") == 2
+    assert statements.count("INSERT") == 5
+    assert len(statements) == 7 + 2  # BEGIN/COMMIT, or SAVEPOINT/RELEASE inside a test
+
+
 def test_customer_may_not_file_a_ticket_for_someone_else(world: World, api: Api) -> None:
     before = Ticket.objects.count()
 

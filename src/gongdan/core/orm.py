@@ -20,7 +20,9 @@ def prime_prefetch(instance: Model, relation: str, objects: Iterable[Model]) -> 
     queryset._result_cache = list(objects)
     queryset._prefetch_done = True
     cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
-    cache[manager.prefetch_cache_name] = queryset
+    # A many-to-many manager names its cache; a reverse foreign key's is its field's related name.
+    name = getattr(manager, "prefetch_cache_name", None) or manager.field.remote_field.cache_name
+    cache[name] = queryset
 
 
 def update_rows(objects: Sequence[Model], fields: Sequence[str]) -> None:

@@ -39,6 +39,7 @@ from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 MAX_IDLE_DAYS = 3660
+MAX_CACHED_DAYS = 4096  # per calendar spec: about eleven years of dates
 SECONDS_PER_DAY = 86_400
 
 Interval = tuple[time, time]
@@ -107,6 +108,9 @@ class CalendarSpec:
     _zone: ZoneInfo = field(init=False, repr=False, compare=False)
     _weekly_spans: tuple[tuple[_Span, ...], ...] = field(init=False, repr=False, compare=False)
     _special_spans: Mapping[date, tuple[_Span, ...]] = field(init=False, repr=False, compare=False)
+    # Each local date's working intervals as UTC instants, filled as dates are asked for (the
+    # SLA clocks of a list page ask for the same few days again and again).
+    _instants: dict[date, tuple[_Window, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if len(self.weekly) != 7:
@@ -124,6 +128,7 @@ class CalendarSpec:
         object.__setattr__(self, "_zone", zone)
         object.__setattr__(self, "_weekly_spans", weekly_spans)
         object.__setattr__(self, "_special_spans", MappingProxyType(special_spans))
+        object.__setattr__(self, "_instants", {})
 
     @property
     def zone(self) -> ZoneInfo:
@@ -137,6 +142,21 @@ class CalendarSpec:
         if self.is_24x7:
             return ((0, SECONDS_PER_DAY),)
         return self._weekly_spans[day.weekday()]
+
+    def instants_on(self, day: date) -> tuple[_Window, ...]:
+        """:meth:`spans_on` as UTC instants ``(start, end)``, unclipped (an interval in a DST gap
+        can end before it starts): computed once per date and kept (a bounded cache)."""
+        cached = self._instants.get(day)
+        if cached is None:
+            zone = self._zone
+            cached = tuple(
+                (_instant(zone, day, start), _instant(zone, day, end))
+                for start, end in self.spans_on(day)
+            )
+            if len(self._instants) >= MAX_CACHED_DAYS:
+                self._instants.clear()
+            self._instants[day] = cached
+        return cached
 
 
 def _special_spans(entry: SpecialDate, default_makeup: tuple[_Span, ...]) -> tuple[_Span, ...]:
@@ -185,9 +205,8 @@ def _windows(
     idle_days = 0
     while last_day is None or day <= last_day:
         found = False
-        for start_s, end_s in spec.spans_on(day):
-            start = max(_instant(zone, day, start_s), last_end)
-            end = _instant(zone, day, end_s)
+        for day_start, end in spec.instants_on(day):
+            start = max(day_start, last_end)
             if end <= start:
                 continue
             last_end = end

@@ -22,13 +22,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from gongdan.core.cache import ProcessCache
+from gongdan.core.orm import prime_prefetch
 from gongdan.jobs.tasks import job
 from gongdan.sla.choices import SlaTarget
 from gongdan.sla.clock import CalendarSpec, add_business_duration, business_seconds_between
@@ -173,6 +175,8 @@ def used_between(spec: CalendarSpec | None, start: datetime, end: datetime) -> f
 
 
 def _clock_spec(clock: SlaClock) -> CalendarSpec | None:
+    if not clock.business_time:  # around the clock: no calendar to look up
+        return None
     policy = policy_get(clock.policy_id) or clock.policy
     return _spec(policy, clock.business_time)
 
@@ -294,6 +298,9 @@ def mirror(ticket: Ticket, clocks: Iterable[SlaClock], *, save: bool = True) -> 
 
 
 def _clocks(ticket: Ticket) -> list[SlaClock]:
+    """The ticket's clocks, read for a change: a list primed by :func:`start_new` on this ticket
+    instance is dropped, so that what the response shows is read again after the change."""
+    getattr(ticket, "_prefetched_objects_cache", {}).pop("sla_clocks", None)
     return list(SlaClock.objects.filter(ticket=ticket).select_related("policy__calendar"))
 
 
@@ -325,12 +332,25 @@ def plan_new(ticket: Ticket, now: datetime) -> list[SlaClock]:
 
 
 def start_new(ticket: Ticket, clocks: list[SlaClock]) -> None:
-    """Insert the planned clocks of a ticket that now has a primary key (one query)."""
-    if not clocks:
-        return
+    """Insert the planned clocks of a ticket that now has a primary key (one query, none
+    without clocks)."""
     for clock in clocks:
         clock.ticket = ticket
-    SlaClock.objects.bulk_create(clocks)
+    if clocks:
+        SlaClock.objects.bulk_create(clocks)
+    # The response shows them (``TicketOut.sla``): no query to read back what was just written,
+    # with their times in UTC as a read would give them.
+    for clock in clocks:
+        for name in _CLOCK_TIMES:
+            value = getattr(clock, name)
+            if value is not None:
+                setattr(clock, name, value.astimezone(UTC))
+    prime_prefetch(ticket, "sla_clocks", clocks)
+
+
+_CLOCK_TIMES = [
+    f.attname for f in SlaClock._meta.concrete_fields if isinstance(f, models.DateTimeField)
+]
 
 
 def on_reply(ticket: Ticket, *, by_staff: bool, now: datetime) -> None:
@@ -537,6 +557,25 @@ def stop_stale(clocks: list[SlaClock], now: datetime) -> None:
     Ticket.objects.filter(pk__in={c.ticket_id for c in clocks}).update(
         **dict.fromkeys(TICKET_DUE_FIELDS)
     )
+
+
+def attach_policies(clocks: list[SlaClock]) -> None:
+    """Give running clocks read without their policy (a page's prefetch) the policy their time
+    is counted on: from the cache of active policies (no query), or, for a policy no longer
+    active, in one query (with its calendar) for all of ``clocks``."""
+    missing: dict[int, list[SlaClock]] = {}
+    for clock in clocks:
+        if clock.running_since is None or clock.policy_id is None or not clock.business_time:
+            continue  # no time left to count, or counted around the clock: no calendar needed
+        policy = policy_get(clock.policy_id)
+        if policy is None:
+            missing.setdefault(clock.policy_id, []).append(clock)
+        else:
+            clock.policy = policy
+    if missing:
+        for policy in SlaPolicy.objects.select_related("calendar").filter(pk__in=missing):
+            for clock in missing[policy.pk]:
+                clock.policy = policy
 
 
 def remaining_seconds(clock: SlaClock, now: datetime) -> float | None:

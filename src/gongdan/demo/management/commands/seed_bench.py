@@ -126,8 +126,16 @@ class Generator:
     letting the ORM prepare every value costs more than the database writes themselves.
     """
 
-    def __init__(self, ref: Reference, rng: random.Random, now: datetime, comments: bool) -> None:
+    def __init__(
+        self,
+        ref: Reference,
+        rng: random.Random,
+        now: datetime,
+        comments: bool,
+        history: bool = False,
+    ) -> None:
         self.ref, self.rng, self.now, self.with_comments = ref, rng, now, comments
+        self.with_history = history
         self.templates = {
             False: [t for t in content.TEMPLATES if not t.english],
             True: [t for t in content.TEMPLATES if t.english],
@@ -208,6 +216,8 @@ class Generator:
             row["resolved_at"] = None
 
     def entries(self, ticket: Row) -> list[Row]:
+        if self.with_history:
+            return self.history(ticket)
         rows = [
             _entry(
                 ticket["id"],
@@ -228,6 +238,87 @@ class Generator:
                 )
             )
         return rows
+
+    def history(self, ticket: Row) -> list[Row]:
+        """Timeline rows for every step the ticket's status went through, in the order and with
+        the data the services write (``--history``; for the reports): created; assigned (the
+        status moves new → assigned with it), sometimes handed from another agent or moved
+        from another team; in progress at the first response; sometimes a pending spell; then
+        resolved, closed, reopened or cancelled at the row's own timestamps."""
+        tid, status, agent = ticket["id"], ticket["status"], ticket["assignee_id"]
+        end = ticket["updated_at"]
+        rows = [
+            _entry(
+                tid,
+                TimelineKind.CREATED,
+                None,
+                ticket["created_at"],
+                {"channel": ticket["channel"]},
+            ),
+            *self._team_move(ticket),
+        ]
+
+        def move(old: str, new: str, at: datetime) -> str:
+            rows.append(
+                _entry(tid, TimelineKind.STATUS_CHANGED, agent, at, {"old": old, "new": new})
+            )
+            return new
+
+        if agent is None:  # new, or cancelled before anyone took it
+            if status != Status.NEW:
+                move(Status.NEW, status, end)
+            return rows
+        worked = ticket["first_response_at"] or end
+        assigned_at = _between(ticket["created_at"], worked, 0.3)
+        rows += self._assignments(ticket, assigned_at, _between(ticket["created_at"], worked, 0.6))
+        current = move(Status.NEW, Status.ASSIGNED, assigned_at)
+        if status == Status.ASSIGNED:
+            return rows
+        current = move(current, Status.IN_PROGRESS, worked)
+        reopened = status == Status.REOPENED
+        stop = ticket["resolved_at"] or (_between(worked, end, 0.7) if reopened else end)
+        if self.rng.random() < 0.25 and stop > worked:  # waited for the customer once
+            current = move(current, Status.PENDING, _between(worked, stop, 0.3))
+            current = move(current, Status.IN_PROGRESS, _between(worked, stop, 0.6))
+        if status in (Status.IN_PROGRESS, Status.PENDING, Status.CANCELLED):
+            if status != current:
+                move(current, status, end)
+            return rows
+        current = move(current, Status.RESOLVED, stop)
+        if status != Status.RESOLVED:
+            move(current, status, end)
+        return rows
+
+    def _team_move(self, ticket: Row) -> list[Row]:
+        """One ticket in twenty came from another team first."""
+        teams = [t for t in self.ref.teams if t != ticket["team_id"]]
+        if not ticket["team_id"] or not teams or self.rng.random() >= 0.05:
+            return []
+        at = _between(ticket["created_at"], ticket["updated_at"], 0.05)
+        data = {
+            "old": self.rng.choice(teams),
+            "new": ticket["team_id"],
+            "old_label": "",
+            "new_label": "",
+        }
+        return [_entry(ticket["id"], TimelineKind.TEAM_CHANGED, ticket["assignee_id"], at, data)]
+
+    def _assignments(self, ticket: Row, first_at: datetime, handed_at: datetime) -> list[Row]:
+        """The assignment; one in ten went to a colleague first and was handed over."""
+        agent = ticket["assignee_id"]
+        pool = [a for a in self.ref.agents.get(ticket["team_id"] or 0, []) if a != agent]
+        first = self.rng.choice(pool) if pool and self.rng.random() < 0.1 else agent
+        steps = [(None, first, first_at)] + ([(first, agent, handed_at)] if first != agent else [])
+        return [
+            _entry(
+                ticket["id"],
+                TimelineKind.ASSIGNED,
+                agent,
+                at,
+                {"old": old, "new": new, "old_label": "", "new_label": ""},
+            )
+            for old, new, at in steps
+        ]
 
     def comments(self, ticket: Row) -> list[Row]:
         if not self.with_comments:
@@ -256,6 +347,10 @@ class Generator:
                 }
             )
         return made
+
+
+def _between(start: datetime, stop: datetime, share: float) -> datetime:
+    return start + (stop - start) * share
 
 
 def _entry(
@@ -408,6 +503,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--tickets", type=int, required=True, help="how many tickets")
         parser.add_argument("--comments", action="store_true", help="2-4 comments per ticket")
+        parser.add_argument(
+            "--history",
+            action="store_true",
+            help="timeline rows for every status step, assignment and team move (reports)",
+        )
         parser.add_argument("--years", type=float, default=2.0, help="spread (default 2 years)")
         parser.add_argument("--batch", type=int, default=2000, help="tickets per transaction")
         parser.add_argument("--seed", type=int, default=7, help="random seed")
@@ -425,7 +525,7 @@ class Command(BaseCommand):
         times = sorted(
             now - timedelta(seconds=rng.uniform(600, span)) for _ in range(options["tickets"])
         )
-        generator = Generator(ref, rng, now, options["comments"])
+        generator = Generator(ref, rng, now, options["comments"], options["history"])
         counts = Counter[str]()
         for start in range(0, len(times), options["batch"]):
             counts.update(self._batch(generator, times[start : start + options["batch"]]))
