@@ -12,9 +12,11 @@ from pathlib import Path
 from tests.config.conftest import child_env, copy_database, free_port, gongdan_argv
 
 
-def http_status(url: str) -> int | None:
+def http_status(url: str, *, timeout: float = 30) -> int | None:
+    # A server that is not listening refuses at once (None); the long timeout only spares a
+    # slow first answer on a loaded machine, which is not what these tests are about.
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             return int(response.status)
     except urllib.error.HTTPError as exc:
         return exc.code
