@@ -75,6 +75,16 @@ def test_seed_demo_builds_a_bilingual_dataset_in_every_status_and_is_idempotent(
     assert Article.objects.filter(language="zh-hans").count() == 8
     assert Article.objects.filter(language="en").count() == 8
     assert "admin" in out.getvalue()
+    # Staff replies carry the time they took, costed at their team's hourly rate, and the
+    # reports are built: the dashboards open on figures, not on zeros.
+    from gongdan.reports.models import TicketFact
+    from gongdan.tickets.models import CostEntry, TimeEntry
+
+    staff_replies = Comment.objects.exclude(author__role="customer").filter(author__isnull=False)
+    assert 0 < TimeEntry.objects.count() <= staff_replies.count()
+    assert not TimeEntry.objects.filter(comment__isnull=True).exists()
+    assert CostEntry.objects.filter(amount__gt=0).count() == TimeEntry.objects.count()
+    assert TicketFact.objects.count() == 150
 
 
 @pytest.mark.django_db

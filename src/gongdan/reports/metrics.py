@@ -25,6 +25,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongdan.tickets.choices import OPEN_STATUSES, Channel, Status, TimelineKind
 
@@ -406,7 +407,7 @@ class SeriesMetric:
 
 
 SERIES_METRICS: dict[str, SeriesMetric] = {
-    "created": SeriesMetric(_("Created"), "count", ("created",)),
+    "created": SeriesMetric(pgettext_lazy("report figure", "Created"), "count", ("created",)),
     "resolved": SeriesMetric(_("Resolved"), "count", ("resolved",)),
     "closed": SeriesMetric(_("Closed"), "count", ("closed",)),
     "cancelled": SeriesMetric(_("Cancelled"), "count", ("cancelled",)),

@@ -16,6 +16,7 @@ from django.db.models import F, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongdan.accounts.choices import TeamKind
 from gongdan.accounts.models import Team, User
@@ -203,7 +204,7 @@ def _overview_stats(
     stats = [
         _stat(
             "created",
-            _("Created"),
+            pgettext_lazy("report figure", "Created"),
             "count",
             cur["created"],
             before["created"],
@@ -356,7 +357,7 @@ def _flow_table(s: Slice, period: Period) -> Table:
         title=_("Inflow and outflow per day"),
         columns=[
             Column("day", _("Day"), "text"),
-            Column("created", _("Created")),
+            Column("created", pgettext_lazy("report figure", "Created")),
             Column("outflow", _("Left the open states")),
             Column("resolved", _("Resolved")),
         ],
@@ -446,7 +447,7 @@ def _breakdown(s: Slice, period: Period, scope: Scope, filters: ReportFilters, g
         title=_GROUP_TITLES[group],
         columns=[
             Column("name", _("Name"), "text"),
-            Column("created", _("Created")),
+            Column("created", pgettext_lazy("report figure", "Created")),
             Column("resolved", _("Resolved")),
             Column("frt_mean", _("First response time (mean)"), "seconds"),
             Column("resolution_mean", _("Resolution time (mean)"), "seconds"),
@@ -817,7 +818,7 @@ def _top(s: Slice, period: Period, scope: Scope, filters: ReportFilters, group: 
         title=_("Top organizations") if group == "organization" else _("Top categories"),
         columns=[
             Column("name", _("Name"), "text"),
-            Column("created", _("Created")),
+            Column("created", pgettext_lazy("report figure", "Created")),
             Column("resolved", _("Resolved")),
         ],
         rows=rows,

@@ -145,6 +145,9 @@ class DemoBuilder:
         self.clock = DemoClock(timezone.now() - timedelta(minutes=5))
         # Each ticket's template and placeholder values: its conversation comes from there.
         self.talk: dict[int, tuple[content.Template, dict[str, object]]] = {}
+        # Time logged with staff replies draws from its own generator, so the tickets and their
+        # conversations stay the same with or without it.
+        self.time_rng = random.Random(seed + 1)
 
     def build(self) -> None:
         self._teams()
@@ -152,6 +155,7 @@ class DemoBuilder:
         self._types_and_categories()
         self._customers()
         self._service_levels()
+        self._cost_rates()
         # One (slow, argon2) hash shared by every demo login instead of one per user.
         demo_users = [*self.staff.values(), *(c.user for _s, _o, cs in self.orgs for c in cs)]
         User.objects.filter(pk__in=[u.pk for u in demo_users if u is not None]).update(
@@ -164,6 +168,17 @@ class DemoBuilder:
         seed_articles(actor=self.staff["supervisor"])
 
     # --- reference data ---------------------------------------------------------------------
+
+    def _cost_rates(self) -> None:
+        """Hourly costs per team (yuan), from long before the first demo ticket."""
+        since = (self.clock() - timedelta(days=3650)).date()
+        for index, team in enumerate(self.teams.values()):
+            services.cost_rate_set(
+                actor=self.staff["admin"],
+                hourly_cost=[120, 150, 90, 110][index % 4],
+                effective_from=since,
+                team=team,
+            )
 
     def _teams(self) -> None:
         for spec in content.TEAMS:
@@ -458,12 +473,20 @@ class DemoBuilder:
         """Post ``text`` with the ticket's own placeholder values."""
         values = self.talk[ticket.pk][1]
         self.clock.advance(self.rng, 5, 240)
-        services.comment_create(
+        comment = services.comment_create(
             actor=actor,
             ticket=ticket,
             body=fill(text, self.rng, values),
             is_internal=internal,
         )
+        if actor.role != Role.CUSTOMER:  # agents log the time the step took
+            services.time_entry_create(
+                actor=actor,
+                ticket=ticket,
+                minutes=self.time_rng.choice([10, 15, 20, 30, 45, 60, 90]),
+                billable=self.time_rng.random() < 0.7,
+                comment=comment,
+            )
 
     def _move(self, ticket: Ticket, actor: User, to: Status, reason: str = "") -> Ticket:
         self.clock.advance(self.rng, 3, 180)
