@@ -26,6 +26,7 @@ from gongdan.reports.models import (
     Histogram,
     MonthHistogram,
     MonthRollup,
+    MonthTypeRollup,
     TeamRollup,
     TicketFact,
     TypeRollup,
@@ -58,6 +59,7 @@ ROLLUP_DIMS: dict[type[models.Model], tuple[str, ...]] = {
     TeamRollup: COARSE_DIMS,
     TypeRollup: TYPE_DIMS,
     MonthRollup: COARSE_DIMS,
+    MonthTypeRollup: TYPE_DIMS,
 }
 FACT_FIELDS = [
     f.attname for f in TicketFact._meta.concrete_fields if f.attname not in ("computed_at",)
@@ -190,6 +192,7 @@ class Deltas:
                 self.rows[(TeamRollup, (day, *coarse))][name] += sign * value
                 self.rows[(TypeRollup, (day, *hist))][name] += sign * value
                 self.rows[(MonthRollup, (day.replace(day=1), *coarse))][name] += sign * value
+                self.rows[(MonthTypeRollup, (day.replace(day=1), *hist))][name] += sign * value
         for (day, metric, bucket), (count, total) in cells.items():
             for cell in (
                 self.cells[(day, *hist, metric, bucket)],
@@ -405,6 +408,7 @@ def reports_rebuild(
             Histogram,
             MonthHistogram,
             MonthRollup,
+            MonthTypeRollup,
             TypeRollup,
             TeamRollup,
             DailyRollup,

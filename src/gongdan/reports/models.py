@@ -221,6 +221,28 @@ class TypeRollup(Counters):
         return f"{self.day} team {self.team} type {self.ticket_type}"
 
 
+class MonthTypeRollup(Counters):
+    """:class:`TypeRollup` per calendar month (``day`` is its first day): the whole months of
+    a question without a channel or priority (bounded by months × teams × types)."""
+
+    day = models.DateField(_("month"))
+    team = models.BigIntegerField(_("team"), default=0)
+    ticket_type = models.BigIntegerField(_("type"), default=0)
+
+    class Meta:
+        verbose_name = _("monthly type rollup")
+        verbose_name_plural = _("monthly type rollups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "team", "ticket_type"], name="reports_month_type_key"
+            )
+        ]
+        indexes = [models.Index(fields=["team", "day"], name="monthtype_team_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m} team {self.team} type {self.ticket_type}"
+
+
 class MonthRollup(Counters):
     """The coarse counters per calendar month (``day`` is its first day): a backlog level is
     the sum of every change before it, so whole months come from here and only the days of

@@ -3,10 +3,11 @@ selectors compose (sums per period, backlog levels, distributions, breakdowns).
 
 A question whose scope or filters name an agent, a category or an organization reads the fine
 :class:`DailyRollup` (and exact durations from :class:`TicketFact`); any other reads the coarse
-counters per day × team × type (:class:`TypeRollup`; :class:`TeamRollup` when it names a channel
-or a priority) and the distributions from :class:`Histogram` — unless it filters by channel or
-priority, which the histograms do not keep: then they are read exactly from :class:`TicketFact`
-by indexed day range. Neither ever reads the ticket table.
+counters per day|month × team × type (:class:`TypeRollup`, :class:`MonthTypeRollup`; the
+:class:`TeamRollup`, :class:`MonthRollup` when it names a channel or a priority) and the
+distributions from :class:`Histogram` — unless it filters by channel or priority, which the
+histograms do not keep: then they are read exactly from :class:`TicketFact` by indexed day
+range. Neither ever reads the ticket table.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from gongdan.reports.models import (
     Histogram,
     MonthHistogram,
     MonthRollup,
+    MonthTypeRollup,
     TeamRollup,
     TicketFact,
     TypeRollup,
@@ -73,6 +75,11 @@ class Slice:
         if self.fine:
             return DailyRollup
         return TeamRollup if self.wide else TypeRollup
+
+    @property
+    def month_model(self) -> type[models.Model]:
+        """The monthly counters of a coarse slice."""
+        return MonthRollup if self.wide else MonthTypeRollup
 
     def widened(self, *names: str) -> Slice:
         """The slice for a question that also groups by ``names``."""
@@ -173,11 +180,11 @@ def split_sums(
     daily rows (one query, one day range); a coarse one reads the edge days from
     ``tables[0]`` and the whole months from ``tables[1]`` (two queries, whatever the length;
     each reads only the listed days' rows). The counters by default: the slice's daily table
-    (widened for a channel or priority grouping) and :class:`MonthRollup`."""
+    (widened for a channel or priority grouping) and its monthly one (``Slice.month_model``)."""
     out: dict[str, dict[tuple[Any, ...], Counter[str]]] = {label: {} for label in ranges}
     if tables is None:
         s = s.widened(*group)
-        tables = (s.model, MonthRollup)
+        tables = (s.model, s.month_model)
     pieces: list[tuple[models.QuerySet[Any], Q, dict[str, Q]]] = []
     if s.fine:
         bounds = Q(
@@ -271,7 +278,7 @@ def period_sums_by(
 def backlog_levels(s: Slice, days: Sequence[date]) -> list[list[int]]:
     """The backlog per age band at the end of each of ``days``: the sum of every daily change
     up to that day. A fine slice sums its daily rows (one query); a coarse one sums whole
-    months from :class:`MonthRollup` and the days of the last month from the daily table
+    months from the monthly table and the days of the last month from the daily table
     (two queries, whatever the history's length)."""
     if s.fine:
         aggregates = {
@@ -282,7 +289,8 @@ def backlog_levels(s: Slice, days: Sequence[date]) -> list[list[int]]:
         row = s.rows(day__lte=max(days)).aggregate(**aggregates)
         return [[row[f"{i}__{n}"] or 0 for n in BACKLOG_FIELDS] for i in range(len(days))]
     firsts = [day.replace(day=1) for day in days]
-    months = MonthRollup.objects.filter(s.q, day__lt=max(firsts)) if not s.empty else None
+    month_rows = s.month_model._default_manager
+    months = month_rows.filter(s.q, day__lt=max(firsts)) if not s.empty else None
     month_row = (
         months.aggregate(
             **{
@@ -316,12 +324,12 @@ def backlog_levels(s: Slice, days: Sequence[date]) -> list[list[int]]:
 
 def sums_before(s: Slice, day: date, group: str, fields: Sequence[str]) -> dict[Any, Counter[str]]:
     """Sums of ``fields`` over everything before ``day`` per value of ``group`` ("" for one
-    total): whole months from :class:`MonthRollup` on coarse slices, as for backlog levels."""
+    total): whole months from the monthly table on coarse slices, as for backlog levels."""
     if s.fine:
         pieces = [s.rows(day__lt=day)]
     else:
         first = day.replace(day=1)
-        months = MonthRollup.objects.filter(s.q, day__lt=first)
+        months = s.month_model._default_manager.filter(s.q, day__lt=first)
         pieces = [months.none() if s.empty else months, s.rows(day__gte=first, day__lt=day)]
     out: dict[Any, Counter[str]] = {}
     for qs in pieces:

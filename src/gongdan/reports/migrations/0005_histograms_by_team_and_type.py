@@ -1,10 +1,11 @@
 """The histograms lose their channel and priority dimensions (rows bounded by days × teams ×
 types × buckets; a channel or priority filter reads exact values from the facts), get covering
 indexes for their reads; the facts get day indexes for those exact reads. New: the counters per
-day × team × type (``TypeRollup``), which the questions without a channel or priority read.
+day|month × team × type (``TypeRollup``, ``MonthTypeRollup``), which the questions without a
+channel or priority read.
 
-The existing cells are merged into their new keys and the new rollup is summed from the team
-rollups, in SQL (no ``reports_rebuild`` needed).
+The existing cells are merged into their new keys and the new rollups are summed from the team
+and month rollups, in SQL (no ``reports_rebuild`` needed).
 """
 
 from django.db import migrations, models
@@ -35,6 +36,23 @@ def fill_type_rollup(apps, schema_editor):
     quote = schema_editor.quote_name
     model = apps.get_model("reports", "TypeRollup")
     source = quote(apps.get_model("reports", "TeamRollup")._meta.db_table)
+    key = ("day", "team", "ticket_type")
+    counters = [f.column for f in model._meta.concrete_fields if f.column not in (*key, "id")]
+    names = ", ".join(quote(c) for c in (*key, *counters))
+    sums = ", ".join(f"SUM({quote(c)})" for c in counters)
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(model._meta.db_table)} ({names}) "  # noqa: S608
+            f"SELECT day, team, ticket_type, {sums} FROM {source} "
+            "GROUP BY day, team, ticket_type"
+        )
+
+
+def fill_month_type_rollup(apps, schema_editor):
+    """The same per month, from the monthly rollups."""
+    quote = schema_editor.quote_name
+    model = apps.get_model("reports", "MonthTypeRollup")
+    source = quote(apps.get_model("reports", "MonthRollup")._meta.db_table)
     key = ("day", "team", "ticket_type")
     counters = [f.column for f in model._meta.concrete_fields if f.column not in (*key, "id")]
     names = ", ".join(quote(c) for c in (*key, *counters))
@@ -209,4 +227,60 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(fill_type_rollup, migrations.RunPython.noop),
+            migrations.CreateModel(
+            name="MonthTypeRollup",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.BigIntegerField(default=0)),
+                ("resolved", models.BigIntegerField(default=0)),
+                ("closed", models.BigIntegerField(default=0)),
+                ("cancelled", models.BigIntegerField(default=0)),
+                ("reopened", models.BigIntegerField(default=0)),
+                ("outflow", models.BigIntegerField(default=0)),
+                ("bl_0", models.BigIntegerField(default=0)),
+                ("bl_1", models.BigIntegerField(default=0)),
+                ("bl_2", models.BigIntegerField(default=0)),
+                ("bl_3", models.BigIntegerField(default=0)),
+                ("bl_4", models.BigIntegerField(default=0)),
+                ("frt_n", models.BigIntegerField(default=0)),
+                ("frt_sum", models.BigIntegerField(default=0)),
+                ("frt_bsum", models.BigIntegerField(default=0)),
+                ("res_n", models.BigIntegerField(default=0)),
+                ("res_sum", models.BigIntegerField(default=0)),
+                ("res_bsum", models.BigIntegerField(default=0)),
+                ("inc_n", models.BigIntegerField(default=0)),
+                ("inc_sum", models.BigIntegerField(default=0)),
+                ("fcr_yes", models.BigIntegerField(default=0)),
+                ("reopened_resolved", models.BigIntegerField(default=0)),
+                ("reassign_sum", models.BigIntegerField(default=0)),
+                ("fr_met", models.BigIntegerField(default=0)),
+                ("fr_breached", models.BigIntegerField(default=0)),
+                ("fr_paused", models.BigIntegerField(default=0)),
+                ("nr_met", models.BigIntegerField(default=0)),
+                ("nr_breached", models.BigIntegerField(default=0)),
+                ("nr_paused", models.BigIntegerField(default=0)),
+                ("rs_met", models.BigIntegerField(default=0)),
+                ("rs_breached", models.BigIntegerField(default=0)),
+                ("rs_paused", models.BigIntegerField(default=0)),
+                ("day", models.DateField(verbose_name="month")),
+                ("team", models.BigIntegerField(default=0, verbose_name="team")),
+                ("ticket_type", models.BigIntegerField(default=0, verbose_name="type")),
+            ],
+            options={
+                "verbose_name": "monthly type rollup",
+                "verbose_name_plural": "monthly type rollups",
+                "indexes": [models.Index(fields=["team", "day"], name="monthtype_team_day_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("day", "team", "ticket_type"), name="reports_month_type_key"
+                    )
+                ],
+            },
+        ),
+        migrations.RunPython(fill_month_type_rollup, migrations.RunPython.noop),
     ]
