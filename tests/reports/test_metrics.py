@@ -315,3 +315,26 @@ def test_monthly_series_read_whole_months(world: World, story: Story) -> None:
     }
     assert [line.values for line in backlog.lines] == [[0, 1, 1]]
     assert [line.values for line in frt.lines] == [[None, 2250.0, None]]
+
+
+def test_a_channel_filter_reads_exact_durations_from_the_facts(
+    world: World, story: Story, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The histograms keep no channel: a channel-filtered question reads the facts."""
+    monkeypatch.setattr(costs, "cost_totals", lambda **kw: (0, 0.0))
+
+    phone = stats(
+        report_overview(user=world.admin, period=WEEK, filters=ReportFilters(channel="phone"))
+    )
+    portal = stats(
+        report_overview(user=world.admin, period=WEEK, filters=ReportFilters(channel="portal"))
+    )
+
+    # T2 (phone): FRT 1800 s, resolution 147600 s (business 36000); T1 (portal): 2700, 18000.
+    assert (phone["created"], phone["frt_median"], phone["resolution_p90"]) == (1, 1800, 147600)
+    assert phone["resolution_business_median"] == 36000
+    assert (portal["created"], portal["frt_median"], portal["resolution_median"]) == (
+        3,
+        2700,
+        18000,
+    )

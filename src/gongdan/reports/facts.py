@@ -26,8 +26,10 @@ from gongdan.reports.models import (
     Histogram,
     MonthHistogram,
     MonthRollup,
+    MonthTypeRollup,
     TeamRollup,
     TicketFact,
+    TypeRollup,
 )
 from gongdan.sla.clock import CalendarSpec
 from gongdan.sla.engine import policy_get, used_between
@@ -47,6 +49,18 @@ FINE_DIMS = (
     "priority",
 )
 COARSE_DIMS = ("team", "ticket_type", "channel", "priority")
+#: The histograms' dimensions: fewer than the counters' so that their rows stay bounded by
+#: days × teams × types × buckets (a channel or priority filter reads exact facts instead).
+HIST_DIMS = ("team", "ticket_type")
+TYPE_DIMS = ("team", "ticket_type")
+#: Each counter table's key (after ``day``).
+ROLLUP_DIMS: dict[type[models.Model], tuple[str, ...]] = {
+    DailyRollup: FINE_DIMS,
+    TeamRollup: COARSE_DIMS,
+    TypeRollup: TYPE_DIMS,
+    MonthRollup: COARSE_DIMS,
+    MonthTypeRollup: TYPE_DIMS,
+}
 FACT_FIELDS = [
     f.attname for f in TicketFact._meta.concrete_fields if f.attname not in ("computed_at",)
 ]
@@ -171,15 +185,18 @@ class Deltas:
     def add_contributions(self, fact: Fact, counters: DayCounters, cells: Cells, sign: int) -> None:
         fine = tuple(fact[d] for d in FINE_DIMS)
         coarse = tuple(fact[d] for d in COARSE_DIMS)
+        hist = tuple(fact[d] for d in HIST_DIMS)
         for day, row in counters.items():
             for name, value in row.items():
                 self.rows[(DailyRollup, (day, *fine))][name] += sign * value
                 self.rows[(TeamRollup, (day, *coarse))][name] += sign * value
+                self.rows[(TypeRollup, (day, *hist))][name] += sign * value
                 self.rows[(MonthRollup, (day.replace(day=1), *coarse))][name] += sign * value
+                self.rows[(MonthTypeRollup, (day.replace(day=1), *hist))][name] += sign * value
         for (day, metric, bucket), (count, total) in cells.items():
             for cell in (
-                self.cells[(day, *coarse, metric, bucket)],
-                self.month_cells[(day.replace(day=1), *coarse, metric, bucket)],
+                self.cells[(day, *hist, metric, bucket)],
+                self.month_cells[(day.replace(day=1), *hist, metric, bucket)],
             ):
                 cell[0] += sign * count
                 cell[1] += sign * total
@@ -192,18 +209,14 @@ class Deltas:
         self,
     ) -> Iterator[tuple[type[models.Model], tuple[str, ...], dict[Any, dict[str, int]]]]:
         """Per table: its key fields and the non-zero changes per key."""
-        for model, dims in (
-            (DailyRollup, FINE_DIMS),
-            (TeamRollup, COARSE_DIMS),
-            (MonthRollup, COARSE_DIMS),
-        ):
+        for model, dims in ROLLUP_DIMS.items():
             changes = {
                 key: {k: v for k, v in counter.items() if v}
                 for (m, key), counter in self.rows.items()
                 if m is model
             }
             yield model, ("day", *dims), {k: c for k, c in changes.items() if c}
-        hist_dims = ("day", *COARSE_DIMS, "metric", "bucket")
+        hist_dims = ("day", *HIST_DIMS, "metric", "bucket")
         hist_tables: tuple[tuple[type[models.Model], dict[tuple[Any, ...], list[int]]], ...] = (
             (Histogram, self.cells),
             (MonthHistogram, self.month_cells),
@@ -244,10 +257,10 @@ class Deltas:
         for (model, key), counter in ordered:
             changes = {k: v for k, v in counter.items() if v}
             if changes:
-                dims = ("day", *(FINE_DIMS if model is DailyRollup else COARSE_DIMS))
+                dims = ("day", *ROLLUP_DIMS[model])
                 _upsert(model, dict(zip(dims, key, strict=True)), changes)
                 touched += 1
-        hist_dims = ("day", *COARSE_DIMS, "metric", "bucket")
+        hist_dims = ("day", *HIST_DIMS, "metric", "bucket")
         tables: tuple[tuple[type[models.Model], dict[tuple[Any, ...], list[int]]], ...] = (
             (Histogram, self.cells),
             (MonthHistogram, self.month_cells),
@@ -391,7 +404,16 @@ def reports_rebuild(
     written when ``flush_keys`` keys have gathered (memory bounded by that): rows whose key is
     new are inserted in bulk, the others incremented. Returns the number of tickets."""
     with transaction.atomic():
-        for model in (Histogram, MonthHistogram, MonthRollup, TeamRollup, DailyRollup, TicketFact):
+        for model in (
+            Histogram,
+            MonthHistogram,
+            MonthRollup,
+            MonthTypeRollup,
+            TypeRollup,
+            TeamRollup,
+            DailyRollup,
+            TicketFact,
+        ):
             model._default_manager.all().delete()
     done, deltas = 0, Deltas()
     for tickets in _ticket_batches(batch):
@@ -456,14 +478,10 @@ def reports_check(*, batch: int = BATCH) -> Drift:
 
 def _compare_rollups(expected: Deltas, drift: Drift) -> None:
     names = [f.name for f in Counters._meta.get_fields()]
-    for model, dims in (
-        (DailyRollup, FINE_DIMS),
-        (TeamRollup, COARSE_DIMS),
-        (MonthRollup, COARSE_DIMS),
-    ):
+    for model, dims in ROLLUP_DIMS.items():
         want = {key: c for (m, key), c in expected.rows.items() if m is model}
         _compare_table(model, dims, names, want, drift)
-    hist_dims = ("day", *COARSE_DIMS, "metric", "bucket")
+    hist_dims = ("day", *HIST_DIMS, "metric", "bucket")
     hist_tables: tuple[tuple[type[models.Model], dict[tuple[Any, ...], list[int]]], ...] = (
         (Histogram, expected.cells),
         (MonthHistogram, expected.month_cells),

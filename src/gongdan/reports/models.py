@@ -83,6 +83,11 @@ class TicketFact(models.Model):
             models.Index(fields=["category", "created_day"], name="fact_cat_created_idx"),
             models.Index(fields=["category", "resolved_day"], name="fact_cat_resolved_idx"),
             models.Index(fields=["category", "first_response_day"], name="fact_cat_fr_idx"),
+            # The exact reads of questions filtered by channel or priority: by day range.
+            models.Index(fields=["created_day"], name="fact_created_idx"),
+            models.Index(fields=["resolved_day"], name="fact_resolved_idx"),
+            models.Index(fields=["first_response_day"], name="fact_fr_idx"),
+            models.Index(fields=["last_change_day"], name="fact_last_change_idx"),
         ]
 
     def __str__(self) -> str:
@@ -195,6 +200,49 @@ class TeamRollup(Counters):
         return f"{self.day} team {self.team}"
 
 
+class TypeRollup(Counters):
+    """The same counters per day × team × type only: what a question without a channel or
+    priority (nor agent, category, organization) reads, so that its rows are bounded by days ×
+    teams × types (:class:`TeamRollup` holds a row per channel × priority besides)."""
+
+    day = models.DateField(_("day"))
+    team = models.BigIntegerField(_("team"), default=0)
+    ticket_type = models.BigIntegerField(_("type"), default=0)
+
+    class Meta:
+        verbose_name = _("type rollup")
+        verbose_name_plural = _("type rollups")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "team", "ticket_type"], name="reports_type_key")
+        ]
+        indexes = [models.Index(fields=["team", "day"], name="typerollup_team_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day} team {self.team} type {self.ticket_type}"
+
+
+class MonthTypeRollup(Counters):
+    """:class:`TypeRollup` per calendar month (``day`` is its first day): the whole months of
+    a question without a channel or priority (bounded by months × teams × types)."""
+
+    day = models.DateField(_("month"))
+    team = models.BigIntegerField(_("team"), default=0)
+    ticket_type = models.BigIntegerField(_("type"), default=0)
+
+    class Meta:
+        verbose_name = _("monthly type rollup")
+        verbose_name_plural = _("monthly type rollups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "team", "ticket_type"], name="reports_month_type_key"
+            )
+        ]
+        indexes = [models.Index(fields=["team", "day"], name="monthtype_team_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m} team {self.team} type {self.ticket_type}"
+
+
 class MonthRollup(Counters):
     """The coarse counters per calendar month (``day`` is its first day): a backlog level is
     the sum of every change before it, so whole months come from here and only the days of
@@ -222,15 +270,15 @@ class MonthRollup(Counters):
 
 
 class Histogram(models.Model):
-    """Distributions per day × team × type × channel × priority: durations in log buckets
-    (``metrics.bucket_of``: 8 per doubling) with their exact sum, and arrivals per hour of the
-    week (``metric`` "arrival", ``bucket`` 0..167). Medians and p90 come from here."""
+    """Distributions per day × team × type: durations in log buckets (``metrics.bucket_of``)
+    with their exact sum, and arrivals per hour of the week (``metric`` "arrival", ``bucket``
+    0..167). Medians and p90 come from here. Not per channel or priority: the rows stay
+    bounded by days × teams × types × buckets, whatever the number of tickets; a question
+    filtered by channel or priority reads the exact values from :class:`TicketFact`."""
 
     day = models.DateField(_("day"))
     team = models.BigIntegerField(_("team"), default=0)
     ticket_type = models.BigIntegerField(_("type"), default=0)
-    channel = models.CharField(_("channel"), max_length=16, blank=True)
-    priority = models.CharField(_("priority"), max_length=16, blank=True)
     metric = models.CharField(_("metric"), max_length=40)
     bucket = models.SmallIntegerField(_("bucket"))
     count = models.BigIntegerField(_("count"), default=0)
@@ -241,13 +289,21 @@ class Histogram(models.Model):
         verbose_name_plural = _("duration histograms")
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "team", "ticket_type", "channel", "priority", "metric", "bucket"],
-                name="reports_histogram_key",
+                fields=["day", "team", "ticket_type", "metric", "bucket"],
+                name="reports_histogram_key_v2",
             )
         ]
+        # Covering indexes in the order the reads filter (metric, then the days; or the
+        # teams of a scope first): a read never visits the table's rows.
         indexes = [
-            models.Index(fields=["metric", "day"], name="histogram_metric_day_idx"),
-            models.Index(fields=["team", "metric", "day"], name="histogram_team_idx"),
+            models.Index(
+                fields=["metric", "day", "team", "ticket_type", "bucket", "count", "total"],
+                name="histogram_read_idx",
+            ),
+            models.Index(
+                fields=["team", "metric", "day", "ticket_type", "bucket", "count", "total"],
+                name="histogram_team_read_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -261,8 +317,6 @@ class MonthHistogram(models.Model):
     day = models.DateField(_("month"))
     team = models.BigIntegerField(_("team"), default=0)
     ticket_type = models.BigIntegerField(_("type"), default=0)
-    channel = models.CharField(_("channel"), max_length=16, blank=True)
-    priority = models.CharField(_("priority"), max_length=16, blank=True)
     metric = models.CharField(_("metric"), max_length=40)
     bucket = models.SmallIntegerField(_("bucket"))
     count = models.BigIntegerField(_("count"), default=0)
@@ -273,13 +327,21 @@ class MonthHistogram(models.Model):
         verbose_name_plural = _("monthly duration histograms")
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "team", "ticket_type", "channel", "priority", "metric", "bucket"],
-                name="reports_month_histogram_key",
+                fields=["day", "team", "ticket_type", "metric", "bucket"],
+                name="reports_month_histogram_key_v2",
             )
         ]
+        # Covering indexes in the order the reads filter (metric, then the days; or the
+        # teams of a scope first): a read never visits the table's rows.
         indexes = [
-            models.Index(fields=["metric", "day"], name="mhistogram_metric_day_idx"),
-            models.Index(fields=["team", "metric", "day"], name="mhistogram_team_idx"),
+            models.Index(
+                fields=["metric", "day", "team", "ticket_type", "bucket", "count", "total"],
+                name="mhistogram_read_idx",
+            ),
+            models.Index(
+                fields=["team", "metric", "day", "ticket_type", "bucket", "count", "total"],
+                name="mhistogram_team_read_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,18 +3,22 @@ selectors compose (sums per period, backlog levels, distributions, breakdowns).
 
 A question whose scope or filters name an agent, a category or an organization reads the fine
 :class:`DailyRollup` (and exact durations from :class:`TicketFact`); any other reads the coarse
-:class:`TeamRollup` and :class:`Histogram`. Neither ever reads the ticket table.
+counters per day|month × team × type (:class:`TypeRollup`, :class:`MonthTypeRollup`; the
+:class:`TeamRollup`, :class:`MonthRollup` when it names a channel or a priority) and the
+distributions from :class:`Histogram` — unless it filters by channel or priority, which the
+histograms do not keep: then they are read exactly from :class:`TicketFact` by indexed day
+range. Neither ever reads the ticket table.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Case, CharField, Q, Sum, Value, When
 
 from gongdan.reports.filters import ReportFilters
@@ -29,13 +33,16 @@ from gongdan.reports.models import (
     Histogram,
     MonthHistogram,
     MonthRollup,
+    MonthTypeRollup,
     TeamRollup,
     TicketFact,
+    TypeRollup,
 )
 from gongdan.reports.periods import Period
 from gongdan.reports.scope import Scope
 
 FINE_ONLY = ("assignee", "category", "organization")
+WIDE = {"channel", "priority"}
 DURATIONS = ("frt", "frt_b", "res", "res_b")
 _FACT_COLUMNS = {
     "frt": ("first_response_day", "frt_seconds"),
@@ -53,18 +60,43 @@ class Slice:
     q: Q
     fine: bool
     empty: bool = False
+    #: Names a channel or a priority (a filter, or a grouping): the coarse counters come from
+    #: :class:`TeamRollup`, not :class:`TypeRollup`, which keeps neither.
+    wide: bool = False
+
+    @property
+    def exact(self) -> bool:
+        """Distributions come from the facts (exact), not the histograms: a fine slice, or a
+        filter on a dimension the histograms do not keep (channel, priority)."""
+        return self.fine or self.wide
 
     @property
     def model(self) -> type[models.Model]:
-        return DailyRollup if self.fine else TeamRollup
+        if self.fine:
+            return DailyRollup
+        return TeamRollup if self.wide else TypeRollup
+
+    @property
+    def month_model(self) -> type[models.Model]:
+        """The monthly counters of a coarse slice."""
+        return MonthRollup if self.wide else MonthTypeRollup
+
+    def widened(self, *names: str) -> Slice:
+        """The slice for a question that also groups by ``names``."""
+        if self.wide or not set(names) & WIDE:
+            return self
+        return replace(self, wide=True)
 
     def rows(self, **lookups: Any) -> models.QuerySet[Any]:
         qs = self.model._default_manager.filter(self.q, **lookups)
         return qs.none() if self.empty else qs
 
 
-def slice_for(scope: Scope, filters: ReportFilters, *, fine: bool = False) -> Slice:
-    """The scope first (``reports.scope``), then the filters."""
+def slice_for(
+    scope: Scope, filters: ReportFilters, *, fine: bool = False, wide: bool = False
+) -> Slice:
+    """The scope first (``reports.scope``), then the filters. ``fine``/``wide``: the question
+    groups by an agent, category or organization / by a channel or priority."""
     q = Q()
     if scope.teams:
         q &= Q(team__in=sorted(scope.teams))
@@ -92,7 +124,8 @@ def slice_for(scope: Scope, filters: ReportFilters, *, fine: bool = False) -> Sl
     )
     scoped = scope.everything or scope.teams or scope.agent is not None or scope.organization
     empty = scope.nothing or not scoped
-    return Slice(q=q, fine=fine, empty=empty)
+    wide = wide or bool(filters.channel or filters.priority)
+    return Slice(q=q, fine=fine, empty=empty, wide=wide)
 
 
 # --- sums ------------------------------------------------------------------------------------
@@ -100,7 +133,6 @@ def slice_for(scope: Scope, filters: ReportFilters, *, fine: bool = False) -> Sl
 
 #: A filter that matches nothing but still runs its query (so query counts stay constant).
 NOTHING = Q(day__lt=date(1900, 1, 1)) & Q(day__gt=date(1900, 1, 1))
-COUNTERS = (TeamRollup, MonthRollup)
 CELLS = (Histogram, MonthHistogram)
 
 
@@ -108,20 +140,30 @@ def _next_month(day: date) -> date:
     return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
-def split(start: date, end: date) -> tuple[Q, list[date]]:
-    """``[start, end]`` as (a filter on the days outside whole months, the first days of the
-    whole months inside): a coarse question reads whole months from the monthly tables."""
+def days_between(start: date, end: date) -> list[date]:
+    """Every day of ``[start, end]``."""
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def split(start: date, end: date) -> tuple[list[date], list[date]]:
+    """``[start, end]`` as (the days outside whole months, the first days of the whole months
+    inside): a coarse question reads whole months from the monthly tables.
+
+    The days outside whole months (fewer than two months' worth) are listed (``day IN``)
+    rather than given as ranges: an OR of ranges is no index range, so the database would
+    read every day of the indexed prefix (the whole history of a metric); a list is one
+    index seek per day, reading exactly the rows asked for."""
     months, month = [], start if start.day == 1 else _next_month(start)
     while _next_month(month) - timedelta(days=1) <= end:
         months.append(month)
         month = _next_month(month)
     if not months:
-        return Q(day__gte=start, day__lte=end), []
-    edges = NOTHING
+        return days_between(start, end), []
+    edges: list[date] = []
     if start < months[0]:
-        edges |= Q(day__gte=start, day__lt=months[0])
+        edges += days_between(start, months[0] - timedelta(days=1))
     if _next_month(months[-1]) <= end:
-        edges |= Q(day__gte=_next_month(months[-1]), day__lte=end)
+        edges += days_between(_next_month(months[-1]), end)
     return edges, months
 
 
@@ -131,31 +173,40 @@ def split_sums(
     group: Sequence[str],
     fields: Sequence[str],
     *,
-    tables: tuple[type[models.Model], type[models.Model]] = COUNTERS,
+    tables: tuple[type[models.Model], type[models.Model]] | None = None,
     where: Q | None = None,
 ) -> dict[str, dict[tuple[Any, ...], Counter[str]]]:
     """Sums of ``fields`` per range label and per ``group`` values. A fine slice reads its
-    daily rows (one query); a coarse one reads the edge days from ``tables[0]`` and the whole
-    months from ``tables[1]`` (two queries, whatever the length)."""
+    daily rows (one query, one day range); a coarse one reads the edge days from
+    ``tables[0]`` and the whole months from ``tables[1]`` (two queries, whatever the length;
+    each reads only the listed days' rows). The counters by default: the slice's daily table
+    (widened for a channel or priority grouping) and its monthly one (``Slice.month_model``)."""
     out: dict[str, dict[tuple[Any, ...], Counter[str]]] = {label: {} for label in ranges}
+    if tables is None:
+        s = s.widened(*group)
+        tables = (s.model, s.month_model)
+    pieces: list[tuple[models.QuerySet[Any], Q, dict[str, Q]]] = []
     if s.fine:
-        pieces = [(s.rows(), {k: Q(day__gte=a, day__lte=b) for k, (a, b) in ranges.items()})]
+        bounds = Q(
+            day__gte=min(a for a, _b in ranges.values()),
+            day__lte=max(b for _a, b in ranges.values()),
+        )
+        labels = {k: Q(day__gte=a, day__lte=b) for k, (a, b) in ranges.items()}
+        pieces.append((s.rows(), bounds, labels))
     else:
         splits = {label: split(a, b) for label, (a, b) in ranges.items()}
         daily, monthly = (m._default_manager.filter(s.q) for m in tables)
         if s.empty:
             daily, monthly = daily.none(), monthly.none()
-        pieces = [
-            (daily, {label: edges for label, (edges, _m) in splits.items()}),
-            (monthly, {label: Q(day__in=m) if m else NOTHING for label, (_e, m) in splits.items()}),
-        ]
-    for qs, conditions in pieces:
+        for qs, index in ((daily, 0), (monthly, 1)):
+            lists = {label: parts[index] for label, parts in splits.items() if parts[index]}
+            every = sorted({d for days in lists.values() for d in days})
+            bounds = Q(day__in=every) if every else NOTHING
+            pieces.append((qs, bounds, {label: Q(day__in=d) for label, d in lists.items()}))
+    for qs, bounds, conditions in pieces:
         # The ranges do not overlap: label each row once (a CASE), then group by the label,
         # rather than filtering every sum by every range.
-        anywhere = NOTHING
-        for condition in conditions.values():
-            anywhere |= condition
-        qs = qs.filter(anywhere)
+        qs = qs.filter(bounds)
         if where is not None:
             qs = qs.filter(where)
         label_of = Case(
@@ -187,10 +238,47 @@ def period_sums(
     return sums["c"].get((), Counter()), sums["p"].get((), Counter())
 
 
+def period_sums_by(
+    s: Slice,
+    period: Period,
+    fields: Sequence[str],
+    groups: Sequence[str],
+    group_fields: Sequence[str],
+) -> tuple[Counter[str], Counter[str], dict[str, dict[Any, Counter[str]]]]:
+    """:func:`period_sums` (``fields``) and :func:`grouped_sums` (``group_fields``) per each of
+    ``groups`` over the period, in place of two queries per figure: one grouping by the
+    groups the daily table keeps (team, type) over both periods, one by the others (channel,
+    priority; :class:`TeamRollup`) over the period; two queries each on a coarse slice. The
+    rows they return are bounded by the dimensions' distinct values."""
+    prev = period.previous()
+    narrow = tuple(g for g in groups if g not in WIDE)
+    wide = tuple(g for g in groups if g in WIDE)
+    sums = split_sums(
+        s, {"c": (period.start, period.end), "p": (prev.start, prev.end)}, narrow, fields
+    )
+    totals: list[Counter[str]] = []
+    for label in ("c", "p"):
+        total: Counter[str] = Counter()
+        for counter in sums[label].values():
+            total.update(counter)
+        totals.append(total)
+    by: dict[str, dict[Any, Counter[str]]] = {g: {} for g in groups}
+    parts = [(narrow, sums["c"])]
+    if wide:
+        parts.append(
+            (wide, split_sums(s, {"c": (period.start, period.end)}, wide, group_fields)["c"])
+        )
+    for names, rows in parts:
+        for key, counter in rows.items():
+            for group, value in zip(names, key, strict=True):
+                by[group].setdefault(value, Counter()).update(counter)
+    return totals[0], totals[1], by
+
+
 def backlog_levels(s: Slice, days: Sequence[date]) -> list[list[int]]:
     """The backlog per age band at the end of each of ``days``: the sum of every daily change
     up to that day. A fine slice sums its daily rows (one query); a coarse one sums whole
-    months from :class:`MonthRollup` and the days of the last month from :class:`TeamRollup`
+    months from the monthly table and the days of the last month from the daily table
     (two queries, whatever the history's length)."""
     if s.fine:
         aggregates = {
@@ -201,7 +289,8 @@ def backlog_levels(s: Slice, days: Sequence[date]) -> list[list[int]]:
         row = s.rows(day__lte=max(days)).aggregate(**aggregates)
         return [[row[f"{i}__{n}"] or 0 for n in BACKLOG_FIELDS] for i in range(len(days))]
     firsts = [day.replace(day=1) for day in days]
-    months = MonthRollup.objects.filter(s.q, day__lt=max(firsts)) if not s.empty else None
+    month_rows = s.month_model._default_manager
+    months = month_rows.filter(s.q, day__lt=max(firsts)) if not s.empty else None
     month_row = (
         months.aggregate(
             **{
@@ -213,12 +302,12 @@ def backlog_levels(s: Slice, days: Sequence[date]) -> list[list[int]]:
         if months is not None
         else {}
     )
-    in_month = Q()
-    for day, first in zip(days, firsts, strict=True):
-        in_month |= Q(day__gte=first, day__lte=day)
+    in_month = sorted(
+        {d for day, first in zip(days, firsts, strict=True) for d in days_between(first, day)}
+    )
     day_row = (
         s.rows()
-        .filter(in_month)
+        .filter(day__in=in_month)
         .aggregate(
             **{
                 f"{i}__{name}": Sum(name, filter=Q(day__gte=first, day__lte=day))
@@ -235,12 +324,12 @@ def backlog_levels(s: Slice, days: Sequence[date]) -> list[list[int]]:
 
 def sums_before(s: Slice, day: date, group: str, fields: Sequence[str]) -> dict[Any, Counter[str]]:
     """Sums of ``fields`` over everything before ``day`` per value of ``group`` ("" for one
-    total): whole months from :class:`MonthRollup` on coarse slices, as for backlog levels."""
+    total): whole months from the monthly table on coarse slices, as for backlog levels."""
     if s.fine:
         pieces = [s.rows(day__lt=day)]
     else:
         first = day.replace(day=1)
-        months = MonthRollup.objects.filter(s.q, day__lt=first)
+        months = s.month_model._default_manager.filter(s.q, day__lt=first)
         pieces = [months.none() if s.empty else months, s.rows(day__gte=first, day__lt=day)]
     out: dict[Any, Counter[str]] = {}
     for qs in pieces:
@@ -313,11 +402,11 @@ def durations(
     s: Slice, period: Period, metrics: Sequence[str] = DURATIONS
 ) -> tuple[dict[str, Distribution], dict[str, Distribution]]:
     """FRT and resolution distributions for the period and the previous one (one query):
-    exact values from the facts on fine slices, log buckets (±4.4 %) on coarse ones."""
+    exact values from the facts on exact slices, log buckets on the others."""
     prev = period.previous()
     if s.empty:
         return {m: Distribution() for m in metrics}, {m: Distribution() for m in metrics}
-    if s.fine:
+    if s.exact:
         return _fact_durations(s, period, metrics)
     sums = split_sums(
         s,
@@ -366,12 +455,18 @@ def _fact_durations(
     )
 
 
+_DWELL = Q(metric__startswith="dwell.")
+#: The same rows as a range, which SQLite's indexes serve (its LIKE cannot); SQLite compares
+#: bytewise, so the range is exact there (not under a linguistic PostgreSQL collation).
+_DWELL_RANGE = Q(metric__gte="dwell.", metric__lt="dwell/")
+
+
 def dwell(s: Slice, period: Period) -> dict[tuple[int, str], Distribution]:
     """Completed stays that ended in the period, per (ticket type, "status.<s>"/"team.<id>");
     type 0 holds all types together."""
     if s.empty:
         return {}
-    if s.fine:
+    if s.exact:
         return _fact_dwell(s, period)
     sums = split_sums(
         s,
@@ -379,7 +474,7 @@ def dwell(s: Slice, period: Period) -> dict[tuple[int, str], Distribution]:
         ("ticket_type", "metric", "bucket"),
         ("count", "total"),
         tables=CELLS,
-        where=Q(metric__startswith="dwell."),
+        where=_DWELL if connection.vendor != "sqlite" else _DWELL & _DWELL_RANGE,
     )
     buckets: dict[tuple[int, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
     totals: dict[tuple[int, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
@@ -412,7 +507,7 @@ def arrivals(s: Slice, period: Period) -> Counter[int]:
     """Tickets created in the period per hour of the week (0 = Monday 00:00–01:00, local)."""
     if s.empty:
         return Counter()
-    if s.fine:
+    if s.exact:
         rows: Iterable[Any] = (
             TicketFact.objects.filter(
                 s.q, created_day__gte=period.start, created_day__lte=period.end

@@ -41,7 +41,7 @@ from gongdan.reports.reading import (
     durations,
     dwell,
     grouped_sums,
-    period_sums,
+    period_sums_by,
     slice_for,
     split_sums,
     sums_before,
@@ -165,7 +165,9 @@ def report_overview(*, user: object, period: Period, filters: ReportFilters) -> 
     SLA per target (met/breached/paused), by team, by type, by channel, by priority."""
     scope = report_scope(user)
     s = slice_for(scope, filters)
-    cur, before = period_sums(s, period, _SUMS)
+    groups = ("team", "ticket_type", "channel", "priority")
+    fields = tuple(dict.fromkeys((*_SUMS, *_BREAKDOWN)))
+    cur, before, by = period_sums_by(s, period, fields, groups, _BREAKDOWN)
     prev = period.previous()
     levels = backlog_levels(s, [period.end, prev.end])
     dist, dist_before = durations(s, period)
@@ -181,10 +183,7 @@ def report_overview(*, user: object, period: Period, filters: ReportFilters) -> 
         _flow_table(s, period),
         _age_table(levels[0], scope, filters),
         _sla_table(cur, scope, filters, period),
-        *(
-            _breakdown(s, period, scope, filters, g)
-            for g in ("team", "ticket_type", "channel", "priority")
-        ),
+        *(_breakdown(s, period, scope, filters, g, by[g]) for g in groups),
     ]
     return report
 
@@ -420,8 +419,16 @@ _GROUP_TITLES: dict[str, Label] = {
 }
 
 
-def _breakdown(s: Slice, period: Period, scope: Scope, filters: ReportFilters, group: str) -> Table:
-    sums = grouped_sums(s, period, group, _BREAKDOWN)
+def _breakdown(
+    s: Slice,
+    period: Period,
+    scope: Scope,
+    filters: ReportFilters,
+    group: str,
+    sums: dict[Any, Counter[str]] | None = None,
+) -> Table:
+    if sums is None:
+        sums = grouped_sums(s, period, group, _BREAKDOWN)
     labels = _labels(group, sums)
     keys = sorted(sums, key=lambda k: (-sums[k]["created"], labels[k]))
     rows = [
@@ -499,7 +506,12 @@ def report_timeseries(
     check_choice(interval, INTERVALS, code="report.unknown_interval", field="interval")
     check_choice(group_by, ("", *GROUPS), code="report.unknown_group", field="group_by")
     scope = report_scope(user)
-    s = slice_for(scope, filters, fine=group_by in ("assignee", "category", "organization"))
+    s = slice_for(
+        scope,
+        filters,
+        fine=group_by in ("assignee", "category", "organization"),
+        wide=group_by in ("channel", "priority"),
+    )
     return _series(s, SERIES_METRICS[metric], metric, interval, group_by, period)
 
 
