@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db import IntegrityError, connection, models, transaction
-from django.db.models import F
+from django.db import connection, models, transaction
 
 from gongdan.accounts.choices import STAFF_ROLES
 from gongdan.reports.metrics import Cells, DayCounters, Fact, Raw, contributions, fact_from_raw
@@ -215,93 +214,68 @@ class Deltas:
                 {k: {"count": c, "total": t} for k, (c, t) in cells.items() if c or t},
             )
 
-    def apply_bulk(self) -> None:
-        """Write the changes of a rebuild: new keys in bulk inserts, existing ones by
-        increments (nothing else writes the rollups meanwhile)."""
-        for model, fields, changes in self._tables():
-            if not changes:
-                continue
-            manager = model._default_manager
-            days = sorted({key[0] for key in changes})
-            existing = {
-                tuple(row) for row in manager.filter(day__in=days).values_list(*fields).iterator()
-            }
-            _insert_rows(
-                model,
-                fields,
-                [(key, change) for key, change in changes.items() if key not in existing],
-            )
-            for key, change in changes.items():
-                if key in existing:
-                    _upsert(model, dict(zip(fields, key, strict=True)), change)
-
     def apply(self) -> int:
-        """Write the non-zero changes; returns the number of rows touched. Rows are written
-        in one fixed order (table, then key), so two consumers moving shared rows cannot
-        deadlock on PostgreSQL."""
+        """Write the non-zero changes: one ``INSERT … ON CONFLICT DO UPDATE`` (add, not set)
+        per table and chunk of keys; returns the number of rows touched. Tables and keys are
+        written in one fixed order, so two consumers moving shared rows cannot deadlock on
+        PostgreSQL."""
         touched = 0
-        ordered = sorted(self.rows.items(), key=lambda item: (item[0][0].__name__, item[0][1]))
-        for (model, key), counter in ordered:
-            changes = {k: v for k, v in counter.items() if v}
+        for model, fields, changes in self._tables():
             if changes:
-                dims = ("day", *(FINE_DIMS if model is DailyRollup else COARSE_DIMS))
-                _upsert(model, dict(zip(dims, key, strict=True)), changes)
-                touched += 1
-        hist_dims = ("day", *COARSE_DIMS, "metric", "bucket")
-        tables: tuple[tuple[type[models.Model], dict[tuple[Any, ...], list[int]]], ...] = (
-            (Histogram, self.cells),
-            (MonthHistogram, self.month_cells),
-        )
-        for model, cells in tables:
-            for key, (count, total) in sorted(cells.items()):
-                if count or total:
-                    values = {"count": count, "total": total}
-                    _upsert(model, dict(zip(hist_dims, key, strict=True)), values)
-                    touched += 1
+                _upsert_rows(model, fields, sorted(changes.items()))
+                touched += len(changes)
         return touched
 
 
-def _insert_rows(
+def _key_fields(model: type[models.Model]) -> tuple[str, ...]:
+    """The fields of the rollup table's unique key (its first unique constraint)."""
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
+            return tuple(constraint.fields)
+    raise ValueError(f"{model.__name__} has no unique key")
+
+
+def _upsert_rows(
     model: type[models.Model],
     fields: tuple[str, ...],
     rows: list[tuple[tuple[Any, ...], dict[str, int]]],
 ) -> None:
-    """Insert new rollup rows with one prepared statement (``bulk_create`` prepares every
-    value through the ORM, which dominates a rebuild); counters not named are 0."""
+    """Add ``rows`` (key, counter changes) to ``model``'s rows: ``INSERT … ON CONFLICT (key)
+    DO UPDATE SET c = table.c + excluded.c`` (SQLite ≥ 3.24, PostgreSQL), one statement per
+    chunk of rows, in the given order. New rows get 0 for the counters not named. Table and
+    column names come from the model, never from input; values are parameters."""
     if not rows:
         return
     meta = model._meta
-    columns = {f.attname: str(f.column) for f in meta.concrete_fields if not f.primary_key}
-    counters = [name for name in columns if name not in fields]
+    target = _key_fields(model)
+    if set(target) != set(fields):
+        raise ValueError(f"{model.__name__}: key {fields} is not the unique key {target}")
+    by_name = {f.attname: f for f in meta.concrete_fields if not f.primary_key}
+    counters = [name for name in by_name if name not in fields]
     names = [*fields, *counters]
-    quote = connection.ops.quote_name
-    # Table and column names come from the model, never from input.
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} "  # noqa: S608
-        f"({', '.join(quote(columns[n]) for n in names)}) "
-        f"VALUES ({', '.join(['%s'] * len(names))})"
-    )
-    params = [
-        (
-            *(v.isoformat() if isinstance(v, date) else v for v in key),
-            *(change.get(n, 0) for n in counters),
-        )
-        for key, change in rows
+    changed = {name for _key, change in rows for name in change}
+    added = [name for name in counters if name in changed]
+    ops = connection.ops
+    quote = ops.quote_name
+    table = quote(meta.db_table)
+    column = {name: quote(str(by_name[name].column)) for name in names}
+    adapt = [
+        ops.adapt_datefield_value if isinstance(by_name[name], models.DateField) else None
+        for name in fields
     ]
+    sets = ", ".join(f"{column[n]} = {table}.{column[n]} + excluded.{column[n]}" for n in added)
+    head = f"INSERT INTO {table} ({', '.join(column[n] for n in names)}) VALUES "  # noqa: S608
+    tail = f" ON CONFLICT ({', '.join(column[n] for n in target)}) DO UPDATE SET {sets}"
+    one = f"({', '.join(['%s'] * len(names))})"
+    per = max(1, min(1000, ops.bulk_batch_size(names, rows)))
     with connection.cursor() as cursor:
-        for start in range(0, len(params), 1000):
-            cursor.executemany(sql, params[start : start + 1000])
-
-
-def _upsert(model: type[models.Model], key: dict[str, Any], changes: dict[str, int]) -> None:
-    increments = {name: F(name) + value for name, value in changes.items()}
-    if model._default_manager.filter(**key).update(**increments):
-        return
-    try:
-        with transaction.atomic():
-            model._default_manager.create(**key, **changes)
-    except IntegrityError:  # created meanwhile by another consumer
-        model._default_manager.filter(**key).update(**increments)
+        for start in range(0, len(rows), per):
+            chunk = rows[start : start + per]
+            params: list[Any] = []
+            for key, change in chunk:
+                params.extend(v if a is None else a(v) for a, v in zip(adapt, key, strict=True))
+                params.extend(change.get(n, 0) for n in counters)
+            cursor.execute(head + ", ".join([one] * len(chunk)) + tail, params)
 
 
 # --- keeping one ticket ---------------------------------------------------------------------
@@ -403,13 +377,13 @@ def reports_rebuild(
                 facts.append(TicketFact(**fact))
             TicketFact.objects.bulk_create(facts)
             if deltas.size >= flush_keys:
-                deltas.apply_bulk()
+                deltas.apply()
                 deltas = Deltas()
         done += len(tickets)
         if progress is not None:
             progress(done)
     with transaction.atomic():
-        deltas.apply_bulk()
+        deltas.apply()
     return done
 
 
