@@ -230,17 +230,23 @@ class Deltas:
                 {k: {"count": c, "total": t} for k, (c, t) in cells.items() if c or t},
             )
 
-    def apply(self) -> int:
+    def apply(self, *, fresh: bool = False) -> int:
         """Write the non-zero changes: one ``INSERT … ON CONFLICT DO UPDATE`` (add, not set)
         per table and chunk of keys; returns the number of rows touched. Tables and keys are
         written in one fixed order, so two consumers moving shared rows cannot deadlock on
-        PostgreSQL."""
+        PostgreSQL. ``fresh``: the tables hold none of the keys (a rebuild's first write)."""
         touched = 0
         for model, fields, changes in self._tables():
             if changes:
-                _upsert_rows(model, fields, sorted(changes.items()))
+                _upsert_rows(model, fields, sorted(changes.items()), fresh=fresh)
                 touched += len(changes)
         return touched
+
+
+#: Up to this many rows go in one multi-row statement (an event's few cells: one round trip);
+#: more (a rebuild) run one prepared single-row statement many times, because psycopg parses a
+#: long query text on every call (a 1,000-row statement made a PostgreSQL rebuild 2x slower).
+ONE_STATEMENT_ROWS = 50
 
 
 def _key_fields(model: type[models.Model]) -> tuple[str, ...]:
@@ -255,11 +261,15 @@ def _upsert_rows(
     model: type[models.Model],
     fields: tuple[str, ...],
     rows: list[tuple[tuple[Any, ...], dict[str, int]]],
+    *,
+    fresh: bool = False,
 ) -> None:
     """Add ``rows`` (key, counter changes) to ``model``'s rows: ``INSERT … ON CONFLICT (key)
-    DO UPDATE SET c = table.c + excluded.c`` (SQLite ≥ 3.24, PostgreSQL), one statement per
-    chunk of rows, in the given order. New rows get 0 for the counters not named. Table and
-    column names come from the model, never from input; values are parameters."""
+    DO UPDATE SET c = table.c + excluded.c`` (SQLite ≥ 3.24, PostgreSQL), in the given order:
+    one statement for a few rows, else one prepared statement per row. New rows get 0 for the
+    counters not named. ``fresh``: the table holds none of the keys (a rebuild's first write),
+    plain inserts. Table and column names come from the model, never from input; values are
+    parameters."""
     if not rows:
         return
     meta = model._meta
@@ -282,16 +292,23 @@ def _upsert_rows(
     sets = ", ".join(f"{column[n]} = {table}.{column[n]} + excluded.{column[n]}" for n in added)
     head = f"INSERT INTO {table} ({', '.join(column[n] for n in names)}) VALUES "  # noqa: S608
     tail = f" ON CONFLICT ({', '.join(column[n] for n in target)}) DO UPDATE SET {sets}"
+    if fresh:
+        tail = ""
     one = f"({', '.join(['%s'] * len(names))})"
-    per = max(1, min(1000, ops.bulk_batch_size(names, rows)))
+    values = [
+        (
+            *(v if a is None else a(v) for a, v in zip(adapt, key, strict=True)),
+            *(change.get(n, 0) for n in counters),
+        )
+        for key, change in rows
+    ]
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), per):
-            chunk = rows[start : start + per]
-            params: list[Any] = []
-            for key, change in chunk:
-                params.extend(v if a is None else a(v) for a, v in zip(adapt, key, strict=True))
-                params.extend(change.get(n, 0) for n in counters)
-            cursor.execute(head + ", ".join([one] * len(chunk)) + tail, params)
+        if len(values) <= ONE_STATEMENT_ROWS:
+            params = [v for row in values for v in row]
+            cursor.execute(head + ", ".join([one] * len(values)) + tail, params)
+        else:  # one prepared statement, executed per row (psycopg pipelines them)
+            for start in range(0, len(values), 1000):
+                cursor.executemany(head + one + tail, values[start : start + 1000])
 
 
 # --- keeping one ticket ---------------------------------------------------------------------
@@ -429,12 +446,13 @@ def reports_rebuild(
 ) -> int:
     """Recompute every fact and all rollups from the raw rows. Tickets are read in batches
     (three queries each); their rollup changes are added up in memory across batches and
-    written when ``flush_keys`` keys have gathered (memory bounded by that): rows whose key is
-    new are inserted in bulk, the others incremented. Returns the number of tickets."""
+    written when ``flush_keys`` keys have gathered (memory bounded by that): the first write
+    inserts (the tables were just emptied), later ones upsert (add to keys already written).
+    Facts are inserted with one prepared statement per batch. Returns the number of tickets."""
     with transaction.atomic():
         for model in (Histogram, MonthHistogram, MonthRollup, TeamRollup, DailyRollup, TicketFact):
             model._default_manager.all().delete()
-    done, deltas = 0, Deltas()
+    done, deltas, fresh = 0, Deltas(), True
     for tickets in _ticket_batches(batch):
         with transaction.atomic():
             facts = []
@@ -444,13 +462,13 @@ def reports_rebuild(
                 facts.append(fact)
             _insert_facts(facts)
             if deltas.size >= flush_keys:
-                deltas.apply()
-                deltas = Deltas()
+                deltas.apply(fresh=fresh)
+                deltas, fresh = Deltas(), False
         done += len(tickets)
         if progress is not None:
             progress(done)
     with transaction.atomic():
-        deltas.apply()
+        deltas.apply(fresh=fresh)
     return done
 
 
