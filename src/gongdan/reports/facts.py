@@ -13,12 +13,14 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
-from django.db import IntegrityError, connection, models, transaction
-from django.db.models import F
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 from gongdan.accounts.choices import STAFF_ROLES
+from gongdan.core.cache import ProcessCache
 from gongdan.reports.metrics import Cells, DayCounters, Fact, Raw, contributions, fact_from_raw
 from gongdan.reports.models import (
     Counters,
@@ -33,7 +35,7 @@ from gongdan.reports.models import (
 )
 from gongdan.sla.clock import CalendarSpec
 from gongdan.sla.engine import policy_get, used_between
-from gongdan.sla.models import SlaClock
+from gongdan.sla.models import BusinessCalendar, SlaClock, SpecialDay, WorkingHours
 from gongdan.sla.selectors import calendar_default, calendar_spec
 from gongdan.tickets.choices import TimelineKind
 from gongdan.tickets.models import Comment, Ticket, TimelineEntry
@@ -76,15 +78,28 @@ _ENTRY_KINDS = (
 # --- reading one ticket's raw rows -----------------------------------------------------------
 
 
+#: How long a process trusts its copy of the default calendar (edits in this process drop it at
+#: once; other processes see them after this many seconds, like the SLA engine's policies).
+DEFAULT_CALENDAR_TTL = 5.0
+
+_default_calendar: ProcessCache[BusinessCalendar | None] = ProcessCache(
+    calendar_default, ttl=DEFAULT_CALENDAR_TTL
+)
+_default_calendar.invalidate_on(
+    BusinessCalendar, WorkingHours, SpecialDay, uid="reports-default-calendar"
+)
+
+
 class _Calendars:
-    """The SLA calendar specs of one batch of tickets (the default calendar read once)."""
+    """The SLA calendar specs of one batch of tickets (the default calendar cached per
+    process; its spec by the calendar's version)."""
 
     def __init__(self) -> None:
         self._default: Any = ...
 
     def default(self) -> CalendarSpec | None:
         if self._default is ...:
-            calendar = calendar_default()
+            calendar = _default_calendar.get()
             self._default = calendar_spec(calendar) if calendar is not None else None
         return self._default
 
@@ -228,96 +243,103 @@ class Deltas:
                 {k: {"count": c, "total": t} for k, (c, t) in cells.items() if c or t},
             )
 
-    def apply_bulk(self) -> None:
-        """Write the changes of a rebuild: new keys in bulk inserts, existing ones by
-        increments (nothing else writes the rollups meanwhile)."""
-        for model, fields, changes in self._tables():
-            if not changes:
-                continue
-            manager = model._default_manager
-            days = sorted({key[0] for key in changes})
-            existing = {
-                tuple(row) for row in manager.filter(day__in=days).values_list(*fields).iterator()
-            }
-            _insert_rows(
-                model,
-                fields,
-                [(key, change) for key, change in changes.items() if key not in existing],
-            )
-            for key, change in changes.items():
-                if key in existing:
-                    _upsert(model, dict(zip(fields, key, strict=True)), change)
-
-    def apply(self) -> int:
-        """Write the non-zero changes; returns the number of rows touched. Rows are written
-        in one fixed order (table, then key), so two consumers moving shared rows cannot
-        deadlock on PostgreSQL."""
+    def apply(self, *, fresh: bool = False) -> int:
+        """Write the non-zero changes: one ``INSERT … ON CONFLICT DO UPDATE`` (add, not set)
+        per table and chunk of keys; returns the number of rows touched. Tables and keys are
+        written in one fixed order, so two consumers moving shared rows cannot deadlock on
+        PostgreSQL. ``fresh``: the tables hold none of the keys (a rebuild's first write)."""
         touched = 0
-        ordered = sorted(self.rows.items(), key=lambda item: (item[0][0].__name__, item[0][1]))
-        for (model, key), counter in ordered:
-            changes = {k: v for k, v in counter.items() if v}
+        for model, fields, changes in self._tables():
             if changes:
-                dims = ("day", *ROLLUP_DIMS[model])
-                _upsert(model, dict(zip(dims, key, strict=True)), changes)
-                touched += 1
-        hist_dims = ("day", *HIST_DIMS, "metric", "bucket")
-        tables: tuple[tuple[type[models.Model], dict[tuple[Any, ...], list[int]]], ...] = (
-            (Histogram, self.cells),
-            (MonthHistogram, self.month_cells),
-        )
-        for model, cells in tables:
-            for key, (count, total) in sorted(cells.items()):
-                if count or total:
-                    values = {"count": count, "total": total}
-                    _upsert(model, dict(zip(hist_dims, key, strict=True)), values)
-                    touched += 1
+                _upsert_rows(model, fields, sorted(changes.items()), fresh=fresh)
+                touched += len(changes)
         return touched
 
 
-def _insert_rows(
+#: Up to this many rows go in one multi-row statement (an event's few cells: one round trip);
+#: more (a rebuild) run one prepared single-row statement many times, because psycopg parses a
+#: long query text on every call (a 1,000-row statement made a PostgreSQL rebuild 2x slower).
+ONE_STATEMENT_ROWS = 50
+
+
+def _key_fields(model: type[models.Model]) -> tuple[str, ...]:
+    """The fields of the rollup table's unique key (its first unique constraint)."""
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
+            return tuple(constraint.fields)
+    raise ValueError(f"{model.__name__} has no unique key")
+
+
+def _upsert_rows(
     model: type[models.Model],
     fields: tuple[str, ...],
     rows: list[tuple[tuple[Any, ...], dict[str, int]]],
+    *,
+    fresh: bool = False,
 ) -> None:
-    """Insert new rollup rows with one prepared statement (``bulk_create`` prepares every
-    value through the ORM, which dominates a rebuild); counters not named are 0."""
+    """Add ``rows`` (key, counter changes) to ``model``'s rows: ``INSERT … ON CONFLICT (key)
+    DO UPDATE SET c = table.c + excluded.c`` (SQLite ≥ 3.24, PostgreSQL), in the given order:
+    one statement for a few rows, else one prepared statement per row. New rows get 0 for the
+    counters not named. ``fresh``: the table holds none of the keys (a rebuild's first write),
+    plain inserts. Table and column names come from the model, never from input; values are
+    parameters."""
     if not rows:
         return
     meta = model._meta
-    columns = {f.attname: str(f.column) for f in meta.concrete_fields if not f.primary_key}
-    counters = [name for name in columns if name not in fields]
+    target = _key_fields(model)
+    if set(target) != set(fields):
+        raise ValueError(f"{model.__name__}: key {fields} is not the unique key {target}")
+    by_name = {f.attname: f for f in meta.concrete_fields if not f.primary_key}
+    counters = [name for name in by_name if name not in fields]
     names = [*fields, *counters]
-    quote = connection.ops.quote_name
-    # Table and column names come from the model, never from input.
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} "  # noqa: S608
-        f"({', '.join(quote(columns[n]) for n in names)}) "
-        f"VALUES ({', '.join(['%s'] * len(names))})"
-    )
-    params = [
+    changed = {name for _key, change in rows for name in change}
+    added = [name for name in counters if name in changed]
+    ops = connection.ops
+    quote = ops.quote_name
+    table = quote(meta.db_table)
+    column = {name: quote(str(by_name[name].column)) for name in names}
+    adapt = [
+        ops.adapt_datefield_value if isinstance(by_name[name], models.DateField) else None
+        for name in fields
+    ]
+    sets = ", ".join(f"{column[n]} = {table}.{column[n]} + excluded.{column[n]}" for n in added)
+    head = f"INSERT INTO {table} ({', '.join(column[n] for n in names)}) VALUES "  # noqa: S608
+    tail = f" ON CONFLICT ({', '.join(column[n] for n in target)}) DO UPDATE SET {sets}"
+    if fresh:
+        tail = ""
+    one = f"({', '.join(['%s'] * len(names))})"
+    values = [
         (
-            *(v.isoformat() if isinstance(v, date) else v for v in key),
+            *(v if a is None else a(v) for a, v in zip(adapt, key, strict=True)),
             *(change.get(n, 0) for n in counters),
         )
         for key, change in rows
     ]
     with connection.cursor() as cursor:
-        for start in range(0, len(params), 1000):
-            cursor.executemany(sql, params[start : start + 1000])
-
-
-def _upsert(model: type[models.Model], key: dict[str, Any], changes: dict[str, int]) -> None:
-    increments = {name: F(name) + value for name, value in changes.items()}
-    if model._default_manager.filter(**key).update(**increments):
-        return
-    try:
-        with transaction.atomic():
-            model._default_manager.create(**key, **changes)
-    except IntegrityError:  # created meanwhile by another consumer
-        model._default_manager.filter(**key).update(**increments)
+        if len(values) <= ONE_STATEMENT_ROWS:
+            params = [v for row in values for v in row]
+            cursor.execute(head + ", ".join([one] * len(values)) + tail, params)
+        else:  # one prepared statement, executed per row (psycopg pipelines them)
+            for start in range(0, len(values), 1000):
+                cursor.executemany(head + one + tail, values[start : start + 1000])
 
 
 # --- keeping one ticket ---------------------------------------------------------------------
+
+
+def fact_refresh_numbers(numbers: Iterable[str]) -> int:
+    """:func:`fact_refresh` for tickets named by number (an event's payload). One ticket, the
+    usual event, is locked by its number directly (no lookup of its id first)."""
+    wanted = sorted(set(numbers))
+    if len(wanted) != 1:
+        return fact_refresh(ticket_ids_by_numbers(wanted))
+    with transaction.atomic():
+        ticket = _lock(Ticket.objects.filter(number=wanted[0]))
+        return _refresh_locked(ticket) if ticket is not None else 0
+
+
+def _lock(tickets: models.QuerySet[Ticket]) -> Ticket | None:
+    return tickets.select_for_update(of=("self",)).select_related("ticket_type").first()
 
 
 def fact_refresh(ticket_ids: Iterable[int]) -> int:
@@ -330,12 +352,7 @@ def fact_refresh(ticket_ids: Iterable[int]) -> int:
     changed = 0
     for pk in sorted(set(ticket_ids)):
         with transaction.atomic():
-            ticket = (
-                Ticket.objects.select_for_update(of=("self",))
-                .select_related("ticket_type")
-                .filter(pk=pk)
-                .first()
-            )
+            ticket = _lock(Ticket.objects.filter(pk=pk))
             if ticket is None:
                 continue
             changed += _refresh_locked(ticket)
@@ -393,6 +410,47 @@ def _ticket_batches(batch: int) -> Iterator[list[Ticket]]:
 FLUSH_KEYS = 100_000
 
 
+def _insert_facts(facts: list[Fact]) -> None:
+    """Insert new fact rows with one prepared statement per chunk (``bulk_create`` prepares
+    every value through the ORM, a third of a rebuild); each column adapted as the ORM would."""
+    if not facts:
+        return
+    ops = connection.ops
+    fields = TicketFact._meta.concrete_fields
+    adapters: list[Callable[[Any], Any] | None] = []
+    for f in fields:
+        if isinstance(f, models.DateTimeField):
+            adapters.append(ops.adapt_datetimefield_value)
+        elif isinstance(f, models.DateField):
+            adapters.append(ops.adapt_datefield_value)
+        elif isinstance(f, models.JSONField):
+            adapters.append(partial(ops.adapt_json_value, encoder=f.encoder))
+        else:
+            adapters.append(None)
+    now = timezone.now()
+    quote = ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(TicketFact._meta.db_table)} "  # noqa: S608 - names from the model
+        f"({', '.join(quote(str(f.column)) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    names = [f.attname for f in fields]
+    rows = [
+        [
+            (v if a is None else a(v))
+            for a, v in zip(
+                adapters,
+                (now if n == "computed_at" else fact[n] for n in names),
+                strict=True,
+            )
+        ]
+        for fact in facts
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 1000):
+            cursor.executemany(sql, rows[start : start + 1000])
+
+
 def reports_rebuild(
     *,
     batch: int = BATCH,
@@ -401,8 +459,9 @@ def reports_rebuild(
 ) -> int:
     """Recompute every fact and all rollups from the raw rows. Tickets are read in batches
     (three queries each); their rollup changes are added up in memory across batches and
-    written when ``flush_keys`` keys have gathered (memory bounded by that): rows whose key is
-    new are inserted in bulk, the others incremented. Returns the number of tickets."""
+    written when ``flush_keys`` keys have gathered (memory bounded by that): the first write
+    inserts (the tables were just emptied), later ones upsert (add to keys already written).
+    Facts are inserted with one prepared statement per batch. Returns the number of tickets."""
     with transaction.atomic():
         for model in (
             Histogram,
@@ -415,23 +474,23 @@ def reports_rebuild(
             TicketFact,
         ):
             model._default_manager.all().delete()
-    done, deltas = 0, Deltas()
+    done, deltas, fresh = 0, Deltas(), True
     for tickets in _ticket_batches(batch):
         with transaction.atomic():
             facts = []
             for raw in raws_for(tickets):
                 fact = fact_from_raw(raw)
                 deltas.add(fact, +1)
-                facts.append(TicketFact(**fact))
-            TicketFact.objects.bulk_create(facts)
+                facts.append(fact)
+            _insert_facts(facts)
             if deltas.size >= flush_keys:
-                deltas.apply_bulk()
-                deltas = Deltas()
+                deltas.apply(fresh=fresh)
+                deltas, fresh = Deltas(), False
         done += len(tickets)
         if progress is not None:
             progress(done)
     with transaction.atomic():
-        deltas.apply_bulk()
+        deltas.apply(fresh=fresh)
     return done
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from gongdan.core.models import OutboxEvent
 from gongdan.jobs.outbox import subscriber
-from gongdan.reports.facts import fact_refresh, ticket_ids_by_numbers
+from gongdan.reports.facts import fact_refresh_numbers
 
 #: Every event that can change a ticket's fact: its fields, status, assignee, team, public
 #: replies (first response, FCR) and SLA clocks (met by replies and moves, breached by the sweep).
@@ -30,4 +30,4 @@ TICKET_KEYS = ("ticket", "into", "child")
 def on_ticket(event: OutboxEvent) -> None:
     numbers = [n for n in (event.payload.get(k) for k in TICKET_KEYS) if isinstance(n, str)]
     if numbers:
-        fact_refresh(ticket_ids_by_numbers(numbers))
+        fact_refresh_numbers(numbers)
