@@ -12,8 +12,10 @@ from gongdan.reports.models import (
     Histogram,
     MonthHistogram,
     MonthRollup,
+    MonthTypeRollup,
     TeamRollup,
     TicketFact,
+    TypeRollup,
 )
 from gongdan.testing import World, run_together
 
@@ -22,7 +24,16 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-TABLES = (DailyRollup, TeamRollup, MonthRollup, Histogram, MonthHistogram, TicketFact)
+TABLES = (
+    DailyRollup,
+    TeamRollup,
+    TypeRollup,
+    MonthRollup,
+    MonthTypeRollup,
+    Histogram,
+    MonthHistogram,
+    TicketFact,
+)
 
 
 def test_concurrent_refreshes_of_different_tickets_sharing_cells_all_count(world: World) -> None:
