@@ -27,7 +27,7 @@ from pydantic import ValidationError as PydanticError
 from gongdan.accounts.models import User
 from gongdan.core.errors import ValidationFailed
 from gongdan.tickets.models import Ticket
-from gongdan.tickets.schemas import TicketListQuery
+from gongdan.tickets.schemas import TicketFilterFields
 from gongdan.tickets.selectors import LIST_COLUMNS, TicketFilters
 
 
@@ -224,7 +224,7 @@ WRITERS: dict[str, type[XlsxWriter] | type[CsvWriter]] = {"xlsx": XlsxWriter, "c
 
 # --- what may be asked for -----------------------------------------------------------------------
 #: ``tickets_list`` parameters an export takes (its paging parameters are not filters).
-FILTER_NAMES = tuple(n for n in TicketListQuery.model_fields if n not in ("cursor", "size"))
+FILTER_NAMES = tuple(TicketFilterFields.model_fields)
 
 
 def clean_ticket_filters(filters: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -242,7 +242,7 @@ def clean_ticket_filters(filters: Mapping[str, Any] | None) -> dict[str, Any]:
             },
         )
     try:
-        query = TicketListQuery.model_validate(filters)
+        query = TicketFilterFields.model_validate(filters)
     except PydanticError as exc:
         fields = {str(e["loc"][0]): gettext("Invalid value.") for e in exc.errors() if e["loc"]}
         raise ValidationFailed(
@@ -250,12 +250,12 @@ def clean_ticket_filters(filters: Mapping[str, Any] | None) -> dict[str, Any]:
             _("A filter has a value the ticket list refuses."),
             fields=fields,
         ) from exc
-    return query.model_dump(mode="json", exclude={"cursor", "size"}, exclude_defaults=True)
+    return query.model_dump(mode="json", exclude_defaults=True)
 
 
 def ticket_filters(cleaned: Mapping[str, Any]) -> TicketFilters:
     """The selector's filters from :func:`clean_ticket_filters`' output (as the API does)."""
-    params = TicketListQuery.model_validate(dict(cleaned)).model_dump(exclude={"cursor", "size"})
+    params = TicketFilterFields.model_validate(dict(cleaned)).model_dump()
     params["status"] = [str(s) for s in params["status"]]
     params["priority"] = [str(p) for p in params["priority"]]
     return TicketFilters(**params | {"channel": params["channel"] or ""})

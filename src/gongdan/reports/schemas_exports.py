@@ -12,11 +12,10 @@ from pydantic import Field
 from gongdan.core.api_support import InputSchema
 from gongdan.reports.exports import COLUMNS
 from gongdan.reports.models import Export
-from gongdan.tickets.choices import Channel, Priority, Status
-from gongdan.tickets.schemas import SortKey
+from gongdan.tickets.schemas import TicketFilterFields
 
 
-class TicketExportIn(InputSchema):
+class TicketExportIn(InputSchema, TicketFilterFields):
     """An export of ``tickets_list``: the same filter names and values, plus the file format
     and the columns (the list's when empty). An unknown field is a 422."""
 
@@ -24,36 +23,6 @@ class TicketExportIn(InputSchema):
     columns: list[str] = Field(
         default_factory=list, max_length=len(COLUMNS), description=", ".join(COLUMNS)
     )
-    view: Literal[
-        "mine", "unassigned", "open", "due", "breached", "pending", "resolved", "all", ""
-    ] = ""
-    status: list[Status] = Field(default_factory=list)
-    priority: list[Priority] = Field(default_factory=list)
-    ticket_type: int | None = None
-    category: int | None = None
-    team: int | None = None
-    assignee: str = Field(
-        default="", pattern=r"^(|me|none|\d{1,18})$", description='"me", "none" or a user id.'
-    )
-    channel: Channel | None = None
-    tag: str = Field(default="", max_length=50)
-    organization: int | None = None
-    requester: int | None = None
-    number: str = Field(default="", max_length=32)
-    created_from: date | None = None
-    created_to: date | None = None
-    updated_from: date | None = None
-    updated_to: date | None = None
-    resolved_from: date | None = None
-    resolved_to: date | None = None
-    closed_from: date | None = None
-    closed_to: date | None = None
-    sla: Literal["breached", "met", ""] = Field(
-        default="",
-        description='"breached": missed an SLA target; "met": resolved with no target missed.',
-    )
-    reopened: bool = Field(default=False, description="Only tickets reopened at least once.")
-    sort: SortKey = "-updated"
 
 
 class ExportOut(Schema):

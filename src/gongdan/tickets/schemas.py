@@ -182,8 +182,9 @@ class TicketPatch(InputSchema):
         return value
 
 
-class TicketListQuery(Schema):
-    """The workspace's filters (``tickets.selectors.TicketFilters``) plus paging."""
+class TicketFilterFields(Schema):
+    """The workspace's filters (``tickets.selectors.TicketFilters``), as the API names them:
+    ``tickets_list`` adds paging, ``tickets_export`` the file format and columns."""
 
     view: Literal[
         "mine", "unassigned", "open", "due", "breached", "pending", "resolved", "all", ""
@@ -215,6 +216,11 @@ class TicketListQuery(Schema):
     )
     reopened: bool = Field(default=False, description="Only tickets reopened at least once.")
     sort: SortKey = DEFAULT_SORT  # type: ignore[assignment]
+
+
+class TicketListQuery(TicketFilterFields):
+    """The workspace's filters plus paging."""
+
     cursor: str | None = Field(default=None, max_length=500)
     size: int = Field(default=PAGE_SIZE_DEFAULT, ge=1, le=PAGE_SIZE_MAX)
 
