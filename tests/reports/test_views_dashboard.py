@@ -3,8 +3,10 @@ the query cost of the overview."""
 
 from __future__ import annotations
 
+import io
 import re
 
+import openpyxl
 import pytest
 from django.db import connection
 from django.test import Client
@@ -20,6 +22,7 @@ PAGES = [
     "/desk/reports/stages/",
     "/desk/reports/insight/",
     "/desk/reports/trends/",
+    "/desk/reports/cost/",
 ]
 
 
@@ -82,7 +85,9 @@ def test_every_page_opens_for_staff(world: World, desk: Desk, url: str) -> None:
         assert response.status_code == 200, (user, url)
 
 
-@pytest.mark.parametrize("url", [*PAGES, "/desk/reports/live/"])
+@pytest.mark.parametrize(
+    "url", [*PAGES, "/desk/reports/live/", "/desk/reports/export/?name=overview&format=xlsx"]
+)
 def test_customers_get_403_and_visitors_sign_in(world: World, url: str) -> None:
     for customer in (world.customer, world.org_admin, world.other_customer):
         assert world.client_for(customer).get(url).status_code == 403
@@ -175,3 +180,53 @@ def test_a_report_shows_units_changes_and_missing_values(world: World, fake_engi
     assert '<span class="gd-change gd-change-down">▼ 2.8%</span> before: 90.0%' in html
     assert "before: —" in html  # no previous figure is "—", never 0
     assert '<a href="/desk/tickets/?team=1&amp;status=new&amp;view=all">IT</a>' in html
+
+
+def test_each_report_downloads_as_excel_and_pdf_with_the_pages_figures(
+    world: World, desk: Desk
+) -> None:
+    client = world.client_for(world.supervisor)
+    html = client.get("/desk/reports/", desk.query).content.decode()
+    link = re.search(r'data-testid="report-xlsx" href="([^"]*)"', html)
+    assert link is not None
+    url = link.group(1).replace("&amp;", "&")
+    assert url.startswith("/desk/reports/export/?") and "name=overview" in url
+
+    book = client.get(url)
+
+    assert book.status_code == 200
+    assert book["Content-Disposition"].startswith('attachment; filename="overview-20261101-')
+    sheet = openpyxl.load_workbook(io.BytesIO(book.content), read_only=True).worksheets[0]
+    created = [row for row in sheet.iter_rows(values_only=True) if row and row[0] == "Created"]
+    assert created and created[0][1] == 2  # the page's figure (2 created in November)
+    pdf = client.get(url.replace("format=xlsx", "format=pdf"))
+    assert (pdf.status_code, pdf.content[:5]) == (200, b"%PDF-")
+
+
+def test_a_download_is_scoped_like_the_page(world: World, desk: Desk) -> None:
+    url = "/desk/reports/export/?name=overview&format=xlsx&" + "&".join(
+        f"{k}={v}" for k, v in desk.query.items()
+    )
+    book = world.client_for(desk.field_lead).get(url)
+    sheet = openpyxl.load_workbook(io.BytesIO(book.content), read_only=True).worksheets[0]
+    created = [row for row in sheet.iter_rows(values_only=True) if row and row[0] == "Created"]
+    assert created[0][1] == 1  # the field team's ticket only
+    for customer in (world.customer, world.org_admin):
+        assert world.client_for(customer).get(url).status_code == 403
+
+
+def test_a_download_of_an_unknown_report_or_format_is_a_422(world: World, desk: Desk) -> None:
+    client = world.client_for(world.supervisor)
+    for query in ("name=secrets&format=xlsx", "name=overview&format=docx"):
+        response = client.get(f"/desk/reports/export/?{query}")
+        assert response.status_code == 422
+        assert 'data-testid="report-error"' in response.content.decode()
+
+
+def test_the_cost_tab_shows_time_and_cost(world: World, desk: Desk) -> None:
+    response = world.client_for(world.supervisor).get("/desk/reports/cost/", desk.query)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'aria-current="page" href="/desk/reports/cost/"' in html
+    assert 'data-testid="report-pdf"' in html

@@ -12,7 +12,7 @@ from django.utils.text import slugify
 
 from gongdan.reports import render
 from gongdan.reports.filters import ReportFilters, check_choice
-from gongdan.reports.periods import period_parse
+from gongdan.reports.periods import Period, period_parse
 from gongdan.reports.selectors import REPORTS, report_build
 
 RENDERERS = {"xlsx": render.report_xlsx, "pdf": render.report_pdf}
@@ -37,7 +37,19 @@ def report_file(
     check_choice(name, REPORTS, code="report.unknown_report", field="name")
     check_choice(format, tuple(RENDERERS), code="report.unknown_format", field="format")
     chosen = period_parse(period, start=start, end=end)
-    report = report_build(user=user, name=name, period=chosen, filters=ReportFilters(**filters))
+    return report_file_for(
+        user=user, name=name, format=format, period=chosen, filters=ReportFilters(**filters)
+    )
+
+
+def report_file_for(
+    *, user: object, name: str, format: str, period: Period, filters: ReportFilters
+) -> tuple[bytes, str, str]:
+    """:func:`report_file` for a period and filters already parsed (the workspace's form)."""
+    check_choice(name, REPORTS, code="report.unknown_report", field="name")
+    check_choice(format, tuple(RENDERERS), code="report.unknown_format", field="format")
+    chosen = period
+    report = report_build(user=user, name=name, period=chosen, filters=filters)
     if report.generated_at is None:
         report.generated_at = timezone.now()
     content = RENDERERS[format](report)
@@ -47,7 +59,11 @@ def report_file(
 
 def report_file_response(**kwargs: Any) -> HttpResponse:
     """:func:`report_file` as a download (never cached by shared caches)."""
-    content, content_type, filename = report_file(**kwargs)
+    return file_response(*report_file(**kwargs))
+
+
+def file_response(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    """A rendered report as a download (never cached by shared caches)."""
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"

@@ -10,6 +10,8 @@ urlpatterns = [
     path("agents/", views.agents, name="agents"),
     path("stages/", views.stage_dwell, name="stage_dwell"),
     path("insight/", views.insight, name="insight"),
+    path("cost/", views.cost, name="cost"),
+    path("export/", views.export, name="export"),
     path("trends/", views.trends, name="trends"),
     path("live/", views.live, name="live"),
 ]

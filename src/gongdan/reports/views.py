@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 from gongdan.accounts.policies import is_staff_user
 from gongdan.core.errors import DomainError
 from gongdan.core.htmx import htmx_target, vary_on_htmx
-from gongdan.reports import selectors
+from gongdan.reports import report_files, selectors
 from gongdan.reports.forms import ReportForm, SeriesForm
 from gongdan.reports.live import AT_RISK_WINDOW, live_board
 from gongdan.reports.metrics import SERIES_METRICS
@@ -30,7 +30,7 @@ from gongdan.reports.scope import report_scope
 from gongdan.reports.shown import report_context
 
 View = Callable[..., HttpResponse]
-PAGES = ("overview", "agents", "stage_dwell", "insight")
+PAGES = ("overview", "agents", "stage_dwell", "insight", "cost")
 
 
 def staff_reports(view: View) -> View:
@@ -60,13 +60,19 @@ def _refused(request: HttpRequest, context: dict[str, Any], exc: DomainError) ->
 
 def _report(request: HttpRequest, name: str) -> HttpResponse:
     context = _page(request, name)
-    selector = getattr(selectors, f"report_{name}")
     try:
         query = report_query(request.GET)
-        report = selector(user=request.user, period=query.period, filters=query.filters)
+        report = selectors.report_build(
+            user=request.user, name=name, period=query.period, filters=query.filters
+        )
     except DomainError as exc:
         return _refused(request, context, exc)
-    context |= report_context(report, context["scope"])
+    # The download buttons ask for the same report with the same period and filters.
+    params = request.GET.copy()
+    for key in ("name", "format"):
+        params.pop(key, None)
+    params["name"] = name
+    context |= report_context(report, context["scope"]) | {"export_query": params.urlencode()}
     return render(request, "reports/report.html", context)
 
 
@@ -93,6 +99,33 @@ def stage_dwell(request: HttpRequest) -> HttpResponse:
 @staff_reports
 def insight(request: HttpRequest) -> HttpResponse:
     return _report(request, "insight")
+
+
+@require_GET
+@staff_reports
+def cost(request: HttpRequest) -> HttpResponse:
+    """Time logged and cost: per ticket, type and organization; labour, parts and other."""
+    return _report(request, "cost")
+
+
+@require_GET
+@staff_reports
+def export(request: HttpRequest) -> HttpResponse:
+    """The report of a tab (``name``) with the page's period and filters, as .xlsx or PDF."""
+    name = request.GET.get("name", "")
+    context = _page(request, name if name in PAGES else "overview")
+    try:
+        query = report_query(request.GET)
+        rendered = report_files.report_file_for(
+            user=request.user,
+            name=name,
+            format=request.GET.get("format", ""),
+            period=query.period,
+            filters=query.filters,
+        )
+    except DomainError as exc:
+        return _refused(request, context, exc)
+    return report_files.file_response(*rendered)
 
 
 @require_GET
