@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from gongdan.audit.models import AuditEvent
 from gongdan.testing import World
 from tests.reports.clock import Desk
 
@@ -201,6 +202,11 @@ def test_each_report_downloads_as_excel_and_pdf_with_the_pages_figures(
     assert created and created[0][1] == 2  # the page's figure (2 created in November)
     pdf = client.get(url.replace("format=xlsx", "format=pdf"))
     assert (pdf.status_code, pdf.content[:5]) == (200, b"%PDF-")
+    audited = AuditEvent.objects.filter(action="report.downloaded", actor_id=world.supervisor.pk)
+    assert [(e.data["name"], e.data["format"]) for e in audited.order_by("id")] == [
+        ("overview", "xlsx"),
+        ("overview", "pdf"),
+    ]
 
 
 def test_a_download_is_scoped_like_the_page(world: World, desk: Desk) -> None:

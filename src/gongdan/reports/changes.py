@@ -1,5 +1,6 @@
 """The reports app's audited changes (see ``audit.changes``): exports asked for, made, failed and
-downloaded. Audit only: nothing else listens to them, so no outbox event is written."""
+downloaded, and reports downloaded as files. Audit only: nothing else listens to them, so no
+outbox event is written."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ class Kind:
     EXPORT_COMPLETED: Final = ChangeKind("export.completed", outbox=False)
     EXPORT_FAILED: Final = ChangeKind("export.failed", outbox=False)
     EXPORT_DOWNLOADED: Final = ChangeKind("export.downloaded", outbox=False)
+    REPORT_DOWNLOADED: Final = ChangeKind("report.downloaded", outbox=False)
 
 
 def export_requested(export: Export, *, actor: Any) -> Change:
@@ -35,3 +37,9 @@ def export_failed(export: Export) -> Change:
 
 def export_downloaded(export: Export, *, actor: Any) -> Change:
     return Change(Kind.EXPORT_DOWNLOADED, export, actor, audit_data={"rows": export.rows_done})
+
+
+def report_downloaded(*, actor: Any, data: dict[str, Any]) -> Change:
+    """A report taken away as a file (name, format, period, filters); the reader is the object:
+    there is no row for a report."""
+    return Change(Kind.REPORT_DOWNLOADED, actor, actor, audit_data=data)

@@ -10,7 +10,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from gongdan.reports import render
+from gongdan.audit.changes import record
+from gongdan.reports import changes, render
 from gongdan.reports.filters import ReportFilters, check_choice
 from gongdan.reports.periods import Period, period_parse
 from gongdan.reports.selectors import REPORTS, report_build
@@ -53,6 +54,8 @@ def report_file_for(
     if report.generated_at is None:
         report.generated_at = timezone.now()
     content = RENDERERS[format](report)
+    data = {"name": name, "format": format, "start": str(period.start), "end": str(period.end)}
+    record(changes.report_downloaded(actor=user, data=data | filters.as_query()))
     filename = f"{slugify(name) or 'report'}-{chosen.start:%Y%m%d}-{chosen.end:%Y%m%d}.{format}"
     return content, CONTENT_TYPES[format], filename
 
