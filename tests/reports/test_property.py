@@ -161,6 +161,7 @@ def calendar_policy(world: World) -> None:
 
 @settings(
     max_examples=30,
+    derandomize=True,  # the same 30 histories on every run: CI cannot turn red by chance
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
