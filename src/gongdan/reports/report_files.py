@@ -35,8 +35,6 @@ def report_file(
 ) -> tuple[bytes, str, str]:
     """(content, content type, file name) of report ``name`` for ``user``. 422 for an unknown
     report (``report.unknown_report``), format (``report.unknown_format``) or period."""
-    check_choice(name, REPORTS, code="report.unknown_report", field="name")
-    check_choice(format, tuple(RENDERERS), code="report.unknown_format", field="format")
     chosen = period_parse(period, start=start, end=end)
     return report_file_for(
         user=user, name=name, format=format, period=chosen, filters=ReportFilters(**filters)
@@ -49,14 +47,13 @@ def report_file_for(
     """:func:`report_file` for a period and filters already parsed (the workspace's form)."""
     check_choice(name, REPORTS, code="report.unknown_report", field="name")
     check_choice(format, tuple(RENDERERS), code="report.unknown_format", field="format")
-    chosen = period
-    report = report_build(user=user, name=name, period=chosen, filters=filters)
+    report = report_build(user=user, name=name, period=period, filters=filters)
     if report.generated_at is None:
         report.generated_at = timezone.now()
     content = RENDERERS[format](report)
     data = {"name": name, "format": format, "start": str(period.start), "end": str(period.end)}
     record(changes.report_downloaded(actor=user, data=data | filters.as_query()))
-    filename = f"{slugify(name) or 'report'}-{chosen.start:%Y%m%d}-{chosen.end:%Y%m%d}.{format}"
+    filename = f"{slugify(name) or 'report'}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{format}"
     return content, CONTENT_TYPES[format], filename
 
 

@@ -58,7 +58,11 @@ def _refused(request: HttpRequest, context: dict[str, Any], exc: DomainError) ->
     return render(request, "reports/report.html", context, status=422)
 
 
-def _report(request: HttpRequest, name: str) -> HttpResponse:
+@require_GET
+@staff_reports
+def report_tab(request: HttpRequest, name: str) -> HttpResponse:
+    """One report tab (``PAGES``): the overview (an agent's is "My figures"), agents, stage
+    dwell, customer insight, time and cost."""
     context = _page(request, name)
     try:
         query = report_query(request.GET)
@@ -69,43 +73,10 @@ def _report(request: HttpRequest, name: str) -> HttpResponse:
         return _refused(request, context, exc)
     # The download buttons ask for the same report with the same period and filters.
     params = request.GET.copy()
-    for key in ("name", "format"):
-        params.pop(key, None)
+    params.pop("format", None)
     params["name"] = name
     context |= report_context(report, context["scope"]) | {"export_query": params.urlencode()}
     return render(request, "reports/report.html", context)
-
-
-@require_GET
-@staff_reports
-def overview(request: HttpRequest) -> HttpResponse:
-    """Supervisors' and admins' overview; an agent's own figures ("My figures")."""
-    return _report(request, "overview")
-
-
-@require_GET
-@staff_reports
-def agents(request: HttpRequest) -> HttpResponse:
-    return _report(request, "agents")
-
-
-@require_GET
-@staff_reports
-def stage_dwell(request: HttpRequest) -> HttpResponse:
-    return _report(request, "stage_dwell")
-
-
-@require_GET
-@staff_reports
-def insight(request: HttpRequest) -> HttpResponse:
-    return _report(request, "insight")
-
-
-@require_GET
-@staff_reports
-def cost(request: HttpRequest) -> HttpResponse:
-    """Time logged and cost: per ticket, type and organization; labour, parts and other."""
-    return _report(request, "cost")
 
 
 @require_GET
