@@ -9,26 +9,20 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from gongdan.accounts.access import customer_required
 from gongdan.core.errors import DomainError
 from gongdan.reports.filters import ReportFilters
+from gongdan.reports.forms import PERIOD_CHOICES
 from gongdan.reports.present import change_text, value_text
 from gongdan.reports.query import report_query
 from gongdan.reports.results import Report
 from gongdan.reports.scope import report_scope
 from gongdan.reports.selectors import report_overview
 
-PERIODS = [
-    ("30d", _("Last 30 days")),
-    ("90d", _("Last 90 days")),
-    ("month", _("This month")),
-    ("last_month", _("Last month")),
-    ("quarter", _("This quarter")),
-    ("year", _("This year")),
-]
+#: The workspace's period choices, less the very short and the custom ones.
+PERIODS = [(key, label) for key, label in PERIOD_CHOICES if key not in ("today", "7d", "custom")]
 #: The overview's figures a customer sees (no staff-internal ones such as cost or time logged).
 SHOWN = (
     "created",
