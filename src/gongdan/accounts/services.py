@@ -256,3 +256,24 @@ def user_profile_update(
             if "display_name" in changed:
                 emit("user.updated", user=user.pk)
     return user
+
+
+def user_change_password(*, actor: User, user: User, current: str, new: str) -> User:
+    """``actor`` changes their own password: the current one must match and the new one pass
+    Django's validators (``AUTH_PASSWORD_VALIDATORS``); audited as ``user.password_changed``.
+
+    Only one's own: another user's password is reset by an administrator, not changed here.
+    """
+    if actor.pk != user.pk:
+        raise Forbidden("permission.own_password", _("You may change only your own password."))
+    if not user.check_password(current):
+        message = _("Your current password is not correct.")
+        raise ValidationFailed(
+            "user.wrong_password", message, fields={"current_password": message}
+        )
+    _check_password(new, user)
+    with transaction.atomic():
+        user.set_password(new)
+        user.save(update_fields=["password"])
+        audit_record(actor=actor, action="user.password_changed", obj=user)
+    return user

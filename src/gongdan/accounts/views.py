@@ -1,8 +1,10 @@
-"""Sign in and out, the role-based home redirect, the profile page and the language switch."""
+"""Sign in and out, the role-based home redirect, the profile page (with the own password
+change) and the language switch."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, LogoutView
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -13,10 +15,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.i18n import set_language
 
 from gongdan.accounts.choices import Language
-from gongdan.accounts.forms import LoginForm, ProfileForm
+from gongdan.accounts.forms import LoginForm, PasswordChangeForm, ProfileForm
 from gongdan.accounts.models import ApiToken, User
-from gongdan.accounts.services import token_create, token_revoke, user_profile_update
+from gongdan.accounts.services import (
+    token_create,
+    token_revoke,
+    user_change_password,
+    user_profile_update,
+)
 from gongdan.core.errors import DomainError
+from gongdan.core.forms import add_domain_error
 
 
 def portal_home_url() -> str:
@@ -47,23 +55,44 @@ class SignOutView(LogoutView):
     http_method_names = ["post", "options"]
 
 
+def _base_template(user: User) -> str:
+    """Staff pages live in the workspace shell; customers keep the plain bar."""
+    return "tickets/base.html" if user.is_staff_member else "accounts/base.html"
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    """Display name and UI language of the signed-in user."""
+    """Display name, UI language and (a second form on the page) the user's own password."""
     user: User = request.user  # type: ignore[assignment]
     initial = {"display_name": user.display_name, "language": user.language}
-    form = ProfileForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    posted = request.POST if request.method == "POST" else None
+    which = request.POST.get("form", "profile") if posted else ""
+    form = ProfileForm(posted if which == "profile" else None, initial=initial)
+    password_form = PasswordChangeForm(posted if which == "password" else None)
+    if which == "profile" and form.is_valid():
         try:
             user_profile_update(user=user, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(None, str(exc.message))
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Your profile was saved."))
             return redirect("accounts:profile")
-    status = 422 if form.errors else 200
-    return render(request, "accounts/profile.html", {"form": form}, status=status)
+    if which == "password" and password_form.is_valid():
+        data = password_form.cleaned_data
+        try:
+            user_change_password(
+                actor=user, user=user, current=data["current_password"], new=data["new_password1"]
+            )
+        except DomainError as exc:
+            add_domain_error(password_form, exc, {"password": "new_password1"})
+        else:
+            update_session_auth_hash(request, user)  # stay signed in on this device
+            messages.success(request, _("Your password was changed."))
+            return redirect("accounts:profile")
+    context = {"form": form, "password_form": password_form, "base_template": _base_template(user)}
+    status = 422 if form.errors or password_form.errors else 200
+    return render(request, "accounts/profile.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -76,7 +105,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
         name = request.POST.get("name", "").strip()[:100] or _("API token")
         _token, created = token_create(user=user, name=name)
     rows = ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
-    return render(request, "accounts/tokens.html", {"tokens": rows, "created": created})
+    context = {"tokens": rows, "created": created, "base_template": _base_template(user)}
+    return render(request, "accounts/tokens.html", context)
 
 
 @require_POST

@@ -11,9 +11,19 @@ class AssignmentConfig(AppConfig):
     def ready(self) -> None:
         # engine and services connect their per-process caches' invalidation on import;
         # subscribers and tasks register the outbox subscribers and jobs.
-        from gongdan.assignment import engine, hooks, services, subscribers, tasks, triggers  # noqa: F401
+        from gongdan.assignment import (  # noqa: F401
+            engine,
+            hooks,
+            services,
+            shell_menu,
+            subscribers,
+            tasks,
+            triggers,
+        )
 
         # The ticket services assign automatically through tickets.hooks (below us).
         hooks.install()
+        # Its pages in the workspace's Settings menu.
+        shell_menu.register()
         # A migration that rebuilds a table on SQLite drops its triggers: put them back.
         post_migrate.connect(triggers.ensure, sender=self, dispatch_uid="asg-triggers")

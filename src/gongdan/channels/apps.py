@@ -11,6 +11,7 @@ class ChannelsConfig(AppConfig):
         from gongdan.channels import (
             notify_channels,
             report_robots,
+            shell_menu,
             subscribers,  # noqa: F401  (registers outbox subscribers)
         )
         from gongdan.channels.sms import lookup as sms_lookup  # noqa: F401  (outbox subscriber)
@@ -20,3 +21,5 @@ class ChannelsConfig(AppConfig):
         notify_channels.install()
         # Scheduled reports post their summaries to group robots (reports sits below us).
         report_robots.install()
+        # Its pages in the workspace's Settings menu.
+        shell_menu.register()

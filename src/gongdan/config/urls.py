@@ -24,6 +24,7 @@ urlpatterns = [
     path("desk/channels/", include("gongdan.channels.urls")),
     path("desk/calls/", include("gongdan.channels.phone.urls")),
     path("desk/exports/", include("gongdan.reports.urls_exports")),
+    path("desk/", include("gongdan.tickets.urls_shell")),
     path("desk/", include("gongdan.tickets.urls")),
     path("channels/wecom/", include("gongdan.channels.wecom.urls")),
     path("channels/webform/", include("gongdan.channels.webform.urls")),
@@ -31,4 +32,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("favicon.ico", core_views.favicon, name="favicon"),
+    path("icons.svg", core_views.icons, name="icons"),
 ]

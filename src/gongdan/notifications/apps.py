@@ -9,7 +9,9 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Outbox subscribers: ticket events become notifications.
-        from gongdan.notifications import subscribers
+        from gongdan.notifications import shell_menu, subscribers
 
         # The periodic sweeps (core.sweeps, below this app) hand their notifications to us.
         subscribers.install()
+        # Its pages in the workspace's Settings menu.
+        shell_menu.register()

@@ -23,7 +23,7 @@ PAGE_SIZE = 50
 
 
 def _base(user: User) -> str:
-    return "accounts/base.html" if user.is_staff_member else "portal/base.html"
+    return "tickets/base.html" if user.is_staff_member else "portal/base.html"
 
 
 @require_GET

@@ -11,5 +11,8 @@ class ReportsConfig(AppConfig):
         # The outbox subscriber keeps the report facts and rollups in step with the tickets.
         from gongdan.reports import (
             schedule_tasks,  # noqa: F401  (registers the scheduled reports' periodic job)
+            shell_menu,
             subscribers,  # noqa: F401
         )
+
+        shell_menu.register()  # its pages in the workspace's Settings menu

@@ -10,7 +10,9 @@ class SlaConfig(AppConfig):
     def ready(self) -> None:
         # engine connects its per-process policy cache's invalidation on import; tasks registers
         # the periodic jobs.
-        from gongdan.sla import engine, hooks, tasks  # noqa: F401
+        from gongdan.sla import engine, hooks, shell_menu, tasks  # noqa: F401
 
         # The ticket services start, pause and meet clocks through tickets.hooks (below us).
         hooks.install()
+        # Its pages in the workspace's Settings menu.
+        shell_menu.register()

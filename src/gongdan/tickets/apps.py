@@ -9,4 +9,6 @@ class TicketsConfig(AppConfig):
 
     def ready(self) -> None:
         # The per-process ticket-type cache connects its invalidation on import.
-        from gongdan.tickets import refdata  # noqa: F401
+        from gongdan.tickets import refdata, shell_menu  # noqa: F401
+
+        shell_menu.register()  # its pages in the workspace's Settings menu
