@@ -204,16 +204,7 @@ def test_global_shortcut_targets_are_on_every_shell_page(world: World) -> None:
 
 
 def test_ticket_page_and_list_carry_shortcut_attributes(world: World) -> None:
-    from gongdan.tickets.models import Ticket
-
-    ticket = Ticket.objects.filter(team=world.it_team).first()
-    if ticket is None:
-        from gongdan.tickets import services
-
-        ticket = services.ticket_create(
-            actor=world.agent, title="Printer", requester=world.customer,
-            ticket_type=world.incident, team=world.it_team,
-        )
+    ticket = world.ticket()
     html = _page(world.agent, f"/desk/tickets/{ticket.number}/")
     for key in ("r", "n", "s"):
         assert f'data-shortcut="{key}"' in html
