@@ -42,7 +42,9 @@ def test_the_shell_renders_for_every_staff_role(world: World, role: str) -> None
     assert 'action="/accounts/language/"' in html and 'data-testid="sign-out"' in html
     assert 'id="gd-shortcuts"' in html  # the ? overlay
     # The current section is marked for assistive technology too.
-    assert re.search(r'class="gd-nav-link active"[^>]*data-section="tickets"[^>]*aria-current="page"', sidebar)
+    assert re.search(
+        r'class="gd-nav-link active"[^>]*data-section="tickets"[^>]*aria-current="page"', sidebar
+    )
 
 
 def test_settings_entry_only_for_roles_with_settings_pages(world: World) -> None:
@@ -90,8 +92,15 @@ def test_the_current_section_is_active(world: World, url: str, section: str) -> 
 
 
 @pytest.mark.parametrize(
-    "url", ["/notifications/", "/accounts/profile/", "/accounts/tokens/", "/desk/search/?q=x",
-            "/desk/knowledge/", "/notifications/preferences/"]
+    "url",
+    [
+        "/notifications/",
+        "/accounts/profile/",
+        "/accounts/tokens/",
+        "/desk/search/?q=x",
+        "/desk/knowledge/",
+        "/notifications/preferences/",
+    ],
 )
 def test_staff_pages_live_in_the_shell(world: World, url: str) -> None:
     html = _page(world.agent, url)
@@ -114,21 +123,42 @@ def _cards(html: str) -> set[str]:
 
 def test_settings_index_lists_the_admins_pages(world: World) -> None:
     cards = _cards(_page(world.admin, "/desk/settings/"))
-    assert {"calendars", "cost_rates", "report_schedules", "robots", "mail_templates",
-            "assignment", "notification_defaults", "mailboxes", "webhooks"} <= cards
+    assert {
+        "calendars",
+        "cost_rates",
+        "report_schedules",
+        "robots",
+        "mail_templates",
+        "assignment",
+        "notification_defaults",
+        "mailboxes",
+        "webhooks",
+    } <= cards
 
 
 def test_settings_index_for_supervisors_leaves_out_admin_pages(world: World) -> None:
     cards = _cards(_page(world.supervisor, "/desk/settings/"))
     assert {"calendars", "cost_rates", "report_schedules", "assignment"} <= cards
-    assert not cards & {"robots", "mail_templates", "mailboxes", "webhooks", "notification_defaults"}
+    assert not cards & {
+        "robots",
+        "mail_templates",
+        "mailboxes",
+        "webhooks",
+        "notification_defaults",
+    }
 
 
 def test_settings_index_for_agents_lists_only_staff_pages(world: World) -> None:
     html = _page(world.agent, "/desk/settings/")
-    expected = {row["page"].key for group in visible_settings_pages(world.agent) for row in group["pages"]}
+    expected = {
+        row["page"].key for group in visible_settings_pages(world.agent) for row in group["pages"]
+    }
     assert _cards(html) == expected
-    assert all("agent" in row["page"].roles for g in visible_settings_pages(world.agent) for row in g["pages"])
+    assert all(
+        "agent" in row["page"].roles
+        for g in visible_settings_pages(world.agent)
+        for row in g["pages"]
+    )
     if not expected:
         assert 'data-testid="no-settings"' in html
 

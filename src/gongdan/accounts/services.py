@@ -268,9 +268,7 @@ def user_change_password(*, actor: User, user: User, current: str, new: str) -> 
         raise Forbidden("permission.own_password", _("You may change only your own password."))
     if not user.check_password(current):
         message = _("Your current password is not correct.")
-        raise ValidationFailed(
-            "user.wrong_password", message, fields={"current_password": message}
-        )
+        raise ValidationFailed("user.wrong_password", message, fields={"current_password": message})
     _check_password(new, user)
     with transaction.atomic():
         user.set_password(new)

@@ -41,7 +41,7 @@ _SYMBOL = re.compile(r'<symbol id="([a-z0-9-]+)".*?</symbol>', re.S)
 
 
 def _source() -> Path:
-    from xstatic.pkg import font_awesome  # type: ignore[import-untyped]
+    from xstatic.pkg import font_awesome  # type: ignore[import-untyped,unused-ignore]
 
     return Path(font_awesome.BASE_DIR) / "sprites" / "solid.svg"
 

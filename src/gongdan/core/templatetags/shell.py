@@ -1,4 +1,4 @@
-"""The workspace shell's template tags: ``{% icon %}``, ``{% shell_nav %}``, ``{% shell_shortcuts %}``.
+"""The workspace shell's template tags: ``icon``, ``shell_nav`` and ``shell_shortcuts``.
 
 The sidebar's sections are data here (label, icon, URL name, shortcut, the paths that make a
 section current), so the template stays a loop and the current section is found by the longest
@@ -83,8 +83,13 @@ def _table(role: str) -> tuple[tuple[dict[str, Any], ...], tuple[tuple[str, str]
         if url is None or (section.key == "settings" and not page_paths):
             continue
         items.append(
-            {"key": section.key, "label": section.label, "icon": section.icon, "url": url,
-             "shortcut": section.shortcut}
+            {
+                "key": section.key,
+                "label": section.label,
+                "icon": section.icon,
+                "url": url,
+                "shortcut": section.shortcut,
+            }
         )
         names = section.prefixes + EXTRA_PREFIXES.get(section.key, ())
         prefixes += [(p, section.key) for p in map(_path, names) if p]
@@ -119,7 +124,8 @@ def icon(name: str, css: str = "") -> str:
     if name not in ICONS:
         raise template.TemplateSyntaxError(f"Unknown icon {name!r}: add it to core.icons.ICONS")
     return format_html(
-        '<svg class="gd-icon{}" aria-hidden="true" focusable="false"><use href="{}#{}"></use></svg>',
+        '<svg class="gd-icon{}" aria-hidden="true" focusable="false">'
+        '<use href="{}#{}"></use></svg>',
         f" {css}" if css else "",
         _sprite_url(),
         name,

@@ -38,7 +38,7 @@ def sidebar_views(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_required
 def views_home(request: HttpRequest) -> HttpResponse:
-    """"Views" in the sidebar (and ``g v``): the first saved view, else the ticket list."""
+    """ "Views" in the sidebar (and ``g v``): the first saved view, else the ticket list."""
     first = saved_view_list(user=actor(request)).first()
     url = reverse("tickets:list")
     return redirect(f"{url}?{first.query}" if first else url)
