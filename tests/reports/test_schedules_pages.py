@@ -190,5 +190,5 @@ def test_list_queries_do_not_grow(world: World, django_assert_num_queries: Any) 
 
 def test_managers_find_the_page_in_the_settings_menu(world: World) -> None:
     link = f'href="{BASE}"'
-    assert link in _client(world, world.supervisor).get("/desk/tickets/").content.decode()
-    assert link not in _client(world, world.agent).get("/desk/tickets/").content.decode()
+    assert link in _client(world, world.supervisor).get("/desk/settings/").content.decode()
+    assert link not in _client(world, world.agent).get("/desk/settings/").content.decode()

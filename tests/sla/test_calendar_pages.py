@@ -71,7 +71,8 @@ def test_pages_render_for_admins_and_supervisors(
     assert [listing.status_code, detail.status_code, special.status_code] == [200, 200, 200]
     html = listing.content.decode()
     assert 'data-code="sh-office"' in html and "Asia/Shanghai" in html and "2026: 1" in html
-    assert 'href="/desk/settings/calendars/"' in html  # Settings → Calendars in the nav
+    assert 'href="/desk/settings/"' in html  # Settings in the sidebar → Calendars on its index
+    assert 'href="/desk/settings/calendars/"' in client.get("/desk/settings/").content.decode()
     assert 'value="09:00-12:00, 13:00-18:00"' in detail.content.decode()
     assert "国庆节" in special.content.decode()
     editable = (
@@ -90,7 +91,7 @@ def test_agents_and_customers_get_403_and_no_nav_link(
     for path in (URL, OFFICE, f"{OFFICE}special-days/", f"{URL}new/", f"{OFFICE}export/json/"):
         assert client.get(path).status_code == 403
     if persona == "agent":
-        assert "/desk/settings/calendars/" not in client.get("/desk/tickets/").content.decode()
+        assert "/desk/settings/calendars/" not in client.get("/desk/settings/").content.decode()
 
 
 def test_anonymous_visitors_go_to_the_login_page(office: BusinessCalendar) -> None:
