@@ -59,10 +59,15 @@ def test_the_shell_fits_on_desktop_and_phone_in_both_languages(
     world: Any, live_server: Any, chromium: Any, tickets: list[Any], shot: Any
 ) -> None:
     for locale, viewport in (
-        ("zh-CN", DESKTOP), ("en-US", DESKTOP), ("zh-CN", PHONE), ("en-US", PHONE)
+        ("zh-CN", DESKTOP),
+        ("en-US", DESKTOP),
+        ("zh-CN", PHONE),
+        ("en-US", PHONE),
     ):
         name = f"{locale}-{viewport['width']}"
-        context = _signed_in(chromium, live_server, world.supervisor, locale=locale, viewport=viewport)
+        context = _signed_in(
+            chromium, live_server, world.supervisor, locale=locale, viewport=viewport
+        )
         page = context.new_page()
         page.goto(f"{live_server.url}/desk/tickets/?view=all")
         expect(page.locator("#gd-availability select")).to_be_visible()  # htmx filled it in
