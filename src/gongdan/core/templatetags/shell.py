@@ -1,4 +1,4 @@
-"""The workspace shell's template tags: ``icon``, ``shell_nav`` and ``shell_shortcuts``.
+"""The workspace shell's template tags: ``icon``, ``shell_sidebar`` and ``shell_overlay``.
 
 The sidebar's sections are data here (label, icon, URL name, shortcut, the paths that make a
 section current), so the template stays a loop and the current section is found by the longest
@@ -13,11 +13,13 @@ from functools import lru_cache
 from typing import Any
 
 from django import template
+from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from gongdan.core.icons import ICONS, sprite
 from gongdan.core.settings_menu import settings_pages
@@ -103,14 +105,50 @@ def current_section(path: str, prefixes: tuple[tuple[str, str], ...]) -> str:
     return next((key for prefix, key in prefixes if path.startswith(prefix)), "")
 
 
-@register.simple_tag(takes_context=True)
-def shell_nav(context: template.Context) -> list[dict[str, Any]]:
-    """The sidebar's sections for the signed-in user, the current one marked ``active``."""
-    request = context.get("request")
+def shell_nav(request: Any) -> tuple[str, str, list[dict[str, Any]]]:
+    """``(role, current section, sections)`` for the signed-in user; the current one ``active``."""
     role = getattr(getattr(request, "user", None), "role", "") or ""
     items, prefixes = _table(role)
     current = current_section(getattr(request, "path", ""), prefixes)
-    return [item | {"active": item["key"] == current} for item in items]
+    return role, current, [item | {"active": item["key"] == current} for item in items]
+
+
+# Rendered fragments that depend only on (language, role, section, collapsed): the sidebar and
+# the shortcuts overlay are a third of the shell's template nodes, so each variant renders once
+# per process (a few dozen variants at most) and later pages reuse the string.
+_fragments: dict[tuple[Any, ...], str] = {}
+
+
+def clear_fragments() -> None:
+    _fragments.clear()
+    _table.cache_clear()
+
+
+def _fragment(key: tuple[Any, ...], template_name: str, context: dict[str, Any]) -> str:
+    html = _fragments.get(key)
+    if html is None:
+        html = _fragments[key] = get_template(template_name).render(context)
+    return mark_safe(html)  # noqa: S308 - our own template, rendered with autoescape
+
+
+@register.simple_tag(takes_context=True)
+def shell_sidebar(context: template.Context) -> str:
+    """The sidebar (``shell/_sidebar.html``) for this user's role and the current section."""
+    request = context.get("request")
+    role, current, nav = shell_nav(request)
+    collapsed = getattr(request, "COOKIES", {}).get("gd_sidebar") == "collapsed"
+    key = ("sidebar", get_language(), role, current, collapsed)
+    return _fragment(key, "shell/_sidebar.html", {"nav": nav, "collapsed": collapsed})
+
+
+@register.simple_tag
+def shell_overlay() -> str:
+    """The ``?`` overlay (``shell/_shortcuts.html``), translated, the same for every page."""
+    shortcuts = [
+        {"keys": keys.split(" "), "key": keys, "label": label, "global": is_global}
+        for keys, label, is_global in SHORTCUTS
+    ]
+    return _fragment(("overlay", get_language()), "shell/_shortcuts.html", {"shortcuts": shortcuts})
 
 
 @lru_cache(maxsize=1)
@@ -149,11 +187,3 @@ SHORTCUTS: tuple[tuple[str, Promise, bool], ...] = (
     ("a", _("Assign to me"), False),
     ("s", _("Change the status"), False),
 )
-
-
-@register.simple_tag
-def shell_shortcuts() -> list[dict[str, Any]]:
-    return [
-        {"keys": keys.split(" "), "key": keys, "label": label, "global": is_global}
-        for keys, label, is_global in SHORTCUTS
-    ]
