@@ -43,7 +43,7 @@ def _signed_in(chromium: Any, live_server: Any, user: Any, *, locale: str, viewp
     client = Client()
     client.force_login(user)
     context = chromium.new_context(locale=locale, viewport=viewport)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)  # the machine may be busy
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
