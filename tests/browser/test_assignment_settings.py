@@ -41,7 +41,8 @@ def test_a_lead_sets_capacity_and_a_supervisor_fixes_a_rule(
     page = new_page(locale="en-US")
     _sign_in(page, base, "lead")
     page.goto(f"{base}/desk/tickets/")
-    page.get_by_role("link", name="Smart assignment", exact=True).click()
+    page.get_by_role("link", name="Settings", exact=True).click()  # the sidebar → the index
+    page.get_by_test_id("settings-assignment").click()
     expect(page).to_have_url(re.compile(r"/desk/assignment/$"))
     agents = page.get_by_test_id("agents")
     expect(agents).to_contain_text("组长 Lead")

@@ -28,8 +28,8 @@ def test_an_admin_edits_hours_and_special_days(world, live_server, new_page, sho
     _sign_in(page, base, "admin")
 
     page.goto(f"{base}/desk/tickets/")
-    page.get_by_role("button", name="Settings").click()
-    page.get_by_role("link", name="Calendars").click()
+    page.get_by_role("link", name="Settings", exact=True).click()  # the sidebar → the index
+    page.get_by_test_id("settings-calendars").click()
     expect(page).to_have_url(re.compile(r"/desk/settings/calendars/$"))
     shot(page, "calendars-01-list")
     page.get_by_role("link", name=china.name).click()

@@ -30,8 +30,8 @@ def test_an_admin_edits_a_template_and_sees_its_preview(world, live_server, new_
     _sign_in(page, base, "admin")
 
     page.goto(f"{base}/desk/tickets/")
-    page.get_by_role("button", name="Settings").click()
-    page.get_by_role("link", name="Mail templates").click()
+    page.get_by_role("link", name="Settings", exact=True).click()  # the sidebar → the index
+    page.get_by_test_id("settings-mail_templates").click()
     expect(page).to_have_url(re.compile(r"/desk/settings/mail-templates/$"))
     shot(page, "mail-templates-01-list")
     page.locator('a[href$="/ticket.staff_replied/en/"]').click()

@@ -28,8 +28,8 @@ def test_an_admin_sets_up_a_mailbox_and_sees_its_mail(world, live_server, new_pa
     _sign_in(page, base, "admin")
 
     page.goto(f"{base}/desk/tickets/")
-    page.get_by_role("button", name="Settings").click()
-    page.get_by_role("link", name="Channels").click()
+    page.get_by_role("link", name="Settings", exact=True).click()  # the sidebar → the index
+    page.get_by_test_id("settings-robots").click()
     expect(page).to_have_url(re.compile(r"/desk/channels/robots/$"))  # each page arrived
     page.get_by_role("link", name="Mailboxes").click()
     expect(page).to_have_url(re.compile(r"/desk/channels/mailboxes/$"))

@@ -48,9 +48,23 @@ def test_the_shell_renders_for_every_staff_role(world: World, role: str) -> None
 
 
 def test_settings_entry_only_for_roles_with_settings_pages(world: World) -> None:
+    from gongdan.core.settings_menu import GROUP_DESK, SettingsPage, settings_pages
+    from gongdan.core.templatetags import shell
+
     assert 'data-section="settings"' in _sidebar(_page(world.admin))
     assert 'data-section="settings"' in _sidebar(_page(world.supervisor))
-    assert 'data-section="settings"' not in _sidebar(_page(world.agent))
+    assert 'data-section="settings"' in _sidebar(_page(world.agent))  # smart assignment
+    saved = settings_pages._items
+    settings_pages._items = [
+        SettingsPage(key="x", group=GROUP_DESK, label="X", url_name="calendars:list")
+    ]
+    shell.clear_fragments()
+    try:
+        assert 'data-section="settings"' not in _sidebar(_page(world.agent))
+        assert 'data-section="settings"' in _sidebar(_page(world.admin))
+    finally:
+        settings_pages._items = saved
+        shell.clear_fragments()
 
 
 def test_django_admin_link_only_for_superusers(world: World) -> None:
@@ -146,6 +160,7 @@ def test_settings_index_for_supervisors_leaves_out_admin_pages(world: World) -> 
         "webhooks",
         "notification_defaults",
     }
+    assert _cards(_page(world.agent, "/desk/settings/")) == {"assignment"}
 
 
 def test_settings_index_for_agents_lists_only_staff_pages(world: World) -> None:

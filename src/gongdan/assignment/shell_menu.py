@@ -2,7 +2,13 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from gongdan.core.settings_menu import GROUP_SERVICE, SUPERVISORS, SettingsPage, settings_pages
+from gongdan.core.settings_menu import (
+    GROUP_SERVICE,
+    STAFF,
+    SUPERVISORS,
+    SettingsPage,
+    settings_pages,
+)
 
 PAGES = (
     SettingsPage(
@@ -10,7 +16,7 @@ PAGES = (
         group=GROUP_SERVICE,
         label=_("Smart assignment"),
         url_name="assignment:agents",
-        roles=SUPERVISORS,
+        roles=STAFF,  # agents see their own load; team leads set their members' capacity
         description=_("Agents' load, capacity and availability; each team's assignment mode"),
         order=40,
     ),
