@@ -35,7 +35,7 @@ def test_serve_migrates_answers_http_and_stops_cleanly_on_sigterm(tmp_path: Path
             stderr=subprocess.STDOUT,
         )
         try:
-            deadline, status = time.monotonic() + 60, None
+            deadline, status = time.monotonic() + 180, None
             while time.monotonic() < deadline and status is None and proc.poll() is None:
                 time.sleep(0.3)
                 status = http_status(f"http://127.0.0.1:{port}/accounts/login/")
