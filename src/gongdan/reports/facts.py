@@ -23,9 +23,11 @@ from gongdan.accounts.choices import STAFF_ROLES
 from gongdan.core.cache import ProcessCache
 from gongdan.reports.metrics import Cells, DayCounters, Fact, Raw, contributions, fact_from_raw
 from gongdan.reports.models import (
+    AgentRollup,
     Counters,
     DailyRollup,
     Histogram,
+    MonthAgentRollup,
     MonthHistogram,
     MonthRollup,
     MonthTypeRollup,
@@ -55,6 +57,8 @@ COARSE_DIMS = ("team", "ticket_type", "channel", "priority")
 #: days × teams × types × buckets (a channel or priority filter reads exact facts instead).
 HIST_DIMS = ("team", "ticket_type")
 TYPE_DIMS = ("team", "ticket_type")
+#: The agents report's tables (``AgentRollup``, ``MonthAgentRollup``).
+AGENT_DIMS = ("team", "assignee", "ticket_type")
 #: Each counter table's key (after ``day``).
 ROLLUP_DIMS: dict[type[models.Model], tuple[str, ...]] = {
     DailyRollup: FINE_DIMS,
@@ -62,6 +66,8 @@ ROLLUP_DIMS: dict[type[models.Model], tuple[str, ...]] = {
     TypeRollup: TYPE_DIMS,
     MonthRollup: COARSE_DIMS,
     MonthTypeRollup: TYPE_DIMS,
+    AgentRollup: AGENT_DIMS,
+    MonthAgentRollup: AGENT_DIMS,
 }
 FACT_FIELDS = [
     f.attname for f in TicketFact._meta.concrete_fields if f.attname not in ("computed_at",)
@@ -201,13 +207,22 @@ class Deltas:
         fine = tuple(fact[d] for d in FINE_DIMS)
         coarse = tuple(fact[d] for d in COARSE_DIMS)
         hist = tuple(fact[d] for d in HIST_DIMS)
+        agent = tuple(fact[d] for d in AGENT_DIMS)
+        rows = self.rows
         for day, row in counters.items():
+            month = day.replace(day=1)
+            targets = (
+                rows[(DailyRollup, (day, *fine))],
+                rows[(TeamRollup, (day, *coarse))],
+                rows[(TypeRollup, (day, *hist))],
+                rows[(MonthRollup, (month, *coarse))],
+                rows[(MonthTypeRollup, (month, *hist))],
+                rows[(AgentRollup, (day, *agent))],
+                rows[(MonthAgentRollup, (month, *agent))],
+            )
             for name, value in row.items():
-                self.rows[(DailyRollup, (day, *fine))][name] += sign * value
-                self.rows[(TeamRollup, (day, *coarse))][name] += sign * value
-                self.rows[(TypeRollup, (day, *hist))][name] += sign * value
-                self.rows[(MonthRollup, (day.replace(day=1), *coarse))][name] += sign * value
-                self.rows[(MonthTypeRollup, (day.replace(day=1), *hist))][name] += sign * value
+                for target in targets:
+                    target[name] += sign * value
         for (day, metric, bucket), (count, total) in cells.items():
             for cell in (
                 self.cells[(day, *hist, metric, bucket)],
@@ -489,6 +504,8 @@ def reports_rebuild(
     Facts are inserted with one prepared statement per batch. Returns the number of tickets."""
     with transaction.atomic():
         for model in (
+            MonthAgentRollup,
+            AgentRollup,
             Histogram,
             MonthHistogram,
             MonthRollup,
