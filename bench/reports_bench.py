@@ -53,6 +53,16 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=20, help="timed calls per report and period")
     parser.add_argument("--creates", type=int, default=300, help="creates per on/off half")
     parser.add_argument("--skip-rebuild", action="store_true", help="facts are already built")
+    parser.add_argument(
+        "--dispatch-every",
+        type=int,
+        default=1,
+        help="creates per outbox dispatch in the rollup-cost halves (the batch a worker claims;"
+        " default 1: a dispatch after each create)",
+    )
+    parser.add_argument(
+        "--rollup-cost-only", action="store_true", help="skip the report timings (step 3)"
+    )
     parser.add_argument("--json", type=Path, help="also write the report here")
     return parser.parse_args()
 
@@ -201,8 +211,9 @@ def measure_reports(args: argparse.Namespace) -> list[dict[str, Any]]:
     return rows
 
 
-def create_cost(count: int) -> dict[str, float]:
-    """CPU ms per ticket: ``ticket_create`` plus the worker's outbox dispatch of its events."""
+def create_cost(count: int, every: int = 1) -> dict[str, float]:
+    """CPU ms per ticket: ``ticket_create`` plus the worker's outbox dispatch of its events
+    (one dispatch per ``every`` creates: the batch a worker claims under a steady create rate)."""
     from gongdan.accounts.models import User
     from gongdan.customers.models import Contact
     from gongdan.jobs.outbox import dispatch_outbox
@@ -212,13 +223,17 @@ def create_cost(count: int) -> dict[str, float]:
     requester = Contact.objects.order_by("id").first()
     dispatch_outbox(max_batches=10_000)  # whatever earlier runs left
     cpu_web = cpu_worker = 0.0
+    events = dispatches = 0
     started = time.perf_counter()
     for index in range(count):
         cpu = time.process_time()
         ticket_create(actor=admin, title=f"报表基准 reports bench #{index}", requester=requester)
         cpu_web += time.process_time() - cpu
+        if (index + 1) % every and index + 1 < count:
+            continue
         cpu = time.process_time()
-        dispatch_outbox()
+        events += dispatch_outbox()
+        dispatches += 1
         cpu_worker += time.process_time() - cpu
     wall = time.perf_counter() - started
     return {
@@ -227,6 +242,7 @@ def create_cost(count: int) -> dict[str, float]:
         "cpu_ms_dispatch": round(cpu_worker / count * 1000, 2),
         "cpu_ms_total": round((cpu_web + cpu_worker) / count * 1000, 2),
         "per_s_wall": round(count / wall, 1),
+        "events_per_dispatch": round(events / max(1, dispatches), 1),
     }
 
 
@@ -236,7 +252,8 @@ def measure_rollup_cost(args: argparse.Namespace) -> dict[str, Any]:
     name = "reports.facts"
     if name not in outbox._subscribers:
         return {"error": f"no outbox subscriber {name!r}: nothing to switch off"}
-    create_cost(20)  # warm
+    every = max(1, args.dispatch_every)
+    create_cost(20, every)  # warm
     kept = outbox._subscribers[name]
     result: dict[str, Any] = {}
     # Alternate halves (on, off, on, off) so that a change of load hits both alike.
@@ -246,7 +263,7 @@ def measure_rollup_cost(args: argparse.Namespace) -> dict[str, Any]:
             outbox._subscribers.pop(name, None)
         else:
             outbox._subscribers[name] = kept
-        halves[state].append(create_cost(args.creates // 2))
+        halves[state].append(create_cost(args.creates // 2, every))
     outbox._subscribers[name] = kept
     for state, runs in halves.items():
         result[state] = {
@@ -254,8 +271,10 @@ def measure_rollup_cost(args: argparse.Namespace) -> dict[str, Any]:
         }
     on, off = result["on"]["cpu_ms_total"], result["off"]["cpu_ms_total"]
     result["rollup_cost_percent"] = round((on - off) / off * 100, 1)
+    result["dispatch_every"] = every
+    result["load_average"] = [round(x, 1) for x in os.getloadavg()]
     print(
-        f"  create + dispatch, CPU per ticket: rollups on {on} ms, off {off} ms "
+        f"  create + dispatch (every {every}), CPU per ticket: rollups on {on} ms, off {off} ms "
         f"({result['rollup_cost_percent']} %)",
         flush=True,
     )
@@ -284,7 +303,7 @@ def main() -> None:
         **timings,
         "command": " ".join(sys.argv),
     }
-    report["reports"] = measure_reports(args)
+    report["reports"] = [] if args.rollup_cost_only else measure_reports(args)
     report["rollup_cost"] = measure_rollup_cost(args)
     print(f"\n{report['shape']} — {report['tickets_in_db']} tickets\n")
     print("| period | report | p50 ms | p95 ms | max ms |")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -154,3 +155,65 @@ def test_a_subscriber_that_keeps_failing_becomes_a_failed_task_an_admin_can_retr
 def test_the_same_subscriber_name_cannot_be_registered_twice() -> None:
     with pytest.raises(ValueError, match="registered twice"):
         outbox.subscriber("x", name="notifications.assigned")(lambda event: None)
+
+
+@pytest.fixture
+def batch_sub(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    """A batch subscriber of ``test.ping``: records each call's event ids; an event whose
+    payload has ``poison`` makes the call raise (after writing its effects, rolled back)."""
+    state: dict[str, Any] = {"calls": []}
+    calls.clear()
+
+    def handle(events: list[OutboxEvent]) -> None:
+        state["calls"].append([e.pk for e in events])
+        for event in events:
+            _effect(event, "batch")
+        if any(e.payload.get("poison") for e in events):
+            raise RuntimeError("poisoned")
+
+    monkeypatch.delitem(outbox._subscribers, "test.batch", raising=False)
+    outbox.batch_subscriber("test.ping", name="test.batch")(handle)
+    yield state
+    outbox._subscribers.pop("test.batch", None)
+
+
+def test_a_batch_subscriber_gets_the_claimed_events_at_once_and_each_once(
+    db: None, batch_sub: dict[str, Any]
+) -> None:
+    events = [emit("test.ping", n=n) for n in range(4)]
+
+    outbox.dispatch_outbox()  # the pings, then the effects' own events (nobody's)
+    outbox.dispatch_outbox()
+    outbox.dispatch_event(events[1])  # a stale second consumer holding an old copy
+
+    assert batch_sub["calls"] == [[e.pk for e in events]]
+    assert _effects() == sorted(("batch", e.pk) for e in events)
+    assert OutboxEvent.objects.filter(processed_at=None).count() == 0
+
+
+def test_a_failing_batch_falls_back_to_one_event_at_a_time(
+    db: None, batch_sub: dict[str, Any]
+) -> None:
+    good = [emit("test.ping", n=n) for n in range(3)]
+    bad = emit("test.ping", poison=True)
+
+    outbox.dispatch_outbox()
+
+    # the batch rolled back, then each event alone: the good ones went through
+    assert batch_sub["calls"][0] == [*(e.pk for e in good), bad.pk]
+    assert batch_sub["calls"][1:] == [[e.pk] for e in [*good, bad]]
+    assert _effects() == sorted(("batch", e.pk) for e in good)
+    bad.refresh_from_db()
+    assert bad.processed_at is None and bad.attempts == 1 and "poisoned" in bad.last_error
+    assert OutboxDelivery.objects.filter(subscriber="test.batch").count() == 3
+
+
+def test_a_delivery_already_made_is_left_out_of_the_batch(
+    db: None, batch_sub: dict[str, Any]
+) -> None:
+    events = [emit("test.ping", n=n) for n in range(3)]
+    OutboxDelivery.objects.create(event=events[1], subscriber="test.batch")
+
+    outbox.dispatch_outbox()
+
+    assert batch_sub["calls"] == [[events[0].pk, events[2].pk]]

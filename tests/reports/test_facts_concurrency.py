@@ -8,8 +8,10 @@ from django.db import connection
 
 from gongdan.reports.facts import fact_refresh, reports_check
 from gongdan.reports.models import (
+    AgentRollup,
     DailyRollup,
     Histogram,
+    MonthAgentRollup,
     MonthHistogram,
     MonthRollup,
     MonthTypeRollup,
@@ -25,6 +27,8 @@ pytestmark = [
 ]
 
 TABLES = (
+    AgentRollup,
+    MonthAgentRollup,
     DailyRollup,
     TeamRollup,
     TypeRollup,

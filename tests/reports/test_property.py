@@ -19,10 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gongdan.accounts.models import Membership
+from gongdan.reports import selectors
 from gongdan.reports.facts import reports_check
 from gongdan.reports.filters import ReportFilters
 from gongdan.reports.periods import Period
-from gongdan.reports.selectors import report_overview
+from gongdan.reports.selectors import report_agents, report_overview
 from gongdan.sla.models import SlaPolicy
 from gongdan.sla.seeding import seed_china_calendar
 from gongdan.testing import World
@@ -187,7 +188,12 @@ def test_rollups_equal_the_metrics_of_the_raw_rows(
             for s in report_overview(user=world.admin, period=period, filters=ReportFilters()).stats
         }
         expected = oracle(period)
+        agents = report_agents(user=world.admin, period=period, filters=ReportFilters()).tables
+        with monkeypatch.context() as patch:  # the same report from the fine daily rollup
+            patch.setattr(selectors, "agent_slice", lambda scope, filters: None)
+            fine = report_agents(user=world.admin, period=period, filters=ReportFilters()).tables
         transaction.set_rollback(True)
 
     assert drift.ok, drift
     assert {k: shown[k] for k in expected} == expected
+    assert agents[0].rows == fine[0].rows

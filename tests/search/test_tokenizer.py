@@ -85,3 +85,33 @@ def test_dictionary_words_stay_whole() -> None:
 def test_a_query_word_asks_for_the_whole_word_not_its_sub_words() -> None:
     assert parse_query("打印机", typing=False).terms == (Term(("打印机",)),)
     assert parse_query("打印机卡纸", typing=False).terms == (Term(("打印机",)), Term(("卡纸",)))
+
+
+LAZY = """
+import os, sys
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongdan.config.settings")
+import django
+django.setup()
+from gongdan.search import tokenizer
+loaded = lambda: ("rjieba" in sys.modules, "pypinyin" in sys.modules)
+print(*loaded())
+tokenizer.pinyin_tokens("Bob")
+print(*loaded())
+tokenizer.pinyin_tokens("张三")
+print(*loaded())
+"""
+
+
+def test_the_dictionaries_load_when_first_needed_not_at_start_up(tmp_path: object) -> None:
+    """A process that never segments (an export worker) does not pay their ~87 MB."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env["GONGDAN_DATA_DIR"] = str(tmp_path)
+    out = subprocess.run(
+        [sys.executable, "-c", LAZY], env=env, capture_output=True, text=True, check=True
+    ).stdout.split("\n")
+    # (segmenting reads the admins' dictionary from the database: rjieba comes with it)
+    assert out[:3] == ["False False", "False False", "False True"]

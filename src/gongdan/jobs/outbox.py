@@ -19,6 +19,16 @@ minute by the scheduler as a safety net) does this:
 Subscribers are plain functions registered with ``@subscriber("ticket.assigned", name=...)``;
 they receive the event and must only write to the database (anything external goes through a
 task of its own).
+
+**Batch subscribers** (``@batch_subscriber(..., name=...)``) receive a list of events instead:
+a dispatch pass hands each one all the events of the claimed batch it subscribes to, at once,
+before the per-event deliveries, in one transaction with their delivery rows (events delivered
+to it already are left out). Whatever fails there — the handler raising, or a delivery row
+inserted meanwhile by another consumer — rolls the whole batch back, and those events then go
+through the per-event path above (the handler called with a one-event list), with its retries,
+backoff and ``FailedTask`` per event. So a batch handler must give the same result for a list
+as for its events one by one (idempotent, order-free): at-least-once delivery and exactly-once
+effects are the per-event path's.
 """
 
 from __future__ import annotations
@@ -26,7 +36,7 @@ from __future__ import annotations
 import logging
 import traceback
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -46,6 +56,7 @@ BACKOFF_BASE_SECONDS = 5
 BACKOFF_MAX_SECONDS = 3600
 
 Handler = Callable[[OutboxEvent], None]
+BatchHandler = Callable[[list[OutboxEvent]], None]
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,19 @@ class Subscriber:
     name: str
     event_types: frozenset[str]
     handler: Handler
+    #: Set for a batch subscriber: the events of a claimed batch at once (``handler`` then
+    #: calls it with one event, for the per-event path).
+    batch_handler: BatchHandler | None = None
+
+
+@dataclass(frozen=True)
+class _One:
+    """A batch handler called with one event (the per-event path of a batch subscriber)."""
+
+    batch_handler: BatchHandler
+
+    def __call__(self, event: OutboxEvent) -> None:
+        self.batch_handler([event])
 
 
 _subscribers: dict[str, Subscriber] = {}
@@ -69,6 +93,19 @@ def subscriber(*event_types: str, name: str) -> Callable[[Handler], Handler]:
         if existing is not None and existing.handler is not handler:
             raise ValueError(f"outbox subscriber {name!r} is registered twice")
         _subscribers[name] = Subscriber(name, frozenset(event_types), handler)
+        return handler
+
+    return register
+
+
+def batch_subscriber(*event_types: str, name: str) -> Callable[[BatchHandler], BatchHandler]:
+    """Register ``handler`` for lists of events of ``event_types`` (see the module's doc)."""
+
+    def register(handler: BatchHandler) -> BatchHandler:
+        existing = _subscribers.get(name)
+        if existing is not None and existing.batch_handler is not handler:
+            raise ValueError(f"outbox subscriber {name!r} is registered twice")
+        _subscribers[name] = Subscriber(name, frozenset(event_types), _One(handler), handler)
         return handler
 
     return register
@@ -109,15 +146,73 @@ def _deliver(event: OutboxEvent, sub: Subscriber) -> None:
         sub.handler(event)
 
 
-def dispatch_event(event: OutboxEvent) -> bool:
-    """Deliver ``event`` to each of its subscribers; True when it is settled (processed)."""
-    errors: list[tuple[Subscriber, BaseException, str]] = []
+def _deliver_batch(events: list[OutboxEvent], sub: Subscriber) -> None:
+    """Run a batch subscriber once for ``events``: their delivery rows and the effect commit
+    together; events it has had already (another consumer, or before a crash) are left out."""
+    assert sub.batch_handler is not None
+    with transaction.atomic():
+        done = set(
+            OutboxDelivery.objects.filter(
+                event_id__in=[e.pk for e in events], subscriber=sub.name
+            ).values_list("event_id", flat=True)
+        )
+        todo = [e for e in events if e.pk not in done]
+        if todo:
+            OutboxDelivery.objects.bulk_create(
+                [OutboxDelivery(event=e, subscriber=sub.name) for e in todo]
+            )
+            sub.batch_handler(todo)
+
+
+def deliver_batches(events: list[OutboxEvent]) -> dict[int, set[str]]:
+    """Hand each batch subscriber all of ``events`` it subscribes to, at once. Returns, per
+    event id, the subscribers that have it now; a batch that failed is rolled back and left to
+    the per-event path (:func:`dispatch_event`)."""
+    delivered: dict[int, set[str]] = {}
+    for sub in _subscribers.values():
+        if sub.batch_handler is None:
+            continue
+        mine = [e for e in events if e.event_type in sub.event_types]
+        if len(mine) < 2:  # one event: the per-event path does the same
+            continue
+        try:
+            _deliver_batch(mine, sub)
+        except Exception:
+            logger.warning(
+                "outbox batch subscriber %s failed on %d events; delivering them one by one",
+                sub.name,
+                len(mine),
+                exc_info=True,
+            )
+            continue
+        for event in mine:
+            delivered.setdefault(event.pk, set()).add(sub.name)
+    return delivered
+
+
+def dispatch_event(event: OutboxEvent, *, delivered: Iterable[str] = ()) -> bool:
+    """Deliver ``event`` to each of its subscribers (but those named in ``delivered``: a batch
+    had it); True when it is settled (processed)."""
+    return _settle(event, _deliver_each(event, frozenset(delivered)))
+
+
+Errors = list[tuple[Subscriber, BaseException, str]]
+
+
+def _deliver_each(event: OutboxEvent, delivered: frozenset[str]) -> Errors:
+    errors: Errors = []
     for sub in subscribers_for(event.event_type):
+        if sub.name in delivered:
+            continue
         try:
             _deliver(event, sub)
         except Exception as exc:
             logger.exception("outbox subscriber %s failed on event %s", sub.name, event.pk)
             errors.append((sub, exc, traceback.format_exc()))
+    return errors
+
+
+def _settle(event: OutboxEvent, errors: Errors) -> bool:
     now = timezone.now()
     if not errors:
         OutboxEvent.objects.filter(pk=event.pk, claim=event.claim).update(
@@ -156,9 +251,19 @@ def dispatch_outbox(*, limit: int = BATCH, max_batches: int = 50) -> int:
         batch = claim_batch(limit=limit)
         if not batch:
             break
+        delivered = deliver_batches(batch)
+        settled: list[int] = []
         for event in batch:
-            dispatch_event(event)
+            errors = _deliver_each(event, frozenset(delivered.get(event.pk, ())))
+            if errors:
+                _settle(event, errors)
+            else:
+                settled.append(event.pk)
             done += 1
+        # the events that went through: one UPDATE (a batch shares its claim token)
+        OutboxEvent.objects.filter(pk__in=settled, claim=batch[0].claim).update(
+            processed_at=timezone.now(), claim="", last_error=""
+        )
     return done
 
 

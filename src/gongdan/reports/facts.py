@@ -23,9 +23,11 @@ from gongdan.accounts.choices import STAFF_ROLES
 from gongdan.core.cache import ProcessCache
 from gongdan.reports.metrics import Cells, DayCounters, Fact, Raw, contributions, fact_from_raw
 from gongdan.reports.models import (
+    AgentRollup,
     Counters,
     DailyRollup,
     Histogram,
+    MonthAgentRollup,
     MonthHistogram,
     MonthRollup,
     MonthTypeRollup,
@@ -55,6 +57,8 @@ COARSE_DIMS = ("team", "ticket_type", "channel", "priority")
 #: days × teams × types × buckets (a channel or priority filter reads exact facts instead).
 HIST_DIMS = ("team", "ticket_type")
 TYPE_DIMS = ("team", "ticket_type")
+#: The agents report's tables (``AgentRollup``, ``MonthAgentRollup``).
+AGENT_DIMS = ("team", "assignee", "ticket_type")
 #: Each counter table's key (after ``day``).
 ROLLUP_DIMS: dict[type[models.Model], tuple[str, ...]] = {
     DailyRollup: FINE_DIMS,
@@ -62,6 +66,8 @@ ROLLUP_DIMS: dict[type[models.Model], tuple[str, ...]] = {
     TypeRollup: TYPE_DIMS,
     MonthRollup: COARSE_DIMS,
     MonthTypeRollup: TYPE_DIMS,
+    AgentRollup: AGENT_DIMS,
+    MonthAgentRollup: AGENT_DIMS,
 }
 FACT_FIELDS = [
     f.attname for f in TicketFact._meta.concrete_fields if f.attname not in ("computed_at",)
@@ -201,13 +207,22 @@ class Deltas:
         fine = tuple(fact[d] for d in FINE_DIMS)
         coarse = tuple(fact[d] for d in COARSE_DIMS)
         hist = tuple(fact[d] for d in HIST_DIMS)
+        agent = tuple(fact[d] for d in AGENT_DIMS)
+        rows = self.rows
         for day, row in counters.items():
+            month = day.replace(day=1)
+            targets = (
+                rows[(DailyRollup, (day, *fine))],
+                rows[(TeamRollup, (day, *coarse))],
+                rows[(TypeRollup, (day, *hist))],
+                rows[(MonthRollup, (month, *coarse))],
+                rows[(MonthTypeRollup, (month, *hist))],
+                rows[(AgentRollup, (day, *agent))],
+                rows[(MonthAgentRollup, (month, *agent))],
+            )
             for name, value in row.items():
-                self.rows[(DailyRollup, (day, *fine))][name] += sign * value
-                self.rows[(TeamRollup, (day, *coarse))][name] += sign * value
-                self.rows[(TypeRollup, (day, *hist))][name] += sign * value
-                self.rows[(MonthRollup, (day.replace(day=1), *coarse))][name] += sign * value
-                self.rows[(MonthTypeRollup, (day.replace(day=1), *hist))][name] += sign * value
+                for target in targets:
+                    target[name] += sign * value
         for (day, metric, bucket), (count, total) in cells.items():
             for cell in (
                 self.cells[(day, *hist, metric, bucket)],
@@ -324,54 +339,70 @@ def _upsert_rows(
                 cursor.executemany(head + one + tail, values[start : start + 1000])
 
 
-# --- keeping one ticket ---------------------------------------------------------------------
+# --- keeping a batch of tickets ---------------------------------------------------------------
 
 
 def fact_refresh_numbers(numbers: Iterable[str]) -> int:
-    """:func:`fact_refresh` for tickets named by number (an event's payload). One ticket, the
-    usual event, is locked by its number directly (no lookup of its id first)."""
+    """:func:`fact_refresh` for tickets named by number (the events' payloads of a batch): the
+    tickets are locked by their numbers directly (no lookup of their ids first), in one
+    transaction. Returns the number of facts that changed."""
     wanted = sorted(set(numbers))
-    if len(wanted) != 1:
-        return fact_refresh(ticket_ids_by_numbers(wanted))
+    if not wanted:
+        return 0
     with transaction.atomic():
-        ticket = _lock(Ticket.objects.filter(number=wanted[0]))
-        return _refresh_locked(ticket) if ticket is not None else 0
+        return _refresh_locked(_lock(Ticket.objects.filter(number__in=wanted)))
 
 
-def _lock(tickets: models.QuerySet[Ticket]) -> Ticket | None:
-    return tickets.select_for_update(of=("self",)).select_related("ticket_type").first()
+def _lock(tickets: models.QuerySet[Ticket]) -> list[Ticket]:
+    """The tickets, each row locked (``FOR UPDATE``; SQLite serialises writers), in id order:
+    two consumers locking overlapping sets wait for each other instead of deadlocking."""
+    return list(
+        tickets.select_for_update(of=("self",)).select_related("ticket_type").order_by("pk")
+    )
 
 
-def fact_refresh(ticket_ids: Iterable[int]) -> int:
+def fact_refresh(ticket_ids: Iterable[int], *, batch: int = BATCH) -> int:
     """Recompute the facts of ``ticket_ids`` and move the rollups by the difference.
 
-    Each ticket in its own transaction, holding the ticket row's lock (``select_for_update``;
-    SQLite serialises writers) so two consumers cannot interleave on one ticket. Returns the
-    number of facts that changed.
+    Up to ``batch`` tickets per transaction, holding their rows' locks, so two consumers cannot
+    interleave on one ticket. Returns the number of facts that changed.
     """
+    ids = sorted(set(ticket_ids))
     changed = 0
-    for pk in sorted(set(ticket_ids)):
+    for start in range(0, len(ids), batch):
         with transaction.atomic():
-            ticket = _lock(Ticket.objects.filter(pk=pk))
-            if ticket is None:
-                continue
-            changed += _refresh_locked(ticket)
+            changed += _refresh_locked(
+                _lock(Ticket.objects.filter(pk__in=ids[start : start + batch]))
+            )
     return changed
 
 
-def _refresh_locked(ticket: Ticket) -> int:
-    new = fact_compute(ticket)
-    row = TicketFact.objects.filter(ticket_id=ticket.pk).first()
-    old = fact_of_row(row) if row is not None else None
-    if old is not None and _same(old, new):
+def _refresh_locked(tickets: list[Ticket]) -> int:
+    """Recompute the facts of locked ``tickets`` at once: three reads of their rows, one of
+    their stored facts; then one upsert per rollup table with the summed differences (cells
+    shared between the tickets merged first) and one upsert of the changed facts."""
+    if not tickets:
         return 0
-    deltas = Deltas()
-    if old is not None:
-        deltas.add(old, -1)
-    deltas.add(new, +1)
-    deltas.apply()
-    TicketFact(**new).save(force_insert=row is None)
-    return 1
+    stored = {
+        row["ticket_id"]: row
+        for row in TicketFact.objects.filter(ticket_id__in=[t.pk for t in tickets]).values(
+            *FACT_FIELDS
+        )
+    }
+    deltas, changed = Deltas(), []
+    for ticket, raw in zip(tickets, raws_for(tickets), strict=True):
+        new = fact_from_raw(raw)
+        old = stored.get(ticket.pk)
+        if old is not None:
+            if _same(old, new):
+                continue
+            deltas.add(old, -1)
+        deltas.add(new, +1)
+        changed.append(new)
+    if changed:
+        deltas.apply()
+        _write_facts(changed, upsert=bool(stored))
+    return len(changed)
 
 
 def _norm(value: Any) -> Any:
@@ -410,9 +441,10 @@ def _ticket_batches(batch: int) -> Iterator[list[Ticket]]:
 FLUSH_KEYS = 100_000
 
 
-def _insert_facts(facts: list[Fact]) -> None:
-    """Insert new fact rows with one prepared statement per chunk (``bulk_create`` prepares
-    every value through the ORM, a third of a rebuild); each column adapted as the ORM would."""
+def _write_facts(facts: list[Fact], *, upsert: bool = False) -> None:
+    """Insert fact rows with one prepared statement per chunk (``bulk_create`` prepares
+    every value through the ORM, a third of a rebuild); each column adapted as the ORM would.
+    ``upsert``: a fact already stored is replaced (``ON CONFLICT (ticket) DO UPDATE``)."""
     if not facts:
         return
     ops = connection.ops
@@ -434,6 +466,14 @@ def _insert_facts(facts: list[Fact]) -> None:
         f"({', '.join(quote(str(f.column)) for f in fields)}) "
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
+    if upsert:
+        key = quote(str(TicketFact._meta.pk.column))
+        sets = ", ".join(
+            f"{quote(str(f.column))} = excluded.{quote(str(f.column))}"
+            for f in fields
+            if not f.primary_key
+        )
+        sql += f" ON CONFLICT ({key}) DO UPDATE SET {sets}"
     names = [f.attname for f in fields]
     rows = [
         [
@@ -464,6 +504,8 @@ def reports_rebuild(
     Facts are inserted with one prepared statement per batch. Returns the number of tickets."""
     with transaction.atomic():
         for model in (
+            MonthAgentRollup,
+            AgentRollup,
             Histogram,
             MonthHistogram,
             MonthRollup,
@@ -482,7 +524,7 @@ def reports_rebuild(
                 fact = fact_from_raw(raw)
                 deltas.add(fact, +1)
                 facts.append(fact)
-            _insert_facts(facts)
+            _write_facts(facts)
             if deltas.size >= flush_keys:
                 deltas.apply(fresh=fresh)
                 deltas, fresh = Deltas(), False

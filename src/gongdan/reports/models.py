@@ -243,6 +243,54 @@ class MonthTypeRollup(Counters):
         return f"{self.day:%Y-%m} team {self.team} type {self.ticket_type}"
 
 
+class AgentRollup(Counters):
+    """The same counters per day × team × agent × type: what the agents report reads when no
+    category, organization, channel or priority narrows it (bounded by days × the agents'
+    teams and types, where :class:`DailyRollup` keeps a row per category × channel ×
+    organization × priority besides)."""
+
+    day = models.DateField(_("day"))
+    team = models.BigIntegerField(_("team"), default=0)
+    assignee = models.BigIntegerField(_("assignee"), default=0)
+    ticket_type = models.BigIntegerField(_("type"), default=0)
+
+    class Meta:
+        verbose_name = _("agent rollup")
+        verbose_name_plural = _("agent rollups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "team", "assignee", "ticket_type"], name="reports_agent_key"
+            )
+        ]
+        indexes = [models.Index(fields=["assignee", "day"], name="agentrollup_agent_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day} agent {self.assignee}"
+
+
+class MonthAgentRollup(Counters):
+    """:class:`AgentRollup` per calendar month (``day`` is its first day): the whole months of
+    an agents question."""
+
+    day = models.DateField(_("month"))
+    team = models.BigIntegerField(_("team"), default=0)
+    assignee = models.BigIntegerField(_("assignee"), default=0)
+    ticket_type = models.BigIntegerField(_("type"), default=0)
+
+    class Meta:
+        verbose_name = _("monthly agent rollup")
+        verbose_name_plural = _("monthly agent rollups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "team", "assignee", "ticket_type"], name="reports_month_agent_key"
+            )
+        ]
+        indexes = [models.Index(fields=["assignee", "day"], name="monthagent_agent_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m} agent {self.assignee}"
+
+
 class MonthRollup(Counters):
     """The coarse counters per calendar month (``day`` is its first day): a backlog level is
     the sum of every change before it, so whole months come from here and only the days of

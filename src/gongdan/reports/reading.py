@@ -29,8 +29,10 @@ from gongdan.reports.metrics import (
     percentile_of_buckets,
 )
 from gongdan.reports.models import (
+    AgentRollup,
     DailyRollup,
     Histogram,
+    MonthAgentRollup,
     MonthHistogram,
     MonthRollup,
     MonthTypeRollup,
@@ -126,6 +128,25 @@ def slice_for(
     empty = scope.nothing or not scoped
     wide = wide or bool(filters.channel or filters.priority)
     return Slice(q=q, fine=fine, empty=empty, wide=wide)
+
+
+def agent_slice(scope: Scope, filters: ReportFilters) -> Slice | None:
+    """The slice of a per-agent question on the agent rollups (day|month × team × agent ×
+    type; read like the coarse tables: edge days and whole months), or None when its scope or
+    filters name a dimension they lack (category, organization, channel, priority): then the
+    fine :class:`DailyRollup` answers."""
+    if (
+        scope.organization is not None
+        or filters.category is not None
+        or filters.organization is not None
+        or filters.channel
+        or filters.priority
+    ):
+        return None
+    return replace(slice_for(scope, filters), fine=False, wide=False)
+
+
+AGENT_TABLES = (AgentRollup, MonthAgentRollup)
 
 
 # --- sums ------------------------------------------------------------------------------------
@@ -345,12 +366,24 @@ def sums_before(s: Slice, day: date, group: str, fields: Sequence[str]) -> dict[
 
 
 def grouped_sums(
-    s: Slice, period: Period, group: str, fields: Sequence[str], *, exclude_none: bool = False
+    s: Slice,
+    period: Period,
+    group: str,
+    fields: Sequence[str],
+    *,
+    exclude_none: bool = False,
+    tables: tuple[type[models.Model], type[models.Model]] | None = None,
 ) -> dict[Any, Counter[str]]:
-    """Sums of ``fields`` over ``period`` per value of the dimension ``group``."""
+    """Sums of ``fields`` over ``period`` per value of the dimension ``group`` (``tables``: the
+    daily and monthly tables to read instead of the slice's own, e.g. ``AGENT_TABLES``)."""
     none = ~Q(**{group: "" if group in ("channel", "priority") else 0})
     sums = split_sums(
-        s, {"c": (period.start, period.end)}, (group,), fields, where=none if exclude_none else None
+        s,
+        {"c": (period.start, period.end)},
+        (group,),
+        fields,
+        tables=tables,
+        where=none if exclude_none else None,
     )
     return {key[0]: counter for key, counter in sums["c"].items()}
 

@@ -33,8 +33,10 @@ from gongdan.reports.metrics import (
 )
 from gongdan.reports.periods import Period
 from gongdan.reports.reading import (
+    AGENT_TABLES,
     Distribution,
     Slice,
+    agent_slice,
     arrivals,
     backlog_levels,
     daily_sums,
@@ -616,7 +618,13 @@ def report_agents(*, user: object, period: Period, filters: ReportFilters) -> Re
         "rs_breached",
         "reopened_resolved",
     )
-    sums = grouped_sums(s, period, "assignee", fields, exclude_none=True)
+    by_agent = agent_slice(scope, filters)
+    if by_agent is not None:  # the agent rollups: rows bounded by days × agents × teams × types
+        sums = grouped_sums(
+            by_agent, period, "assignee", fields, exclude_none=True, tables=AGENT_TABLES
+        )
+    else:
+        sums = grouped_sums(s, period, "assignee", fields, exclude_none=True)
     logged: dict[int, int] = {}
     if not scope.nothing:
         try:

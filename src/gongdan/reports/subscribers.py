@@ -1,13 +1,16 @@
 """Keeping the report facts in step: every event of a ticket → recompute that ticket's fact.
 
-Delivered once per event after the change committed (``jobs.outbox``); the handler re-reads
-the ticket, so a late or repeated event leaves the same fact (recomputing is idempotent).
+A batch subscriber (``jobs.outbox``): a dispatch pass hands it all the ticket events of the
+batch it claimed, after the changes committed; the tickets they name (each once) are
+recomputed together (``facts.fact_refresh_numbers``: one read per table for the batch, one
+upsert per rollup table). The handler re-reads the tickets, so a late or repeated event leaves
+the same facts (recomputing is idempotent), and a batch gives what its events one by one give.
 """
 
 from __future__ import annotations
 
 from gongdan.core.models import OutboxEvent
-from gongdan.jobs.outbox import subscriber
+from gongdan.jobs.outbox import batch_subscriber
 from gongdan.reports.facts import fact_refresh_numbers
 
 #: Every event that can change a ticket's fact: its fields, status, assignee, team, public
@@ -26,8 +29,13 @@ TICKET_EVENTS = (
 TICKET_KEYS = ("ticket", "into", "child")
 
 
-@subscriber(*TICKET_EVENTS, name="reports.facts")
-def on_ticket(event: OutboxEvent) -> None:
-    numbers = [n for n in (event.payload.get(k) for k in TICKET_KEYS) if isinstance(n, str)]
+@batch_subscriber(*TICKET_EVENTS, name="reports.facts")
+def on_tickets(events: list[OutboxEvent]) -> None:
+    numbers = {
+        n
+        for event in events
+        for n in (event.payload.get(k) for k in TICKET_KEYS)
+        if isinstance(n, str)
+    }
     if numbers:
         fact_refresh_numbers(numbers)

@@ -9,6 +9,10 @@ spelling (zhangsan), its syllables and the initials (zs).
 
 The segmenter is built once per process (≈0.3 s) and rebuilt when the dictionary changes: a save
 in this process drops it at once, other processes notice within ``TTL`` seconds.
+
+The dictionaries are loaded when first needed, not when this module is imported (every process
+imports it at start-up, ``SearchConfig.ready``): importing rjieba costs ~33 MB of memory, pypinyin
+~54 MB, which a process that never segments text (an export worker, the scheduler) does not pay.
 """
 
 from __future__ import annotations
@@ -19,9 +23,6 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-
-import rjieba
-from pypinyin import Style, lazy_pinyin
 
 from gongdan.core.cache import ProcessCache
 from gongdan.search.models import SearchTerm
@@ -55,6 +56,8 @@ def _build() -> _Segmentation:
     previous = _segmentation.previous()
     if previous is not None and previous[0] == terms:
         return previous  # the same words: keep the segmenter (building one costs ~0.5 s)
+    import rjieba  # ~33 MB of dictionary: loaded on the first segmentation, not at start-up
+
     jieba = rjieba.Jieba()
     ordered = sorted(terms, key=lambda t: (t[0], t[1] or 0))
     for word, weight in ordered:
@@ -108,7 +111,12 @@ def tokens_text(text: str) -> str:
 def pinyin_tokens(name: str) -> list[str]:
     """zhangsan, zhang, san and zs for 张三; nothing for a name without Chinese characters."""
     out: list[str] = []
-    for run in re.findall(r"[\u3400-\u9fff]+", name):
+    runs = re.findall(r"[\u3400-\u9fff]+", name)
+    if not runs:
+        return out
+    from pypinyin import Style, lazy_pinyin  # ~54 MB: loaded on the first Chinese name
+
+    for run in runs:
         syllables = [s for s in lazy_pinyin(run) if s.isalpha()]
         initials = [s[0] for s in lazy_pinyin(run, style=Style.FIRST_LETTER) if s.isalpha()]
         if not syllables:
