@@ -3,6 +3,7 @@
 - assigned (or created already assigned) → the assignee;
 - a customer's public reply → the assignee, or the agents of the ticket's team while unassigned;
 - a colleague's internal note → the assignee (internal notes never reach customers);
+- an @mention in an internal note → each colleague mentioned;
 - a staff public reply → the requester's login (customers never see who wrote internal notes);
 - a status change made by staff that customers care about → the requester's login;
 - a customer confirming, reopening or cancelling → the assignee;
@@ -90,6 +91,18 @@ def on_comment(event: OutboxEvent) -> None:
     else:
         staff = [ticket.assignee] if ticket.assignee_id else _team_agents(ticket)
         notify(recipients=staff, kind=Kind.CUSTOMER_REPLIED, ticket=ticket, actor=actor)
+
+
+@subscriber("ticket.mention", name="notifications.mention")
+def on_mention(event: OutboxEvent) -> None:
+    """Colleagues mentioned in an internal note (``tickets.services.mentions``)."""
+    payload = event.payload
+    ticket = _ticket(payload)
+    ids = [int(pk) for pk in payload.get("users") or [] if str(pk).isdigit()]
+    if ticket is None or not ids:
+        return
+    people = list(User.objects.filter(pk__in=ids, is_active=True).exclude(role=Role.CUSTOMER))
+    notify(recipients=people, kind=Kind.MENTIONED, ticket=ticket, actor=_user(payload.get("actor")))
 
 
 @subscriber("ticket.hurried", name="notifications.hurried")

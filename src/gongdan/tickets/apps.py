@@ -10,3 +10,6 @@ class TicketsConfig(AppConfig):
     def ready(self) -> None:
         # The per-process ticket-type cache connects its invalidation on import.
         from gongdan.tickets import refdata  # noqa: F401
+        from gongdan.tickets.mention_text import install
+
+        install()  # how the ``ticket.mention`` timeline entry reads

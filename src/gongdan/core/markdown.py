@@ -1,0 +1,36 @@
+"""Markdown → safe HTML, shared by the apps that show what people typed as Markdown.
+
+markdown-it-py (CommonMark + tables + strikethrough) renders with raw HTML switched off, so
+typed tags come out escaped; nh3 (the ammonia sanitiser) then keeps only an allow-list of
+tags and attributes and only http(s)/mailto links, as a second wall should the renderer ever
+let something through. ``breaks=True`` keeps a typed line break a line break: Chinese text has
+no spaces between lines, and agents write replies as they would a mail.
+"""
+
+from __future__ import annotations
+
+import nh3
+from markdown_it import MarkdownIt
+
+TAGS = {
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "s", "del", "code",
+    "pre", "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+SCHEMES = {"http", "https", "mailto"}
+
+_md = MarkdownIt(
+    "commonmark", {"html": False, "linkify": False, "typographer": False, "breaks": True}
+).enable(["table", "strikethrough"])
+
+
+def render_markdown(source: str) -> str:
+    """Sanitised HTML for Markdown ``source`` (line breaks kept); links get ``noopener``."""
+    html = _md.render(source or "")
+    return nh3.clean(
+        html,
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        url_schemes=SCHEMES,
+        link_rel="noopener noreferrer",
+    )
