@@ -90,9 +90,10 @@ def test_staff_turn_the_digest_on_and_off_in_their_preferences(world: World) -> 
 
     client.post("/notifications/preferences/", {"digest": "1"})
     assert DigestSubscription.objects.get(user=world.agent).enabled
-    assert 'name="digest" value="1" id="pref-digest" checked' in client.get(
-        "/notifications/preferences/"
-    ).content.decode()
+    assert (
+        'name="digest" value="1" id="pref-digest" checked'
+        in client.get("/notifications/preferences/").content.decode()
+    )
 
     client.post("/notifications/preferences/", {})
     assert not DigestSubscription.objects.get(user=world.agent).enabled
@@ -187,9 +188,7 @@ def test_sweep_notifications_about_seeded_history_are_not_written(world: World) 
     )
 
     assert written == 2
-    kinds = set(
-        Notification.objects.filter(recipient=world.agent).values_list("ticket_id", "kind")
-    )
+    kinds = set(Notification.objects.filter(recipient=world.agent).values_list("ticket_id", "kind"))
     assert kinds == {(worked_on.pk, "sla.warning"), (seeded.pk, "ticket.reminder")}
 
 

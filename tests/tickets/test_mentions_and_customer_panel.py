@@ -162,7 +162,9 @@ def test_the_panel_shows_the_requester_and_their_visible_tickets_only(world: Wor
     ticket = world.ticket(title="当前工单")
     other_open = world.ticket(title="另一个打开的工单")
     closed = world.ticket(title="已取消的工单")
-    services.ticket_transition(actor=world.customer, ticket=closed, to="cancelled", comment="不用了")
+    services.ticket_transition(
+        actor=world.customer, ticket=closed, to="cancelled", comment="不用了"
+    )
     hidden = services.ticket_create(
         actor=world.supervisor,
         title="外勤秘密工单",
