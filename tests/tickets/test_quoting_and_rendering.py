@@ -156,3 +156,17 @@ def test_composer_has_the_toolbar_preview_and_paste_hooks(world: World) -> None:
     assert "gongdan/composer.js" in html
     assert 'class="card mb-3 gd-composer"' in html
     assert ' style="' not in html
+
+
+def test_the_portal_shows_staff_markdown_and_never_a_note(world: World) -> None:
+    ticket = world.ticket()
+    services.comment_create(actor=world.agent, ticket=ticket, body="请**重启**打印机")
+    services.comment_create(
+        actor=world.agent, ticket=ticket, body="@other_agent 内部备注", is_internal=True
+    )
+
+    html = world.client_for(world.customer).get(f"/portal/tickets/{ticket.number}/").content
+    text = html.decode()
+
+    assert "请<strong>重启</strong>打印机" in text
+    assert "内部备注" not in text
