@@ -24,7 +24,8 @@ PASTE = """([b64]) => {
   const data = new DataTransfer();
   data.items.add(new File([bytes], "image.png", {type: "image/png"}));
   const box = document.querySelector("#ticket-composer textarea[name=body]");
-  box.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
+  const init = {clipboardData: data, bubbles: true, cancelable: true};
+  box.dispatchEvent(new ClipboardEvent("paste", init));
   return document.querySelector("#ticket-composer input[name=attachments]").files.length;
 }"""
 

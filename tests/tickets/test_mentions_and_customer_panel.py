@@ -228,3 +228,26 @@ def test_the_panel_costs_the_same_for_few_and_many_tickets(
     html = response.content.decode()
     assert html.count('class="gd-ticket-number"') == min(others, 5)
     assert ("All their open tickets" in html) is (others > 5)
+
+
+def test_a_mentioned_assignee_is_told_once(world: World, live: Callable[[], Any]) -> None:
+    with live():
+        ticket = world.ticket()
+        services.ticket_assign(actor=world.supervisor, ticket=ticket, assignee=world.agent)
+    Notification.objects.all().delete()
+
+    with live():
+        services.comment_create(
+            actor=world.supervisor, ticket=ticket, body="@agent 请尽快处理", is_internal=True
+        )
+    with live():
+        services.comment_create(
+            actor=world.supervisor, ticket=ticket, body="没有提到任何人", is_internal=True
+        )
+
+    kinds = list(
+        Notification.objects.filter(recipient=world.agent)
+        .order_by("id")
+        .values_list("kind", flat=True)
+    )
+    assert kinds == ["ticket.mentioned", "ticket.note_added"]

@@ -23,6 +23,7 @@ from gongdan.jobs.outbox import subscriber
 from gongdan.notifications.choices import Kind
 from gongdan.notifications.services import notify, notify_many
 from gongdan.tickets.choices import Status
+from gongdan.tickets.mentions import mentioned_usernames
 from gongdan.tickets.models import Comment, Supervision, Ticket
 from gongdan.tickets.services.followups import responders, supervision_payload
 
@@ -80,6 +81,10 @@ def on_comment(event: OutboxEvent) -> None:
     actor = comment.author
     by_staff = actor is not None and actor.is_staff_member
     if comment.is_internal:
+        if ticket.assignee is not None and ticket.assignee.username in mentioned_usernames(
+            comment.body
+        ):
+            return  # told once, as mentioned (``on_mention``)
         notify(recipients=[ticket.assignee], kind=Kind.NOTE_ADDED, ticket=ticket, actor=actor)
     elif by_staff:
         notify(
