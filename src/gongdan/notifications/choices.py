@@ -8,6 +8,7 @@ class Kind(models.TextChoices):
     TICKET_ASSIGNED = "ticket.assigned", _("A ticket was assigned to me")
     CUSTOMER_REPLIED = "ticket.customer_replied", _("A customer replied on my ticket")
     NOTE_ADDED = "ticket.note_added", _("A colleague added an internal note on my ticket")
+    MENTIONED = "ticket.mentioned", _("A colleague mentioned me in an internal note")
     STAFF_REPLIED = "ticket.staff_replied", _("The service desk replied on my ticket")
     STATUS_CHANGED = "ticket.status_changed", _("The status of my ticket changed")
     TICKET_RECEIVED = "ticket.received", _("My request by mail was received as a ticket")
@@ -71,6 +72,7 @@ STAFF_KINDS = [
     Kind.NO_AGENT,
     Kind.ARTICLE_REVIEW,
     Kind.ARTICLE_DECIDED,
+    Kind.MENTIONED,
 ]
 CUSTOMER_KINDS = [Kind.STAFF_REPLIED, Kind.STATUS_CHANGED, Kind.TICKET_RECEIVED]
 ADMIN_KINDS = [Kind.CALENDAR_NEXT_YEAR, Kind.WEBHOOK_DISABLED]

@@ -104,3 +104,44 @@ class TeamNotificationOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team_id} {self.kind} {self.channel}: off"
+
+
+class DigestSubscription(models.Model):
+    """A user's daily digest by mail of their unread notifications (no row: no digest).
+
+    ``last_sent_on`` is the day (in the desk's time zone) of the last digest: the daily job claims
+    a user's day with a conditional UPDATE on it, so two workers never send the same day twice.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_digest",
+    )
+    enabled = models.BooleanField(_("daily digest by mail"), default=True)
+    last_sent_on = models.DateField(_("last digest on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification digest")
+        verbose_name_plural = _("notification digests")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.enabled}"
+
+
+class QuietMark(models.Model):
+    """One row: history written up to ``quiet_before`` (seeded or imported) notifies nobody.
+
+    Set by the commands that load history (``seed_demo``) through ``quiet_mark_set``; read by
+    ``notify_many`` (the periodic sweeps), see ``services.QUIET_KINDS``.
+    """
+
+    quiet_before = models.DateTimeField(_("quiet before"))
+
+    class Meta:
+        verbose_name = _("notification quiet mark")
+        verbose_name_plural = _("notification quiet marks")
+
+    def __str__(self) -> str:
+        return str(self.quiet_before)

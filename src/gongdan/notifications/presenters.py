@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gongdan.accounts.models import User
 from gongdan.notifications.choices import Kind
@@ -64,6 +65,7 @@ def notification_text(n: Notification) -> str:
         Kind.TICKET_ASSIGNED: _("%(actor)s assigned %(number)s to you: %(title)s"),
         Kind.CUSTOMER_REPLIED: _("%(actor)s replied on %(number)s: %(title)s"),
         Kind.NOTE_ADDED: _("%(actor)s added an internal note on %(number)s: %(title)s"),
+        Kind.MENTIONED: _("%(actor)s mentioned you in a note on %(number)s: %(title)s"),
         Kind.STAFF_REPLIED: _("The service desk replied on your ticket %(number)s: %(title)s"),
         Kind.STATUS_CHANGED: _("Your ticket %(number)s is now “%(status)s”: %(title)s"),
         Kind.TICKET_RECEIVED: _("We received your request as ticket %(number)s: %(title)s"),
@@ -144,3 +146,121 @@ def present(rows: list[Notification], user: User) -> list[Shown]:
         )
         for n in rows
     ]
+
+
+# --- groups: one line for many alike ------------------------------------------------------------
+#: Kinds told about many tickets at once by the sweeps: grouped across tickets.
+ACROSS_TICKETS = (
+    Kind.SLA_WARNING,
+    Kind.SLA_REMINDER,
+    Kind.SLA_ESCALATED,
+    Kind.SUPERVISION_OVERDUE,
+    Kind.NO_AGENT,
+)
+
+
+@dataclass(frozen=True)
+class Group:
+    """Notifications of one kind (about one ticket, or — ``ACROSS_TICKETS`` — about many),
+    shown as one line that expands to its items; a group of one is shown as that item."""
+
+    kind: str
+    text: str
+    url: str
+    created_at: object
+    unread: bool
+    items: list[Shown]
+
+    @property
+    def id(self) -> int:
+        return self.items[0].id
+
+    @property
+    def ids(self) -> str:
+        return ",".join(str(item.id) for item in self.items)
+
+    @property
+    def single(self) -> bool:
+        return len(self.items) == 1
+
+    @property
+    def unread_count(self) -> int:
+        return sum(1 for item in self.items if item.unread)
+
+
+def _key(n: Notification) -> tuple[str, object]:
+    if n.kind in ACROSS_TICKETS:
+        return (n.kind, None)
+    return (n.kind, n.ticket_id or f"#{n.pk}")
+
+
+def _across_text(kind: str, tickets: int, count: int) -> str:
+    values = {"count": tickets}
+    if kind == Kind.SLA_WARNING:
+        return (
+            ngettext("SLA at risk on %(count)s ticket", "SLA at risk on %(count)s tickets", tickets)
+            % values
+        )
+    if kind == Kind.SLA_REMINDER:
+        return (
+            ngettext(
+                "SLA targets due soon on %(count)s ticket",
+                "SLA targets due soon on %(count)s tickets",
+                tickets,
+            )
+            % values
+        )
+    if kind == Kind.SLA_ESCALATED:
+        return (
+            ngettext(
+                "SLA escalations on %(count)s ticket",
+                "SLA escalations on %(count)s tickets",
+                tickets,
+            )
+            % values
+        )
+    if kind == Kind.NO_AGENT:
+        return (
+            ngettext(
+                "No agent was available for %(count)s ticket",
+                "No agent was available for %(count)s tickets",
+                tickets,
+            )
+            % values
+        )
+    return ngettext(
+        "%(count)s supervision (督办) close to or past its deadline",
+        "%(count)s supervisions (督办) close to or past their deadline",
+        count,
+    ) % {"count": count}
+
+
+def _group(kind: str, rows: list[Notification], items: list[Shown]) -> Group:
+    first = items[0]
+    unread = any(item.unread for item in items)
+    if len(items) == 1:
+        return Group(kind, first.text, first.url, first.created_at, unread, items)
+    if kind in ACROSS_TICKETS:
+        tickets = len({n.ticket_id or n.pk for n in rows})
+        text = _across_text(kind, tickets, len(items))
+        return Group(kind, text, "", first.created_at, unread, items)
+    more = len(items) - 1
+    text = ngettext(
+        "%(text)s (and %(more)s more like it)", "%(text)s (and %(more)s more like it)", more
+    ) % {
+        "text": first.text,
+        "more": more,
+    }
+    return Group(kind, text, first.url, first.created_at, unread, items)
+
+
+def present_grouped(rows: list[Notification], user: User) -> list[Group]:
+    """``rows`` (newest first) as groups by ticket and kind, in the order of each group's
+    newest item. Grouping happens here, when shown: every row stays in the table."""
+    shown = present(rows, user)
+    buckets: dict[tuple[str, object], tuple[list[Notification], list[Shown]]] = {}
+    for n, item in zip(rows, shown, strict=True):
+        bucket = buckets.setdefault(_key(n), ([], []))
+        bucket[0].append(n)
+        bucket[1].append(item)
+    return [_group(key[0], ns, items) for key, (ns, items) in buckets.items()]

@@ -26,7 +26,13 @@ from gongdan.core.errors import Forbidden, NotFound, ValidationFailed
 from gongdan.core.events import enqueue_on_commit
 from gongdan.core.orm import insert_rows
 from gongdan.notifications.choices import STAFF_KINDS, ChannelName, Kind
-from gongdan.notifications.models import Notification, NotificationPreference, TeamNotificationOff
+from gongdan.notifications.models import (
+    DigestSubscription,
+    Notification,
+    NotificationPreference,
+    QuietMark,
+    TeamNotificationOff,
+)
 from gongdan.tickets.models import Ticket
 
 Pair = tuple[str, str]  # (kind, channel)
@@ -156,6 +162,7 @@ def notify_many(
 
     Each request is ``(recipients, kind, ticket, data)``; there is no actor to leave out.
     """
+    requests = _not_history(requests)
     audiences = [(_audience(recipients, None), kind, t, d) for recipients, kind, t, d in requests]
     users = {u.pk: u for users, _k, _t, _d in audiences for u in users}
     kinds = {k for _u, k, _t, _d in audiences}
@@ -180,6 +187,45 @@ def notify_many(
     return len(rows)
 
 
+# --- quiet history --------------------------------------------------------------------------
+#: The sweeps' kinds that say "time passed" on a ticket; about seeded or imported history they
+#: are not news (a reminder someone set is, and is always sent).
+QUIET_KINDS = frozenset(
+    {Kind.SLA_WARNING, Kind.SLA_REMINDER, Kind.SLA_ESCALATED, Kind.SUPERVISION_OVERDUE}
+)
+
+
+def quiet_mark() -> Any:
+    """The moment up to which the desk's history was loaded (None: never)."""
+    return QuietMark.objects.values_list("quiet_before", flat=True).first()
+
+
+def quiet_mark_set(*, at: Any = None) -> Any:
+    """History written up to ``at`` (now) is quiet: the sweeps' notifications about a ticket
+    nobody has worked on since (``updated_at`` at or before the mark) are not written.
+
+    Called by the commands that load history (``seed_demo``) after writing it; their outbox
+    events are skipped too (``jobs.outbox.skip_history``). The timeline entries, audit events
+    and outbox events of the sweeps are still written: only the people are not paged.
+    """
+    at = at or timezone.now()
+    QuietMark.objects.update_or_create(pk=1, defaults={"quiet_before": at})
+    return at
+
+
+def _not_history(requests: list[Any]) -> list[Any]:
+    mark = None
+    if any(kind in QUIET_KINDS and ticket is not None for _r, kind, ticket, _d in requests):
+        mark = quiet_mark()
+    if mark is None:
+        return requests
+    return [
+        (people, kind, ticket, data)
+        for people, kind, ticket, data in requests
+        if not (kind in QUIET_KINDS and ticket is not None and ticket.updated_at <= mark)
+    ]
+
+
 def notification_mark_read(*, user: User, notification_id: int) -> bool:
     """Mark one of the user's own notifications read; False when there is no such row."""
     mine = Notification.objects.filter(pk=notification_id, recipient=user)
@@ -193,6 +239,30 @@ def notification_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def notification_mark_group_read(*, user: User, ids: Iterable[int]) -> int:
+    """Mark several of the user's own notifications read (a group in the inbox); others'
+    ids are ignored."""
+    wanted = [i for i in ids if isinstance(i, int)][:500]
+    return Notification.objects.filter(recipient=user, pk__in=wanted, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def digest_set(*, user: User, enabled: bool) -> DigestSubscription | None:
+    """Turn the user's daily digest by mail on or off (a row is kept once made)."""
+    if not enabled:
+        DigestSubscription.objects.filter(user=user).update(enabled=False)
+        return None
+    digest, _created = DigestSubscription.objects.update_or_create(
+        user=user, defaults={"enabled": True}
+    )
+    return digest
+
+
+def digest_enabled(*, user: User) -> bool:
+    return DigestSubscription.objects.filter(user=user, enabled=True).exists()
 
 
 def preferences_set(*, user: User, choices: dict[tuple[str, str], bool]) -> None:

@@ -3,6 +3,7 @@
 - assigned (or created already assigned) → the assignee;
 - a customer's public reply → the assignee, or the agents of the ticket's team while unassigned;
 - a colleague's internal note → the assignee (internal notes never reach customers);
+- an @mention in an internal note → each colleague mentioned;
 - a staff public reply → the requester's login (customers never see who wrote internal notes);
 - a status change made by staff that customers care about → the requester's login;
 - a customer confirming, reopening or cancelling → the assignee;
@@ -22,6 +23,7 @@ from gongdan.jobs.outbox import subscriber
 from gongdan.notifications.choices import Kind
 from gongdan.notifications.services import notify, notify_many
 from gongdan.tickets.choices import Status
+from gongdan.tickets.mentions import mentioned_usernames
 from gongdan.tickets.models import Comment, Supervision, Ticket
 from gongdan.tickets.services.followups import responders, supervision_payload
 
@@ -79,6 +81,10 @@ def on_comment(event: OutboxEvent) -> None:
     actor = comment.author
     by_staff = actor is not None and actor.is_staff_member
     if comment.is_internal:
+        if ticket.assignee is not None and ticket.assignee.username in mentioned_usernames(
+            comment.body
+        ):
+            return  # told once, as mentioned (``on_mention``)
         notify(recipients=[ticket.assignee], kind=Kind.NOTE_ADDED, ticket=ticket, actor=actor)
     elif by_staff:
         notify(
@@ -90,6 +96,18 @@ def on_comment(event: OutboxEvent) -> None:
     else:
         staff = [ticket.assignee] if ticket.assignee_id else _team_agents(ticket)
         notify(recipients=staff, kind=Kind.CUSTOMER_REPLIED, ticket=ticket, actor=actor)
+
+
+@subscriber("ticket.mention", name="notifications.mention")
+def on_mention(event: OutboxEvent) -> None:
+    """Colleagues mentioned in an internal note (``tickets.services.mentions``)."""
+    payload = event.payload
+    ticket = _ticket(payload)
+    ids = [int(pk) for pk in payload.get("users") or [] if str(pk).isdigit()]
+    if ticket is None or not ids:
+        return
+    people = list(User.objects.filter(pk__in=ids, is_active=True).exclude(role=Role.CUSTOMER))
+    notify(recipients=people, kind=Kind.MENTIONED, ticket=ticket, actor=_user(payload.get("actor")))
 
 
 @subscriber("ticket.hurried", name="notifications.hurried")

@@ -17,7 +17,7 @@ from gongdan.accounts.policies import has_role
 from gongdan.core.errors import Forbidden, NotFound
 from gongdan.notifications import selectors, services
 from gongdan.notifications.choices import STAFF_KINDS, ChannelName
-from gongdan.notifications.presenters import present
+from gongdan.notifications.presenters import present_grouped
 
 PAGE_SIZE = 50
 
@@ -41,7 +41,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     rows = rows[:PAGE_SIZE]
     context = {
         "base_template": _base(user),
-        "items": present(rows, user),
+        "groups": present_grouped(rows, user),
         "older": rows[-1].pk if more else None,
         "unread_only": unread_only,
         "unread": selectors.unread_count(user=user),
@@ -72,6 +72,15 @@ def open_one(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+def read_group(request: HttpRequest) -> HttpResponse:
+    """Mark a group of my notifications read (``ids``: comma-separated; others' are ignored)."""
+    ids = [int(i) for i in request.POST.get("ids", "").split(",") if i.strip().isdigit()]
+    services.notification_mark_group_read(user=request.user, ids=ids)  # type: ignore[arg-type]
+    return redirect("notifications:inbox")
+
+
+@require_POST
+@login_required
 def read_all(request: HttpRequest) -> HttpResponse:
     services.notification_mark_all_read(user=request.user)  # type: ignore[arg-type]
     return redirect("notifications:inbox")
@@ -91,6 +100,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
             for channel, _enabled in cells
         }
         services.preferences_set(user=user, choices=choices)
+        if user.is_staff_member:
+            services.digest_set(user=user, enabled=request.POST.get("digest") == "1")
         return redirect("notifications:preferences")
     manages_teams = user.is_staff_member and (
         has_role(user, Role.ADMIN) or Team.objects.filter(lead=user, is_active=True).exists()
@@ -98,7 +109,12 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/preferences.html",
-        {"base_template": _base(user), "table": table, "manages_teams": manages_teams},
+        {
+            "base_template": _base(user),
+            "table": table,
+            "manages_teams": manages_teams,
+            "digest": user.is_staff_member and services.digest_enabled(user=user),
+        },
     )
 
 

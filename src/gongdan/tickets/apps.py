@@ -10,5 +10,7 @@ class TicketsConfig(AppConfig):
     def ready(self) -> None:
         # The per-process ticket-type cache connects its invalidation on import.
         from gongdan.tickets import refdata, shell_menu  # noqa: F401
+        from gongdan.tickets.mention_text import install
 
         shell_menu.register()  # its pages in the workspace's Settings menu
+        install()  # how the ``ticket.mention`` timeline entry reads

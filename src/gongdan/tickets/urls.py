@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongdan.tickets.views import actions, create, detail, followups, lists, time
+from gongdan.tickets.views import actions, composer, create, detail, followups, lists, time
 from gongdan.tickets.views.attachments import attachment_download
 
 app_name = "tickets"
@@ -12,6 +12,9 @@ urlpatterns = [
     path("views/", lists.saved_view_create_view, name="saved_view_create"),
     path("views/<int:pk>/delete/", lists.saved_view_delete_view, name="saved_view_delete"),
     path("tickets/<str:number>/", detail.ticket_detail, name="detail"),
+    path("tickets/<str:number>/customer/", composer.customer_panel_view, name="customer_panel"),
+    path("compose/preview/", composer.markdown_preview, name="markdown_preview"),
+    path("compose/mentions/", composer.mention_suggestions, name="mention_suggestions"),
     path("tickets/<str:number>/remind/", followups.ticket_remind, name="remind"),
     path(
         "tickets/<str:number>/reminders/<int:pk>/cancel/",

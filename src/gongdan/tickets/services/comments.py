@@ -23,6 +23,7 @@ from gongdan.tickets.services._common import (
     touch,
 )
 from gongdan.tickets.services.attachments import attachment_store, validate_upload
+from gongdan.tickets.services.mentions import mentions_apply
 
 
 def _check_may_comment(
@@ -76,6 +77,7 @@ def comment_create(
             created_at=now,
         )
         record(changes.commented(ticket, comment, actor=actor))
+        mentions_apply(actor=actor, ticket=ticket, comment=comment)  # internal notes only
         for upload in attachments:
             attachment_store(
                 ticket=ticket, actor=actor, upload=upload, is_internal=is_internal, comment=comment

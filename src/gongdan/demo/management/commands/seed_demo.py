@@ -39,6 +39,7 @@ from gongdan.customers.services import contact_create, organization_create
 from gongdan.demo import content
 from gongdan.demo.knowledge import seed_articles
 from gongdan.jobs.outbox import skip_history
+from gongdan.notifications.services import quiet_mark_set
 from gongdan.reports.facts import reports_rebuild
 from gongdan.search.services import search_rebuild
 from gongdan.sla.choices import SlaTarget
@@ -621,6 +622,8 @@ class Command(BaseCommand):
                 DemoBuilder(tickets=options["tickets"], seed=options["seed"]).build()
                 # History, not news: nobody is notified of what "happened" before the demo began.
                 skip_history(after_id=last or 0)
+                # …and the sweeps' first ticks do not page agents about it (SLA at risk, …).
+                quiet_mark_set()
             # Outbox subscribers would index the demo in the worker, minutes later; index now
             # (and compute the report facts the skipped events would have kept).
             search_rebuild()
