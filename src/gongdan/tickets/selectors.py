@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
@@ -23,8 +23,9 @@ from django.utils.translation import gettext as _
 
 from gongdan.accounts.models import Membership, User
 from gongdan.core.errors import NotFound
-from gongdan.tickets import policies
+from gongdan.tickets import counts, policies
 from gongdan.tickets.choices import Status, TimelineKind
+from gongdan.tickets.counts import Buckets
 from gongdan.tickets.models import (
     Attachment,
     Category,
@@ -271,7 +272,53 @@ def ordering_for(sort: str) -> list[str]:
 
 
 def view_counts(*, user: User) -> dict[str, int]:
-    """How many tickets each workspace view holds for ``user`` (one query)."""
+    """How many tickets each workspace view holds for ``user``.
+
+    Staff: from the maintained counters (``tickets.counts``), summed over the (team, assignee)
+    pairs the user may see — two queries whatever the table's size — plus, for an agent, the
+    tickets they watch outside their teams (one query bounded by their watch list). Others:
+    counted from their own (few) tickets.
+    """
+    if not (user.is_authenticated and user.is_active and user.is_staff_member):
+        return _view_counts_scan(user)
+    my_teams = set(Membership.objects.filter(user=user).values_list("team_id", flat=True))
+    manager = user.sees_all_tickets
+    totals = Buckets()
+    mine = unassigned = 0
+    for (team, assignee), buckets in counts.maintained().items():
+        if assignee == user.pk:
+            mine += buckets.open
+        if assignee == 0 and (team == 0 or team in my_teams):
+            unassigned += buckets.open
+        if manager or team == 0 or team in my_teams or assignee == user.pk:
+            totals.add(buckets)
+    if not manager:
+        totals.add(_watched_elsewhere(user, my_teams))
+    return {
+        View.MINE: mine,
+        View.UNASSIGNED: unassigned,
+        View.ALL_OPEN: totals.open,
+        View.DUE: totals.due,
+        View.BREACHED: totals.breached,
+        View.PENDING: totals.pending,
+        View.RESOLVED: totals.resolved,
+    }
+
+
+def _watched_elsewhere(user: User, my_teams: set[int]) -> Buckets:
+    """An agent's watched tickets that the counters' pairs do not give them: of another team
+    and assigned to someone else. Driven by the user's watch list, not the ticket table."""
+    watched = TicketWatcher.objects.filter(user=user).values("ticket_id")
+    row = (
+        Ticket.objects.filter(counts.COUNTED, pk__in=watched, team__isnull=False)
+        .exclude(team_id__in=my_teams)
+        .exclude(assignee=user)
+        .aggregate(**{name: Count("pk", filter=q) for name, q in counts.BUCKET_FILTERS.items()})
+    )
+    return Buckets(**{name: row[name] or 0 for name in counts.BUCKETS})
+
+
+def _view_counts_scan(user: User) -> dict[str, int]:
     visible = Ticket.objects.filter(policies.ticket_visibility(user))
     return visible.aggregate(
         **{
@@ -280,6 +327,29 @@ def view_counts(*, user: User) -> dict[str, int]:
             if view != View.ALL
         }
     )
+
+
+#: Counts of arbitrary filters stop here: the list shows "999+" rather than reading on.
+COUNT_LIMIT = 999
+
+
+@dataclass(frozen=True)
+class BoundedCount:
+    """How many tickets match, up to ``COUNT_LIMIT``; ``more``: there are more than that."""
+
+    n: int
+    more: bool
+
+    def __str__(self) -> str:
+        return f"{self.n}+" if self.more else str(self.n)
+
+
+def view_count_for_filters(user: User, filters: TicketFilters) -> BoundedCount:
+    """How many visible tickets ``filters`` match (a saved view's), reading at most
+    ``COUNT_LIMIT + 1`` rows (``COUNT(*)`` over a LIMITed subquery), whatever the table's size."""
+    qs = ticket_list(user=user, filters=replace(filters)).order_by()
+    n = qs.values("pk")[: COUNT_LIMIT + 1].count()
+    return BoundedCount(n=min(n, COUNT_LIMIT), more=n > COUNT_LIMIT)
 
 
 def ticket_get(*, user: User, number: str, for_update: bool = False) -> Ticket:
