@@ -150,8 +150,9 @@ def rebuild() -> int:
 
 def drift() -> dict[Key, tuple[Buckets, Buckets]]:
     """Pairs whose counters differ from a fresh count: ``{key: (maintained, fresh)}``."""
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":  # both reads from one snapshot
+        if outermost and connection.vendor == "postgresql":  # both reads from one snapshot
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         kept, actual = maintained(fold=False), fresh()
