@@ -163,9 +163,7 @@ def test_customers_count_their_own_tickets(world: World) -> None:
     assert selectors.view_counts(user=world.customer)["open"] == 1
 
 
-def test_tab_counts_cost_a_fixed_number_of_queries(
-    world: World, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+def test_tab_counts_cost_a_fixed_number_of_queries(world: World, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
     for _ in range(5):
         world.ticket()
     with django_assert_num_queries(2):  # memberships, counters
