@@ -224,7 +224,7 @@ def main() -> None:
         "load_after": [round(x, 1) for x in os.getloadavg()],
     }
     print(json.dumps({k: v for k, v in report.items() if k != "rows"}, ensure_ascii=False))
-    print(f"\n| scenario | wall p50 | wall p95 | CPU p50 | queries | SQL ms p50 |")
+    print("\n| scenario | wall p50 | wall p95 | CPU p50 | queries | SQL ms p50 |")
     print("|---|---:|---:|---:|---:|---:|")
     for row in report["rows"]:
         print(

@@ -107,7 +107,7 @@ def _errors(context: dict[str, Any]) -> str:
     return ""
 
 
-class _Fallback(Exception):  # noqa: N818 - control flow, never escapes this module
+class _Fallback(Exception):
     """Not a shape written here: let the template render it."""
 
 

@@ -61,15 +61,33 @@ class Buckets:
 
 BUCKETS = tuple(f.name for f in fields(Buckets))
 
-#: The tickets each bucket holds, as a filter on ``Ticket`` (the triggers say the same in SQL).
-BUCKET_FILTERS: dict[str, Q] = {
-    "open": Q(is_open=True),
-    "pending": Q(status=Status.PENDING),
-    "resolved": Q(status=Status.RESOLVED),
-    "due": Q(is_open=True, sla_due_at__isnull=False),
-    "breached": Q(is_open=True, sla_breached_at__isnull=False),
+#: The tickets each bucket holds, as lookups on ``Ticket`` (the triggers say the same in SQL).
+BUCKET_LOOKUPS: dict[str, dict[str, object]] = {
+    "open": {"is_open": True},
+    "pending": {"status": Status.PENDING},
+    "resolved": {"status": Status.RESOLVED},
+    "due": {"is_open": True, "sla_due_at__isnull": False},
+    "breached": {"is_open": True, "sla_breached_at__isnull": False},
 }
-COUNTED = Q(is_open=True) | Q(status=Status.RESOLVED)  # a ticket in no bucket is not counted
+
+
+def bucket_filters(prefix: str = "") -> dict[str, Q]:
+    """Each bucket as a filter, on ``Ticket`` or through a relation (``prefix="ticket__"``)."""
+    return {
+        name: Q(**{prefix + key: value for key, value in lookups.items()})
+        for name, lookups in BUCKET_LOOKUPS.items()
+    }
+
+
+BUCKET_FILTERS = bucket_filters()
+
+
+def counted(prefix: str = "") -> Q:
+    """A ticket in no bucket (closed, cancelled) is not counted."""
+    return Q(**{prefix + "is_open": True}) | Q(**{prefix + "status": Status.RESOLVED})
+
+
+COUNTED = counted()
 
 
 def maintained(*, fold: bool = True) -> dict[Key, Buckets]:

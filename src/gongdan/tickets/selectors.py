@@ -308,12 +308,15 @@ def view_counts(*, user: User) -> dict[str, int]:
 def _watched_elsewhere(user: User, my_teams: set[int]) -> Buckets:
     """An agent's watched tickets that the counters' pairs do not give them: of another team
     and assigned to someone else. Driven by the user's watch list, not the ticket table."""
-    watched = TicketWatcher.objects.filter(user=user).values("ticket_id")
     row = (
-        Ticket.objects.filter(counts.COUNTED, pk__in=watched, team__isnull=False)
-        .exclude(team_id__in=my_teams)
-        .exclude(assignee=user)
-        .aggregate(**{name: Count("pk", filter=q) for name, q in counts.BUCKET_FILTERS.items()})
+        TicketWatcher.objects.filter(
+            counts.counted("ticket__"), user=user, ticket__team__isnull=False
+        )
+        .exclude(ticket__team_id__in=my_teams)
+        .exclude(ticket__assignee=user)
+        .aggregate(
+            **{name: Count("pk", filter=q) for name, q in counts.bucket_filters("ticket__").items()}
+        )
     )
     return Buckets(**{name: row[name] or 0 for name in counts.BUCKETS})
 
@@ -484,7 +487,7 @@ class Relations:
 
 
 def ticket_relations(*, user: User, ticket: Ticket) -> Relations:
-    """Children, links (both directions) and merged duplicates of ``ticket``: three queries.
+    """Children, links (both directions) and merged duplicates of ``ticket``: two queries.
 
     Whoever may see a ticket may follow all of its children (split off to other teams so that the
     parent can track them): each child comes with ``can_open``, true only where the visibility
@@ -497,13 +500,18 @@ def ticket_relations(*, user: User, ticket: Ticket) -> Relations:
         if rule
         else Value(True)  # an empty rule means "everything"
     )
-    children = list(
-        Ticket.objects.filter(parent=ticket)
+    # Children and merged duplicates in one query; split here.
+    related = list(
+        Ticket.objects.filter(Q(parent=ticket) | Q(merged_into=ticket))
         .annotate(can_open=can_open)
         .select_related("team", "assignee")
         .order_by("created_at", "id")
     )
-    merged = list(visible.filter(merged_into=ticket).order_by("id"))
+    children = [t for t in related if t.parent_id == ticket.pk]
+    merged = sorted(
+        (t for t in related if t.merged_into_id == ticket.pk and t.can_open),  # type: ignore[attr-defined]
+        key=lambda t: t.pk,
+    )
     links: list[tuple[str, Ticket]] = []
     rows = (
         TicketLink.objects.filter(Q(source=ticket) | Q(target=ticket))
