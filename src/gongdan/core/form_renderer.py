@@ -17,7 +17,7 @@ from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 
 W = "django/forms/widgets/"
 INPUTS = (
@@ -140,6 +140,6 @@ _origins: dict[str, bool] = {}
 def _not_overridden(renderer: FastRenderer, template_name: str) -> bool:
     """True when ``template_name`` is Django's own (no app overrides it); checked once."""
     if template_name not in _origins:
-        origin = renderer.get_template(template_name).origin.name  # type: ignore[attr-defined]
+        origin = renderer.get_template(template_name).origin.name
         _origins[template_name] = "/django/forms/templates/" in origin.replace("\\", "/")
     return _origins[template_name]

@@ -508,8 +508,8 @@ def ticket_relations(*, user: User, ticket: Ticket) -> Relations:
         .order_by("created_at", "id")
     )
     children = [t for t in related if t.parent_id == ticket.pk]
-    merged = sorted(
-        (t for t in related if t.merged_into_id == ticket.pk and t.can_open),  # type: ignore[attr-defined]
+    merged: list[Ticket] = sorted(
+        (t for t in related if t.merged_into_id == ticket.pk and t.can_open),
         key=lambda t: t.pk,
     )
     links: list[tuple[str, Ticket]] = []
