@@ -7,8 +7,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
-    BooleanField,
-    Case,
     Count,
     Exists,
     OuterRef,
@@ -16,7 +14,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Value,
-    When,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -487,42 +484,39 @@ class Relations:
 
 
 def ticket_relations(*, user: User, ticket: Ticket) -> Relations:
-    """Children, links (both directions) and merged duplicates of ``ticket``: two queries.
+    """Children, links (both directions) and merged duplicates of ``ticket`` (visible to
+    ``user``): two plain queries, plus one visibility check when there are any.
 
     Whoever may see a ticket may follow all of its children (split off to other teams so that the
     parent can track them): each child comes with ``can_open``, true only where the visibility
     policy lets the user open it. Links and merged tickets are listed only where visible.
     """
-    rule = policies.ticket_visibility(user)
-    visible = Ticket.objects.filter(rule)
-    can_open = (
-        Case(When(rule, then=Value(True)), default=Value(False), output_field=BooleanField())
-        if rule
-        else Value(True)  # an empty rule means "everything"
-    )
-    # Children and merged duplicates in one query; split here.
     related = list(
         Ticket.objects.filter(Q(parent=ticket) | Q(merged_into=ticket))
-        .annotate(can_open=can_open)
         .select_related("team", "assignee")
         .order_by("created_at", "id")
     )
-    children = [t for t in related if t.parent_id == ticket.pk]
-    merged: list[Ticket] = sorted(
-        (t for t in related if t.merged_into_id == ticket.pk and t.can_open),
-        key=lambda t: t.pk,
-    )
-    links: list[tuple[str, Ticket]] = []
-    rows = (
+    link_rows = list(
         TicketLink.objects.filter(Q(source=ticket) | Q(target=ticket))
         .select_related("source", "target")
-        .filter(Q(source__in=visible) & Q(target__in=visible))
         .order_by("id")
     )
-    for link in rows:
-        other = link.target if link.source_id == ticket.pk else link.source
-        direction = "out" if link.source_id == ticket.pk else "in"
-        links.append((f"{link.kind}:{direction}", other))
+    others = [link.target if link.source_id == ticket.pk else link.source for link in link_rows]
+    # The visibility rule checked on these few numbers only (its SQL is costly to build into
+    # every query above, and most tickets have no relations at all).
+    visible = ticket_numbers_visible(user=user, numbers=[t.number for t in [*related, *others]])
+    for t in related:
+        t.can_open = t.number in visible  # type: ignore[attr-defined]
+    children = [t for t in related if t.parent_id == ticket.pk]
+    merged = sorted(
+        (t for t in related if t.merged_into_id == ticket.pk and t.number in visible),
+        key=lambda t: t.pk,
+    )
+    links = [
+        (f"{link.kind}:{'out' if link.source_id == ticket.pk else 'in'}", other)
+        for link, other in zip(link_rows, others, strict=True)
+        if other.number in visible
+    ]
     return Relations(children=children, links=links, merged=merged)
 
 
