@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,6 @@ class TicketsConfig(AppConfig):
     def ready(self) -> None:
         # The per-process ticket-type cache connects its invalidation on import.
         from gongdan.tickets import refdata  # noqa: F401
+        from gongdan.tickets.counts import clear_when_empty
+
+        post_migrate.connect(clear_when_empty, sender=self, dispatch_uid="tickets-counts-flush")

@@ -179,3 +179,11 @@ def drift() -> dict[Key, tuple[Buckets, Buckets]]:
         for key in kept.keys() | actual.keys()
         if kept.get(key, Buckets()) != actual.get(key, Buckets())
     }
+
+
+def clear_when_empty(using: str = "default", **_kwargs: object) -> None:
+    """No tickets, no counts (``post_migrate``, also sent after a flush). SQLite's flush
+    deletes tables in any order: the counters first, then the tickets, whose delete trigger
+    leaves negative deltas behind."""
+    if not Ticket.objects.using(using).exists():
+        TicketCount.objects.using(using).all().delete()
