@@ -54,7 +54,7 @@ def _ticket(world: World, pick: int) -> Ticket | None:
     return Ticket.objects.get(pk=pks[pick % len(pks)]) if pks else None
 
 
-def _play(world: World, name: str, pick: int) -> None:  # noqa: C901 - one branch per step
+def _play(world: World, name: str, pick: int) -> None:
     if name == "create":
         world.ticket()
         return
