@@ -167,6 +167,9 @@ TEMPLATES = [
     }
 ]
 
+# Inputs, selects, textareas and labels written in Python, the same markup as Django's templates.
+FORM_RENDERER = "gongdan.core.form_renderer.FastRenderer"
+
 # --- Database -----------------------------------------------------------------------------------
 if EMBEDDED:
     DATA_DIR.mkdir(parents=True, exist_ok=True)

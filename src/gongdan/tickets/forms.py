@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.forms.models import ModelChoiceIteratorValue
 from django.utils.translation import gettext_lazy as _
 
 from gongdan.accounts.choices import STAFF_ROLES
@@ -16,6 +18,7 @@ from gongdan.core import forms as forms_kit
 from gongdan.core.errors import DomainError
 from gongdan.customers.models import Contact, Organization
 from gongdan.customers.selectors import contact_list
+from gongdan.tickets import refdata
 from gongdan.tickets.choices import Channel, LinkKind, Priority, Status
 from gongdan.tickets.models import Category, Ticket, TicketType
 from gongdan.tickets.selectors import DEFAULT_SORT, STAFF_VIEWS, TicketFilters, View
@@ -51,6 +54,17 @@ def active_types() -> Any:
 
 def active_categories() -> Any:
     return Category.objects.filter(is_active=True).order_by("sort_order", "id")
+
+
+def offer(field: Any, queryset: Any, rows: Iterable[Any]) -> None:
+    """Validate ``field`` against ``queryset`` but list ``rows`` (from ``refdata.choice_rows``,
+    kept per process): rendering the select then costs no query."""
+    field.queryset = queryset
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.choices = empty + [
+        (ModelChoiceIteratorValue(field.prepare_value(row), row), field.label_from_instance(row))
+        for row in rows
+    ]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -135,10 +149,11 @@ class TicketFilterForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: dict[str, Any] = self.fields
-        fields["ticket_type"].queryset = active_types()
-        fields["category"].queryset = active_categories()
-        fields["team"].queryset = team_list(user=user)
-        staff = [(str(u.pk), str(u)) for u in assignable_staff(team=None)]
+        rows = refdata.choice_rows()
+        offer(fields["ticket_type"], active_types(), rows.types)
+        offer(fields["category"], active_categories(), rows.categories)
+        offer(fields["team"], team_list(user=user), rows.teams if user.is_staff_member else [])
+        staff = [(str(u.pk), str(u)) for u in refdata.assignable(None)]
         fields["assignee"].choices = [
             ("", _("Anyone")),
             ("me", _("Me")),
@@ -233,7 +248,8 @@ class AssignForm(forms.Form):
         kwargs.setdefault("initial", {"assignee": ticket.assignee_id})
         kwargs.setdefault("auto_id", "assign_%s")
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = assignable_staff(team=ticket.team)  # type: ignore[attr-defined]
+        rows = refdata.assignable(ticket.team_id)
+        offer(self.fields["assignee"], assignable_staff(team=ticket.team), rows)
         style_fields(self)
 
 
@@ -287,9 +303,10 @@ class TicketFieldsForm(forms.Form):
         kwargs.setdefault("auto_id", "fields_%s")
         super().__init__(*args, **kwargs)
         fields: dict[str, Any] = self.fields
-        fields["ticket_type"].queryset = active_types()
-        fields["category"].queryset = active_categories()
-        fields["team"].queryset = team_list(user=user)
+        rows = refdata.choice_rows()
+        offer(fields["ticket_type"], active_types(), rows.types)
+        offer(fields["category"], active_categories(), rows.categories)
+        offer(fields["team"], team_list(user=user), rows.teams if user.is_staff_member else [])
         style_fields(self)
 
     def changes(self) -> dict[str, Any]:
@@ -315,7 +332,8 @@ class ChildForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "child_%s")
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = team_list(user=user)  # type: ignore[attr-defined]
+        teams = refdata.choice_rows().teams if user.is_staff_member else []
+        offer(self.fields["team"], team_list(user=user), teams)
         style_fields(self)
 
 

@@ -861,3 +861,30 @@ class Timer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} on {self.ticket_id} since {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class TicketCount(models.Model):
+    """Maintained counts behind the workspace's view tabs (``tickets.counts``).
+
+    Each row is a *delta* for one (team, assignee) pair: how many tickets it adds to (or, when
+    negative, removes from) each bucket. Database triggers on ``Ticket`` append a row for every
+    insert, delete and change of status, team, assignee or SLA clock — whatever code wrote it,
+    bulk updates included — so writers never wait on a shared counter row. ``counts.compact``
+    folds the deltas into one row per pair (every minute, and whenever a read finds too many).
+    0 stands for "no team" / "nobody", so that the pair is a plain key on both databases.
+    """
+
+    team_key = models.BigIntegerField(_("team"), default=0)
+    assignee_key = models.BigIntegerField(_("assignee"), default=0)
+    open = models.IntegerField(_("open"), default=0)
+    pending = models.IntegerField(_("pending"), default=0)
+    resolved = models.IntegerField(_("resolved"), default=0)
+    due = models.IntegerField(_("SLA running"), default=0)
+    breached = models.IntegerField(_("SLA breached"), default=0)
+
+    class Meta:
+        verbose_name = _("ticket count")
+        verbose_name_plural = _("ticket counts")
+
+    def __str__(self) -> str:
+        return f"{self.team_key}/{self.assignee_key}: {self.open} open"

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
-    BooleanField,
-    Case,
     Count,
     Exists,
     OuterRef,
@@ -16,15 +14,15 @@ from django.db.models import (
     Q,
     QuerySet,
     Value,
-    When,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongdan.accounts.models import Membership, User
 from gongdan.core.errors import NotFound
-from gongdan.tickets import policies
+from gongdan.tickets import counts, policies
 from gongdan.tickets.choices import Status, TimelineKind
+from gongdan.tickets.counts import Buckets
 from gongdan.tickets.models import (
     Attachment,
     Category,
@@ -271,7 +269,56 @@ def ordering_for(sort: str) -> list[str]:
 
 
 def view_counts(*, user: User) -> dict[str, int]:
-    """How many tickets each workspace view holds for ``user`` (one query)."""
+    """How many tickets each workspace view holds for ``user``.
+
+    Staff: from the maintained counters (``tickets.counts``), summed over the (team, assignee)
+    pairs the user may see — two queries whatever the table's size — plus, for an agent, the
+    tickets they watch outside their teams (one query bounded by their watch list). Others:
+    counted from their own (few) tickets.
+    """
+    if not (user.is_authenticated and user.is_active and user.is_staff_member):
+        return _view_counts_scan(user)
+    my_teams = set(Membership.objects.filter(user=user).values_list("team_id", flat=True))
+    manager = user.sees_all_tickets
+    totals = Buckets()
+    mine = unassigned = 0
+    for (team, assignee), buckets in counts.maintained().items():
+        if assignee == user.pk:
+            mine += buckets.open
+        if assignee == 0 and (team == 0 or team in my_teams):
+            unassigned += buckets.open
+        if manager or team == 0 or team in my_teams or assignee == user.pk:
+            totals.add(buckets)
+    if not manager:
+        totals.add(_watched_elsewhere(user, my_teams))
+    return {
+        View.MINE: mine,
+        View.UNASSIGNED: unassigned,
+        View.ALL_OPEN: totals.open,
+        View.DUE: totals.due,
+        View.BREACHED: totals.breached,
+        View.PENDING: totals.pending,
+        View.RESOLVED: totals.resolved,
+    }
+
+
+def _watched_elsewhere(user: User, my_teams: set[int]) -> Buckets:
+    """An agent's watched tickets that the counters' pairs do not give them: of another team
+    and assigned to someone else. Driven by the user's watch list, not the ticket table."""
+    row = (
+        TicketWatcher.objects.filter(
+            counts.counted("ticket__"), user=user, ticket__team__isnull=False
+        )
+        .exclude(ticket__team_id__in=my_teams)
+        .exclude(ticket__assignee=user)
+        .aggregate(
+            **{name: Count("pk", filter=q) for name, q in counts.bucket_filters("ticket__").items()}
+        )
+    )
+    return Buckets(**{name: row[name] or 0 for name in counts.BUCKETS})
+
+
+def _view_counts_scan(user: User) -> dict[str, int]:
     visible = Ticket.objects.filter(policies.ticket_visibility(user))
     return visible.aggregate(
         **{
@@ -280,6 +327,29 @@ def view_counts(*, user: User) -> dict[str, int]:
             if view != View.ALL
         }
     )
+
+
+#: Counts of arbitrary filters stop here: the list shows "999+" rather than reading on.
+COUNT_LIMIT = 999
+
+
+@dataclass(frozen=True)
+class BoundedCount:
+    """How many tickets match, up to ``COUNT_LIMIT``; ``more``: there are more than that."""
+
+    n: int
+    more: bool
+
+    def __str__(self) -> str:
+        return f"{self.n}+" if self.more else str(self.n)
+
+
+def view_count_for_filters(user: User, filters: TicketFilters) -> BoundedCount:
+    """How many visible tickets ``filters`` match (a saved view's), reading at most
+    ``COUNT_LIMIT + 1`` rows (``COUNT(*)`` over a LIMITed subquery), whatever the table's size."""
+    qs = ticket_list(user=user, filters=replace(filters)).order_by()
+    n = qs.values("pk")[: COUNT_LIMIT + 1].count()
+    return BoundedCount(n=min(n, COUNT_LIMIT), more=n > COUNT_LIMIT)
 
 
 def ticket_get(*, user: User, number: str, for_update: bool = False) -> Ticket:
@@ -414,37 +484,39 @@ class Relations:
 
 
 def ticket_relations(*, user: User, ticket: Ticket) -> Relations:
-    """Children, links (both directions) and merged duplicates of ``ticket``: three queries.
+    """Children, links (both directions) and merged duplicates of ``ticket`` (visible to
+    ``user``): two plain queries, plus one visibility check when there are any.
 
     Whoever may see a ticket may follow all of its children (split off to other teams so that the
     parent can track them): each child comes with ``can_open``, true only where the visibility
     policy lets the user open it. Links and merged tickets are listed only where visible.
     """
-    rule = policies.ticket_visibility(user)
-    visible = Ticket.objects.filter(rule)
-    can_open = (
-        Case(When(rule, then=Value(True)), default=Value(False), output_field=BooleanField())
-        if rule
-        else Value(True)  # an empty rule means "everything"
-    )
-    children = list(
-        Ticket.objects.filter(parent=ticket)
-        .annotate(can_open=can_open)
+    related = list(
+        Ticket.objects.filter(Q(parent=ticket) | Q(merged_into=ticket))
         .select_related("team", "assignee")
         .order_by("created_at", "id")
     )
-    merged = list(visible.filter(merged_into=ticket).order_by("id"))
-    links: list[tuple[str, Ticket]] = []
-    rows = (
+    link_rows = list(
         TicketLink.objects.filter(Q(source=ticket) | Q(target=ticket))
         .select_related("source", "target")
-        .filter(Q(source__in=visible) & Q(target__in=visible))
         .order_by("id")
     )
-    for link in rows:
-        other = link.target if link.source_id == ticket.pk else link.source
-        direction = "out" if link.source_id == ticket.pk else "in"
-        links.append((f"{link.kind}:{direction}", other))
+    others = [link.target if link.source_id == ticket.pk else link.source for link in link_rows]
+    # The visibility rule checked on these few numbers only (its SQL is costly to build into
+    # every query above, and most tickets have no relations at all).
+    visible = ticket_numbers_visible(user=user, numbers=[t.number for t in [*related, *others]])
+    for t in related:
+        t.can_open = t.number in visible  # type: ignore[attr-defined]
+    children = [t for t in related if t.parent_id == ticket.pk]
+    merged = sorted(
+        (t for t in related if t.merged_into_id == ticket.pk and t.number in visible),
+        key=lambda t: t.pk,
+    )
+    links = [
+        (f"{link.kind}:{'out' if link.source_id == ticket.pk else 'in'}", other)
+        for link, other in zip(link_rows, others, strict=True)
+        if other.number in visible
+    ]
     return Relations(children=children, links=links, merged=merged)
 
 

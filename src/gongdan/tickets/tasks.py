@@ -18,3 +18,11 @@ def followup_sweep() -> dict[str, int]:
         "supervision_overdue": result.supervision_overdue,
         "supervision_escalations": result.supervision_escalations,
     }
+
+
+@db_periodic_task(crontab(minute="*"))
+def counts_compact() -> int:
+    """Fold the view-tab counters' delta rows (``tickets.counts``), so reads stay small."""
+    from gongdan.tickets.counts import compact
+
+    return compact()

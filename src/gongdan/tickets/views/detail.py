@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from gongdan.accounts.models import User
-from gongdan.tickets import hooks
+from gongdan.tickets import hooks, refdata
 from gongdan.tickets.choices import OPEN_STATUSES, TimelineKind
 from gongdan.tickets.followup_selectors import reminder_list, ticket_supervisions
 from gongdan.tickets.forms import (
@@ -90,6 +90,7 @@ def workspace_context(
         "timeline": _entries(timeline),
         "relations": relations,
         "watchers": watcher_list(user=user, ticket=ticket),
+        "team_members": refdata.team_members(ticket.team_id),
         "progress": relations.progress,
         **hooks.page_context(ticket),  # the apps above add theirs (SLA: sla_clocks)
         "reminders": reminder_list(user=user, ticket=ticket),
