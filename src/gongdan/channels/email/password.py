@@ -48,6 +48,13 @@ def find_password_logins(address: str) -> int:
     return len(logins)
 
 
+def password_link_mail(user_id: int) -> None:
+    """Mail one user a set-password link after the caller's transaction commits (an invitation
+    or an administrator's reset; ``accounts.people.password_mailers``)."""
+    if settings.GONGDAN_EMAIL_ENABLED:
+        enqueue_on_commit(send_password_link, user_id)
+
+
 def password_link(user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
