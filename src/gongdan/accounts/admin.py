@@ -38,11 +38,13 @@ class MembershipInline(ReadOnlyInline, admin.TabularInline):
     model = Membership
     extra = 0
     fields = ["user", "joined_at"]
+    readonly_fields = ["joined_at"]
     verbose_name_plural = _("team memberships")
 
 
 class UserMembershipInline(MembershipInline):
     fields = ["team", "joined_at"]
+    readonly_fields = ["joined_at"]
 
 
 class AgentSkillInline(ReadOnlyInline, admin.TabularInline):
