@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from gongdan.accounts.models import ApiToken, DeskSettings, Membership, Team, User
 from gongdan.accounts.services import token_create, user_create
@@ -106,8 +105,8 @@ def test_the_team_list_costs_fixed_queries(world: World, django_assert_num_queri
     assert page.content.decode().count("data-team=") == 10
 
 
-def _link(smtp: Smtp, address: str) -> str:
-    mails = [m for m in smtp.to(address) if "/portal/password/reset/" in m.get_content()]
+def _link(sink: Smtp, address: str) -> str:
+    mails = [m for m in sink.to(address) if "/portal/password/reset/" in m.get_content()]
     assert len(mails) == 1
     found = re.search(r"https?://\S+/portal/password/reset/\S+/", mails[0].get_content())
     assert found is not None
