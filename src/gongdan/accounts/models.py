@@ -124,7 +124,7 @@ class Team(models.Model):
         _("kind"), max_length=16, choices=TeamKind.choices, default=TeamKind.FUNCTION
     )
     group = models.CharField(
-        _("group"),
+        _("group label"),
         max_length=50,
         blank=True,
         help_text=_("Desks with the same group are listed together, e.g. 华东 or IT 运维."),

@@ -93,7 +93,7 @@ class TeamForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     kind = forms.ChoiceField(label=_("Grouped by"), choices=TeamKind.choices)
     group = forms.CharField(
-        label=_("Group"),
+        label=_("Group label"),
         max_length=50,
         required=False,
         help_text=_("Desks with the same group are listed together, e.g. 华东 or IT 运维."),

@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='team',
             name='group',
-            field=models.CharField(blank=True, help_text='Desks with the same group are listed together, e.g. 华东 or IT 运维.', max_length=50, verbose_name='group'),
+            field=models.CharField(blank=True, help_text='Desks with the same group are listed together, e.g. 华东 or IT 运维.', max_length=50, verbose_name='group label'),
         ),
         migrations.RunPython(existing_installs_are_configured, migrations.RunPython.noop),
     ]
