@@ -344,3 +344,14 @@ def test_the_desk_brand_context_processor(world: World) -> None:
     brand = desk_brand(RequestFactory().get("/"))["desk_brand"]
 
     assert (brand.name, brand.logo_url, brand.welcome_pending) == ("华信服务台", "", False)
+
+
+def test_a_password_link_needs_outgoing_mail(world: World, settings: Any) -> None:
+    settings.GONGDAN_EMAIL_ENABLED = False
+
+    response = world.client_for(world.admin).post(
+        f"/desk/settings/users/{world.agent.pk}/password-link/", follow=True
+    )
+
+    assert "Outgoing mail is switched off" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="user.password_link_sent").exists()

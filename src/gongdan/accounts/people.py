@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -229,6 +230,8 @@ def user_password_link_send(*, actor: User, user: User) -> None:
         raise ValidationFailed("user.no_email", message, fields={"email": message})
     if not user.is_active:
         raise Conflict("user.inactive", _("Reactivate the user before sending a password link."))
+    if not settings.GONGDAN_EMAIL_ENABLED:
+        raise Conflict("mail.disabled", _("Outgoing mail is switched off: no link can be sent."))
     with transaction.atomic():
         record(Change(USER_PASSWORD_LINK, user, actor, audit_data={}))
         _mail_password_link(user)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -102,11 +103,16 @@ def user_invite(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(
-                request,
-                _("%(name)s was invited: a link to set a password was mailed to %(email)s.")
-                % {"name": user.name, "email": user.email},
-            )
+            names = {"name": user.name, "email": user.email}
+            if settings.GONGDAN_EMAIL_ENABLED:
+                text = _("%(name)s was invited: a link to set a password was mailed to %(email)s.")
+                messages.success(request, text % names)
+            else:
+                text = _(
+                    "%(name)s was added, but outgoing mail is switched off: no invitation was "
+                    "sent. Send a password link once mail works."
+                )
+                messages.warning(request, text % names)
             return redirect("accounts:settings_user", pk=user.pk)
     status = 422 if form.errors else 200
     return render(request, "accounts/settings/user_invite.html", {"form": form}, status=status)
