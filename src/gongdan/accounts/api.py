@@ -24,7 +24,7 @@ from gongdan.accounts.schemas import (
     UserPage,
     UserPatch,
 )
-from gongdan.core.api_support import ERRORS, PageQuery, paginate, pick
+from gongdan.core.api_support import ERRORS, ErrorOut, PageQuery, paginate, pick
 from gongdan.core.pagination import Page
 
 router = Router(tags=["accounts"])
@@ -134,7 +134,7 @@ def users_update(request: HttpRequest, user_id: int, payload: UserPatch) -> dict
 
 @router.post(
     "/users/{user_id}/deactivate",
-    response={200: UserDetailOut, **ERRORS},
+    response={200: UserDetailOut, **ERRORS, 409: ErrorOut},
     operation_id="users_deactivate",
 )
 def users_deactivate(request: HttpRequest, user_id: int) -> dict[str, Any]:

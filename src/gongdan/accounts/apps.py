@@ -1,6 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from gongdan.core.settings_menu import (
+    ADMIN_ONLY,
+    GROUP_DESK,
+    GROUP_PEOPLE,
+    SettingsPage,
+    settings_pages,
+)
+
 
 class AccountsConfig(AppConfig):
     name = "gongdan.accounts"
@@ -8,14 +16,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and teams")
 
     def ready(self) -> None:
-        from gongdan.core.settings_menu import (
-            ADMIN_ONLY,
-            GROUP_DESK,
-            GROUP_PEOPLE,
-            SettingsPage,
-            settings_pages,
-        )
-
         for page in (
             SettingsPage(
                 key="desk",

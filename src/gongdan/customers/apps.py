@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from gongdan.core.settings_menu import GROUP_PEOPLE, STAFF, SettingsPage, settings_pages
+
 
 class CustomersConfig(AppConfig):
     name = "gongdan.customers"
@@ -8,8 +10,6 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self) -> None:
-        from gongdan.core.settings_menu import GROUP_PEOPLE, STAFF, SettingsPage, settings_pages
-
         settings_pages.register(
             SettingsPage(
                 key="customers",

@@ -9,9 +9,7 @@ class EmailChannelConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from gongdan.accounts.people import password_mailers
-        from gongdan.channels.email import lookup, outbound  # noqa: F401 - channel and subscriber
-        from gongdan.channels.email.password import password_link_mail
+        from gongdan.channels.email import lookup, outbound, password  # noqa: F401 - channel and subscriber
 
         # Invitations and administrators' resets mail the set-password link (accounts.people).
-        password_mailers.register(password_link_mail)
+        password.install()
