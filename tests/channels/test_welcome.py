@@ -104,3 +104,17 @@ def test_only_admins_see_the_guide(new_desk: World, persona: str) -> None:
     assert home["Location"] != "/desk/settings/welcome/"
     assert (page.status_code, finish.status_code) == (403, 403)
     assert not DeskSettings.objects.get(pk=1).welcome_done
+
+
+@pytest.mark.usefixtures("empty_db")  # a fresh install: migrated tables, no personas
+def test_a_fresh_installs_first_admin_lands_on_the_guide() -> None:
+    from django.test import Client
+
+    from gongdan.accounts.services import user_create
+
+    cache.clear_all()
+    boss = user_create(actor=None, username="boss", role="admin", password="Fresh-install-2026!")
+    client = Client()
+    client.force_login(boss)
+
+    assert client.get("/")["Location"] == "/desk/settings/welcome/"
