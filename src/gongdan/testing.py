@@ -30,6 +30,7 @@ from django.db.models import Model
 from django.test import Client
 
 from gongdan.accounts.choices import Role
+from gongdan.accounts.desk import desk_configured
 from gongdan.accounts.models import Team, User
 from gongdan.accounts.services import team_create, token_create, user_create
 from gongdan.core import cache as process_cache
@@ -142,6 +143,7 @@ def make_world() -> World:
             teams=teams,
         )
 
+    desk_configured()  # the personas' desk is past its first-run page
     it_team = team_create(actor=None, code="it", name="IT 运维 IT Ops")
     field_team = team_create(actor=None, code="field", name="现场服务 Field Service")
     acme = organization_create(actor=None, code="acme", name="艾克米 Acme")

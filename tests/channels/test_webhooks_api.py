@@ -234,7 +234,8 @@ def test_robot_secrets_are_never_shown_back(world: World) -> None:
     assert robot.secret not in html and "abcdef123456" not in html
 
 
-def test_admin_edit_with_empty_secret_keeps_it(world: World) -> None:
+def test_robots_are_read_only_in_the_django_admin(world: World) -> None:
+    """Robots are edited on their workspace pages (``channels.services.robot_save``)."""
     robot = TeamRobot.objects.create(
         team=world.it_team,
         vendor=Vendor.FEISHU,
@@ -245,24 +246,11 @@ def test_admin_edit_with_empty_secret_keeps_it(world: World) -> None:
     )
     response = world.client_for(world.admin).post(
         f"/admin/channels/teamrobot/{robot.pk}/change/",
-        {
-            "team": world.it_team.pk,
-            "vendor": "feishu",
-            "name": "飞书群 2",
-            "webhook_url": "",
-            "secret": "",
-            "events": ["sla.breached"],
-            "is_active": "on",
-        },
+        {"team": world.it_team.pk, "vendor": "feishu", "name": "飞书群 2", "is_active": "on"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 403
     robot.refresh_from_db()
-    assert (robot.name, robot.secret, robot.events) == (
-        "飞书群 2",
-        "keep-this-secret-please",
-        ["sla.breached"],
-    )
-    assert robot.webhook_url.endswith("keep-me")
+    assert (robot.name, robot.secret) == ("飞书群", "keep-this-secret-please")
 
 
 @pytest.mark.parametrize("who", ["agent", "supervisor", "customer"])

@@ -275,6 +275,17 @@ def test_openapi_is_3_1_with_every_operation_id(world: World) -> None:
         "categories_list",
         "categories_create",
         "categories_update",
+        "users_get",
+        "users_update",
+        "users_deactivate",
+        "users_reactivate",
+        "users_invite",
+        "teams_get",
+        "teams_update",
+        "organizations_get",
+        "organizations_update",
+        "contacts_get",
+        "contacts_update",
     }
     assert set(schema["components"]["securitySchemes"]) == {"BearerAuth", "SessionAuth"}
     assert "/api/v1/tickets/{number}/transitions" in schema["paths"]

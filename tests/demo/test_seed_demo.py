@@ -10,6 +10,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Q
+from django.test import Client
 from django.utils import timezone
 
 from gongdan.accounts.models import Team, User
@@ -212,3 +213,17 @@ def test_seed_demo_takes_over_a_fresh_installs_default_types() -> None:
     assert Category.objects.filter(parent=None, name_en="Hardware").count() == 1
     assert Category.objects.filter(parent=None, name_en="Service complaints").count() == 1
     assert Ticket.objects.count() == 10
+
+
+@pytest.mark.usefixtures("empty_db")  # the demo seeds an empty installation
+def test_seed_demo_is_a_configured_desk_without_the_first_run_page() -> None:
+    from gongdan.accounts.models import DeskSettings, User
+
+    call_command("seed_demo", tickets=5, stdout=io.StringIO())
+
+    admin = User.objects.filter(role="admin", is_active=True).first()
+    assert admin is not None
+    assert DeskSettings.objects.get(pk=1).welcome_done
+    client = Client()
+    client.force_login(admin)
+    assert client.get("/")["Location"] == "/desk/tickets/"

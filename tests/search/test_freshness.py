@@ -31,6 +31,7 @@ from gongdan.testing import World, upload
 from gongdan.tickets import services
 from gongdan.tickets.choices import LinkKind
 from gongdan.tickets.models import Ticket
+from gongdan.tickets.services.types import category_update
 
 
 @dataclass
@@ -70,28 +71,19 @@ def _form_data(form: Form) -> dict[str, Any]:
     return data
 
 
-def admin_save(client: Client, url: str, **changes: Any) -> None:
-    """Submit an admin change form as a person would: every field as shown, some changed."""
+def workspace_save(client: Client, url: str, **changes: Any) -> None:
+    """Submit a workspace settings form as a person would: every field as shown, some changed."""
     page = client.get(url)
     assert page.status_code == 200
-    data = _form_data(page.context["adminform"].form)
-    for inline in page.context["inline_admin_formsets"]:
-        formset = inline.formset
-        data.update(_form_data(formset.management_form))
-        for form in formset.forms:
-            data.update(_form_data(form))
+    data = _form_data(page.context["form"])
     data.update(changes)
     response = client.post(url, data)
-    assert response.status_code == 302, response.context and response.context.get("errors")
+    assert response.status_code == 302, response.context and response.context["form"].errors
 
 
 def _rename_ticket_category(s: Scene) -> None:
-    category = s.world.printer
-    admin_save(
-        s.world.client_for(s.world.admin),
-        f"/admin/tickets/category/{category.pk}/change/",
-        name="打印设备",
-        name_en="Printing",
+    category_update(
+        actor=s.world.admin, category=s.world.printer, name="打印设备", name_en="Printing"
     )
 
 
@@ -106,26 +98,26 @@ def _create_child(s: Scene) -> None:
 
 
 def _rename_organization(s: Scene) -> None:
-    admin_save(
+    workspace_save(
         s.world.client_for(s.world.admin),
-        f"/admin/customers/organization/{s.world.acme.pk}/change/",
+        f"/desk/customers/organizations/{s.world.acme.pk}/",
         name="艾克米集团 Acme Group",
     )
 
 
 def _rename_team(s: Scene) -> None:
-    admin_save(
+    workspace_save(
         s.world.client_for(s.world.admin),
-        f"/admin/accounts/team/{s.world.it_team.pk}/change/",
+        f"/desk/settings/teams/{s.world.it_team.pk}/",
         name="信息技术 IT",
     )
 
 
 def _change_contact(s: Scene) -> None:
     contact = Contact.objects.get(user=s.world.customer)
-    admin_save(
+    workspace_save(
         s.world.client_for(s.world.admin),
-        f"/admin/customers/contact/{contact.pk}/change/",
+        f"/desk/customers/contacts/{contact.pk}/",
         name="张小姐 Ms Zhang",
         mobile="13800138000",
     )

@@ -1,15 +1,11 @@
-"""Back-office configuration of people: users (saved by ``accounts.services.user_admin_save``),
-teams (saved through ``audit.config``); skills, agent profiles and API tokens are read-only here
-(the workspace and the API change them through their services; tokens are revoked by
-``token_revoke``)."""
+"""People in the Django admin, read-only: users, teams, skills, agent profiles and API tokens
+are managed in the workspace (Settings → Users / Teams, ``/desk/settings/``) and the API through
+``accounts.people`` and ``accounts.services`` (validated, audited, announced). The admin may
+only look, and revoke API tokens (through ``token_revoke``, audited)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin, messages
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -20,13 +16,14 @@ from gongdan.accounts.models import (
     AgentProfile,
     AgentSkill,
     ApiToken,
+    DeskSettings,
     Membership,
     Skill,
     Team,
     User,
 )
-from gongdan.accounts.services import token_revoke, user_admin_save
-from gongdan.audit.admin import AuditedAdmin, AuditedInlines, ReadOnlyInline
+from gongdan.accounts.services import token_revoke
+from gongdan.audit.admin import ReadOnlyInline
 from gongdan.core.admin import ReadOnlyAdmin
 from gongdan.core.errors import DomainError
 
@@ -37,98 +34,60 @@ admin.site.unregister(Group)
 admin.site.login_form = AdminLoginForm
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyInline, admin.TabularInline):
     model = Membership
     extra = 0
-    autocomplete_fields = ["user"]
+    fields = ["user", "joined_at"]
+    readonly_fields = ["joined_at"]
     verbose_name_plural = _("team memberships")
 
 
 class UserMembershipInline(MembershipInline):
-    autocomplete_fields = ["team"]
+    fields = ["team", "joined_at"]
+    readonly_fields = ["joined_at"]
 
 
-class AgentProfileInline(ReadOnlyInline, admin.StackedInline):
-    model = AgentProfile
-    can_delete = False
-    extra = 0
-    max_num = 1
-    fields = ["capacity", "availability", "location_name", "latitude", "longitude"]
-    show_change_link = True  # skills are edited on the profile's own page
-
-
-class AgentSkillInline(admin.TabularInline):
+class AgentSkillInline(ReadOnlyInline, admin.TabularInline):
     model = AgentSkill
     extra = 0
-    autocomplete_fields = ["skill"]
-
-
-class GongdanUserCreationForm(UserCreationForm):
-    class Meta(UserCreationForm.Meta):
-        model = User
-        fields = ("username", "role", "display_name", "email", "mobile")
-
-
-class GongdanUserChangeForm(UserChangeForm):
-    class Meta(UserChangeForm.Meta):
-        model = User
 
 
 @admin.register(User)
-class UserAdmin(AuditedInlines, DjangoUserAdmin):
-    writes_through_services = True  # save_model below; memberships through audit.config
-    form = GongdanUserChangeForm
-    add_form = GongdanUserCreationForm
-    list_display = ["username", "display_name", "role", "email", "mobile", "is_active"]
+class UserAdmin(ReadOnlyAdmin):
+    list_display = [
+        "username",
+        "display_name",
+        "role",
+        "email",
+        "mobile",
+        "is_active",
+        "last_login",
+    ]
     list_filter = ["role", "is_active", "teams"]
     search_fields = ["username", "display_name", "email", "mobile"]
     ordering = ["username"]
-    inlines = [UserMembershipInline, AgentProfileInline]
-    # Admin rights follow the role (as in ``accounts.services.user_create``); no Django groups.
-    fieldsets = (
-        (None, {"fields": ("username", "password")}),
-        (
-            _("Person"),
-            {"fields": ("display_name", "first_name", "last_name", "email", "mobile", "language")},
-        ),
-        (_("Access"), {"fields": ("role", "is_active")}),
-        (_("Dates"), {"fields": ("last_login", "date_joined")}),
-    )
-    add_fieldsets = (
-        (
-            None,
-            {
-                "classes": ("wide",),
-                "fields": (
-                    "username",
-                    "role",
-                    "display_name",
-                    "email",
-                    "mobile",
-                    "password1",
-                    "password2",
-                ),
-            },
-        ),
-    )
-    readonly_fields = ["last_login", "date_joined"]
-
-    def get_inlines(self, request: HttpRequest, obj: User | None) -> Any:
-        return [] if obj is None else super().get_inlines(request, obj)  # add is two steps
-
-    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
-        user_admin_save(actor=request.user, user=obj, created=not change)  # type: ignore[arg-type]
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # a user is deactivated (``is_active``): their history keeps its name
+    inlines = [UserMembershipInline]
+    fields = [
+        "username",
+        "display_name",
+        "first_name",
+        "last_name",
+        "email",
+        "mobile",
+        "language",
+        "role",
+        "is_active",
+        "address_proven",
+        "last_login",
+        "date_joined",
+    ]
 
 
 @admin.register(Team)
-class TeamAdmin(AuditedAdmin):
-    list_display = ["code", "name", "kind", "lead", "is_active"]
+class TeamAdmin(ReadOnlyAdmin):
+    list_display = ["code", "name", "kind", "group", "lead", "is_active"]
     list_filter = ["kind", "is_active"]
-    search_fields = ["code", "name"]
-    autocomplete_fields = ["lead"]
+    search_fields = ["code", "name", "group"]
     inlines = [MembershipInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Team]:
@@ -153,8 +112,13 @@ class AgentProfileAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["availability"]
     search_fields = ["user__username", "user__display_name"]
-    autocomplete_fields = ["user"]
     inlines = [AgentSkillInline]
+
+
+@admin.register(DeskSettings)
+class DeskSettingsAdmin(ReadOnlyAdmin):
+    list_display = ["name", "logo_type", "welcome_done", "updated_at"]
+    exclude = ["logo"]
 
 
 @admin.register(ApiToken)

@@ -8,11 +8,23 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.responses import Status
 
-from gongdan.accounts import selectors, services
+from gongdan.accounts import people, selectors, services
 from gongdan.accounts.api_auth import api_user
 from gongdan.accounts.models import Team, User
-from gongdan.accounts.schemas import MeOut, TeamIn, TeamOut, TeamPage, UserIn, UserOut, UserPage
-from gongdan.core.api_support import ERRORS, PageQuery, paginate, pick
+from gongdan.accounts.schemas import (
+    MeOut,
+    TeamDetailOut,
+    TeamIn,
+    TeamPage,
+    TeamPatch,
+    UserDetailOut,
+    UserIn,
+    UserInvite,
+    UserOut,
+    UserPage,
+    UserPatch,
+)
+from gongdan.core.api_support import ERRORS, ErrorOut, PageQuery, paginate, pick
 from gongdan.core.pagination import Page
 
 router = Router(tags=["accounts"])
@@ -67,20 +79,139 @@ def teams_list(request: HttpRequest, page: Query[PageQuery]) -> Page[Team]:
     return paginate(qs, ordering=["name", "id"], size=page.size, cursor=page.cursor)
 
 
-@router.post("/teams", response={201: TeamOut, **ERRORS}, operation_id="teams_create")
-def teams_create(request: HttpRequest, payload: TeamIn) -> Status[Team]:
-    """Create a team (administrators only); the lead, if given, becomes a member."""
+@router.post("/users/invite", response={201: UserDetailOut, **ERRORS}, operation_id="users_invite")
+def users_invite(request: HttpRequest, payload: UserInvite) -> Status[dict[str, Any]]:
+    """Invite a user by mail (administrators only): no password yet; a set-password link is
+    mailed to the address, which is also the login name."""
     actor = api_user(request)
     services.require_admin(actor)  # before any id is looked up
-    lead = pick(
-        selectors.user_list(user=actor).exclude(role="customer"), payload.lead, field="lead"
+    teams = _teams(actor, payload.teams)
+    user = people.user_invite(
+        actor=actor,
+        email=payload.email,
+        role=payload.role,
+        display_name=payload.display_name,
+        language=payload.language or "",
+        teams=teams,
     )
-    team = services.team_create(
+    return Status(201, _user_detail(user))
+
+
+def _teams(actor: User, ids: list[int]) -> list[Team]:
+    found = [pick(selectors.team_admin_list(user=actor), pk, field="teams") for pk in ids]
+    return [t for t in found if t is not None]
+
+
+def _user_detail(user: User) -> dict[str, Any]:
+    return {
+        **{name: getattr(user, name) for name in UserOut.model_fields},
+        "teams": list(user.teams.order_by("name", "id")),
+        "last_login": user.last_login,
+        "date_joined": user.date_joined,
+    }
+
+
+@router.get("/users/{user_id}", response={200: UserDetailOut, **ERRORS}, operation_id="users_get")
+def users_get(request: HttpRequest, user_id: int) -> dict[str, Any]:
+    """One user: any user for administrators; active staff (and themselves) for anyone else."""
+    return _user_detail(selectors.user_get(user=api_user(request), pk=user_id))
+
+
+@router.patch(
+    "/users/{user_id}", response={200: UserDetailOut, **ERRORS}, operation_id="users_update"
+)
+def users_update(request: HttpRequest, user_id: int, payload: UserPatch) -> dict[str, Any]:
+    """Change a user's role, name, email, mobile number, language or teams (administrators)."""
+    actor = api_user(request)
+    services.require_admin(actor)  # before any id is looked up
+    user = selectors.user_admin_get(user=actor, pk=user_id)
+    data = payload.model_dump(exclude_unset=True)
+    if "teams" in data:
+        data["teams"] = None if data["teams"] is None else _teams(actor, data["teams"])
+    people.user_update(actor=actor, user=user, **data)
+    return _user_detail(user)
+
+
+@router.post(
+    "/users/{user_id}/deactivate",
+    response={200: UserDetailOut, **ERRORS, 409: ErrorOut},
+    operation_id="users_deactivate",
+)
+def users_deactivate(request: HttpRequest, user_id: int) -> dict[str, Any]:
+    """Deactivate a user (administrators): no more sign-ins, their API tokens stop working;
+    their tickets stay assigned. Not oneself, not the last active administrator (409)."""
+    actor = api_user(request)
+    services.require_admin(actor)
+    user = people.user_deactivate(
+        actor=actor, user=selectors.user_admin_get(user=actor, pk=user_id)
+    )
+    return _user_detail(user)
+
+
+@router.post(
+    "/users/{user_id}/reactivate",
+    response={200: UserDetailOut, **ERRORS},
+    operation_id="users_reactivate",
+)
+def users_reactivate(request: HttpRequest, user_id: int) -> dict[str, Any]:
+    """Let a deactivated user sign in again (administrators)."""
+    actor = api_user(request)
+    services.require_admin(actor)
+    user = people.user_reactivate(
+        actor=actor, user=selectors.user_admin_get(user=actor, pk=user_id)
+    )
+    return _user_detail(user)
+
+
+@router.post("/teams", response={201: TeamDetailOut, **ERRORS}, operation_id="teams_create")
+def teams_create(request: HttpRequest, payload: TeamIn) -> Status[Team]:
+    """Create a team (administrators only); the lead, if given, becomes a member. A code or a
+    name already in use is a 422 (``team.code_taken`` / ``team.name_taken``)."""
+    actor = api_user(request)
+    services.require_admin(actor)  # before any id is looked up
+    staff = selectors.staff_choices()
+    lead = pick(staff, payload.lead, field="lead")
+    members = [pick(staff, pk, field="members") for pk in payload.members]
+    team = people.team_create_checked(
         actor=actor,
         code=payload.code,
         name=payload.name,
         kind=payload.kind,
+        group=payload.group,
         description=payload.description,
         lead=lead,
+        members=[m for m in members if m is not None],
     )
-    return Status(201, team)
+    return Status(201, selectors.team_admin_get(user=actor, pk=team.pk))
+
+
+@router.get("/teams/{team_id}", response={200: TeamDetailOut, **ERRORS}, operation_id="teams_get")
+def teams_get(request: HttpRequest, team_id: int) -> Team:
+    """One team with its members (staff; deactivated teams for administrators only)."""
+    return selectors.team_get(user=api_user(request), pk=team_id)
+
+
+@router.patch(
+    "/teams/{team_id}", response={200: TeamDetailOut, **ERRORS}, operation_id="teams_update"
+)
+def teams_update(request: HttpRequest, team_id: int, payload: TeamPatch) -> Team:
+    """Change a team's name, grouping, lead (0 removes it), members or active flag
+    (administrators). A name already in use is a 422 (``team.name_taken``)."""
+    actor = api_user(request)
+    services.require_admin(actor)  # before any id is looked up
+    team = selectors.team_admin_get(user=actor, pk=team_id)
+    data = payload.model_dump(exclude_unset=True)
+    staff = selectors.staff_choices()
+    lead_id = data.pop("lead", None)
+    if "members" in data and data["members"] is not None:
+        data["members"] = [
+            m for m in (pick(staff, pk, field="members") for pk in data["members"]) if m
+        ]
+    people.team_update(
+        actor=actor,
+        team=team,
+        lead=pick(staff, lead_id, field="lead") if lead_id else None,
+        clear_lead=lead_id == 0,
+        **data,
+    )
+    return selectors.team_admin_get(user=actor, pk=team.pk)

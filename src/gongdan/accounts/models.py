@@ -123,6 +123,12 @@ class Team(models.Model):
     kind = models.CharField(
         _("kind"), max_length=16, choices=TeamKind.choices, default=TeamKind.FUNCTION
     )
+    group = models.CharField(
+        _("group label"),
+        max_length=50,
+        blank=True,
+        help_text=_("Desks with the same group are listed together, e.g. 华东 or IT 运维."),
+    )
     description = models.TextField(_("description"), blank=True)
     lead = models.ForeignKey(
         User,
@@ -315,3 +321,30 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class DeskSettings(models.Model):
+    """The desk itself: its name and logo, and whether the first-run page was dealt with.
+
+    One row (``pk=1``), read through ``accounts.desk.desk_settings()`` and changed through
+    ``accounts.desk`` services. The logo is a small image kept in the row (served by
+    ``accounts:desk_logo``), so it needs no file storage of its own.
+    """
+
+    name = models.CharField(_("desk name"), max_length=100, blank=True)
+    logo = models.BinaryField(_("logo"), blank=True, default=b"", editable=False)
+    logo_type = models.CharField(_("logo type"), max_length=20, blank=True, editable=False)
+    logo_version = models.PositiveIntegerField(_("logo version"), default=0, editable=False)
+    welcome_done = models.BooleanField(
+        _("first-run page done"),
+        default=False,
+        help_text=_("Set once the first administrator finished or skipped the first-run page."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("desk settings")
+        verbose_name_plural = _("desk settings")
+
+    def __str__(self) -> str:
+        return self.name or "gongdan"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from ninja import Schema
@@ -48,6 +49,33 @@ class UserIn(InputSchema):
     )
 
 
+class UserDetailOut(UserOut):
+    teams: list[TeamRef]
+    last_login: datetime | None
+    date_joined: datetime
+
+
+class UserInvite(InputSchema):
+    email: Annotated[str, Field(min_length=3, max_length=254)]
+    role: Role
+    display_name: Annotated[str, Field(max_length=100)] = ""
+    language: Language | None = None
+    teams: list[int] = Field(
+        default_factory=list, max_length=50, description="Ids of the teams the user joins."
+    )
+
+
+class UserPatch(InputSchema):
+    role: Role | None = None
+    display_name: Annotated[str, Field(max_length=100)] | None = None
+    email: Annotated[str, Field(max_length=254)] | None = None
+    mobile: Annotated[str, Field(max_length=20)] | None = None
+    language: Language | None = None
+    teams: list[int] | None = Field(
+        default=None, max_length=50, description="Ids of all the user's teams (replaces them)."
+    )
+
+
 class UserPage(Schema):
     items: list[UserOut]
     next_cursor: str | None
@@ -66,17 +94,40 @@ class TeamOut(Schema):
     code: str
     name: str
     kind: TeamKind
+    group: str
     description: str
     lead: UserRef | None
     is_active: bool
+
+
+class TeamDetailOut(TeamOut):
+    members: list[UserRef]
 
 
 class TeamIn(InputSchema):
     code: Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[-a-zA-Z0-9_]+$")]
     name: Annotated[str, Field(min_length=1, max_length=100)]
     kind: TeamKind = TeamKind.FUNCTION
+    group: Annotated[str, Field(max_length=50)] = ""
     description: Annotated[str, Field(max_length=2000)] = ""
     lead: int | None = Field(default=None, description="Id of the team lead (a staff user).")
+    members: list[int] = Field(
+        default_factory=list, max_length=200, description="Ids of the members (staff users)."
+    )
+
+
+class TeamPatch(InputSchema):
+    name: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    kind: TeamKind | None = None
+    group: Annotated[str, Field(max_length=50)] | None = None
+    description: Annotated[str, Field(max_length=2000)] | None = None
+    lead: int | None = Field(
+        default=None, description="Id of the new team lead; 0 removes the lead."
+    )
+    members: list[int] | None = Field(
+        default=None, max_length=200, description="Ids of all the members (replaces them)."
+    )
+    is_active: bool | None = None
 
 
 class TeamPage(Schema):

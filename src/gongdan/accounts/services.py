@@ -37,7 +37,8 @@ def _check_unique(email: str, mobile: str, username: str) -> None:
     if mobile and User.objects.filter(mobile=mobile).exists():
         errors["mobile"] = _("A user with this mobile number already exists.")
     if errors:
-        raise ValidationFailed("user.exists", next(iter(errors.values())), fields=errors)
+        first = next(iter(errors))
+        raise ValidationFailed(f"user.{first}_taken", errors[first], fields=errors)
 
 
 def _clean_user(user: User) -> None:
@@ -122,29 +123,6 @@ def user_address_proven(*, user: User) -> None:
         User.objects.filter(pk=user.pk).update(address_proven=True)
         user.address_proven = True
         audit_record(actor=user, action="user.address_proven", obj=user)
-
-
-def user_admin_save(*, actor: User, user: User, created: bool) -> User:
-    """Save a user edited in the Django admin (its form validated the fields).
-
-    Admin rights follow the role (as in :func:`user_create`), staff always have an agent
-    profile; audited as ``user.created`` / ``user.changed`` (``via: admin``) and announced for
-    the search index (``user.created`` / ``user.updated``). Admins only.
-    """
-    require_admin(actor)
-    with transaction.atomic():
-        user.is_staff = user.is_superuser = user.role == Role.ADMIN
-        user.save()
-        if user.role != Role.CUSTOMER:
-            AgentProfile.objects.get_or_create(user=user)
-        audit_record(
-            actor=actor,
-            action="user.created" if created else "user.changed",
-            obj=user,
-            data={"role": user.role, "via": "admin"},
-        )
-        emit("user.created" if created else "user.updated", user=user.pk)
-    return user
 
 
 def team_create(

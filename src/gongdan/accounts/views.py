@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.i18n import set_language
 
 from gongdan.accounts.choices import Language
+from gongdan.accounts.desk import welcome_pending
 from gongdan.accounts.forms import LoginForm, PasswordChangeForm, ProfileForm
 from gongdan.accounts.models import ApiToken, User
 from gongdan.accounts.services import (
@@ -40,6 +41,8 @@ def portal_home_url() -> str:
 def home(request: HttpRequest) -> HttpResponseRedirect:
     """Staff land in the workspace, customers in the portal."""
     user: User = request.user  # type: ignore[assignment]
+    if welcome_pending(user):
+        return redirect("welcome:start")  # a new install's first admin: the first-run page
     if user.is_staff_member:
         return redirect("tickets:list")
     return HttpResponseRedirect(portal_home_url())

@@ -1,4 +1,5 @@
-"""Back-office configuration of channels: team robots, WeCom apps, IM identities.
+"""Back-office configuration of channels: WeCom apps, IM apps, IM identities, web forms; team
+robots are read-only here (edited on their workspace pages through ``channels.services``).
 
 Secrets are write-only here: the form shows an empty password box and the list a masked value;
 leaving the box empty keeps the stored secret. Webhook subscriptions have their own workspace
@@ -17,7 +18,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from gongdan.audit.admin import AuditedAdmin
-from gongdan.channels.choices import RobotEvent
 from gongdan.channels.http import ChannelError
 from gongdan.channels.models import (
     ImApp,
@@ -59,35 +59,11 @@ class SecretFieldsForm(forms.ModelForm):
         return data
 
 
-class TeamRobotForm(SecretFieldsForm):
-    secret_fields = ("secret",)
-    events = forms.MultipleChoiceField(
-        label=_("events"),
-        choices=RobotEvent.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-
-    class Meta:
-        model = TeamRobot
-        fields = ["team", "vendor", "name", "webhook_url", "secret", "events", "is_active"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["webhook_url"].widget = forms.PasswordInput(render_value=False)
-        if self.instance.pk:
-            self.fields["webhook_url"].required = False
-            self.fields["webhook_url"].help_text = _("Leave empty to keep the current URL.")
-        self.fields["secret"].required = False
-
-    def clean_webhook_url(self) -> str:
-        value = self.cleaned_data.get("webhook_url") or ""
-        return value or (self.instance.webhook_url if self.instance.pk else "")
-
-
 @admin.register(TeamRobot)
-class TeamRobotAdmin(AuditedAdmin):
-    form = TeamRobotForm
+class TeamRobotAdmin(ReadOnlyAdmin):
+    """Edited on their workspace pages (``channels.services.robot_save``); tested from here."""
+
+    exclude = ["webhook_url", "secret"]
     list_display = ["name", "team", "vendor", "is_active", "last_sent_at", "last_error"]
     list_filter = ["vendor", "is_active", "team"]
     actions = ["send_test"]

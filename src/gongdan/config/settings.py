@@ -162,6 +162,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "gongdan.accounts.context_processors.desk_brand",
             ],
         },
     }

@@ -13,6 +13,8 @@ urlpatterns = [
     path("desk/sla/", include("gongdan.sla.simulator")),
     path("desk/settings/calendars/", include("gongdan.sla.calendar_views")),
     path("desk/settings/mail-templates/", include("gongdan.channels.email.template_views")),
+    path("desk/settings/welcome/", include("gongdan.channels.welcome")),
+    path("desk/customers/", include("gongdan.customers.urls")),
     path("desk/search/", include("gongdan.search.urls")),
     path("desk/knowledge/", include("gongdan.knowledge.urls")),
     path("desk/assignment/", include("gongdan.assignment.urls")),

@@ -10,6 +10,16 @@ from django.http import HttpRequest
 from gongdan.core.models import OutboxEvent
 
 
+def superusers_only(request: HttpRequest) -> bool:
+    """The Django admin is a read-mostly fallback for superusers (gongdan's administrators);
+    daily administration happens in the workspace's Settings pages."""
+    user = request.user
+    return bool(user.is_active and user.is_superuser)
+
+
+admin.site.has_permission = superusers_only  # type: ignore[method-assign]
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Viewable in the admin, never added, changed or deleted there."""
 

@@ -15,9 +15,12 @@ from gongdan.customers.schemas import (
     ContactIn,
     ContactOut,
     ContactPage,
+    ContactPatch,
+    OrganizationDetailOut,
     OrganizationIn,
     OrganizationOut,
     OrganizationPage,
+    OrganizationPatch,
 )
 
 router = Router(tags=["customers"])
@@ -65,3 +68,58 @@ def contacts_create(request: HttpRequest, payload: ContactIn) -> Status[Contact]
         is_org_admin=payload.is_org_admin,
     )
     return Status(201, contact)
+
+
+@router.get(
+    "/organizations/{organization_id}",
+    response={200: OrganizationDetailOut, **ERRORS},
+    operation_id="organizations_get",
+)
+def organizations_get(request: HttpRequest, organization_id: int) -> Organization:
+    """One organization: any for staff; a customer's own organization."""
+    return selectors.organization_get(user=api_user(request), pk=organization_id)
+
+
+@router.patch(
+    "/organizations/{organization_id}",
+    response={200: OrganizationDetailOut, **ERRORS},
+    operation_id="organizations_update",
+)
+def organizations_update(
+    request: HttpRequest, organization_id: int, payload: OrganizationPatch
+) -> Organization:
+    """Change an organization (supervisors and administrators; the code stays)."""
+    actor = api_user(request)
+    services.require_manager(actor)  # before any id is looked up
+    org = selectors.organization_get(user=actor, pk=organization_id)
+    return services.organization_update(
+        actor=actor, organization=org, **payload.model_dump(exclude_unset=True)
+    )
+
+
+@router.get(
+    "/contacts/{contact_id}", response={200: ContactOut, **ERRORS}, operation_id="contacts_get"
+)
+def contacts_get(request: HttpRequest, contact_id: int) -> Contact:
+    """One contact: any for staff; a customer sees themselves (org admins: their org's)."""
+    return selectors.contact_get(user=api_user(request), pk=contact_id)
+
+
+@router.patch(
+    "/contacts/{contact_id}", response={200: ContactOut, **ERRORS}, operation_id="contacts_update"
+)
+def contacts_update(request: HttpRequest, contact_id: int, payload: ContactPatch) -> Contact:
+    """Change a contact (supervisors and administrators). An email address that belongs to
+    another login is a 422 (``contact.email_taken``)."""
+    actor = api_user(request)
+    services.require_manager(actor)  # before any id is looked up
+    data = payload.model_dump(exclude_unset=True)
+    org_id = data.pop("organization", None)
+    if org_id:
+        data["organization"] = pick(
+            selectors.organization_list(user=actor), org_id, field="organization"
+        )
+    contact = selectors.contact_get(user=actor, pk=contact_id)
+    return services.contact_update(
+        actor=actor, contact=contact, clear_organization=org_id == 0, **data
+    )

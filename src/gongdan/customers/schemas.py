@@ -35,6 +35,21 @@ class OrganizationIn(InputSchema):
     notes: Annotated[str, Field(max_length=5000)] = ""
 
 
+class OrganizationDetailOut(OrganizationOut):
+    notes: str
+    tier: str
+
+
+class OrganizationPatch(InputSchema):
+    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    email_domains: Annotated[str, Field(max_length=500)] | None = None
+    phone: Annotated[str, Field(max_length=40)] | None = None
+    address: Annotated[str, Field(max_length=300)] | None = None
+    notes: Annotated[str, Field(max_length=5000)] | None = None
+    tier: Annotated[str, Field(max_length=30, pattern=r"^[-a-zA-Z0-9_]*$")] | None = None
+    is_active: bool | None = None
+
+
 class OrganizationPage(Schema):
     items: list[OrganizationOut]
     next_cursor: str | None
@@ -57,6 +72,16 @@ class ContactIn(InputSchema):
     mobile: Annotated[str, Field(max_length=20)] = ""
     organization: int | None = Field(default=None, description="Id of the organization.")
     is_org_admin: bool = False
+
+
+class ContactPatch(InputSchema):
+    name: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    email: Annotated[str, Field(max_length=254)] | None = None
+    mobile: Annotated[str, Field(max_length=20)] | None = None
+    organization: int | None = Field(
+        default=None, description="Id of the organization; 0 takes the contact out of it."
+    )
+    is_org_admin: bool | None = None
 
 
 class ContactPage(Schema):

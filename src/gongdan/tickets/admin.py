@@ -1,6 +1,7 @@
-"""Ticket configuration (types, categories, tags) in the admin, saved through ``audit.config``
-(audited); tickets themselves are read-only here, because they change only through
-``tickets.services`` (timeline, audit and events)."""
+"""Tickets and their configuration in the admin. Tickets are read-only (they change only
+through ``tickets.services``: timeline, audit and events); so are ticket types and categories,
+which have their services (``tickets.services.types``), Settings pages and API. Tags are
+saved through ``audit.config`` (audited)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from gongdan.tickets.models import Category, SavedView, Tag, Ticket, TicketType
 
 
 @admin.register(TicketType)
-class TicketTypeAdmin(AuditedAdmin):
+class TicketTypeAdmin(ReadOnlyAdmin):
     list_display = [
         "code",
         "name",
@@ -22,19 +23,16 @@ class TicketTypeAdmin(AuditedAdmin):
         "is_active",
         "sort_order",
     ]
-    list_editable = ["sort_order", "is_active"]
     list_filter = ["is_active", "is_onsite"]
     search_fields = ["code", "name", "name_en"]
 
 
 @admin.register(Category)
-class CategoryAdmin(AuditedAdmin):
+class CategoryAdmin(ReadOnlyAdmin):
     list_display = ["name", "name_en", "parent", "ticket_type", "is_active", "sort_order"]
-    list_editable = ["sort_order", "is_active"]
     list_filter = ["is_active", "ticket_type"]
     list_select_related = ["parent", "ticket_type"]
     search_fields = ["name", "name_en"]
-    autocomplete_fields = ["parent"]
 
 
 @admin.register(Tag)

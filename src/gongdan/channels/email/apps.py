@@ -9,4 +9,7 @@ class EmailChannelConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from gongdan.channels.email import lookup, outbound  # noqa: F401 - channel and subscriber
+        from gongdan.channels.email import lookup, outbound, password  # noqa: F401 - channel and subscriber
+
+        # Invitations and administrators' resets mail the set-password link (accounts.people).
+        password.install()

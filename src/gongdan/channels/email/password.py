@@ -21,6 +21,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from gongdan.accounts.models import User
+from gongdan.accounts.people import password_mailers
 from gongdan.channels.email import mailtemplates
 from gongdan.core.events import enqueue_on_commit
 from gongdan.jobs.tasks import job
@@ -46,6 +47,18 @@ def find_password_logins(address: str) -> int:
     for pk in logins:
         send_password_link(pk)
     return len(logins)
+
+
+def password_link_mail(user_id: int) -> None:
+    """Mail one user a set-password link after the caller's transaction commits (an invitation
+    or an administrator's reset; ``accounts.people.password_mailers``)."""
+    if settings.GONGDAN_EMAIL_ENABLED:
+        enqueue_on_commit(send_password_link, user_id)
+
+
+def install() -> None:
+    """Register :func:`password_link_mail` as the mailer of ``accounts.people``."""
+    password_mailers.register(password_link_mail)
 
 
 def password_link(user: User) -> str:

@@ -31,6 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gongdan.accounts.choices import Role
+from gongdan.accounts.desk import desk_configured
 from gongdan.accounts.models import AgentProfile, AgentSkill, Membership, Skill, Team, User
 from gongdan.accounts.services import team_create, user_create
 from gongdan.core.models import OutboxEvent
@@ -620,6 +621,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 last = OutboxEvent.objects.order_by("-id").values_list("id", flat=True).first()
                 DemoBuilder(tickets=options["tickets"], seed=options["seed"]).build()
+                desk_configured()  # the demo desk is set up: no first-run page
                 # History, not news: nobody is notified of what "happened" before the demo began.
                 skip_history(after_id=last or 0)
                 # …and the sweeps' first ticks do not page agents about it (SLA at risk, …).
