@@ -160,7 +160,7 @@ def test_settings_index_for_supervisors_leaves_out_admin_pages(world: World) -> 
         "webhooks",
         "notification_defaults",
     }
-    assert _cards(_page(world.agent, "/desk/settings/")) == {"assignment"}
+    assert _cards(_page(world.agent, "/desk/settings/")) == {"assignment", "customers"}
 
 
 def test_settings_index_for_agents_lists_only_staff_pages(world: World) -> None:
@@ -217,6 +217,19 @@ def test_sidebar_views_and_g_v(world: World) -> None:
     assert "紧急" not in _client(world.other_agent).get("/desk/views/sidebar/").content.decode()
     assert _client(world.customer).get("/desk/views/sidebar/").status_code == 403
     assert _client(world.customer).get("/desk/views/open/").status_code == 403
+
+
+def test_the_desk_name_reaches_the_sidebar_out_of_band(world: World) -> None:
+    """The cached sidebar shows the product's name; the views fragment swaps in the desk's own."""
+    from gongdan.accounts.desk import desk_settings_update
+
+    client = _client(world.agent)
+    assert 'id="gd-brand"' not in client.get("/desk/views/sidebar/").content.decode()
+    desk_settings_update(actor=world.admin, name="华信服务台")
+    fragment = client.get("/desk/views/sidebar/").content.decode()
+    assert 'id="gd-brand" hx-swap-oob="true"' in fragment
+    assert "华信服务台" in fragment
+    assert 'id="gd-brand"' in _page(world.agent)
 
 
 def test_the_shell_adds_no_query_to_a_page(world: World, django_assert_num_queries: Any) -> None:

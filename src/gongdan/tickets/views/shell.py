@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from gongdan.accounts.desk import desk_brand
 from gongdan.core.settings_menu import visible_settings_pages
 from gongdan.tickets.selectors import saved_view_list
 from gongdan.tickets.views._common import actor, staff_required
@@ -32,7 +33,8 @@ def settings_index(request: HttpRequest) -> HttpResponse:
 def sidebar_views(request: HttpRequest) -> HttpResponse:
     """The user's saved views as sidebar links (an htmx fragment)."""
     views = list(saved_view_list(user=actor(request))[:SIDEBAR_VIEWS])
-    return render(request, "shell/_sidebar_views.html", {"saved_views": views})
+    context = {"saved_views": views, "brand": desk_brand()}
+    return render(request, "shell/_sidebar_views.html", context)
 
 
 @require_GET
