@@ -24,6 +24,7 @@ from gongdan.reports.api_schedules import router as report_schedules_router
 from gongdan.search.api import router as search_router
 from gongdan.sla.api import router as sla_router
 from gongdan.sla.api_calendars import router as calendars_router
+from gongdan.sla.api_policies import router as sla_policies_router
 from gongdan.tickets.api import router as tickets_router
 from gongdan.tickets.api_followups import router as followups_router
 from gongdan.tickets.api_time import router as time_router
@@ -53,6 +54,7 @@ api.add_router("", ticket_types_router)
 api.add_router("", notifications_router)
 api.add_router("", sla_router)
 api.add_router("", calendars_router)
+api.add_router("", sla_policies_router)
 api.add_router("", webhooks_router)
 api.add_router("", mail_router)
 api.add_router("", search_router)

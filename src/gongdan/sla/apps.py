@@ -14,3 +14,22 @@ class SlaConfig(AppConfig):
 
         # The ticket services start, pause and meet clocks through tickets.hooks (below us).
         hooks.install()
+
+        from gongdan.core.settings_menu import (
+            GROUP_SERVICE,
+            SUPERVISORS,
+            SettingsPage,
+            settings_pages,
+        )
+
+        settings_pages.register(
+            SettingsPage(
+                key="sla_policies",
+                group=GROUP_SERVICE,
+                label=_("SLA policies"),
+                url_name="sla_policies:list",
+                roles=SUPERVISORS,
+                description=_("Targets, conditions and escalation levels"),
+                order=10,
+            )
+        )
