@@ -147,7 +147,7 @@ def place_errors(form: PolicyForm, formset: Any, rows: list[int], exc: DomainErr
     plain = {k: v for k, v in exc.fields.items() if not k.startswith("levels.")}
     for key, message in exc.fields.items():
         if key.startswith("levels."):
-            _, index, field = (key.split(".") + ["after_minutes"])[:3]
+            _, index, field = [*key.split("."), "after_minutes"][:3]
             target = formset.forms[rows[int(index)]] if index.isdigit() else None
             if target is not None and field in target.fields:
                 target.add_error(field, str(message))
