@@ -9,4 +9,26 @@ class TicketsConfig(AppConfig):
 
     def ready(self) -> None:
         # The per-process ticket-type cache connects its invalidation on import.
+        from gongdan.core.settings_menu import GROUP_TICKETS, SettingsPage, settings_pages
         from gongdan.tickets import refdata  # noqa: F401
+
+        settings_pages.register(
+            SettingsPage(
+                key="ticket_types",
+                group=GROUP_TICKETS,
+                label=_("Ticket types"),
+                url_name="ticket_settings:types",
+                description=_("Default teams and skill requirements"),
+                order=10,
+            )
+        )
+        settings_pages.register(
+            SettingsPage(
+                key="categories",
+                group=GROUP_TICKETS,
+                label=_("Categories"),
+                url_name="ticket_settings:categories",
+                description=_("The category tree, per ticket type"),
+                order=20,
+            )
+        )
