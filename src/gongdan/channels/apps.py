@@ -20,3 +20,21 @@ class ChannelsConfig(AppConfig):
         notify_channels.install()
         # Scheduled reports post their summaries to group robots (reports sits below us).
         report_robots.install()
+
+        from gongdan.core.settings_menu import GROUP_CHANNELS, SettingsPage, settings_pages
+
+        for key, label, url_name, description, order in (
+            ("web_forms", _("Web forms"), "channel_settings:webforms", _("Embed snippet"), 10),
+            ("im_apps", _("IM apps"), "channel_settings:im_apps", _("WeCom, DingTalk, Feishu"), 20),
+            ("sms", _("SMS providers"), "channel_settings:sms_list", _("With a test send"), 30),
+        ):
+            settings_pages.register(
+                SettingsPage(
+                    key=key,
+                    group=GROUP_CHANNELS,
+                    label=label,
+                    url_name=url_name,
+                    description=description,
+                    order=order,
+                )
+            )

@@ -13,6 +13,8 @@ from gongdan.accounts.api_auth import BearerAuth, SessionAuth
 from gongdan.assignment.api import router as assignment_router
 from gongdan.channels.email.api import router as mail_router
 from gongdan.channels.phone.api import router as calls_router
+from gongdan.channels.settings_api import router as channel_settings_router
+from gongdan.channels.webform.api import router as webforms_router
 from gongdan.channels.webhooks.api import router as webhooks_router
 from gongdan.core.api_support import UserRateThrottle, Utf8JSONRenderer, install_error_handlers
 from gongdan.customers.api import router as customers_router
@@ -56,6 +58,8 @@ api.add_router("", sla_router)
 api.add_router("", calendars_router)
 api.add_router("", sla_policies_router)
 api.add_router("", webhooks_router)
+api.add_router("", webforms_router)
+api.add_router("", channel_settings_router)
 api.add_router("", mail_router)
 api.add_router("", search_router)
 api.add_router("", calls_router)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("desk/settings/calendars/", include("gongdan.sla.calendar_views")),
     path("desk/settings/sla-policies/", include("gongdan.sla.policy_views")),
     path("desk/settings/", include("gongdan.tickets.settings_views")),
+    path("desk/settings/", include("gongdan.channels.settings_views")),
     path("desk/settings/mail-templates/", include("gongdan.channels.email.template_views")),
     path("desk/search/", include("gongdan.search.urls")),
     path("desk/knowledge/", include("gongdan.knowledge.urls")),
