@@ -44,7 +44,7 @@ class ImAppIn(InputSchema):
     name: Annotated[str, Field(max_length=100)]
     corp_id: Text | None = None
     app_key: Text | None = None
-    agent_id: int | None = None
+    agent_id: Annotated[int, Field(ge=1, le=2**62)] | None = None
     api_base_url: Text | None = None
     is_active: bool = True
     secret: Secret | None = Field(default=None, description="WeCom app secret (write-only).")
@@ -60,7 +60,7 @@ class ImAppPatch(InputSchema):
     name: Annotated[str, Field(max_length=100)] | None = None
     corp_id: Text | None = None
     app_key: Text | None = None
-    agent_id: int | None = None
+    agent_id: Annotated[int, Field(ge=1, le=2**62)] | None = None
     api_base_url: Text | None = None
     is_active: bool | None = None
     secret: Secret | None = None

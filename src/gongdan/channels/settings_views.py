@@ -34,6 +34,7 @@ from gongdan.channels.sms import configure as sms
 from gongdan.channels.webform import configure as webforms
 from gongdan.core import forms as forms_kit
 from gongdan.core.errors import DomainError, NotFound
+from gongdan.tickets.views._common import actor
 
 View = Callable[..., HttpResponse]
 
@@ -65,7 +66,7 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> Htt
 def webform_list(request: HttpRequest) -> HttpResponse:
     rows = [
         {"form": f, "snippet": webforms.embed_snippet(f), "url": webforms.page_url(f)}
-        for f in webforms.webform_list(user=request.user)
+        for f in webforms.webform_list(user=actor(request))
     ]
     return render(request, "channels/settings/webform_list.html", {"rows": rows})
 
@@ -74,7 +75,7 @@ def webform_list(request: HttpRequest) -> HttpResponse:
 @admin_page
 def webform_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     try:
-        obj = webforms.webform_get(user=request.user, pk=pk) if pk else None
+        obj = webforms.webform_get(user=actor(request), pk=pk) if pk else None
     except NotFound as exc:
         raise Http404 from exc
     initial = None
@@ -90,12 +91,12 @@ def webform_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if obj is None:
-                obj = webforms.webform_create(actor=request.user, **form.cleaned_data)
+                obj = webforms.webform_create(actor=actor(request), **form.cleaned_data)
             else:
-                webforms.webform_update(actor=request.user, form=obj, **form.cleaned_data)
+                webforms.webform_update(actor=actor(request), form=obj, **form.cleaned_data)
         except DomainError as exc:
             forms_kit.add_domain_error(form, exc)
-            obj = webforms.webform_get(user=request.user, pk=pk) if pk else None
+            obj = webforms.webform_get(user=actor(request), pk=pk) if pk else None
         else:
             messages.success(request, _("Saved the web form %(name)s.") % {"name": obj.name})
             return redirect("channel_settings:webform", pk=obj.pk)
@@ -110,7 +111,7 @@ def webform_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @require_GET
 @admin_page
 def im_app_list(request: HttpRequest) -> HttpResponse:
-    context = {"rows": im_apps.im_app_list(user=request.user), "vendors": Vendor.choices}
+    context = {"rows": im_apps.im_app_list(user=actor(request)), "vendors": Vendor.choices}
     return render(request, "channels/settings/im_app_list.html", context)
 
 
@@ -120,7 +121,7 @@ def im_app_edit(request: HttpRequest, vendor: str, pk: int | None = None) -> Htt
     if vendor not in Vendor.values:
         raise Http404
     try:
-        row = im_apps.im_app_get(user=request.user, vendor=vendor, pk=pk) if pk else None
+        row = im_apps.im_app_get(user=actor(request), vendor=vendor, pk=pk) if pk else None
     except NotFound as exc:
         raise Http404 from exc
     secrets_set = row.secrets_set() if row else {}
@@ -129,16 +130,18 @@ def im_app_edit(request: HttpRequest, vendor: str, pk: int | None = None) -> Htt
     if request.method == "POST" and form.is_valid():
         try:
             if row is None:
-                row = im_apps.im_app_create(actor=request.user, vendor=vendor, **form.cleaned_data)
+                row = im_apps.im_app_create(
+                    actor=actor(request), vendor=vendor, **form.cleaned_data
+                )
             else:
-                im_apps.im_app_update(actor=request.user, row=row, **form.cleaned_data)
+                im_apps.im_app_update(actor=actor(request), row=row, **form.cleaned_data)
         except DomainError as exc:
             forms_kit.add_domain_error(form, exc)
         else:
             messages.success(request, _("Saved the IM app."))
             return redirect("channel_settings:im_apps")
-    context = {"row": row, "vendor": vendor, "vendor_label": Vendor(vendor).label, "form": form}
-    context["secrets_set"] = secrets_set
+    context: dict[str, Any] = {"row": row, "vendor": vendor, "form": form}
+    context |= {"vendor_label": Vendor(vendor).label, "secrets_set": secrets_set}
     return _render(request, "channels/settings/im_app_edit.html", context)
 
 
@@ -146,7 +149,7 @@ def im_app_edit(request: HttpRequest, vendor: str, pk: int | None = None) -> Htt
 @require_GET
 @admin_page
 def sms_list(request: HttpRequest) -> HttpResponse:
-    rows = sms.provider_list(user=request.user)
+    rows = sms.provider_list(user=actor(request))
     return render(request, "channels/settings/sms_list.html", {"rows": rows})
 
 
@@ -159,7 +162,7 @@ def _sms_page(request: HttpRequest, obj: Any, form: Any, test: Any = None) -> Ht
 @admin_page
 def sms_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     try:
-        obj = sms.provider_get(user=request.user, pk=pk) if pk else None
+        obj = sms.provider_get(user=actor(request), pk=pk) if pk else None
     except NotFound as exc:
         raise Http404 from exc
     initial = {f: getattr(obj, f) for f in sms.FIELDS} if obj else None
@@ -168,12 +171,12 @@ def sms_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if obj is None:
-                obj = sms.provider_create(actor=request.user, **form.cleaned_data)
+                obj = sms.provider_create(actor=actor(request), **form.cleaned_data)
             else:
-                sms.provider_update(actor=request.user, provider=obj, **form.cleaned_data)
+                sms.provider_update(actor=actor(request), provider=obj, **form.cleaned_data)
         except DomainError as exc:
             forms_kit.add_domain_error(form, exc)
-            obj = sms.provider_get(user=request.user, pk=pk) if pk else None
+            obj = sms.provider_get(user=actor(request), pk=pk) if pk else None
         else:
             messages.success(request, _("Saved the SMS provider %(name)s.") % {"name": obj.name})
             return redirect("channel_settings:sms", pk=obj.pk)
@@ -184,14 +187,14 @@ def sms_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @admin_page
 def sms_test(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        obj = sms.provider_get(user=request.user, pk=pk)
+        obj = sms.provider_get(user=actor(request), pk=pk)
     except NotFound as exc:
         raise Http404 from exc
     test = SmsTestForm(request.POST)
     if test.is_valid():
         try:
             ok, result = sms.provider_test_send(
-                actor=request.user, provider=obj, mobile=test.cleaned_data["mobile"]
+                actor=actor(request), provider=obj, mobile=test.cleaned_data["mobile"]
             )
         except DomainError as exc:
             forms_kit.add_domain_error(test, exc)

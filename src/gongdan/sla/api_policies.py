@@ -6,7 +6,7 @@ Supervisors and administrators read them; administrators create and change them 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -24,7 +24,8 @@ from gongdan.tickets.models import Category, TicketType
 
 router = Router(tags=["sla"])
 
-Minutes = Annotated[int, Field(description="Minutes (1 or more).")]
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+PriorityName = Literal["low", "normal", "high", "urgent"]
 
 
 class EscalationLevelIn(InputSchema):
@@ -33,7 +34,7 @@ class EscalationLevelIn(InputSchema):
     notify_team_lead: bool = True
     notify_supervisors: bool = False
     raise_priority: bool = False
-    move_to_team: int | None = Field(default=None, description="Team id to reassign to.")
+    move_to_team: Id | None = Field(default=None, description="Team id to reassign to.")
 
 
 class EscalationLevelOut(Schema):
@@ -88,9 +89,9 @@ class SlaPolicyIn(InputSchema):
     next_response_minutes: int | None = None
     resolution_minutes: int | None = None
     remind_before_minutes: int | None = None
-    priorities: list[str] = Field(default_factory=list, max_length=10)
-    ticket_types: list[int] = Field(default_factory=list, max_length=500)
-    categories: list[int] = Field(default_factory=list, max_length=500)
+    priorities: list[PriorityName] = Field(default_factory=list, max_length=10)
+    ticket_types: list[Id] = Field(default_factory=list, max_length=500)
+    categories: list[Id] = Field(default_factory=list, max_length=500)
     levels: list[EscalationLevelIn] = Field(default_factory=list, max_length=20)
 
 
@@ -106,9 +107,9 @@ class SlaPolicyPatch(InputSchema):
     next_response_minutes: int | None = None
     resolution_minutes: int | None = None
     remind_before_minutes: int | None = None
-    priorities: list[str] | None = Field(default=None, max_length=10)
-    ticket_types: list[int] | None = Field(default=None, max_length=500)
-    categories: list[int] | None = Field(default=None, max_length=500)
+    priorities: list[PriorityName] | None = Field(default=None, max_length=10)
+    ticket_types: list[Id] | None = Field(default=None, max_length=500)
+    categories: list[Id] | None = Field(default=None, max_length=500)
     levels: list[EscalationLevelIn] | None = Field(default=None, max_length=20)
 
 
@@ -152,7 +153,7 @@ def _values(data: dict[str, Any]) -> dict[str, Any]:
         teams = Team.objects.all()
         values["levels"] = [
             services.LevelIn(
-                **{**level, "move_to_team": pick(teams, level["move_to_team"], field="levels")}
+                **{**level, "move_to_team": pick(teams, level.get("move_to_team"), field="levels")}
             )
             for level in values["levels"]
         ]

@@ -18,6 +18,7 @@ from gongdan.tickets.models import TicketType
 
 router = Router(tags=["channels"])
 
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Origins = Annotated[list[Annotated[str, Field(max_length=300)]], Field(max_length=50)]
 
 
@@ -36,8 +37,8 @@ class WebFormOut(Schema):
 
 class WebFormIn(InputSchema):
     name: str = Field(max_length=100)
-    team: int | None = Field(default=None, description="Team id of the queue.")
-    ticket_type: int | None = Field(default=None, description="Ticket type id.")
+    team: Id | None = Field(default=None, description="Team id of the queue.")
+    ticket_type: Id | None = Field(default=None, description="Ticket type id.")
     allowed_origins: Origins = Field(default_factory=list)
     is_active: bool = True
 
@@ -46,8 +47,8 @@ class WebFormPatch(InputSchema):
     """Only the fields sent change; ``team`` and ``ticket_type`` accept null."""
 
     name: str | None = Field(default=None, max_length=100)
-    team: int | None = None
-    ticket_type: int | None = None
+    team: Id | None = None
+    ticket_type: Id | None = None
     allowed_origins: Origins | None = None
     is_active: bool | None = None
 
