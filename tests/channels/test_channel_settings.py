@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from gongdan.channels.sms.transport import AliyunSms, configured_provider
 from gongdan.channels.webform import configure as webforms
 from gongdan.core.errors import ValidationFailed
 from gongdan.core.models import OutboxEvent
+from gongdan.notifications import services as notifications
 from gongdan.testing import Api, World
 from tests.channels.conftest import Server
 from tests.channels.test_sms import KEY_ID, SECRET, FakeAliyun
@@ -22,6 +24,15 @@ from tests.channels.test_sms import KEY_ID, SECRET, FakeAliyun
 AES_KEY = base64.b64encode(b"k" * 32).decode().rstrip("=")  # 43 characters
 WECOM_SECRET, DING_SECRET, TOKEN = "wecom-app-secret-4711", "ding-secret-0815", "cb-token-42"
 SECRETS = (WECOM_SECRET, DING_SECRET, TOKEN, AES_KEY, SECRET)
+
+
+@pytest.fixture(autouse=True)
+def _live_channels_restored() -> Iterator[None]:
+    """Saving an active SMS provider switches the SMS channel on in this process: undo it."""
+    before = dict(notifications._channels)
+    yield
+    notifications._channels.clear()
+    notifications._channels.update(before)
 
 
 def no_secret_in(content: bytes | str) -> bool:
@@ -314,9 +325,13 @@ def provider(world: World, server: Server) -> SmsProvider:
 
 
 def test_the_configured_provider_comes_from_the_workspace(
-    world: World, provider: SmsProvider
+    world: World, provider: SmsProvider, django_capture_on_commit_callbacks: Any
 ) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        sms.provider_update(actor=world.admin, provider=provider, is_active=True)
     transport, code_template = configured_provider()
+
+    assert "sms" in notifications.live_channels()  # switched on by the save, in this process
 
     assert isinstance(transport, AliyunSms) and transport.access_key_secret == SECRET
     assert code_template == "SMS_456"
