@@ -70,6 +70,18 @@ class AppRow:
     def secrets_set(self) -> dict[str, bool]:
         return {name: bool(getattr(self.obj, name)) for name in SECRETS[Vendor(self.vendor)]}
 
+    @property
+    def vendor_label(self) -> str:
+        return str(Vendor(self.vendor).label)
+
+    def secret_labels(self) -> list[tuple[str, bool]]:
+        """(the field's translated name, whether it is set) of each secret, for pages."""
+        meta = self.obj._meta
+        return [
+            (str(getattr(meta.get_field(name), "verbose_name", name)), is_set)
+            for name, is_set in self.secrets_set().items()
+        ]
+
     def public(self) -> dict[str, Any]:
         return {name: getattr(self.obj, name, None) for name in PLAIN[Vendor(self.vendor)]}
 
