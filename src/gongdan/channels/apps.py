@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from gongdan.core.settings_menu import GROUP_CHANNELS, SettingsPage, settings_pages
+
 
 class ChannelsConfig(AppConfig):
     name = "gongdan.channels"
@@ -20,8 +22,6 @@ class ChannelsConfig(AppConfig):
         notify_channels.install()
         # Scheduled reports post their summaries to group robots (reports sits below us).
         report_robots.install()
-
-        from gongdan.core.settings_menu import GROUP_CHANNELS, SettingsPage, settings_pages
 
         for key, label, url_name, description, order in (
             ("web_forms", _("Web forms"), "channel_settings:webforms", _("Embed snippet"), 10),

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from gongdan.core.settings_menu import GROUP_SERVICE, SUPERVISORS, SettingsPage, settings_pages
+
 
 class SlaConfig(AppConfig):
     name = "gongdan.sla"
@@ -14,13 +16,6 @@ class SlaConfig(AppConfig):
 
         # The ticket services start, pause and meet clocks through tickets.hooks (below us).
         hooks.install()
-
-        from gongdan.core.settings_menu import (
-            GROUP_SERVICE,
-            SUPERVISORS,
-            SettingsPage,
-            settings_pages,
-        )
 
         settings_pages.register(
             SettingsPage(

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from gongdan.core.settings_menu import GROUP_TICKETS, SettingsPage, settings_pages
+
 
 class TicketsConfig(AppConfig):
     name = "gongdan.tickets"
@@ -9,7 +11,6 @@ class TicketsConfig(AppConfig):
 
     def ready(self) -> None:
         # The per-process ticket-type cache connects its invalidation on import.
-        from gongdan.core.settings_menu import GROUP_TICKETS, SettingsPage, settings_pages
         from gongdan.tickets import refdata  # noqa: F401
 
         settings_pages.register(
