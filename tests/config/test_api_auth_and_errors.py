@@ -286,6 +286,20 @@ def test_openapi_is_3_1_with_every_operation_id(world: World) -> None:
         "organizations_update",
         "contacts_get",
         "contacts_update",
+        "sla_policies_list",
+        "sla_policies_get",
+        "sla_policies_create",
+        "sla_policies_update",
+        "webforms_list",
+        "webforms_create",
+        "webforms_update",
+        "im_apps_list",
+        "im_apps_create",
+        "im_apps_update",
+        "sms_providers_list",
+        "sms_providers_create",
+        "sms_providers_update",
+        "sms_providers_test",
     }
     assert set(schema["components"]["securitySchemes"]) == {"BearerAuth", "SessionAuth"}
     assert "/api/v1/tickets/{number}/transitions" in schema["paths"]

@@ -35,9 +35,13 @@ from schemathesis.specs.openapi.checks import (
 
 from gongdan.accounts.models import Skill
 from gongdan.assignment.models import AssignmentRule
+from gongdan.channels import im_apps
+from gongdan.channels.sms import configure as sms_configure
+from gongdan.channels.webform import configure as webform_configure
 from gongdan.config.api import api as ninja_api
 from gongdan.knowledge import services as kb_services
 from gongdan.knowledge.choices import ArticleStatus, Visibility
+from gongdan.sla import policy_services as sla_policies
 from gongdan.sla import services as sla_services
 from gongdan.testing import World, session_world, upload
 from gongdan.tickets import services as ticket_services
@@ -84,6 +88,26 @@ def _build() -> Fuzzed:
     skill = Skill.objects.create(code="printer", name="打印机")
     rule = AssignmentRule.objects.create(name="IT")
     calendar = sla_services.calendar_create(name="办公 Office", code="office")
+    policy = sla_policies.policy_create(
+        actor=world.admin,
+        name="金牌 Gold",
+        first_response_minutes=30,
+        levels=[sla_policies.LevelIn(after_minutes=0)],
+    )
+    webform = webform_configure.webform_create(actor=world.admin, name="官网", team=world.it_team)
+    im_app = im_apps.im_app_create(
+        actor=world.admin, vendor="feishu", code="fs", name="飞书", app_key="k", app_secret="s"
+    )
+    provider = sms_configure.provider_create(  # a loopback endpoint: refused, never sent
+        actor=world.admin,
+        name="阿里云",
+        vendor="aliyun",
+        key_id="k",
+        key_secret="s",
+        sign_name="工单",
+        template="SMS_1",
+        endpoint="http://127.0.0.1:9/",
+    )
     later = timezone.now() + timedelta(days=1)
     watcher = ticket_services.watcher_add(actor=world.admin, ticket=ticket, user=world.agent)
     reminder = ticket_services.reminder_create(actor=world.admin, ticket=ticket, remind_at=later)
@@ -110,6 +134,11 @@ def _build() -> Fuzzed:
             "watcher_id": [watcher.pk] if watcher else [],
             "reminder_id": [reminder.pk],
             "supervision_id": [supervision.pk],
+            "policy_id": [policy.pk],
+            "webform_id": [webform.pk],
+            "app_id": [im_app.pk],
+            "vendor": ["feishu"],
+            "provider_id": [provider.pk],
         },
     )
 

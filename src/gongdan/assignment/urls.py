@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongdan.assignment import settings_views, views
+from gongdan.assignment import requirement_views, settings_views, views
 
 app_name = "assignment"
 urlpatterns = [
@@ -18,6 +18,11 @@ urlpatterns = [
         "agents/<int:user_id>/skills/<str:code>/delete/",
         settings_views.agent_skill_remove_view,
         name="agent_skill_remove",
+    ),
+    path(
+        "requirements/<slug:kind>/<int:pk>/",
+        requirement_views.requirements_view,
+        name="requirements",
     ),
     path("rules/", settings_views.rule_list_view, name="rules"),
     path("rules/new/", settings_views.rule_edit_view, name="rule_new"),

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from gongdan.core.settings_menu import GROUP_CHANNELS, SettingsPage, settings_pages
+
 
 class ChannelsConfig(AppConfig):
     name = "gongdan.channels"
@@ -23,3 +25,19 @@ class ChannelsConfig(AppConfig):
         report_robots.install()
         # Its pages in the workspace's Settings menu.
         shell_menu.register()
+
+        for key, label, url_name, description, order in (
+            ("web_forms", _("Web forms"), "channel_settings:webforms", _("Embed snippet"), 10),
+            ("im_apps", _("IM apps"), "channel_settings:im_apps", _("WeCom, DingTalk, Feishu"), 20),
+            ("sms", _("SMS providers"), "channel_settings:sms_list", _("With a test send"), 30),
+        ):
+            settings_pages.register(
+                SettingsPage(
+                    key=key,
+                    group=GROUP_CHANNELS,
+                    label=label,
+                    url_name=url_name,
+                    description=description,
+                    order=order,
+                )
+            )

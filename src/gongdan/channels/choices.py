@@ -40,3 +40,10 @@ class DeliveryStatus(models.TextChoices):
     SUCCEEDED = "succeeded", _("succeeded")
     FAILED = "failed", _("failed")
     CANCELLED = "cancelled", _("cancelled")
+
+
+class SmsVendor(models.TextChoices):
+    """SMS providers with a transport in ``channels.sms.transport``."""
+
+    ALIYUN = "aliyun", _("Aliyun SMS (阿里云短信)")
+    TENCENT = "tencent", _("Tencent Cloud SMS (腾讯云短信)")

@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gongdan.accounts.models import Team
-from gongdan.channels.choices import DeliveryStatus, Vendor
+from gongdan.channels.choices import DeliveryStatus, SmsVendor, Vendor
 from gongdan.core.fields import EncryptedTextField
 
 
@@ -318,3 +318,42 @@ class WebForm(models.Model):
     def origins(self) -> list[str]:
         """The allowed origins, normalised (lower case, no trailing slash)."""
         return [o.strip().rstrip("/").lower() for o in self.allowed_origins.split() if o.strip()]
+
+
+class SmsProvider(models.Model):
+    """An SMS provider account (Aliyun or Tencent Cloud) configured in the workspace.
+
+    The first active one sends SMS notifications and portal lookup codes; without one, the
+    ``GONGDAN_SMS_*`` settings do. ``template`` is the approved notification template,
+    ``code_template`` the verification-code template (variable ``code``). ``key_secret`` is
+    stored encrypted and never shown back. ``last_test_*`` keep the last test send's outcome.
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    vendor = models.CharField(_("vendor"), max_length=16, choices=SmsVendor.choices)
+    key_id = models.CharField(_("access key ID / SecretId"), max_length=100)
+    key_secret = EncryptedTextField(_("access key secret / SecretKey"))
+    sign_name = models.CharField(_("signature (签名)"), max_length=50)
+    template = models.CharField(_("notification template"), max_length=50)
+    code_template = models.CharField(_("verification code template"), max_length=50, blank=True)
+    app_id = models.CharField(_("SDK app ID (Tencent)"), max_length=50, blank=True)
+    region = models.CharField(_("region (Tencent)"), max_length=50, blank=True)
+    endpoint = models.URLField(
+        _("API endpoint"),
+        max_length=200,
+        blank=True,
+        help_text=_("Empty: the vendor's public API."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    last_test_at = models.DateTimeField(_("last test at"), null=True, blank=True, editable=False)
+    last_test_ok = models.BooleanField(_("last test succeeded"), null=True, editable=False)
+    last_test_result = models.CharField(_("last test result"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("SMS provider")
+        verbose_name_plural = _("SMS providers")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_vendor_display()})"

@@ -13,6 +13,8 @@ from gongdan.accounts.api_auth import BearerAuth, SessionAuth
 from gongdan.assignment.api import router as assignment_router
 from gongdan.channels.email.api import router as mail_router
 from gongdan.channels.phone.api import router as calls_router
+from gongdan.channels.settings_api import router as channel_settings_router
+from gongdan.channels.webform.api import router as webforms_router
 from gongdan.channels.webhooks.api import router as webhooks_router
 from gongdan.core.api_support import UserRateThrottle, Utf8JSONRenderer, install_error_handlers
 from gongdan.customers.api import router as customers_router
@@ -24,6 +26,7 @@ from gongdan.reports.api_schedules import router as report_schedules_router
 from gongdan.search.api import router as search_router
 from gongdan.sla.api import router as sla_router
 from gongdan.sla.api_calendars import router as calendars_router
+from gongdan.sla.api_policies import router as sla_policies_router
 from gongdan.tickets.api import router as tickets_router
 from gongdan.tickets.api_followups import router as followups_router
 from gongdan.tickets.api_time import router as time_router
@@ -53,7 +56,10 @@ api.add_router("", ticket_types_router)
 api.add_router("", notifications_router)
 api.add_router("", sla_router)
 api.add_router("", calendars_router)
+api.add_router("", sla_policies_router)
 api.add_router("", webhooks_router)
+api.add_router("", webforms_router)
+api.add_router("", channel_settings_router)
 api.add_router("", mail_router)
 api.add_router("", search_router)
 api.add_router("", calls_router)

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from gongdan.core.settings_menu import GROUP_SERVICE, SUPERVISORS, SettingsPage, settings_pages
+
 
 class SlaConfig(AppConfig):
     name = "gongdan.sla"
@@ -16,3 +18,15 @@ class SlaConfig(AppConfig):
         hooks.install()
         # Its pages in the workspace's Settings menu.
         shell_menu.register()
+
+        settings_pages.register(
+            SettingsPage(
+                key="sla_policies",
+                group=GROUP_SERVICE,
+                label=_("SLA policies"),
+                url_name="sla_policies:list",
+                roles=SUPERVISORS,
+                description=_("Targets, conditions and escalation levels"),
+                order=10,
+            )
+        )

@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from gongdan.core.settings_menu import GROUP_TICKETS, SettingsPage, settings_pages
+
 
 class TicketsConfig(AppConfig):
     name = "gongdan.tickets"
@@ -17,3 +19,24 @@ class TicketsConfig(AppConfig):
         shell_menu.register()  # its pages in the workspace's Settings menu
         install()  # how the ``ticket.mention`` timeline entry reads
         post_migrate.connect(clear_when_empty, sender=self, dispatch_uid="tickets-counts-flush")
+
+        settings_pages.register(
+            SettingsPage(
+                key="ticket_types",
+                group=GROUP_TICKETS,
+                label=_("Ticket types"),
+                url_name="ticket_settings:types",
+                description=_("Default teams and skill requirements"),
+                order=10,
+            )
+        )
+        settings_pages.register(
+            SettingsPage(
+                key="categories",
+                group=GROUP_TICKETS,
+                label=_("Categories"),
+                url_name="ticket_settings:categories",
+                description=_("The category tree, per ticket type"),
+                order=20,
+            )
+        )

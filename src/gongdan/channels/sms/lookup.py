@@ -6,9 +6,7 @@ one variable, ``code``). Codes for email addresses are left to the email channel
 
 from __future__ import annotations
 
-from django.conf import settings
-
-from gongdan.channels.sms.transport import provider_from_settings
+from gongdan.channels.sms.transport import configured_provider
 from gongdan.core.events import enqueue_on_commit
 from gongdan.core.models import OutboxEvent
 from gongdan.jobs.outbox import subscriber
@@ -19,10 +17,10 @@ from gongdan.tickets.services.lookup import EVENT_TYPE
 @job()
 def send_sms_code(mobile: str, code: str) -> bool:
     """Send one lookup code; False when SMS or its code template is not configured."""
-    provider = provider_from_settings()
-    if provider is None or not settings.GONGDAN_SMS_CODE_TEMPLATE:
+    provider, template = configured_provider()
+    if provider is None or not template:
         return False
-    provider.send(mobile, {"code": code}, template=settings.GONGDAN_SMS_CODE_TEMPLATE)
+    provider.send(mobile, {"code": code}, template=template)
     return True
 
 
@@ -31,6 +29,7 @@ def on_lookup_code(event: OutboxEvent) -> None:
     address, code = str(event.payload.get("address", "")), str(event.payload.get("code", ""))
     if not address or "@" in address or not code:
         return
-    if provider_from_settings() is None or not settings.GONGDAN_SMS_CODE_TEMPLATE:
+    provider, template = configured_provider()
+    if provider is None or not template:
         return
     enqueue_on_commit(send_sms_code, address, code)

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import translation
 
 from gongdan.accounts.models import User
-from gongdan.channels.sms.transport import TEXT_MAX, provider_from_settings
+from gongdan.channels.sms.transport import TEXT_MAX, configured_provider
 from gongdan.jobs.tasks import job
 from gongdan.notifications.models import Notification
 from gongdan.notifications.presenters import notification_text
@@ -36,7 +36,7 @@ def send_sms_notification(
 
     A vendor error raises ``ChannelError``: the job retries, then records a ``FailedTask``.
     """
-    provider = provider_from_settings()
+    provider, _code_template = configured_provider()
     user = User.objects.filter(pk=user_id, is_active=True).exclude(mobile="").first()
     if provider is None or user is None:
         return False

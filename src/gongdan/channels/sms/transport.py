@@ -34,6 +34,7 @@ from typing import Protocol
 from django.conf import settings
 
 from gongdan.channels.http import ChannelError, HttpResult, request
+from gongdan.channels.models import SmsProvider as SmsProviderRow
 
 ALIYUN_ENDPOINT = "https://dysmsapi.aliyuncs.com/"
 TENCENT_ENDPOINT = "https://sms.tencentcloudapi.com/"
@@ -197,3 +198,33 @@ def provider_from_settings() -> SmsProvider | None:
             settings.GONGDAN_SMS_ENDPOINT or TENCENT_ENDPOINT,
         )
     return None
+
+
+def provider_for(row: SmsProviderRow) -> SmsProvider:
+    """The transport of a provider configured in the workspace (``channels.SmsProvider``)."""
+    if row.vendor == "tencent":
+        return TencentSms(
+            row.key_id,
+            row.key_secret,
+            row.app_id,
+            row.sign_name,
+            row.template,
+            row.region or "ap-guangzhou",
+            row.endpoint or TENCENT_ENDPOINT,
+        )
+    return AliyunSms(
+        row.key_id, row.key_secret, row.sign_name, row.template, row.endpoint or ALIYUN_ENDPOINT
+    )
+
+
+def _active_row() -> SmsProviderRow | None:
+    return SmsProviderRow.objects.filter(is_active=True).order_by("id").first()
+
+
+def configured_provider() -> tuple[SmsProvider | None, str]:
+    """The provider that sends now and its verification-code template: the first active
+    provider configured in the workspace, else the ``GONGDAN_SMS_*`` settings (one query)."""
+    row = _active_row()
+    if row is not None:
+        return provider_for(row), row.code_template
+    return provider_from_settings(), settings.GONGDAN_SMS_CODE_TEMPLATE
