@@ -193,7 +193,7 @@ def test_list_costs_the_same_whatever_the_page_size(
             services.ticket_transition(actor=world.agent, ticket=ticket, to=Status.IN_PROGRESS)
     client = world.client_for(world.agent)
 
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(17):
         response = client.get(URL, {"view": "all", "size": str(size)})
 
     assert len(_numbers(response.content.decode())) == size
