@@ -62,7 +62,12 @@ def test_unknown_filter_bad_value_and_duplicate_name_are_422_with_a_code(
 def test_supervisor_shares_with_a_team_only_its_members_see_it(world: World, api: Api) -> None:
     shared = api.as_(world.supervisor).post(
         "/views",
-        {"name": "IT 队列", "filters": {"view": "unassigned"}, "visibility": "team", "team": world.it_team.pk},
+        {
+            "name": "IT 队列",
+            "filters": {"view": "unassigned"},
+            "visibility": "team",
+            "team": world.it_team.pk,
+        },
     )
     everyone = api.as_(world.supervisor).post(
         "/views", {"name": "全部逾期", "filters": {"view": "breached"}, "visibility": "everyone"}

@@ -103,7 +103,10 @@ def test_tags_are_added_to_those_each_ticket_has(world: World) -> None:
     one, two = world.ticket(by=world.agent, tags=["vip"]), world.ticket()
 
     tickets_bulk_apply(
-        actor=world.agent, numbers=[one.number, two.number], action="tags", params={"tags": "打印, vip"}
+        actor=world.agent,
+        numbers=[one.number, two.number],
+        action="tags",
+        params={"tags": "打印, vip"},
     )
 
     assert sorted(one.tags.values_list("name", flat=True)) == ["vip", "打印"]

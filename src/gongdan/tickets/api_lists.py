@@ -43,9 +43,7 @@ class ViewIn(InputSchema):
     sort: SortKey | None = None  # type: ignore[valid-type]
     columns: list[str] = Field(default_factory=list, max_length=30)
     visibility: Visibility = "personal"
-    team: int | None = Field(
-        default=None, ge=1, le=2**63 - 1, description="For visibility 'team'."
-    )
+    team: int | None = Field(default=None, ge=1, le=2**63 - 1, description="For visibility 'team'.")
 
 
 class ViewPatch(InputSchema):

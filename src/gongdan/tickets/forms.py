@@ -32,6 +32,17 @@ SORT_CHOICES = [
     ("-priority", _("Highest priority")),
     ("priority", _("Lowest priority")),
     ("due", _("SLA due soonest")),
+    ("-due", _("SLA due latest")),
+    ("number", _("Number, ascending")),
+    ("-number", _("Number, descending")),
+    ("status", _("Status")),
+    ("-status", _("Status, reversed")),
+    ("requester", _("Requester, A–Z")),
+    ("-requester", _("Requester, Z–A")),
+    ("assignee", _("Assignee, A–Z")),
+    ("-assignee", _("Assignee, Z–A")),
+    ("team", _("Team, A–Z")),
+    ("-team", _("Team, Z–A")),
 ]
 SLA_CHOICES = [
     ("", _("Any SLA outcome")),

@@ -128,7 +128,9 @@ def _results_context(
     columns = [COLUMNS[k] for k in columns_or_default(saved.columns if saved else pref.columns)]
 
     def bounded() -> int:
-        return ticket_list(user=user, filters=filters).order_by().values("pk")[: BULK_MAX + 1].count()
+        return (
+            ticket_list(user=user, filters=filters).order_by().values("pk")[: BULK_MAX + 1].count()
+        )
 
     return {
         "form": form,
@@ -184,7 +186,13 @@ def ticket_list_view(request: HttpRequest) -> HttpResponse:
     if htmx_target(request) == "ticket-results":
         return render(request, f"{TEMPLATE}#results", context)
     # The filter panel opens only when a filter narrows the list (not for a tab or a page).
-    narrowing = {k for k, v in request.GET.items() if v} - {"view", "cursor", "sort", "size", "saved"}
+    narrowing = {k for k, v in request.GET.items() if v} - {
+        "view",
+        "cursor",
+        "sort",
+        "size",
+        "saved",
+    }
     context |= {
         "tabs": _tabs(user, context["filters"].view),
         "filters_open": bool(narrowing),
@@ -325,7 +333,9 @@ def saved_view_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(str(exc)) from exc
     except Forbidden as exc:
         raise PermissionDenied(str(exc)) from exc
-    return _saved_views_response(request, SavedViewForm(user=actor(request)), reverse("tickets:list"))
+    return _saved_views_response(
+        request, SavedViewForm(user=actor(request)), reverse("tickets:list")
+    )
 
 
 @require_GET
