@@ -14,7 +14,6 @@ from gongdan.testing import World, state
 from gongdan.tickets import services
 from gongdan.tickets.choices import Priority, Status
 from gongdan.tickets.models import ListPreference, SavedView, Ticket, TicketSeen
-from gongdan.tickets.services.bulk import BULK_MAX
 
 URL = "/desk/tickets/"
 HTMX = {"HX-Request": "true", "HX-Target": "bulk-report"}

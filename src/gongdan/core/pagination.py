@@ -28,11 +28,11 @@ def _encode(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _field(queryset: QuerySet[Any], name: str) -> Field:  # type: ignore[type-arg]
+def _field(queryset: QuerySet[Any], name: str) -> Field:
     """The model field, or the output field of an annotation, that ``name`` orders by."""
     annotation = queryset.query.annotations.get(name)
     if annotation is not None:
-        output: Field = annotation.output_field  # type: ignore[type-arg]
+        output: Field = annotation.output_field
         return output
     model_field = queryset.model._meta.get_field(name)
     assert isinstance(model_field, Field), "order by concrete fields only"

@@ -40,7 +40,7 @@ class ViewIn(InputSchema):
         default_factory=dict,
         description="tickets_list parameters (view, status, priority, team, assignee, tag…).",
     )
-    sort: SortKey | None = None  # type: ignore[valid-type]
+    sort: SortKey | None = None
     columns: list[str] = Field(default_factory=list, max_length=30)
     visibility: Visibility = "personal"
     team: int | None = Field(default=None, ge=1, le=2**63 - 1, description="For visibility 'team'.")
@@ -49,7 +49,7 @@ class ViewIn(InputSchema):
 class ViewPatch(InputSchema):
     name: str | None = Field(default=None, max_length=200)
     filters: dict[str, Any] | None = None
-    sort: SortKey | None = None  # type: ignore[valid-type]
+    sort: SortKey | None = None
     columns: list[str] | None = Field(default=None, max_length=30)
     visibility: Visibility | None = None
     team: int | None = Field(default=None, ge=1, le=2**63 - 1)

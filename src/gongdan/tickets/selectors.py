@@ -479,28 +479,6 @@ def saved_view_get(*, user: User, pk: int) -> SavedView:
     raise NotFound("view.not_found", _("Saved view not found."))
 
 
-#: Saved views counted in the sidebar at most; a count stops at this many tickets ("999+").
-SAVED_VIEW_COUNT_CAP = 999
-
-
-def saved_view_counts(*, user: User, views: Sequence[SavedView]) -> dict[int, int | None]:
-    """How many tickets each saved view holds, as the sidebar shows them (None: not counted).
-
-    The one place the sidebar's saved-view counts come from, so that a cheaper implementation
-    (maintained counters, gongdan issue 14 "perf") can replace it. Each count is bounded: it
-    stops after ``SAVED_VIEW_COUNT_CAP`` + 1 rows, whatever the size of the table.
-    """
-    # view_filters reads the API's filter schema, which imports this module.
-    from gongdan.tickets.view_filters import filters_from_query, ticket_filters  # noqa: PLC0415
-
-    counts: dict[int, int | None] = {}
-    for view in views:
-        filters = ticket_filters(filters_from_query(view.query))
-        qs = ticket_list(user=user, filters=filters).order_by()
-        counts[view.pk] = qs.values("pk")[: SAVED_VIEW_COUNT_CAP + 1].count()
-    return counts
-
-
 def list_preference(*, user: User) -> ListPreference:
     """The user's list preferences (defaults, unsaved, when they never chose any)."""
     found = ListPreference.objects.filter(user=user).first()

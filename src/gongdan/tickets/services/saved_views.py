@@ -113,7 +113,7 @@ def _audit(actor: User, action: str, view: SavedView) -> None:
         audit_record(actor=actor, action=action, obj=view, data=data)
 
 
-def saved_view_create(  # noqa: PLR0913 - every part of a view
+def saved_view_create(
     *,
     actor: User,
     name: str,
@@ -155,7 +155,7 @@ def _editable(actor: User, pk: int) -> SavedView:
     raise Forbidden("view.not_owner", _("Only the owner of this view may change it."))
 
 
-def saved_view_update(  # noqa: PLR0913 - every part of a view
+def saved_view_update(
     *,
     actor: User,
     pk: int,

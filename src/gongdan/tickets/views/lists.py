@@ -29,7 +29,6 @@ from gongdan.tickets.selectors import (
     View,
     list_preference,
     ordering_for,
-    saved_view_counts,
     saved_view_list,
     ticket_list,
     tickets_unread,
@@ -42,6 +41,7 @@ from gongdan.tickets.services.saved_views import (
     saved_view_delete,
     saved_view_set_columns,
 )
+from gongdan.tickets.view_filters import saved_view_counts
 from gongdan.tickets.views._common import actor, is_htmx, staff_required
 
 TEMPLATE = "tickets/ticket_list.html"
