@@ -41,6 +41,7 @@ from gongdan.knowledge.choices import ArticleStatus, Visibility
 from gongdan.sla import services as sla_services
 from gongdan.testing import World, session_world, upload
 from gongdan.tickets import services as ticket_services
+from gongdan.tickets.models import SavedView
 
 with translation.override("en"):
     schema = schemathesis.openapi.from_dict(ninja_api.get_openapi_schema())
@@ -90,6 +91,9 @@ def _build() -> Fuzzed:
     supervision = ticket_services.supervision_open(
         actor=world.admin, requirements="今天内回复客户", deadline=later, ticket=ticket
     )
+    saved_view = SavedView.objects.create(
+        user=world.admin, name="全部 all", query="view=all", visibility="everyone"
+    )
     return Fuzzed(
         tokens={
             "admin": world.token_for(world.admin),
@@ -110,6 +114,7 @@ def _build() -> Fuzzed:
             "watcher_id": [watcher.pk] if watcher else [],
             "reminder_id": [reminder.pk],
             "supervision_id": [supervision.pk],
+            "view_id": [saved_view.pk],
         },
     )
 
