@@ -23,7 +23,7 @@
       if (matching && matching.checked) {
         count.textContent = matching.labels && matching.labels[0] ? matching.labels[0].textContent.trim() : "";
       } else {
-        count.textContent = picked ? picked + " " + count.getAttribute("data-some") : count.getAttribute("data-none");
+        count.textContent = picked ? count.getAttribute("data-some").replace("{n}", String(picked)) : count.getAttribute("data-none");
       }
     }
   }
