@@ -117,7 +117,7 @@ def test_ticket_page_costs_the_same_for_5_and_50_comments(
     client = world.client_for(world.agent)
 
     # 15 + 2 for the watchers panel (its watchers and the team's members).
-    with django_assert_num_queries(20):  # + the SLA clocks
+    with django_assert_num_queries(21):  # + the SLA clocks, + the "seen" mark (unread markers)
         response = client.get(_url(ticket))
 
     assert response.status_code == 200
