@@ -159,7 +159,7 @@ class BulkOut(Schema):
 
 @router.post("/tickets/bulk", response={200: BulkOut, **ERRORS}, operation_id="tickets_bulk")
 def tickets_bulk(request: HttpRequest, payload: BulkIn) -> BulkResult:
-    """Apply one action to up to 200 tickets, each through the same service as a single change
+    """Apply one action to up to 100 tickets, each through the same service as a single change
     and in its own transaction; per-ticket results (a refusal or conflict stops nothing else)."""
     return tickets_bulk_apply(
         actor=_staff(request),

@@ -7,8 +7,9 @@ since the caller's list was read: the version it sent is stale) or ``refused`` (
 service's translated reason: not visible, a transition not allowed from the ticket's status, an
 owner outside the ticket's team…). One ticket's refusal never stops the others.
 
-Runs synchronously, at most :data:`BULK_MAX` tickets per request (about 20–40 ms per ticket:
-200 tickets answer within a few seconds); larger selections are refused with a clear message
+Runs synchronously, at most :data:`BULK_MAX` tickets per request (each ticket costs what a
+single change costs: 40–70 ms on SQLite and 110–150 ms on PostgreSQL on the loaded 2-core test
+machine, bench/bulk_bench.py); larger selections are refused with a clear message
 (``bulk.too_many``) rather than half applied. Apps add actions through
 ``tickets.hooks.bulk_actions`` (``BulkAction``).
 """
@@ -38,7 +39,7 @@ from gongdan.tickets.services.tickets import ticket_assign, ticket_transition, t
 logger = logging.getLogger(__name__)
 
 #: Tickets one request may change (the workspace's "select all matching" stops here too).
-BULK_MAX = 200
+BULK_MAX = 100
 TAGS_MAX = 10
 
 
