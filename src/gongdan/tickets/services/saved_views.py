@@ -169,7 +169,9 @@ def saved_view_update(
     """Change some parts of a view (same checks as :func:`saved_view_create`)."""
     view = _editable(actor, pk)
     with transaction.atomic():
-        view = SavedView.objects.select_for_update().select_related("team").get(pk=view.pk)
+        view = (
+            SavedView.objects.select_for_update(of=("self",)).select_related("team").get(pk=view.pk)
+        )
         if name is not UNSET:
             view.name = _clean_name(name)
             _check_unique(view.user, view.name, exclude=view.pk)
