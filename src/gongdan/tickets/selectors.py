@@ -304,11 +304,12 @@ def ticket_list(*, user: User, filters: TicketFilters | None = None) -> QuerySet
     """
     f = filters or TicketFilters()
     _clean_text(f)
-    if not _clean_ids(f):
-        return Ticket.objects.none()
     if f.view == View.DUE and f.sort == DEFAULT_SORT:
         f.sort = "due"
-    qs = Ticket.objects.filter(policies.ticket_visibility(user))
+    if not _clean_ids(f):  # matches nothing, but pages (and sorts) like any other list
+        qs = Ticket.objects.none()
+    else:
+        qs = Ticket.objects.filter(policies.ticket_visibility(user))
     if f.view:
         qs = qs.filter(_view_filter(user, f.view))
     qs = qs.filter(_field_filters(user, f))

@@ -149,8 +149,10 @@ def _results_context(
     }
 
 
-def _sidebar(user: User, form: SavedViewForm | None = None) -> dict[str, Any]:
-    views = saved_view_list(user=user)
+def _sidebar(
+    user: User, form: SavedViewForm | None = None, views: list[SavedView] | None = None
+) -> dict[str, Any]:
+    views = saved_view_list(user=user) if views is None else views
     counts = saved_view_counts(user=user, views=views[:COUNTED_SAVED_VIEWS])
     for view in views:
         view.count = counts.get(view.pk)  # type: ignore[attr-defined]
@@ -181,10 +183,11 @@ def ticket_list_view(request: HttpRequest) -> HttpResponse:
     """Full page, or just the results when htmx swaps ``#ticket-results`` after a filter change."""
     user = actor(request)
     pref = list_preference(user=user)
-    sidebar = _sidebar(user)
-    context = _results_context(request, user, sidebar["saved_views"], pref)
+    views = saved_view_list(user=user)
+    context = _results_context(request, user, views, pref)
     if htmx_target(request) == "ticket-results":
         return render(request, f"{TEMPLATE}#results", context)
+    sidebar = _sidebar(user, views=views)
     # The filter panel opens only when a filter narrows the list (not for a tab or a page).
     narrowing = {k for k, v in request.GET.items() if v} - {
         "view",
