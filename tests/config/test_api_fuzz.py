@@ -45,6 +45,7 @@ from gongdan.sla import policy_services as sla_policies
 from gongdan.sla import services as sla_services
 from gongdan.testing import World, session_world, upload
 from gongdan.tickets import services as ticket_services
+from gongdan.tickets.models import SavedView
 
 with translation.override("en"):
     schema = schemathesis.openapi.from_dict(ninja_api.get_openapi_schema())
@@ -114,6 +115,9 @@ def _build() -> Fuzzed:
     supervision = ticket_services.supervision_open(
         actor=world.admin, requirements="今天内回复客户", deadline=later, ticket=ticket
     )
+    saved_view = SavedView.objects.create(
+        user=world.admin, name="全部 all", query="view=all", visibility="everyone"
+    )
     return Fuzzed(
         tokens={
             "admin": world.token_for(world.admin),
@@ -139,6 +143,7 @@ def _build() -> Fuzzed:
             "app_id": [im_app.pk],
             "vendor": ["feishu"],
             "provider_id": [provider.pk],
+            "view_id": [saved_view.pk],
         },
     )
 

@@ -195,8 +195,9 @@ def test_list_costs_the_same_whatever_the_page_size(
     client.get(URL)  # the process caches (the filter form's choice lists) warm up
 
     # Session, user, the page and the lookups of its rows; memberships, counters and watched
-    # tickets for the tab counts; saved views. The filter form's choices come from refdata.
-    with django_assert_num_queries(12):
+    # tickets for the tab counts; saved views; the list preferences, the sidebar's teams and the
+    # unread markers. The filter form's choices come from refdata.
+    with django_assert_num_queries(15):
         response = client.get(URL, {"view": "all", "size": str(size)})
 
     assert len(_numbers(response.content.decode())) == size

@@ -29,6 +29,7 @@ from gongdan.sla.api_calendars import router as calendars_router
 from gongdan.sla.api_policies import router as sla_policies_router
 from gongdan.tickets.api import router as tickets_router
 from gongdan.tickets.api_followups import router as followups_router
+from gongdan.tickets.api_lists import router as lists_router
 from gongdan.tickets.api_time import router as time_router
 from gongdan.tickets.api_types import router as ticket_types_router
 
@@ -49,6 +50,7 @@ api.add_router("", customers_router)
 # Before the tickets router: its /tickets/{number} would swallow /tickets/take-next.
 api.add_router("", assignment_router)
 api.add_router("", exports_router)  # its POST /tickets/export, before /tickets/{number}
+api.add_router("", lists_router)  # its POST /tickets/bulk, before /tickets/{number}
 api.add_router("", tickets_router)
 api.add_router("", followups_router)
 api.add_router("", time_router)

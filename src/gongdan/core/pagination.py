@@ -28,7 +28,18 @@ def _encode(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str, fields: list[str], model: type[Model]) -> list[Any]:
+def _field(queryset: QuerySet[Any], name: str) -> Field:
+    """The model field, or the output field of an annotation, that ``name`` orders by."""
+    annotation = queryset.query.annotations.get(name)
+    if annotation is not None:
+        output: Field = annotation.output_field
+        return output
+    model_field = queryset.model._meta.get_field(name)
+    assert isinstance(model_field, Field), "order by concrete fields only"
+    return model_field
+
+
+def _decode(cursor: str, fields: list[str], queryset: QuerySet[Any]) -> list[Any]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
@@ -38,8 +49,7 @@ def _decode(cursor: str, fields: list[str], model: type[Model]) -> list[Any]:
         raise DomainError("pagination.bad_cursor", _("Invalid cursor.")) from exc
     out = []
     for field, value in zip(fields, values, strict=True):
-        model_field = model._meta.get_field(field.lstrip("-"))
-        assert isinstance(model_field, Field), "order by concrete fields only"
+        model_field = _field(queryset, field.lstrip("-"))
         try:
             if model_field.get_internal_type() == "DateTimeField" and isinstance(value, str):
                 value = parse_datetime(value)
@@ -73,13 +83,12 @@ def keyset_page[T: Model](
     """Return one page of ``queryset`` ordered by ``ordering`` (its last field must be unique).
 
     A cursor starting with ``-`` walks backwards (the "previous" link). Fields in ``ordering``
-    must be non-null.
+    must be non-null; they may be annotations of ``queryset`` (computed sort keys).
     """
-    model = queryset.model
     backwards = bool(cursor and cursor.startswith("-"))
     qs = queryset
     if cursor:
-        values = _decode(cursor.lstrip("-"), ordering, model)
+        values = _decode(cursor.lstrip("-"), ordering, queryset)
         qs = qs.filter(_after(ordering, values, reverse=backwards))
     order = [(f[1:] if f.startswith("-") else f"-{f}") for f in ordering] if backwards else ordering
     rows = list(qs.order_by(*order)[: size + 1])

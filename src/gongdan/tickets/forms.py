@@ -20,7 +20,7 @@ from gongdan.customers.models import Contact, Organization
 from gongdan.customers.selectors import contact_list
 from gongdan.tickets import refdata
 from gongdan.tickets.choices import Channel, LinkKind, Priority, Status
-from gongdan.tickets.models import Category, Ticket, TicketType
+from gongdan.tickets.models import Category, SavedView, Ticket, TicketType
 from gongdan.tickets.selectors import DEFAULT_SORT, STAFF_VIEWS, TicketFilters, View
 
 # Service field names that a form shows under another name.
@@ -35,6 +35,17 @@ SORT_CHOICES = [
     ("-priority", _("Highest priority")),
     ("priority", _("Lowest priority")),
     ("due", _("SLA due soonest")),
+    ("-due", _("SLA due latest")),
+    ("number", _("Number, ascending")),
+    ("-number", _("Number, descending")),
+    ("status", _("Status")),
+    ("-status", _("Status, reversed")),
+    ("requester", _("Requester, A–Z")),
+    ("-requester", _("Requester, Z–A")),
+    ("assignee", _("Assignee, A–Z")),
+    ("-assignee", _("Assignee, Z–A")),
+    ("team", _("Team, A–Z")),
+    ("-team", _("Team, Z–A")),
 ]
 SLA_CHOICES = [
     ("", _("Any SLA outcome")),
@@ -205,11 +216,25 @@ class TicketFilterForm(forms.Form):
 class SavedViewForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=60)
     query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    visibility = forms.ChoiceField(
+        label=_("Shared with"),
+        required=False,
+        choices=SavedView.Visibility.choices,
+        initial=SavedView.Visibility.PERSONAL,
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"), required=False, queryset=Team.objects.none(), empty_label=_("No team")
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "saved_%s")
         super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["team"].queryset = team_list(user=user)
         style_fields(self)
+
+    def clean_visibility(self) -> str:
+        return str(self.cleaned_data.get("visibility") or SavedView.Visibility.PERSONAL)
 
 
 class ReplyForm(forms.Form):

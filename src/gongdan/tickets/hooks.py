@@ -9,16 +9,19 @@ neither app installed the services still work: tickets simply get no clocks and 
 - :data:`lifecycle` — :class:`TicketLifecycle` participants, called inside the services'
   transaction with the ticket locked, in registration order (``INSTALLED_APPS`` order);
 - :data:`timeline_sentences` — how an app's own timeline kinds read (``presenters``);
-- :data:`detail_context` — what an app adds to the workspace's ticket page.
+- :data:`detail_context` — what an app adds to the workspace's ticket page;
+- :data:`bulk_actions` — actions an app adds to the list's bulk actions (macros).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 from django.db.models import Prefetch
+from django.utils.functional import Promise
 
 from gongdan.core.hooks import Hooks
 from gongdan.tickets.models import Ticket
@@ -139,3 +142,26 @@ def page_context(ticket: Ticket) -> dict[str, Any]:
     for provide in detail_context:
         context.update(provide(ticket))
     return context
+
+
+# --- bulk actions on the ticket list ------------------------------------------------------------
+@dataclass(frozen=True)
+class BulkAction:
+    """One action the list's bulk bar and ``tickets_bulk`` offer (``services.bulk``).
+
+    ``clean`` checks the parameters once for the whole selection (raise ``ValidationFailed``:
+    the request is refused, nothing applied); ``apply`` changes one ticket through the ticket
+    services (raise a ``DomainError``: that ticket is reported refused, the others go on). Each
+    ticket runs in its own transaction. ``param_label`` names the one text parameter ``value``
+    the workspace asks for (e.g. a macro's name), when the action needs one.
+    """
+
+    name: str
+    label: str | Promise
+    clean: Callable[[Any, dict[str, Any]], dict[str, Any]]
+    apply: Callable[[Any, Ticket, dict[str, Any], int | None], object]
+    param_label: str | Promise = ""
+
+
+#: Actions added by apps above ``tickets`` (macros: "apply macro"), after the built-in ones.
+bulk_actions: Hooks[BulkAction] = Hooks("tickets.bulk_actions")

@@ -483,7 +483,16 @@ class TicketSequence(models.Model):
 
 
 class SavedView(models.Model):
-    """A user's named set of workspace filters (stored as the list's query string)."""
+    """A named set of workspace filters (the list's query string), with its columns.
+
+    Personal views belong to their owner; supervisors and admins may share a view with one team
+    (its members see it) or with everyone on staff.
+    """
+
+    class Visibility(models.TextChoices):
+        PERSONAL = "personal", _("Only me")
+        TEAM = "team", _("A team")
+        EVERYONE = "everyone", _("Everyone")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -493,7 +502,21 @@ class SavedView(models.Model):
     )
     name = models.CharField(_("name"), max_length=60)
     query = models.CharField(_("filters"), max_length=1000)
+    visibility = models.CharField(
+        _("shared with"), max_length=16, choices=Visibility.choices, default=Visibility.PERSONAL
+    )
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # Column keys in display order (tickets.selectors.COLUMNS); empty: the default columns.
+    columns = models.JSONField(_("columns"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("saved view")
@@ -504,11 +527,69 @@ class SavedView(models.Model):
                 fields=["user", "name"],
                 name="tickets_savedview_unique",
                 violation_error_message=_("You already have a view with this name."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility="team", team__isnull=False)
+                | (~Q(visibility="team") & Q(team__isnull=True)),
+                name="tickets_savedview_team_iff_team_visibility",
+            ),
         ]
+        indexes = [models.Index(fields=["visibility", "team"], name="savedview_shared_idx")]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_shared(self) -> bool:
+        return self.visibility != self.Visibility.PERSONAL
+
+
+class ListPreference(models.Model):
+    """How one agent likes the ticket list: row density and the built-in views' columns."""
+
+    class Density(models.TextChoices):
+        COMFORTABLE = "comfortable", _("Comfortable")
+        COMPACT = "compact", _("Compact")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    density = models.CharField(
+        _("density"), max_length=16, choices=Density.choices, default=Density.COMFORTABLE
+    )
+    columns = models.JSONField(_("columns"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket list preference")
+        verbose_name_plural = _("ticket list preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.density}"
+
+
+class TicketSeen(models.Model):
+    """When a staff user last opened a ticket's page: the list marks tickets changed since."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="+"
+    )
+    seen_at = models.DateTimeField(_("seen at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ticket seen")
+        verbose_name_plural = _("tickets seen")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "ticket"], name="tickets_seen_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.ticket_id}"
 
 
 class LookupCode(models.Model):

@@ -23,7 +23,26 @@ Title = Annotated[str, Field(min_length=1, max_length=200)]
 Text = Annotated[str, Field(max_length=50_000)]
 TagName = Annotated[str, Field(min_length=1, max_length=50)]
 Number = Annotated[str, Field(min_length=1, max_length=32)]
-SortKey = Literal["-updated", "updated", "-created", "created", "-priority", "priority", "due"]
+SortKey = Literal[
+    "-updated",
+    "updated",
+    "-created",
+    "created",
+    "-priority",
+    "priority",
+    "due",
+    "-due",
+    "number",
+    "-number",
+    "status",
+    "-status",
+    "requester",
+    "-requester",
+    "assignee",
+    "-assignee",
+    "team",
+    "-team",
+]
 
 
 class LabelRef(Schema):

@@ -4,17 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import (
+    Case,
+    CharField,
     Count,
+    DateTimeField,
     Exists,
+    F,
+    IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
+    When,
 )
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,10 +37,12 @@ from gongdan.tickets.models import (
     Attachment,
     Category,
     Comment,
+    ListPreference,
     SavedView,
     Tag,
     Ticket,
     TicketLink,
+    TicketSeen,
     TicketType,
     TicketWatcher,
     TimelineEntry,
@@ -68,9 +80,58 @@ SORTS: dict[str, list[str]] = {
     "created": ["created_at", "id"],
     "-priority": ["-priority_rank", "-updated_at", "-id"],
     "priority": ["priority_rank", "updated_at", "id"],
-    # Only tickets with a running SLA clock (the ticket_sla_due_idx partial index).
-    "due": ["sla_due_at", "id"],
+    # Tickets with no running SLA clock come last either way (a sort key stands in for "none").
+    "due": ["due_sort", "id"],
+    "-due": ["-due_sort_desc", "-id"],
+    "-number": ["-number", "-id"],
+    "number": ["number", "id"],
+    "status": ["status_rank", "-updated_at", "-id"],
+    "-status": ["-status_rank", "-updated_at", "-id"],
+    "requester": ["requester_sort", "id"],
+    "-requester": ["-requester_sort", "-id"],
+    "assignee": ["assignee_sort", "id"],
+    "-assignee": ["-assignee_sort", "-id"],
+    "team": ["team_sort", "id"],
+    "-team": ["-team_sort", "-id"],
 }
+#: The due view holds only tickets with a running clock: sorted on the column itself (the
+#: ticket_sla_due_idx partial index) instead of the "no clock comes last" sort key.
+_DUE_VIEW_SORT = ["sla_due_at", "id"]
+_FAR_FUTURE = datetime(9999, 12, 31, tzinfo=UTC)
+_FAR_PAST = datetime(1, 1, 2, tzinfo=UTC)
+_STATUS_ORDER = [
+    Status.NEW,
+    Status.REOPENED,
+    Status.ASSIGNED,
+    Status.IN_PROGRESS,
+    Status.PENDING,
+    Status.RESOLVED,
+    Status.CLOSED,
+    Status.CANCELLED,
+]
+
+
+def _sort_annotations() -> dict[str, Any]:
+    """The computed sort keys of ``SORTS`` (never null, so keyset cursors can hold them)."""
+    return {
+        "due_sort": Coalesce("sla_due_at", Value(_FAR_FUTURE), output_field=DateTimeField()),
+        "due_sort_desc": Coalesce("sla_due_at", Value(_FAR_PAST), output_field=DateTimeField()),
+        "status_rank": Case(
+            *[When(status=s, then=Value(i)) for i, s in enumerate(_STATUS_ORDER)],
+            default=Value(len(_STATUS_ORDER)),
+            output_field=IntegerField(),
+        ),
+        "requester_sort": Coalesce(F("requester__name"), Value(""), output_field=CharField()),
+        "assignee_sort": Coalesce(
+            NullIf(F("assignee__display_name"), Value("")),
+            F("assignee__username"),
+            Value("\uffff"),  # unassigned last (ascending)
+            output_field=CharField(),
+        ),
+        "team_sort": Coalesce(F("team__name"), Value("\uffff"), output_field=CharField()),
+    }
+
+
 DEFAULT_SORT = "-updated"
 
 
@@ -243,28 +304,37 @@ def ticket_list(*, user: User, filters: TicketFilters | None = None) -> QuerySet
     """
     f = filters or TicketFilters()
     _clean_text(f)
-    if not _clean_ids(f):
-        return Ticket.objects.none()
     if f.view == View.DUE and f.sort == DEFAULT_SORT:
         f.sort = "due"
-    qs = Ticket.objects.filter(policies.ticket_visibility(user))
-    if f.sort == "due":
-        qs = qs.filter(sla_due_at__isnull=False)
+    if not _clean_ids(f):  # matches nothing, but pages (and sorts) like any other list
+        qs = Ticket.objects.none()
+    else:
+        qs = Ticket.objects.filter(policies.ticket_visibility(user))
     if f.view:
         qs = qs.filter(_view_filter(user, f.view))
     qs = qs.filter(_field_filters(user, f))
     if f.tag:
         qs = qs.distinct()
+    ordering = ordering_for(f.sort, view=f.view)
+    keys = _sort_annotations()
+    # Callers that page without naming the view (ordering_for(sort)) find their keys too.
+    named = [*ordering, *ordering_for(f.sort)]
+    needed = {name.lstrip("-") for name in named} & keys.keys()
+    if needed:
+        qs = qs.annotate(**{name: keys[name] for name in needed})
     # Only the requester is joined: PostgreSQL spends ~10 ms planning a 7-table join, while the
     # small lookup tables cost a trivially planned IN query each.
     return (
         qs.select_related("requester")
         .prefetch_related(*LIST_LOOKUPS, Prefetch("tags", queryset=Tag.objects.order_by("name")))
-        .order_by(*ordering_for(f.sort))
+        .order_by(*ordering)
     )
 
 
-def ordering_for(sort: str) -> list[str]:
+def ordering_for(sort: str, *, view: str = "") -> list[str]:
+    """The keyset ordering of ``sort`` (unknown: the default); ends with the unique id."""
+    if view == View.DUE and sort == "due":
+        return _DUE_VIEW_SORT
     return SORTS.get(sort, SORTS[DEFAULT_SORT])
 
 
@@ -461,9 +531,59 @@ def attachment_get(*, user: User, pk: int) -> Attachment:
     return attachment
 
 
-def saved_view_list(*, user: User) -> QuerySet[SavedView]:
-    """The user's own saved workspace views, by name."""
-    return SavedView.objects.filter(user=user).order_by("name", "id")
+def saved_view_list(*, user: User) -> list[SavedView]:
+    """The saved views ``user`` may open: their own, then those shared with one of their teams
+    or with everyone (staff only), each group by name. One query."""
+    if not policies.is_staff_user(user):
+        return []
+    my_teams = Membership.objects.filter(user=user).values("team_id")
+    shared = Q(visibility=SavedView.Visibility.EVERYONE) | Q(
+        visibility=SavedView.Visibility.TEAM, team__in=my_teams
+    )
+    rows = SavedView.objects.filter(Q(user=user) | shared).select_related("team", "user")
+    return sorted(rows, key=lambda v: (v.user_id != user.pk, v.name, v.pk))
+
+
+def saved_view_get(*, user: User, pk: int) -> SavedView:
+    """A saved view ``user`` may open (own or shared with them), or ``NotFound``."""
+    for view in saved_view_list(user=user):
+        if view.pk == pk:
+            return view
+    raise NotFound("view.not_found", _("Saved view not found."))
+
+
+def list_preference(*, user: User) -> ListPreference:
+    """The user's list preferences (defaults, unsaved, when they never chose any)."""
+    found = ListPreference.objects.filter(user=user).first()
+    return found or ListPreference(user=user)
+
+
+def tickets_unread(*, user: User, tickets: Sequence[Ticket]) -> set[int]:
+    """Ids of ``tickets`` changed by someone else since ``user`` last opened them (one query).
+
+    "Changed" is the newest timeline entry by another actor (a customer's reply, a colleague's
+    note or status change, the system); a ticket never opened counts as unread when it has one.
+    """
+    ids = [t.pk for t in tickets]
+    if not ids:
+        return set()
+    seen = TicketSeen.objects.filter(user=user, ticket=OuterRef("pk")).values("seen_at")[:1]
+    activity = (
+        TimelineEntry.objects.filter(ticket=OuterRef("pk"))
+        .exclude(actor=user)
+        .order_by()
+        .values("ticket")
+        .annotate(at=Max("created_at"))
+        .values("at")[:1]
+    )
+    rows = (
+        Ticket.objects.filter(pk__in=ids)
+        .annotate(seen_at=Subquery(seen), activity_at=Subquery(activity))
+        .filter(Q(activity_at__isnull=False))
+        .filter(Q(seen_at__isnull=True) | Q(activity_at__gt=F("seen_at")))
+        .values_list("pk", flat=True)
+    )
+    return set(rows)
 
 
 @dataclass

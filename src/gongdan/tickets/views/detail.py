@@ -33,6 +33,7 @@ from gongdan.tickets.selectors import (
     watcher_list,
 )
 from gongdan.tickets.services.followups import may_supervise
+from gongdan.tickets.services.preferences import ticket_seen_mark
 from gongdan.tickets.views._common import actor, is_htmx, staff_required, visible_ticket
 from gongdan.tickets.workflow import REASON_REQUIRED, Side, allowed_targets
 
@@ -124,4 +125,6 @@ def render_workspace(
 @require_GET
 @staff_required
 def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
-    return render_workspace(request, visible_ticket(request, number))
+    ticket = visible_ticket(request, number)
+    ticket_seen_mark(actor=actor(request), ticket=ticket)  # the list's unread marker clears
+    return render_workspace(request, ticket)
