@@ -24,6 +24,7 @@ urlpatterns = [
     path("desk/channels/", include("gongdan.channels.urls")),
     path("desk/calls/", include("gongdan.channels.phone.urls")),
     path("desk/exports/", include("gongdan.reports.urls_exports")),
+    path("desk/live/", include("gongdan.live.urls")),
     path("desk/", include("gongdan.tickets.urls")),
     path("channels/wecom/", include("gongdan.channels.wecom.urls")),
     path("channels/webform/", include("gongdan.channels.webform.urls")),
