@@ -109,14 +109,23 @@ def publish_on_commit(key: tuple[Any, ...], build: Build) -> None:
         _run(build)
         return
     hooks = connection.run_on_commit
-    pending: tuple[Any, set[tuple[Any, ...]]] | None = getattr(connection, "_gd_live_pending", None)
+    pending: tuple[Any, dict[tuple[Any, ...], list[bool]]] | None = getattr(
+        connection, "_gd_live_pending", None
+    )
     if pending is None or pending[0] is not hooks:  # a new transaction (commit/rollback renew it)
-        pending = (hooks, set())
+        pending = (hooks, {})
         connection._gd_live_pending = pending  # type: ignore[attr-defined]
-    if key in pending[1]:
-        return
-    pending[1].add(key)
-    transaction.on_commit(lambda: _run(build))
+    done = pending[1].get(key)
+    if done is not None and not done[0]:
+        return  # the hint of this key, due at this commit, is built from the final state
+    done = [False]
+    pending[1][key] = done
+
+    def run() -> None:
+        done[0] = True
+        _run(build)
+
+    transaction.on_commit(run)
 
 
 def _run(build: Build) -> None:

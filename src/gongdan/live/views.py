@@ -111,7 +111,8 @@ async def _events(scope: _Scope, since: int) -> AsyncIterator[str]:
     loop = asyncio.get_running_loop()
     last = 0
     try:
-        yield f"retry: {RETRY_MS}\n: live\n\n"
+        # The id sets the browser's Last-Event-ID: a reconnection resumes from here.
+        yield f"retry: {RETRY_MS}\nid: {since or hub.cursor}\n\n"
         if since:
             rows, oldest = await hub.run_db(_catch_up, since)
             if oldest > since + 1:
@@ -165,9 +166,9 @@ def poll(request: HttpRequest) -> HttpResponse:
         if isinstance(ticket, HttpResponse):
             return ticket
         number = ticket.number
-    since = _cursor(request.GET.get("since"))
-    if not since:
+    if "since" not in request.GET:  # a new page: where to start from
         return JsonResponse({"cursor": live.last_id(), "events": [], "reset": False})
+    since = _cursor(request.GET.get("since"))
     scope = _Scope(viewer_for(request.user), number)  # type: ignore[arg-type]
     rows, oldest = _catch_up(since)
     events = [

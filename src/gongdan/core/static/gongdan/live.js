@@ -10,7 +10,7 @@
   var pollMs = Number(data.pollMs || 3000);
   var workspace = function () { return document.getElementById("ticket-workspace"); };
   var ticket = workspace() ? workspace().getAttribute("data-ticket") : "";
-  var cursor = 0;
+  var cursor = null;  // the newest event seen (null: not started)
   var source = null;
   var polling = false;
   var stopped = false;
@@ -30,10 +30,10 @@
 
   function connect() {
     if (!window.EventSource) { startPolling(); return; }
-    source = new EventSource(withTicket(data.stream, cursor ? {since: cursor} : {}));
+    source = new EventSource(withTicket(data.stream, cursor !== null ? {since: cursor} : {}));
     ["ticket", "notification", "presence", "reset"].forEach(function (kind) {
       source.addEventListener(kind, function (event) {
-        if (event.lastEventId) { cursor = Math.max(cursor, Number(event.lastEventId)); }
+        if (event.lastEventId) { cursor = Math.max(cursor || 0, Number(event.lastEventId)); }
         handle(kind, event.data ? JSON.parse(event.data) : {});
       });
     });
@@ -54,7 +54,7 @@
 
   function poll() {
     if (stopped) { return; }
-    fetch(withTicket(data.poll, cursor ? {since: cursor} : {}), {credentials: "same-origin"})
+    fetch(withTicket(data.poll, cursor !== null ? {since: cursor} : {}), {credentials: "same-origin"})
       .then(function (response) {
         if (response.status === 401 || response.status === 403 || response.status === 404) {
           stopped = true;
