@@ -58,7 +58,10 @@ HINTS = [
 
 
 def _check(got: list[Any], elsewhere: list[Any]) -> None:
-    assert [(kind, data["t"]) for _id, kind, data in got] == [("ticket", "GD-1"), ("ticket", "GD-2")]
+    assert [(kind, data["t"]) for _id, kind, data in got] == [
+        ("ticket", "GD-1"),
+        ("ticket", "GD-2"),
+    ]
     assert got[0][0] < got[1][0]  # ids in order: the resume cursor
     assert [data["t"] for _id, _kind, data in elsewhere] == ["GD-2"]  # watches GD-2 only
 

@@ -34,7 +34,7 @@ def presence_people(ticket: Ticket) -> list[dict[str, Any]]:
     rows = (
         Presence.objects.filter(ticket=ticket, expires_at__gt=now)
         .select_related("user")
-        .order_by("-state", "user__display_name", "user__username")
+        .order_by("state", "user__display_name", "user__username")  # replying < viewing
     )
     return [
         {
