@@ -48,7 +48,7 @@ def test_htmx_get_returns_only_the_workspace(world: World) -> None:
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.lstrip().startswith('<div id="ticket-workspace">')
+    assert html.lstrip().startswith('<div id="ticket-workspace" ')
     assert "<html" not in html
 
 
