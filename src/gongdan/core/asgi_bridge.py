@@ -23,6 +23,7 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 SPOOL_BYTES = 1024 * 1024
+SEND_BYTES = 64 * 1024
 
 
 class ClientGone(Exception):
@@ -120,18 +121,18 @@ class WsgiBridge:
         result = self.app(environ, start_response)
         try:
             if isinstance(result, list | tuple):  # the usual Django response: one round trip
-                body = b"".join(result)
-                blocking_send(head[0], {"type": "http.response.body", "body": body})
+                whole = b"".join(result)
+                blocking_send(head[0], {"type": "http.response.body", "body": whole})
                 return
             pending = [head[0]]
-            for chunk in result:
-                if chunk:
-                    blocking_send(
-                        *pending,
-                        {"type": "http.response.body", "body": bytes(chunk), "more_body": True},
-                    )
-                    pending = []
-            blocking_send(*pending, {"type": "http.response.body", "body": b""})
+            buffer = bytearray()
+            for chunk in result:  # a file: sent in pieces of SEND_BYTES, one round trip each
+                buffer += chunk
+                if len(buffer) >= SEND_BYTES:
+                    piece = {"type": "http.response.body", "body": bytes(buffer), "more_body": True}
+                    blocking_send(*pending, piece)
+                    pending, buffer = [], bytearray()
+            blocking_send(*pending, {"type": "http.response.body", "body": bytes(buffer)})
         finally:
             close = getattr(result, "close", None)
             if close is not None:
