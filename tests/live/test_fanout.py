@@ -8,6 +8,7 @@ publishes from a thread, committed, as another process would.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from typing import Any
 
@@ -57,13 +58,21 @@ HINTS = [
 ]
 
 
+def _parse(frame: tuple[int, str]) -> tuple[str, dict[str, Any]]:
+    """(kind, public data) of a queued SSE frame."""
+    lines = dict(line.split(": ", 1) for line in frame[1].strip().split("\n"))
+    assert lines["id"] == str(frame[0])
+    return lines["event"], json.loads(lines["data"])
+
+
 def _check(got: list[Any], elsewhere: list[Any]) -> None:
-    assert [(kind, data["t"]) for _id, kind, data in got] == [
+    assert [(kind, data["t"]) for kind, data in map(_parse, got)] == [
         ("ticket", "GD-1"),
         ("ticket", "GD-2"),
     ]
+    assert "team" not in _parse(got[0])[1]  # visibility fields stay on the server
     assert got[0][0] < got[1][0]  # ids in order: the resume cursor
-    assert [data["t"] for _id, _kind, data in elsewhere] == ["GD-2"]  # watches GD-2 only
+    assert [data["t"] for _kind, data in map(_parse, elsewhere)] == ["GD-2"]  # watches GD-2
 
 
 def test_sqlite_polls_the_change_table(settings: Any) -> None:
@@ -108,4 +117,4 @@ def test_a_push_after_a_gap_reads_the_missed_hints_from_the_table_in_order(
         await hub._push(live.encode(pushed, "ticket", {"t": "B", "team": None}))  # twice: once
         return [sub.queue.get_nowait() for _ in range(sub.queue.qsize())]
 
-    assert [data["t"] for _id, _kind, data in asyncio.run(main())] == ["A", "B"]
+    assert [_parse(frame)[1]["t"] for frame in asyncio.run(main())] == ["A", "B"]

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 
 from gongdan.core import live
-from gongdan.live.visibility import Viewer, wants
+from gongdan.live.visibility import Viewer, public, wants
 
 logger = logging.getLogger(__name__)
 
@@ -33,21 +33,31 @@ RECONNECT_SECONDS = 1.0
 QUEUE_SIZE = 256
 
 Event = tuple[int, str, dict[str, Any]]
+Frame = tuple[int, str]  # (event id, the SSE text a stream writes)
+
+
+def sse_frame(event: Event) -> str:
+    """The event as the browser gets it: id, kind and the public fields only."""
+    event_id, kind, data = event
+    return f"id: {event_id}\nevent: {kind}\ndata: {json.dumps(public(kind, data))}\n\n"
 
 
 @dataclass(eq=False)
 class Subscriber:
     viewer: Viewer
-    queue: asyncio.Queue[Event | None] = field(
+    queue: asyncio.Queue[Frame | None] = field(
         default_factory=lambda: asyncio.Queue(maxsize=QUEUE_SIZE)
     )
 
-    def offer(self, event: Event) -> bool:
-        """Queue ``event`` if this viewer may have it; False when the queue overflowed."""
-        if not wants(self.viewer, event[1], event[2]):
+    def wants(self, event: Event) -> bool:
+        return wants(self.viewer, event[1], event[2])
+
+    def offer(self, event: Event, frame: str) -> bool:
+        """Queue ``frame`` if this viewer may have ``event``; False when the queue overflowed."""
+        if not self.wants(event):
             return True
         try:
-            self.queue.put_nowait(event)
+            self.queue.put_nowait((event[0], frame))
         except asyncio.QueueFull:
             return False
         return True
@@ -84,8 +94,9 @@ class Hub:
         if event[0] <= self.cursor:
             return  # seen already (a catch-up read and a push may both bring it)
         self.cursor = event[0]
+        frame = sse_frame(event)  # formatted once for every stream
         for sub in list(self.subscribers):
-            if not sub.offer(event):
+            if not sub.offer(event, frame):
                 self.subscribers.discard(sub)
                 _close(sub)
 

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gongdan.accounts.policies import is_staff_user
 from gongdan.core import live
 from gongdan.core.errors import DomainError, NotFound
-from gongdan.live.hub import Event, Subscriber, get_hub
+from gongdan.live.hub import Event, Subscriber, get_hub, sse_frame
 from gongdan.live.services import PRESENCE_RENEW, presence_people, presence_set
 from gongdan.live.visibility import Viewer, public, viewer_for, wants
 from gongdan.tickets.models import Ticket
@@ -77,12 +77,6 @@ class _Scope:
         return not self.ticket or kind == "notification" or data.get("t") == self.ticket
 
 
-def _sse(event_id: int, kind: str, data: dict[str, Any]) -> str:
-    import json
-
-    return f"id: {event_id}\nevent: {kind}\ndata: {json.dumps(public(kind, data))}\n\n"
-
-
 @require_GET
 def stream(request: HttpRequest) -> HttpResponseBase:
     refusal = _refusal(request)
@@ -117,10 +111,10 @@ async def _events(scope: _Scope, since: int) -> AsyncIterator[str]:
             rows, oldest = await hub.run_db(_catch_up, since)
             if oldest > since + 1:
                 yield "event: reset\ndata: {}\n\n"  # fell behind what is kept: refresh it all
-            for event_id, kind, data in rows:
-                last = event_id
-                if scope.wants(kind, data):
-                    yield _sse(event_id, kind, data)
+            for event in rows:
+                last = event[0]
+                if scope.wants(event[1], event[2]):
+                    yield sse_frame(event)
         deadline = loop.time() + STREAM_SECONDS
         while (left := deadline - loop.time()) > 0:
             try:
@@ -133,8 +127,8 @@ async def _events(scope: _Scope, since: int) -> AsyncIterator[str]:
             if event is None:
                 return  # overflowed: the browser reconnects and catches up
             if event[0] > last:
-                last = event[0]
-                yield _sse(*event)
+                last, frame = event
+                yield frame
     finally:
         hub.remove(sub)
 
@@ -144,10 +138,8 @@ class _Subscriber(Subscriber):
         super().__init__(scope.viewer)
         self.scope = scope
 
-    def offer(self, event: Event) -> bool:
-        if not self.scope.wants(event[1], event[2]):
-            return True
-        return super().offer(event)
+    def wants(self, event: Event) -> bool:
+        return self.scope.wants(event[1], event[2])
 
 
 def _catch_up(since: int) -> tuple[list[Event], int]:
