@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -121,9 +122,27 @@ class Hub:
                 await asyncio.sleep(RECONNECT_SECONDS)
 
     async def _poll(self) -> None:
-        while True:
+        """SQLite: read new rows by primary key on the event loop itself, from a connection of
+        its own. The query takes microseconds; going through a thread instead would wait for
+        the GIL at every step while a request thread renders a page (measured: seconds)."""
+        name = str(connection.settings_dict["NAME"])
+        db = sqlite3.connect(name, uri=name.startswith("file:"), timeout=5, isolation_level=None)
+        try:
             await self.catch_up()
-            await asyncio.sleep(POLL_SECONDS)
+            while True:
+                while True:
+                    rows = db.execute(
+                        "SELECT id, kind, data FROM core_liveevent WHERE id > ? ORDER BY id"
+                        " LIMIT 200",
+                        (self.cursor,),
+                    ).fetchall()
+                    for event_id, kind, data in rows:
+                        self.dispatch((int(event_id), str(kind), json.loads(data)))
+                    if len(rows) < 200:
+                        break
+                await asyncio.sleep(POLL_SECONDS)
+        finally:
+            db.close()
 
     def _message(self, raw: str | bytes) -> Event | None:
         message = json.loads(raw)
