@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from django.core.handlers.asgi import ASGIRequest
+from django.db import connection
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -92,6 +93,10 @@ def stream(request: HttpRequest) -> HttpResponseBase:
         return HttpResponse(status=204, headers={"X-Gongdan-Live": "poll"})
     scope = _Scope(viewer_for(request.user), number)  # type: ignore[arg-type]
     since = _cursor(request.headers.get("Last-Event-ID") or request.GET.get("since"))
+    if not connection.in_atomic_block:
+        # The request's thread would keep its connection (a pooled one on PostgreSQL) until the
+        # stream ends; the stream reads through the hub, so give it back now.
+        connection.close()
     response = StreamingHttpResponse(_events(scope, since), content_type="text/event-stream")
     response["Cache-Control"] = "no-store"
     response["X-Accel-Buffering"] = "no"  # a proxy in front must not buffer the stream
