@@ -157,6 +157,17 @@
     });
   }
 
+  // Every form of the ticket page tells the server the newest history entry the page showed:
+  // a refused save then lists what changed since (tickets/collisions.py).
+  document.addEventListener("htmx:configRequest", function (event) {
+    var root = workspace();
+    var from = event.detail.elt;
+    var params = event.detail.parameters;
+    if (!root || !from || !root.contains(from) || !params || event.detail.verb === "get") { return; }
+    try { if (!params.seen) { params.seen = root.getAttribute("data-seen") || ""; } }
+    catch (e) { /* parameters not writable: the server falls back to the latest changes */ }
+  });
+
   // Actions on the page swap the whole workspace: keep the composer's text across those swaps.
   var kept = null;
   document.addEventListener("htmx:beforeSwap", function (event) {
