@@ -83,10 +83,12 @@ class Hub:
         return await asyncio.get_running_loop().run_in_executor(self.db, call)
 
     async def add(self, sub: Subscriber) -> None:
-        if self.task is None or self.task.done():
-            self.cursor = await self.run_db(live.last_id)
-            self.task = asyncio.create_task(self._run(), name="gongdan-live-hub")
         self.subscribers.add(sub)
+        if self.task is None or self.task.done():  # no await before this: one source only
+            self.task = asyncio.create_task(self._run(), name="gongdan-live-hub")
+            self.cursor = -1  # set by the source before it reads anything
+        while self.cursor < 0 and not self.task.done():
+            await asyncio.sleep(0.01)
 
     def remove(self, sub: Subscriber) -> None:
         self.subscribers.discard(sub)
@@ -111,6 +113,7 @@ class Hub:
 
     async def _run(self) -> None:
         how = await self.run_db(live.backend)
+        self.cursor = await self.run_db(live.last_id)
         source = {"redis": self._redis, "postgres": self._postgres}.get(how, self._poll)
         while True:
             try:
