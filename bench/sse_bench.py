@@ -256,6 +256,7 @@ async def fan_out(args: argparse.Namespace, port: int, cookie: str) -> dict[str,
             port, cookie, clients=args.clients, seconds=args.seconds, path=args.path
         ),
     )
+    published: dict[int, float] = {}
     for seq in range(1, args.events + 1):
         sent[seq] = time.monotonic()
         await loop.run_in_executor(
@@ -264,6 +265,7 @@ async def fan_out(args: argparse.Namespace, port: int, cookie: str) -> dict[str,
                 "ticket", {"t": "BENCH", "v": seq, "team": None, "kind": "bench"}
             ),
         )
+        published[seq] = time.monotonic()
         await asyncio.sleep(args.interval)
     await asyncio.sleep(2.0)
     under_load = await load
@@ -275,6 +277,13 @@ async def fan_out(args: argparse.Namespace, port: int, cookie: str) -> dict[str,
         for seq in sent
         if seq in stream.received
     )
+    after_publish = sorted(
+        stream.received[seq] - published[seq]
+        for stream in streams
+        for seq in sent
+        if seq in stream.received
+    )
+    publish_times = sorted(published[seq] - sent[seq] for seq in sent)
     expected = len(sent) * (len(streams) - len(failed))
     pct = lambda p: round(latencies[max(0, int(len(latencies) * p) - 1)] * 1000, 1)  # noqa: E731
     return {
@@ -289,6 +298,13 @@ async def fan_out(args: argparse.Namespace, port: int, cookie: str) -> dict[str,
         "p95_ms": pct(0.95) if latencies else None,
         "p99_ms": pct(0.99) if latencies else None,
         "max_ms": round(latencies[-1] * 1000, 1) if latencies else None,
+        "publish_p50_ms": round(statistics.median(publish_times) * 1000, 1),
+        "publish_max_ms": round(publish_times[-1] * 1000, 1),
+        "after_publish_p95_ms": round(
+            after_publish[max(0, int(len(after_publish) * 0.95) - 1)] * 1000, 1
+        )
+        if after_publish
+        else None,
         "requests_while_streaming": under_load,
     }
 
