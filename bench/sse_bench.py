@@ -142,6 +142,9 @@ def throughput(
     port: int, cookie: str, *, clients: int, seconds: float, path: str
 ) -> dict[str, float]:
     """Keep-alive GETs of ``path`` from ``clients`` threads for ``seconds``: requests/s, p95."""
+    if clients <= 0:
+        time.sleep(seconds)
+        return {"requests": 0, "rps": 0.0, "p50_ms": 0.0, "p95_ms": 0.0, "errors": 0}
     times: list[float] = []
     errors = [0]
     stop = time.monotonic() + seconds
