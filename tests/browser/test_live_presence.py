@@ -63,3 +63,34 @@ def test_two_agents_see_each_other_and_the_change_arrives_live(
     expect(composer).to_have_value(DRAFT + "!")
     assert agent.evaluate("window.__notReloaded") is True
     shot(agent, "live-presence-and-update")
+
+
+def test_a_stale_save_explains_who_changed_what_and_applies_again(
+    live_server: Any, new_page: Any, world: World
+) -> None:
+    ticket = world.ticket()
+    url = f"{live_server.url}/desk/tickets/{ticket.number}/"
+    agent, supervisor = new_page("en-US"), new_page("en-US")
+    _sign_in(agent, live_server.url, "agent")
+    _sign_in(supervisor, live_server.url, "supervisor")
+    agent.goto(url)
+    agent.locator("#ticket-status details summary").first.click()
+    reason = agent.locator("#ticket-status details textarea").first
+    reason.fill("客户要求撤销 duplicate request")  # a half-done change: the live refresh keeps it
+
+    supervisor.goto(url)
+    supervisor.locator("#ticket-assign").get_by_role("button", name="Take it").click()
+    expect(supervisor.locator("#ticket-header")).to_contain_text("supervisor")
+    expect(agent.locator("#ticket-header")).to_contain_text("supervisor")  # arrived live
+    expect(reason).to_have_value("客户要求撤销 duplicate request")
+
+    agent.locator("#ticket-status details form button[type=submit]").first.click()
+    conflict = agent.get_by_test_id("conflict")
+    expect(conflict).to_contain_text("Your change was not saved")
+    expect(conflict.get_by_test_id("conflict-changes")).to_contain_text("supervisor")
+    assert "version" not in conflict.inner_text().lower()
+
+    conflict.get_by_test_id("conflict-reapply").click()
+    expect(agent.get_by_test_id("conflict")).to_have_count(0)
+    ticket.refresh_from_db()
+    expect(agent.locator("#ticket-header")).to_contain_text(ticket.get_status_display())

@@ -142,7 +142,12 @@
         if (old.contains(document.getElementById("ticket-composer")) && old.id !== "ticket-composer") {
           continue;  // a container of the composer: its other parts are handled one by one
         }
-        if (dirty(old) || part.id === "ticket-presence") { replaced.push(part); continue; }
+        if (dirty(old) || part.id === "ticket-presence") {
+          // Kept as it was: its forms still speak for what the page showed when they were drawn.
+          if (!old.hasAttribute("data-seen")) { old.setAttribute("data-seen", root.getAttribute("data-seen") || ""); }
+          replaced.push(part);
+          continue;
+        }
         if (part.hasAttribute("hx-trigger") && /\bload\b/.test(part.getAttribute("hx-trigger")) &&
             old.innerHTML.trim()) { replaced.push(part); continue; }  // lazy panels keep theirs
         replaced.push(part);
@@ -164,7 +169,8 @@
     var from = event.detail.elt;
     var params = event.detail.parameters;
     if (!root || !from || !root.contains(from) || !params || event.detail.verb === "get") { return; }
-    try { if (!params.seen) { params.seen = root.getAttribute("data-seen") || ""; } }
+    var drawn = from.closest("[data-seen]") || root;
+    try { if (!params.seen) { params.seen = drawn.getAttribute("data-seen") || ""; } }
     catch (e) { /* parameters not writable: the server falls back to the latest changes */ }
   });
 
