@@ -38,8 +38,7 @@ def _round_trip(hints: list[dict[str, Any]]) -> tuple[list[Any], list[Any]]:
         for hint in hints:
             await loop.run_in_executor(None, _publish, hint)
         got = [await asyncio.wait_for(manager.queue.get(), 10) for _ in hints]
-        assert hub.task is not None
-        hub.task.cancel()
+        await hub.stop()
         return got, [elsewhere.queue.get_nowait() for _ in range(elsewhere.queue.qsize())]
 
     return asyncio.run(main())
@@ -115,6 +114,7 @@ def test_a_push_after_a_gap_reads_the_missed_hints_from_the_table_in_order(
         assert pushed > missed
         await hub._push(live.encode(pushed, "ticket", {"t": "B", "team": None}))
         await hub._push(live.encode(pushed, "ticket", {"t": "B", "team": None}))  # twice: once
+        await hub.stop()
         return [sub.queue.get_nowait() for _ in range(sub.queue.qsize())]
 
     assert [_parse(frame)[1]["t"] for frame in asyncio.run(main())] == ["A", "B"]

@@ -14,6 +14,7 @@ with ``Last-Event-ID`` and catches up from the table.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import sqlite3
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, connections
 
 from gongdan.core import live
 from gongdan.live.visibility import Viewer, public, wants
@@ -89,6 +90,16 @@ class Hub:
             self.cursor = -1  # set by the source before it reads anything
         while self.cursor < 0 and not self.task.done():
             await asyncio.sleep(0.01)
+
+    async def stop(self) -> None:
+        """Stop the source and close the hub's database connection (tests, shutdown)."""
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
+        await asyncio.get_running_loop().run_in_executor(self.db, connections.close_all)
+        self.db.shutdown(wait=False)
+        _hubs.pop(asyncio.get_running_loop(), None)
 
     def remove(self, sub: Subscriber) -> None:
         self.subscribers.discard(sub)
