@@ -10,10 +10,11 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import time
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 
 from gongdan.core import live
 from gongdan.live.hub import Hub, Subscriber
@@ -45,8 +46,18 @@ def _round_trip(hints: list[dict[str, Any]]) -> tuple[list[Any], list[Any]]:
 
 
 def _publish(hint: dict[str, Any]) -> None:
+    # The test database is SQLite in memory with a shared cache, whose table locks make a write
+    # beside the hub's read fail at once ("database table is locked"); a file in WAL mode, as
+    # deployed, has no such locks. Try again, as a busy timeout would.
     try:
-        live.publish("ticket", hint)
+        for attempt in range(50):
+            try:
+                live.publish("ticket", hint)
+                return
+            except OperationalError:
+                if attempt == 49:
+                    raise
+                time.sleep(0.02)
     finally:
         connection.close()
 
