@@ -1,7 +1,7 @@
 """The ``gongdan`` command: run the server in each deployment shape, make tokens, manage Django.
 
     gongdan serve [--host H] [--port P] [--demo]   embedded shape: migrate, web + task consumer
-    gongdan web [--host H] [--port P] [--workers N] [--threads T]  production web (granian, WSGI)
+    gongdan web [--host H] [--port P] [--workers N] [--threads T]  production web (granian, ASGI)
     gongdan worker [--workers N]                   production task consumer (Huey)
     gongdan admin create [--username U] [--email E] [--no-input]   the first (or another) admin
     gongdan token create --user LOGIN [--name N]   print a new personal API token
@@ -29,6 +29,7 @@ from types import FrameType
 
 SETTINGS_MODULE = "gongdan.config.settings"
 WSGI_APP = "gongdan.config.wsgi:application"
+ASGI_APP = "gongdan.config.asgi:application"
 ADMIN_PASSWORD_ENV = "GONGDAN_ADMIN_PASSWORD"
 STOP_GRACE_SECONDS = 15.0
 
@@ -182,15 +183,20 @@ def cmd_web(args: argparse.Namespace) -> int:
     from granian import Granian
     from granian.constants import Interfaces
 
-    # WSGI on a fixed pool of threads per process: each thread keeps its database connection
-    # (SQLite) or borrows from the process's pool (PostgreSQL); no thread is made per request.
+    # ASGI (the default): event streams wait on the event loop; every other request runs on the
+    # Django WSGI handler on a fixed pool of --threads threads per process (config/asgi.py,
+    # docs/decisions/0006-live-updates.md). Each thread keeps its database connection (SQLite)
+    # or borrows from the process's pool (PostgreSQL); no thread is made per request.
+    # --interface wsgi serves the WSGI handler alone: pages then poll for live updates.
+    os.environ["GONGDAN_WEB_THREADS"] = str(max(1, args.threads))
+    asgi = args.interface == "asgi"
     Granian(
-        WSGI_APP,
+        ASGI_APP if asgi else WSGI_APP,
         address=args.host,
         port=args.port,
-        interface=Interfaces.WSGI,
+        interface=Interfaces.ASGI if asgi else Interfaces.WSGI,
         workers=args.workers,
-        blocking_threads=args.threads,
+        blocking_threads=1 if asgi else args.threads,
         websockets=False,
         log_access=args.access_log,
         workers_kill_timeout=int(STOP_GRACE_SECONDS),
@@ -369,7 +375,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("-v", "--verbosity", type=int, default=1, choices=[0, 1, 2, 3])
     serve.set_defaults(func=cmd_serve)
 
-    web = sub.add_parser("web", help="web server only (granian, WSGI); several workers")
+    web = sub.add_parser("web", help="web server only (granian); several workers")
     _add_address(web)
     web.add_argument(
         "--workers",
@@ -382,6 +388,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=int(os.environ.get("GONGDAN_WEB_THREADS", "1")),
         help="Python threads per process (default 1: granian buffers slow clients itself)",
+    )
+    web.add_argument(
+        "--interface",
+        choices=["asgi", "wsgi"],
+        default=os.environ.get("GONGDAN_WEB_INTERFACE", "asgi"),
+        help="asgi (default): live event streams on the event loop, pages on --threads threads; "
+        "wsgi: pages only (live updates fall back to polling)",
     )
     web.set_defaults(func=cmd_web)
 

@@ -39,7 +39,7 @@ def test_public_reply_with_attachment(world: World) -> None:
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.lstrip().startswith('<div id="ticket-workspace">')
+    assert html.lstrip().startswith('<div id="ticket-workspace" ')
     assert "Reply sent." in html
     assert "已更换硒鼓 toner replaced" in html
     comment = Comment.objects.get(ticket=ticket)

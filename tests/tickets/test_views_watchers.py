@@ -49,7 +49,7 @@ def test_watch_this_ticket(world: World) -> None:
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.lstrip().startswith('<div id="ticket-workspace">')
+    assert html.lstrip().startswith('<div id="ticket-workspace" ')
     assert "You now watch this ticket." in html
     assert "Stop watching" in html
     assert _watchers() == [(world.agent.pk, None)]

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "gongdan.search",
     "gongdan.knowledge",
     "gongdan.assignment",
+    "gongdan.live",
     "gongdan.reports",
     "gongdan.portal",
     "gongdan.demo",  # seed_demo / seed_bench; imports the domain apps, nothing imports it

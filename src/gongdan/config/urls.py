@@ -30,6 +30,7 @@ urlpatterns = [
     path("desk/calls/", include("gongdan.channels.phone.urls")),
     path("desk/exports/", include("gongdan.reports.urls_exports")),
     path("desk/", include("gongdan.tickets.urls_shell")),
+    path("desk/live/", include("gongdan.live.urls")),
     path("desk/", include("gongdan.tickets.urls")),
     path("channels/wecom/", include("gongdan.channels.wecom.urls")),
     path("channels/webform/", include("gongdan.channels.webform.urls")),

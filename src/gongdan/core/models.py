@@ -85,3 +85,24 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.count}"
+
+
+class LiveEvent(models.Model):
+    """One live-update hint (a ticket changed, a notification, presence), kept a few minutes.
+
+    Every hint is a row, whatever the backend: its id is the cursor an SSE stream resumes from
+    (``Last-Event-ID``) and the polling fallback reads from; SQLite streams poll this table, while
+    Redis pub/sub or PostgreSQL ``NOTIFY`` carry the same row to the streams at once
+    (``gongdan.core.live``). Rows older than ``LIVE_KEEP`` are deleted as new ones arrive.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20)
+    data = models.JSONField(_("data"), default=dict)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("live event")
+        verbose_name_plural = _("live events")
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -22,6 +23,7 @@ from gongdan.accounts.choices import Role
 from gongdan.accounts.models import Membership, Team, User
 from gongdan.accounts.policies import has_role
 from gongdan.audit.services import audit_record
+from gongdan.core import live
 from gongdan.core.errors import Forbidden, NotFound, ValidationFailed
 from gongdan.core.events import enqueue_on_commit
 from gongdan.core.orm import insert_rows
@@ -152,7 +154,24 @@ def notify(
                 enqueue_on_commit(
                     _channels[channel], user.pk, kind, ticket.pk if ticket else None, outside
                 )
-    return Notification.objects.bulk_create(rows)
+    created = Notification.objects.bulk_create(rows)
+    _announce(rows)
+    return created
+
+
+def _announce(rows: list[Notification]) -> None:
+    """Tell each recipient's open pages (badge, desktop notification) after commit."""
+    for row in rows:
+        hint: dict[str, Any] = {
+            "user": row.recipient_id,
+            "t": row.data.get("number"),
+            "title": row.data.get("title"),
+        }
+        live.publish_on_commit(("notification", row.recipient_id), partial(_hint, hint))
+
+
+def _hint(hint: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return ("notification", hint)
 
 
 def notify_many(
@@ -184,6 +203,7 @@ def notify_many(
                         _channels[channel], user.pk, kind, ticket.pk if ticket else None, payload
                     )
     insert_rows(rows)
+    _announce(rows)
     return len(rows)
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from gongdan.accounts.models import User
 from gongdan.audit.changes import Change, ChangeKind, record_audit_and_event
 from gongdan.tickets.choices import TimelineKind
+from gongdan.tickets.live import ticket_changed
 from gongdan.tickets.models import Comment, CostEntry, Ticket, TimeEntry, TimelineEntry
 
 T = TimelineKind
@@ -150,6 +151,8 @@ def record(*changes: Change, at: datetime | None = None) -> None:
         if change.kind.timeline and isinstance(ticket, Ticket):
             _entry(change, ticket).save()
         record_audit_and_event(change)
+        if isinstance(ticket, Ticket):
+            ticket_changed(ticket, actor=change.actor, kind=change.kind.type)
 
 
 def _entry(change: Change, ticket: Ticket) -> TimelineEntry:

@@ -13,12 +13,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongdan.accounts.models import User
 from gongdan.core import htmx
-from gongdan.core.errors import DomainError, NotFound, ValidationFailed
+from gongdan.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from gongdan.tickets import services
+from gongdan.tickets.collisions import changes_since, customer_messages_since, parse_seen
 from gongdan.tickets.forms import (
     AssignForm,
     ChildForm,
@@ -70,6 +72,11 @@ def run_action(
     if form.is_valid():
         try:
             result = perform(actor(request), ticket, form.cleaned_data)
+        except Conflict as exc:
+            if exc.code != VERSION_CONFLICT:
+                add_domain_error(form, exc)
+            else:
+                return _conflicted(request, ticket.number, key)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -77,6 +84,36 @@ def run_action(
                 return result
             return _succeeded(request, ticket.number, result)
     return render_workspace(request, ticket, {key: form}, status=422)
+
+
+VERSION_CONFLICT = "ticket.version_conflict"
+# What the refused save was, in the conflict message (by the form that was posted).
+_WHAT = {
+    "assign_form": gettext_lazy("the assignee"),
+    "transition_form": gettext_lazy("the status"),
+    "fields_form": gettext_lazy("the details"),
+}
+_NOT_REPOSTED = {"csrfmiddlewaretoken", "version", "seen"}
+
+
+def _conflicted(request: HttpRequest, number: str, key: str) -> HttpResponse:
+    """A save refused because the ticket changed meanwhile: the current ticket, who changed
+    what since the agent's page showed it, and the agent's change ready to apply again."""
+    ticket = visible_ticket(request, number)
+    conflict = {
+        "what": _WHAT.get(key, gettext_lazy("your change")),
+        "changes": changes_since(
+            user=actor(request), ticket=ticket, seen=parse_seen(request.POST.get("seen"))
+        ),
+        "action": request.path,
+        "fields": [
+            (name, value)
+            for name in request.POST
+            if name not in _NOT_REPOSTED
+            for value in request.POST.getlist(name)
+        ],
+    }
+    return render_workspace(request, ticket, {"conflict": conflict}, status=409)
 
 
 def _other_ticket(user: User, number: str) -> Ticket:
@@ -90,8 +127,23 @@ def _other_ticket(user: User, number: str) -> Ticket:
 @require_POST
 @staff_required
 def ticket_reply(request: HttpRequest, number: str) -> HttpResponse:
-    def perform(user: User, ticket: Ticket, data: dict[str, Any]) -> str:
+    form: ReplyForm | None = None
+
+    def make(ticket: Ticket) -> ReplyForm:
+        nonlocal form
+        form = ReplyForm(request.POST, request.FILES)
+        return form
+
+    def perform(user: User, ticket: Ticket, data: dict[str, Any]) -> str | HttpResponse:
         note = data["kind"] == ReplyForm.NOTE
+        if not note and request.POST.get("confirm_send") != "1":
+            crossed = customer_messages_since(
+                ticket=ticket, seen=parse_seen(request.POST.get("seen"))
+            )
+            if crossed:  # the customer wrote again meanwhile: warn before sending
+                extra: dict[str, Any] = {"reply_form": form, "reply_warning": crossed}
+                extra["reply_files_dropped"] = bool(request.FILES)
+                return render_workspace(request, ticket, extra, status=409)
         services.comment_create_with_time(
             actor=user,
             ticket=ticket,
@@ -103,9 +155,7 @@ def ticket_reply(request: HttpRequest, number: str) -> HttpResponse:
         )
         return _("Internal note added.") if note else _("Reply sent.")
 
-    return run_action(
-        request, number, "reply_form", lambda t: ReplyForm(request.POST, request.FILES), perform
-    )
+    return run_action(request, number, "reply_form", make, perform)
 
 
 @require_POST

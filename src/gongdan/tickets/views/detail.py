@@ -75,7 +75,7 @@ def _forms(request: HttpRequest, ticket: Ticket) -> dict[str, forms.Form]:
 def workspace_context(
     request: HttpRequest,
     ticket: Ticket,
-    bound: dict[str, forms.Form] | None = None,
+    bound: dict[str, Any] | None = None,
     notice: str = "",
 ) -> dict[str, Any]:
     """Everything the ticket page shows, with flags computed here rather than in the template."""
@@ -89,6 +89,7 @@ def workspace_context(
         "parent_number": parent,
         "merged_into_number": merged_into,
         "timeline": _entries(timeline),
+        "seen": max((entry.pk for entry in timeline), default=0),  # live.js, collisions.py
         "relations": relations,
         "watchers": watcher_list(user=user, ticket=ticket),
         "team_members": refdata.team_members(ticket.team_id),
@@ -111,7 +112,7 @@ def workspace_context(
 def render_workspace(
     request: HttpRequest,
     ticket: Ticket,
-    bound: dict[str, forms.Form] | None = None,
+    bound: dict[str, Any] | None = None,
     *,
     notice: str = "",
     status: int = 200,

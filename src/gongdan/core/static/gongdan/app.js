@@ -30,6 +30,7 @@
       {code: "204", swap: false},
       {code: "[23]..", swap: true},
       {code: "422", swap: true, error: false},
+      {code: "409", swap: true, error: false},  // a conflict: the page explains (tickets/_conflict.html)
       {code: "[45]..", swap: false, error: true},
       {code: "...", swap: false}
     ];
