@@ -21,7 +21,10 @@ from gongdan.core.markdown import _cached  # noqa: E402
 from gongdan.tickets.rendering import body_html  # noqa: E402
 
 STAFF = "您好，请按以下步骤处理：\n\n1. **重启**打印服务\n2. 再试一次 `spooler`\n\n谢谢！第 {i} 次"
-MAIL = "好的，已经重启了 {i}\n\n在 2026年12月7日 10:02，王伟 <w@example.com> 写道：\n> 请重启。\n> 谢谢\n"
+MAIL = (
+    "好的，已经重启了 {i}\n\n"
+    "在 2026年12月7日 10:02，王伟 <w@example.com> 写道：\n> 请重启。\n> 谢谢\n"
+)
 ROUNDS = 30
 
 

@@ -41,6 +41,6 @@ def sidebar_views(request: HttpRequest) -> HttpResponse:
 @staff_required
 def views_home(request: HttpRequest) -> HttpResponse:
     """ "Views" in the sidebar (and ``g v``): the first saved view, else the ticket list."""
-    first = saved_view_list(user=actor(request)).first()
+    first = next(iter(saved_view_list(user=actor(request))), None)
     url = reverse("tickets:list")
     return redirect(f"{url}?{first.query}" if first else url)
