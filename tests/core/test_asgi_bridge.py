@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from typing import Any
 
 from gongdan.core.asgi_bridge import WsgiBridge
+from tests.asyncrun import run as run_async
 
 
 def _echo(environ: dict[str, Any], start_response: Any) -> Any:
@@ -33,7 +33,7 @@ def _call(app: Any, scope: dict[str, Any], chunks: list[bytes]) -> list[dict[str
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    run_async(app(scope, receive, send))
     return sent
 
 
@@ -84,5 +84,5 @@ def test_a_client_that_left_before_its_body_arrived_runs_nothing() -> None:
     async def send(message: dict[str, Any]) -> None:
         raise AssertionError("nothing is sent")
 
-    asyncio.run(WsgiBridge(app, threads=1)(scope, receive, send))
+    run_async(WsgiBridge(app, threads=1)(scope, receive, send))
     assert calls == []

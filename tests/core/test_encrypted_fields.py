@@ -136,4 +136,5 @@ def test_every_vendor_secret_column_is_encrypted() -> None:
         "channels.ImApp": {"app_secret", "access_token"},
         "channels.WebhookSubscription": {"secret"},
         "email_channel.Mailbox": {"imap_password"},
+        "channels.SmsProvider": {"key_secret"},
     }

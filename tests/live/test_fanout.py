@@ -19,6 +19,7 @@ from django.db import OperationalError, connection
 from gongdan.core import live
 from gongdan.live.hub import Hub, Subscriber
 from gongdan.live.visibility import Viewer
+from tests.asyncrun import run as run_async
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,7 +43,7 @@ def _round_trip(hints: list[dict[str, Any]]) -> tuple[list[Any], list[Any]]:
         await hub.stop()
         return got, [elsewhere.queue.get_nowait() for _ in range(elsewhere.queue.qsize())]
 
-    return asyncio.run(main())
+    return run_async(main())
 
 
 def _publish(hint: dict[str, Any]) -> None:
@@ -128,4 +129,4 @@ def test_a_push_after_a_gap_reads_the_missed_hints_from_the_table_in_order(
         await hub.stop()
         return [sub.queue.get_nowait() for _ in range(sub.queue.qsize())]
 
-    assert [_parse(frame)[1]["t"] for frame in asyncio.run(main())] == ["A", "B"]
+    assert [_parse(frame)[1]["t"] for frame in run_async(main())] == ["A", "B"]

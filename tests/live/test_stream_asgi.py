@@ -13,6 +13,7 @@ from django.test import AsyncClient
 from gongdan.core import live
 from gongdan.live.hub import get_hub
 from gongdan.testing import World
+from tests.asyncrun import run as run_async
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -56,7 +57,7 @@ def test_the_stream_resumes_and_filters(world: World) -> None:
         await get_hub().stop()
         return text
 
-    text = asyncio.run(main())
+    text = run_async(main())
     assert text.startswith("retry: ")
     frames = _frames(text)
     assert [(f["event"], f["id"]) for f in frames] == [("ticket", str(mine))]
@@ -77,4 +78,4 @@ def test_the_stream_refuses_anonymous_and_customers(world: World) -> None:
         customer = await client.get("/desk/live/stream/")
         return anonymous.status_code, customer.status_code
 
-    assert asyncio.run(main()) == (401, 403)
+    assert run_async(main()) == (401, 403)
