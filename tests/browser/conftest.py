@@ -43,15 +43,29 @@ class _OneRequestAtATime(ThreadedWSGIServer):
     (connections stay concurrent: a browser's idle keep-alive connection must not block)."""
 
     _lock = threading.Lock()
+    # Set between tests: a closing page's last requests (the live presence "left" beacon, a
+    # poll) get a 503 instead of touching the database while it is flushed (on PostgreSQL a
+    # TRUNCATE beside an insert with foreign keys deadlocks).
+    closed = False
 
     def set_app(self, application: Any) -> None:
-        lock = self._lock
+        lock, server = self._lock, type(self)
 
         def one_at_a_time(environ: Any, start_response: Any) -> Any:
             with lock:
+                if server.closed:
+                    start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                    return [b""]
                 return application(environ, start_response)
 
         super().set_app(one_at_a_time)
+
+    @classmethod
+    def close_between_tests(cls) -> None:
+        """Refuse further requests and wait for the one in progress, if any."""
+        cls.closed = True
+        with cls._lock:
+            pass
 
 
 LiveServerThread.server_class = _OneRequestAtATime
@@ -82,6 +96,7 @@ def chromium() -> Iterator[object]:
 def new_page(chromium: object):  # type: ignore[no-untyped-def]
     """Open pages in fresh browser contexts (one per actor); all closed at the end of the test."""
     contexts = []
+    _OneRequestAtATime.closed = False
 
     def make(locale: str = "zh-CN"):  # type: ignore[no-untyped-def]
         context = chromium.new_context(locale=locale, viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
@@ -92,6 +107,7 @@ def new_page(chromium: object):  # type: ignore[no-untyped-def]
     yield make
     for context in contexts:
         context.close()
+    _OneRequestAtATime.close_between_tests()
 
 
 @pytest.fixture
