@@ -84,19 +84,29 @@ def chromium() -> Iterator[object]:
             f"Debian's chromium is required for browser tests ({CHROMIUM} not found); "
             "run scripts/test as root or apt-get install chromium."
         )
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Assertions wait as long as actions do (the CI machine runs two test processes on 2 cores).
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _live_server_gate() -> Iterator[None]:
+    """Open the live server for this test; close it before the test's database is flushed
+    (set up after pytest-django's database fixtures, so torn down before them)."""
+    _OneRequestAtATime.closed = False
+    yield
+    _OneRequestAtATime.close_between_tests()
+
+
 @pytest.fixture
 def new_page(chromium: object):  # type: ignore[no-untyped-def]
     """Open pages in fresh browser contexts (one per actor); all closed at the end of the test."""
     contexts = []
-    _OneRequestAtATime.closed = False
 
     def make(locale: str = "zh-CN"):  # type: ignore[no-untyped-def]
         context = chromium.new_context(locale=locale, viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
