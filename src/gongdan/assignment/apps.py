@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from gongdan.core.settings_menu import register_pages
+
 
 class AssignmentConfig(AppConfig):
     name = "gongdan.assignment"
@@ -24,6 +26,6 @@ class AssignmentConfig(AppConfig):
         # The ticket services assign automatically through tickets.hooks (below us).
         hooks.install()
         # Its pages in the workspace's Settings menu.
-        shell_menu.register()
+        register_pages(shell_menu.PAGES)
         # A migration that rebuilds a table on SQLite drops its triggers: put them back.
         post_migrate.connect(triggers.ensure, sender=self, dispatch_uid="asg-triggers")

@@ -7,7 +7,6 @@ from gongdan.core.settings_menu import (
     STAFF,
     SUPERVISORS,
     SettingsPage,
-    settings_pages,
 )
 
 PAGES = (
@@ -39,8 +38,3 @@ PAGES = (
         order=60,
     ),
 )
-
-
-def register() -> None:
-    for page in PAGES:
-        settings_pages.register(page)

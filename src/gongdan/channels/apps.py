@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from gongdan.core.settings_menu import GROUP_CHANNELS, SettingsPage, settings_pages
+from gongdan.core.settings_menu import register_pages
 
 
 class ChannelsConfig(AppConfig):
@@ -24,20 +24,4 @@ class ChannelsConfig(AppConfig):
         # Scheduled reports post their summaries to group robots (reports sits below us).
         report_robots.install()
         # Its pages in the workspace's Settings menu.
-        shell_menu.register()
-
-        for key, label, url_name, description, order in (
-            ("web_forms", _("Web forms"), "channel_settings:webforms", _("Embed snippet"), 10),
-            ("im_apps", _("IM apps"), "channel_settings:im_apps", _("WeCom, DingTalk, Feishu"), 20),
-            ("sms", _("SMS providers"), "channel_settings:sms_list", _("With a test send"), 30),
-        ):
-            settings_pages.register(
-                SettingsPage(
-                    key=key,
-                    group=GROUP_CHANNELS,
-                    label=label,
-                    url_name=url_name,
-                    description=description,
-                    order=order,
-                )
-            )
+        register_pages(shell_menu.PAGES)

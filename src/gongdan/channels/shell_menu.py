@@ -3,7 +3,7 @@ channel page is for administrators (``channels.policies.may_manage_channels``)."
 
 from django.utils.translation import gettext_lazy as _
 
-from gongdan.core.settings_menu import ADMIN_ONLY, GROUP_CHANNELS, SettingsPage, settings_pages
+from gongdan.core.settings_menu import ADMIN_ONLY, GROUP_CHANNELS, SettingsPage
 
 PAGES = (
     SettingsPage(
@@ -60,9 +60,31 @@ PAGES = (
         description=_("Signed HTTP callbacks to other systems, with their deliveries"),
         order=60,
     ),
+    SettingsPage(
+        key="web_forms",
+        group=GROUP_CHANNELS,
+        label=_("Web forms"),
+        url_name="channel_settings:webforms",
+        roles=ADMIN_ONLY,
+        description=_("Embed snippet"),
+        order=70,
+    ),
+    SettingsPage(
+        key="im_apps",
+        group=GROUP_CHANNELS,
+        label=_("IM apps"),
+        url_name="channel_settings:im_apps",
+        roles=ADMIN_ONLY,
+        description=_("WeCom, DingTalk, Feishu"),
+        order=80,
+    ),
+    SettingsPage(
+        key="sms",
+        group=GROUP_CHANNELS,
+        label=_("SMS providers"),
+        url_name="channel_settings:sms_list",
+        roles=ADMIN_ONLY,
+        description=_("With a test send"),
+        order=90,
+    ),
 )
-
-
-def register() -> None:
-    for page in PAGES:
-        settings_pages.register(page)

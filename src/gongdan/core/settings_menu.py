@@ -1,13 +1,9 @@
 """The workspace's Settings menu: each app registers the settings pages it owns.
 
 The app shell (sidebar "Settings" and the index at ``/desk/settings/``) lists the pages registered
-here, so a new settings page appears in the menu without the shell knowing the app. Apps register
-in their ``AppConfig.ready()``::
-
-    settings_pages.register(SettingsPage(
-        key="users", group=GROUP_PEOPLE, label=_("Users"), url_name="accounts:settings_users",
-        roles=ADMIN_ONLY, description=_("Invite, roles, teams, deactivate"),
-    ))
+here, so a new settings page appears in the menu without the shell knowing the app. Each app lists
+its pages in a ``shell_menu.py`` (``PAGES``, a tuple of :class:`SettingsPage`) and registers them
+in its ``AppConfig.ready()`` with ``register_pages(shell_menu.PAGES)``.
 
 ``roles`` names the ``User.role`` values that may open the page (the page's view still checks its
 own policy: the menu only hides what a user could not use).
@@ -60,6 +56,12 @@ class SettingsPage:
 
 
 settings_pages: Hooks[SettingsPage] = Hooks("settings_pages")
+
+
+def register_pages(pages: Iterable[SettingsPage]) -> None:
+    """Add an app's pages to the menu (idempotent, like every hook registration)."""
+    for page in pages:
+        settings_pages.register(page)
 
 
 def visible_settings_pages(user: Any, pages: Iterable[SettingsPage] | None = None) -> list[dict]:

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from gongdan.core.settings_menu import GROUP_PEOPLE, STAFF, SettingsPage, settings_pages
+from gongdan.core.settings_menu import register_pages
 
 
 class CustomersConfig(AppConfig):
@@ -10,14 +10,6 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self) -> None:
-        settings_pages.register(
-            SettingsPage(
-                key="customers",
-                group=GROUP_PEOPLE,
-                label=_("Organizations and contacts"),
-                url_name="customers_desk:list",
-                roles=STAFF,
-                description=_("Customer companies and the people who ask for service"),
-                order=30,
-            )
-        )
+        from gongdan.customers import shell_menu
+
+        register_pages(shell_menu.PAGES)  # its pages in the workspace's Settings menu

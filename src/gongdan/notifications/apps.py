@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from gongdan.core.settings_menu import register_pages
+
 
 class NotificationsConfig(AppConfig):
     name = "gongdan.notifications"
@@ -14,4 +16,4 @@ class NotificationsConfig(AppConfig):
         # The periodic sweeps (core.sweeps, below this app) hand their notifications to us.
         subscribers.install()
         # Its pages in the workspace's Settings menu.
-        shell_menu.register()
+        register_pages(shell_menu.PAGES)

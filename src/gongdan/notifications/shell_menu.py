@@ -3,18 +3,16 @@ who are not administrators reach their teams' defaults from their notification p
 
 from django.utils.translation import gettext_lazy as _
 
-from gongdan.core.settings_menu import ADMIN_ONLY, GROUP_DESK, SettingsPage, settings_pages
+from gongdan.core.settings_menu import ADMIN_ONLY, GROUP_DESK, SettingsPage
 
-
-def register() -> None:
-    settings_pages.register(
-        SettingsPage(
-            key="notification_defaults",
-            group=GROUP_DESK,
-            label=_("Team notification defaults"),
-            url_name="notifications:team_list",
-            roles=ADMIN_ONLY,
-            description=_("What each team's members are notified of, until they choose"),
-            order=50,
-        )
-    )
+PAGES = (
+    SettingsPage(
+        key="notification_defaults",
+        group=GROUP_DESK,
+        label=_("Team notification defaults"),
+        url_name="notifications:team_list",
+        roles=ADMIN_ONLY,
+        description=_("What each team's members are notified of, until they choose"),
+        order=50,
+    ),
+)

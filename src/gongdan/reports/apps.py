@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from gongdan.core.settings_menu import register_pages
+
 
 class ReportsConfig(AppConfig):
     name = "gongdan.reports"
@@ -15,4 +17,4 @@ class ReportsConfig(AppConfig):
             subscribers,  # noqa: F401
         )
 
-        shell_menu.register()  # its pages in the workspace's Settings menu
+        register_pages(shell_menu.PAGES)  # its pages in the workspace's Settings menu

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from gongdan.core.settings_menu import GROUP_SERVICE, SUPERVISORS, SettingsPage, settings_pages
+from gongdan.core.settings_menu import register_pages
 
 
 class SlaConfig(AppConfig):
@@ -17,16 +17,4 @@ class SlaConfig(AppConfig):
         # The ticket services start, pause and meet clocks through tickets.hooks (below us).
         hooks.install()
         # Its pages in the workspace's Settings menu.
-        shell_menu.register()
-
-        settings_pages.register(
-            SettingsPage(
-                key="sla_policies",
-                group=GROUP_SERVICE,
-                label=_("SLA policies"),
-                url_name="sla_policies:list",
-                roles=SUPERVISORS,
-                description=_("Targets, conditions and escalation levels"),
-                order=10,
-            )
-        )
+        register_pages(shell_menu.PAGES)

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-from gongdan.core.settings_menu import GROUP_TICKETS, SettingsPage, settings_pages
+from gongdan.core.settings_menu import register_pages
 
 
 class TicketsConfig(AppConfig):
@@ -16,27 +16,6 @@ class TicketsConfig(AppConfig):
         from gongdan.tickets.counts import clear_when_empty
         from gongdan.tickets.mention_text import install
 
-        shell_menu.register()  # its pages in the workspace's Settings menu
+        register_pages(shell_menu.PAGES)  # its pages in the workspace's Settings menu
         install()  # how the ``ticket.mention`` timeline entry reads
         post_migrate.connect(clear_when_empty, sender=self, dispatch_uid="tickets-counts-flush")
-
-        settings_pages.register(
-            SettingsPage(
-                key="ticket_types",
-                group=GROUP_TICKETS,
-                label=_("Ticket types"),
-                url_name="ticket_settings:types",
-                description=_("Default teams and skill requirements"),
-                order=10,
-            )
-        )
-        settings_pages.register(
-            SettingsPage(
-                key="categories",
-                group=GROUP_TICKETS,
-                label=_("Categories"),
-                url_name="ticket_settings:categories",
-                description=_("The category tree, per ticket type"),
-                order=20,
-            )
-        )
