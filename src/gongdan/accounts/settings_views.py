@@ -9,13 +9,10 @@ refusal is shown on the form (422), nothing is half-saved.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -36,23 +33,13 @@ from gongdan.accounts.settings_forms import (
 from gongdan.core.api_support import paginate
 from gongdan.core.errors import DomainError, NotFound
 from gongdan.core.forms import add_domain_error
+from gongdan.core.pages import page_guard
 
-View = Callable[..., HttpResponse]
 PAGE_SIZE = 50
 
 
-def admin_page(view: View) -> View:
-    """Sign-in first; then administrators only (403 for everyone else)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_admin(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Sign-in first; then administrators only (403 for everyone else).
+admin_page = page_guard(is_admin)
 
 
 def _user(request: HttpRequest, pk: int) -> User:

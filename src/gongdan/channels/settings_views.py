@@ -8,13 +8,9 @@ nothing saved. Secrets are never rendered back.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -34,21 +30,10 @@ from gongdan.channels.sms import configure as sms
 from gongdan.channels.webform import configure as webforms
 from gongdan.core import forms as forms_kit
 from gongdan.core.errors import DomainError, NotFound
+from gongdan.core.pages import page_guard
 from gongdan.tickets.views._common import actor
 
-View = Callable[..., HttpResponse]
-
-
-def admin_page(view: View) -> View:
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not may_manage_channels(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+admin_page = page_guard(may_manage_channels)
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:

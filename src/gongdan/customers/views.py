@@ -8,13 +8,9 @@ call one selector or service (``customers.services.organization_update`` /
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,27 +20,15 @@ from gongdan.accounts.policies import is_manager, is_staff_user
 from gongdan.core.api_support import paginate
 from gongdan.core.errors import DomainError, NotFound
 from gongdan.core.forms import add_domain_error
+from gongdan.core.pages import page_guard
 from gongdan.customers import selectors, services
 from gongdan.customers.forms import ContactForm, OrganizationForm, SearchForm
 
-View = Callable[..., HttpResponse]
 PAGE_SIZE = 50
 
 
-def staff_page(view: View) -> View:
-    """Sign-in first; staff may look; only supervisors and admins may post."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_staff_user(request.user):
-            raise PermissionDenied
-        if request.method == "POST" and not is_manager(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Sign-in first; staff may look; only supervisors and admins may post.
+staff_page = page_guard(is_staff_user, may_post=is_manager)
 
 
 @require_GET

@@ -7,12 +7,8 @@ Bad input (period, filter) re-renders the page with the translated message and s
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -20,6 +16,7 @@ from django.views.decorators.http import require_GET
 from gongdan.accounts.policies import is_staff_user
 from gongdan.core.errors import DomainError
 from gongdan.core.htmx import htmx_target, vary_on_htmx
+from gongdan.core.pages import page_guard
 from gongdan.reports import report_files, selectors
 from gongdan.reports.forms import ReportForm, SeriesForm
 from gongdan.reports.live import AT_RISK_WINDOW, live_board
@@ -29,22 +26,11 @@ from gongdan.reports.query import report_query, series_options
 from gongdan.reports.scope import report_scope
 from gongdan.reports.shown import report_context
 
-View = Callable[..., HttpResponse]
 PAGES = ("overview", "agents", "stage_dwell", "insight", "cost")
 
 
-def staff_reports(view: View) -> View:
-    """Sign-in first; staff pass (their scope narrows the figures); customers get 403."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_staff_user(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Sign-in first; staff pass (their scope narrows the figures); customers get 403.
+staff_reports = page_guard(is_staff_user)
 
 
 def _page(request: HttpRequest, tab: str) -> dict[str, Any]:

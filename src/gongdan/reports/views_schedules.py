@@ -7,14 +7,10 @@ parses input, calls one service or selector and renders; a form with errors answ
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,25 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gongdan.accounts.policies import is_manager
 from gongdan.core.errors import DomainError, NotFound
 from gongdan.core.forms import add_domain_error
+from gongdan.core.pages import page_guard
 from gongdan.reports import schedules as svc
 from gongdan.reports.schedule_forms import ScheduleForm, report_label, weekday_label
 from gongdan.reports.schedule_models import ReportSchedule
 
-View = Callable[..., HttpResponse]
-
-
-def manager_page(view: View) -> View:
-    """Sign-in first; then supervisors and administrators only."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_manager(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Sign-in first; then supervisors and administrators only.
+manager_page = page_guard(is_manager)
 
 
 def _schedule(request: HttpRequest, pk: int) -> ReportSchedule:

@@ -7,13 +7,9 @@ renders; htmx requests for special days get the ``_special_days.html`` fragment.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from functools import wraps
-from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongdan.core.errors import DomainError, NotFound
 from gongdan.core.htmx import is_htmx
+from gongdan.core.pages import page_guard
 from gongdan.sla import io, selectors, services
 from gongdan.sla.clock import Interval
 from gongdan.sla.forms import (
@@ -38,23 +35,8 @@ from gongdan.sla.models import BusinessCalendar
 from gongdan.sla.policies import can_edit_calendars, can_view_calendars
 from gongdan.sla.validation import intervals_to_json
 
-View = Callable[..., HttpResponse]
-
-
-def calendar_page(view: View) -> View:
-    """Sign-in first; supervisors and admins may look; only admins may post."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can_view_calendars(request.user):
-            raise PermissionDenied
-        if request.method == "POST" and not can_edit_calendars(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Sign-in first; supervisors and admins may look; only admins may post.
+calendar_page = page_guard(can_view_calendars, may_post=can_edit_calendars)
 
 
 def _calendar(request: HttpRequest, code: str) -> BusinessCalendar:

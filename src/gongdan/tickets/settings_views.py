@@ -10,13 +10,10 @@ codes) and renders; a refused save comes back with the service's messages next t
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,24 +27,12 @@ from gongdan.accounts.models import Team
 from gongdan.accounts.policies import is_admin
 from gongdan.core import forms as forms_kit
 from gongdan.core.errors import DomainError
+from gongdan.core.pages import page_guard
 from gongdan.tickets import services
 from gongdan.tickets.models import Category, TicketType
 
-View = Callable[..., HttpResponse]
-
-
-def admin_page(view: View) -> View:
-    """Sign-in first; administrators only."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_admin(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Sign-in first; administrators only.
+admin_page = page_guard(is_admin)
 
 
 class _Styled(forms.Form):

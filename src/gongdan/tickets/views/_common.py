@@ -2,36 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 
 from gongdan.accounts.models import User
 from gongdan.accounts.policies import is_staff_user
 from gongdan.core.errors import NotFound
 from gongdan.core.htmx import is_htmx as is_htmx  # the shared convention (core.htmx)
+from gongdan.core.pages import page_guard
 from gongdan.tickets.models import Ticket
 from gongdan.tickets.selectors import ticket_get
 
-View = Callable[..., HttpResponse]
-
-
-def staff_required(view: View) -> View:
-    """Anonymous visitors go to the login page; customers get 403; staff pass."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_staff_user(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Anonymous visitors go to the login page; customers get 403; staff pass.
+staff_required = page_guard(is_staff_user)
 
 
 def actor(request: HttpRequest) -> User:
