@@ -17,10 +17,23 @@ def style_fields(form: forms.BaseForm) -> None:
     """Give every widget Bootstrap's class (templates render fields one by one)."""
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.HiddenInput):
+        if isinstance(widget, forms.RadioSelect | forms.HiddenInput):
             continue
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
         widget.attrs.setdefault("class", css)
+
+
+class StyledForm(forms.Form):
+    """A form whose widgets carry Bootstrap's classes (:func:`style_fields`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_fields(self)
 
 
 class LoginForm(LockoutMixin, AuthenticationForm):

@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongdan.accounts.forms import style_fields
+from gongdan.accounts.forms import StyledForm
 from gongdan.accounts.models import Team
 from gongdan.channels.choices import SmsVendor, Vendor
 from gongdan.tickets.models import TicketType
@@ -28,16 +28,7 @@ def _secret(label: Any, help_text: Any = "") -> forms.CharField:
     )
 
 
-class _Styled(forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style_fields(self)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.CheckboxInput):
-                field.widget.attrs["class"] = "form-check-input"
-
-
-class WebFormSettingsForm(_Styled):
+class WebFormSettingsForm(StyledForm):
     name = forms.CharField(label=_("Name"), max_length=100)
     ticket_type = forms.ModelChoiceField(
         label=_("Ticket type"),
@@ -60,7 +51,7 @@ class WebFormSettingsForm(_Styled):
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
 
-class ImAppForm(_Styled):
+class ImAppForm(StyledForm):
     """One form for the three vendors; fields that do not apply to a vendor are removed."""
 
     code = forms.CharField(
@@ -106,7 +97,7 @@ class ImAppForm(_Styled):
                 self.fields[name].help_text = _("Set. Leave empty to keep it, or type a new one.")
 
 
-class SmsProviderForm(_Styled):
+class SmsProviderForm(StyledForm):
     name = forms.CharField(label=_("Name"), max_length=100)
     vendor = forms.ChoiceField(label=_("Vendor"), choices=SmsVendor.choices)
     key_id = forms.CharField(label=_("Access key ID / SecretId"), max_length=100)
@@ -141,5 +132,5 @@ class SmsProviderForm(_Styled):
             )
 
 
-class SmsTestForm(_Styled):
+class SmsTestForm(StyledForm):
     mobile = forms.CharField(label=_("Mobile number"), max_length=20)

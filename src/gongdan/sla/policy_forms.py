@@ -19,13 +19,6 @@ from gongdan.tickets.models import Category, TicketType
 LEVEL_ROWS = 2  # empty level rows under the existing ones
 
 
-def _checkboxes(form: forms.BaseForm) -> None:
-    style_fields(form)
-    for field in form.fields.values():
-        if isinstance(field.widget, forms.CheckboxInput):
-            field.widget.attrs["class"] = "form-check-input"
-
-
 class PolicyForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     position = forms.IntegerField(
@@ -71,7 +64,7 @@ class PolicyForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _checkboxes(self)
+        style_fields(self)
         self.fields["priorities"].widget.attrs["class"] = "form-check-input"
 
     @staticmethod
@@ -107,7 +100,7 @@ class LevelForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _checkboxes(self)
+        style_fields(self)
         for field in self.fields.values():
             field.widget.attrs["aria-label"] = str(field.label)
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from gongdan.accounts.forms import style_fields
+from gongdan.accounts.forms import StyledForm
 from gongdan.accounts.models import Team
 from gongdan.accounts.policies import is_admin
 from gongdan.core import forms as forms_kit
@@ -35,16 +35,7 @@ from gongdan.tickets.models import Category, TicketType
 admin_page = page_guard(is_admin)
 
 
-class _Styled(forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style_fields(self)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.CheckboxInput):
-                field.widget.attrs["class"] = "form-check-input"
-
-
-class TicketTypeForm(_Styled):
+class TicketTypeForm(StyledForm):
     code = forms.CharField(
         label=gettext_lazy("Code"),
         max_length=50,
@@ -71,7 +62,7 @@ class TicketTypeForm(_Styled):
     )
 
 
-class CategoryForm(_Styled):
+class CategoryForm(StyledForm):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
     name_en = forms.CharField(label=gettext_lazy("English name"), max_length=100, required=False)
     parent = forms.ModelChoiceField(
