@@ -60,6 +60,19 @@ def _ticket(request: HttpRequest, number: str) -> Ticket | HttpResponse:
         return JsonResponse({"code": exc.code, "message": str(exc.message)}, status=404)
 
 
+def _listener(request: HttpRequest) -> str | HttpResponse:
+    """The ticket number a stream or poll listens to ("" for everything its viewer may see), or
+    the refusal: 401 for visitors, 403 for customers, 404 for a ticket the viewer cannot see."""
+    refusal = _refusal(request)
+    if refusal is not None:
+        return refusal
+    number = request.GET.get("ticket", "")
+    if not number:
+        return ""
+    ticket = _ticket(request, number)
+    return ticket if isinstance(ticket, HttpResponse) else ticket.number
+
+
 def _cursor(raw: str | None) -> int:
     raw = (raw or "").strip()
     return int(raw) if raw.isdigit() and len(raw) < 19 else 0
@@ -80,15 +93,9 @@ class _Scope:
 
 @require_GET
 def stream(request: HttpRequest) -> HttpResponseBase:
-    refusal = _refusal(request)
-    if refusal is not None:
-        return refusal
-    number = request.GET.get("ticket", "")
-    if number:
-        ticket = _ticket(request, number)
-        if isinstance(ticket, HttpResponse):
-            return ticket
-        number = ticket.number
+    number = _listener(request)
+    if isinstance(number, HttpResponse):
+        return number
     if not isinstance(request, ASGIRequest):  # a WSGI thread must not be held: poll instead
         return HttpResponse(status=204, headers={"X-Gongdan-Live": "poll"})
     scope = _Scope(viewer_for(request.user), number)  # type: ignore[arg-type]
@@ -154,15 +161,9 @@ def _catch_up(since: int) -> tuple[list[Event], int]:
 @require_GET
 def poll(request: HttpRequest) -> HttpResponse:
     """The same events as the stream, since ``since`` (the cursor the last answer gave)."""
-    refusal = _refusal(request)
-    if refusal is not None:
-        return refusal
-    number = request.GET.get("ticket", "")
-    if number:
-        ticket = _ticket(request, number)
-        if isinstance(ticket, HttpResponse):
-            return ticket
-        number = ticket.number
+    number = _listener(request)
+    if isinstance(number, HttpResponse):
+        return number
     if "since" not in request.GET:  # a new page: where to start from
         return JsonResponse({"cursor": live.last_id(), "events": [], "reset": False})
     since = _cursor(request.GET.get("since"))
