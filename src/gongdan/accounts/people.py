@@ -20,13 +20,18 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gongdan.accounts.choices import Role
 from gongdan.accounts.models import AgentProfile, Membership, Team, User
-from gongdan.accounts.services import _clean_user, require_admin, team_create, user_create
+from gongdan.accounts.services import (
+    _clean_team,
+    _clean_user,
+    require_admin,
+    team_create,
+    user_create,
+)
 from gongdan.audit.changes import Change, ChangeKind, record
 from gongdan.core.errors import Conflict, ValidationFailed
 from gongdan.core.hooks import Hooks
@@ -323,13 +328,10 @@ def team_update(
             setattr(team, key, values[key])
     team.lead_id = new_lead_id
     try:
-        team.full_clean()
-    except ValidationError as exc:
-        team.refresh_from_db()
-        fields = {k: " ".join(v) for k, v in exc.message_dict.items()}
-        raise ValidationFailed(
-            "team.invalid", _("Please correct the team's fields."), fields=fields
-        ) from exc
+        _clean_team(team)
+    except ValidationFailed:
+        team.refresh_from_db()  # the caller's object keeps the stored values
+        raise
     with transaction.atomic():
         team.save()
         Membership.objects.filter(team=team).exclude(user_id__in=wanted).delete()

@@ -50,6 +50,17 @@ def _clean_user(user: User) -> None:
         raise ValidationFailed("user.invalid", next(iter(fields.values())), fields=fields) from exc
 
 
+def _clean_team(team: Team) -> None:
+    """The model's own checks on a team as a 422 ``team.invalid``, before any write."""
+    try:
+        team.full_clean()
+    except ValidationError as exc:
+        fields = {k: " ".join(v) for k, v in exc.message_dict.items()}
+        raise ValidationFailed(
+            "team.invalid", _("Please correct the team's fields."), fields=fields
+        ) from exc
+
+
 def _check_password(password: str, user: User | None = None) -> None:
     try:
         validate_password(password, user)
@@ -143,13 +154,7 @@ def team_create(
             fields={"code": _("A team with this code already exists.")},
         )
     team = Team(code=code, name=name, kind=kind, description=description, lead=lead)
-    try:
-        team.full_clean()
-    except ValidationError as exc:
-        fields = {k: " ".join(v) for k, v in exc.message_dict.items()}
-        raise ValidationFailed(
-            "team.invalid", _("Please correct the team's fields."), fields=fields
-        ) from exc
+    _clean_team(team)
     with transaction.atomic():
         team.save()
         if lead is not None:
